@@ -1,0 +1,46 @@
+import Foundation
+import RLModels
+
+/// What `rlfit check` reports about a data file that passed validation.
+public struct DataCheckReport: Sendable {
+    public let file: String
+    public let model: ModelDefinition
+    public let batch: TrialBatch
+    public let outcomes: OutcomeValues
+
+    public init(file: String, model: ModelDefinition, batch: TrialBatch) {
+        self.file = file
+        self.model = model
+        self.batch = batch
+        self.outcomes = OutcomeValues(batch: batch, column: model.data.numericColumns.first ?? "outcome")
+    }
+
+    /// Reads and validates `path` for `model`; throws `DataError` on bad data.
+    public static func check(path: String, model: ModelDefinition) throws -> DataCheckReport {
+        let batch = try TrialTableReader.read(contentsOf: URL(fileURLWithPath: path), requirements: model.data)
+        return DataCheckReport(file: path, model: model, batch: batch)
+    }
+
+    public var warnings: [String] {
+        outcomes.codingWarning(for: model).map { [$0] } ?? []
+    }
+
+    /// The human-readable report.
+    public var text: String {
+        let b = batch
+        let counts = b.trialsPerSubject
+        let (lo, hi) = (counts.min() ?? 0, counts.max() ?? 0)
+        let blocks = b.blocksPerSubject
+        var lines = [
+            "\(file): valid for \(model.name)",
+            "  subjects        \(b.subjectCount)",
+            "  trials          \(b.validTrialCount + b.missedTrialCount) rows (\(lo == hi ? "\(lo)" : "\(lo) to \(hi)") per subject)",
+            "  missed trials   \(b.missedTrialCount)",
+            "  blocks          \(blocks.min() == blocks.max() ? "\(blocks.first ?? 0)" : "\(blocks.min()!) to \(blocks.max()!)") per subject",
+            "  options         \(b.optionCount)",
+            "  \(model.data.numericColumns.first ?? "outcome") values  \(outcomes.description)",
+        ]
+        for w in warnings { lines.append("warning: " + w) }
+        return lines.joined(separator: "\n")
+    }
+}

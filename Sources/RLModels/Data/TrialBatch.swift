@@ -1,0 +1,80 @@
+/// A whole study as one padded, masked batch: S subjects × T time steps × K options.
+///
+/// Arrays are **time-major**: the entry for time step t and subject s is at `t * S + s`, so one
+/// step of the scan reads S contiguous values. T is the longest subject's trial count. A slot
+/// is masked (choice −1) when the subject missed the trial (empty, `NA` or `NaN` choice) or the
+/// subject has fewer trials (padding); masked slots add nothing to the likelihood and do not
+/// update the learned values, but a missed trial keeps its place in time.
+public struct TrialBatch: Sendable, Equatable {
+    /// Number of subjects S.
+    public let subjectCount: Int
+    /// Number of time steps T (the longest subject's row count).
+    public let trialCount: Int
+    /// Number of options K.
+    public let optionCount: Int
+    /// Subject ids as written in the data, in order of first appearance.
+    public let subjectIDs: [String]
+    /// Chosen option, 0-based, or −1 for a missed trial or padding; T·S, time-major.
+    public let choice: [Int32]
+    /// The model's numeric data columns (e.g. `outcome`, or `gain` and `loss`), each T·S,
+    /// time-major, 0 where the slot is masked.
+    public let columns: [String: [Double]]
+    /// True at the first trial of each block of each subject (and at t = 0); T·S, time-major.
+    public let blockStart: [Bool]
+    /// Rows per subject, missed trials included.
+    public let trialsPerSubject: [Int]
+    /// Trials with a response, per subject.
+    public let validTrialsPerSubject: [Int]
+    /// Blocks per subject.
+    public let blocksPerSubject: [Int]
+    /// Source line of each slot in the data file (0 for padding or simulated data); T·S.
+    public let sourceLine: [Int32]
+
+    public init(
+        subjectIDs: [String], trialCount: Int, optionCount: Int, choice: [Int32],
+        columns: [String: [Double]], blockStart: [Bool], trialsPerSubject: [Int], sourceLine: [Int32]? = nil
+    ) {
+        let s = subjectIDs.count
+        precondition(choice.count == s * trialCount && blockStart.count == s * trialCount)
+        precondition(columns.values.allSatisfy { $0.count == s * trialCount })
+        precondition(trialsPerSubject.count == s)
+        self.subjectCount = s
+        self.trialCount = trialCount
+        self.optionCount = optionCount
+        self.subjectIDs = subjectIDs
+        self.choice = choice
+        self.columns = columns
+        self.blockStart = blockStart
+        self.trialsPerSubject = trialsPerSubject
+        self.sourceLine = sourceLine ?? [Int32](repeating: 0, count: s * trialCount)
+        var valid = [Int](repeating: 0, count: s)
+        var blocks = [Int](repeating: 0, count: s)
+        for t in 0..<trialCount {
+            for j in 0..<s {
+                if choice[t * s + j] >= 0 { valid[j] += 1 }
+                if blockStart[t * s + j] && t < trialsPerSubject[j] { blocks[j] += 1 }
+            }
+        }
+        self.validTrialsPerSubject = valid
+        self.blocksPerSubject = blocks
+    }
+
+    /// A data column by its model name (`outcome`, `gain`, ...). Traps when absent: the reader
+    /// guarantees every column the model declares.
+    public func column(_ name: String) -> [Double] {
+        guard let c = columns[name] else { preconditionFailure("TrialBatch has no column '\(name)'") }
+        return c
+    }
+
+    /// Total missed trials (rows with no response), padding excluded.
+    public var missedTrialCount: Int {
+        zip(trialsPerSubject, validTrialsPerSubject).reduce(0) { $0 + $1.0 - $1.1 }
+    }
+
+    /// Total trials with a response.
+    public var validTrialCount: Int { validTrialsPerSubject.reduce(0, +) }
+
+    /// Index of (time step t, subject s) in the time-major arrays.
+    @inlinable
+    public func index(t: Int, subject s: Int) -> Int { t * subjectCount + s }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import RLModels
+
+/// sysexits(3) codes: 64 bad usage (ArgumentParser's validation errors), 65 bad data.
+enum ExitCodes {
+    static let badData = ExitCode(65)
+    static let badUsage = ExitCode(64)
+}
+
+/// Prints to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Runs `body`, turning a `DataError` into its message on stderr and exit code 65.
+func reportingDataErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as DataError {
+        printError(error.description)
+        throw ExitCodes.badData
+    }
+}

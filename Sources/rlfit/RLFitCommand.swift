@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import LinearAlgebra
+
+/// `rlfit`: fit reinforcement-learning models of choice to whole studies.
+@main
+struct RLFitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rlfit",
+        abstract: "Hierarchical Bayesian fits of reinforcement-learning models of choice (NUTS).",
+        version: RLFitVersion.string,
+        subcommands: [CheckCommand.self, SimulateCommand.self, ModelsCommand.self, BenchCommand.self]
+    )
+
+    static func main() {
+        BLASThreading.useSingleThread()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+enum RLFitVersion {
+    static let string = "0.1.0"
+}
