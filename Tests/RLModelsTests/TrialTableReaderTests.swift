@@ -1,0 +1,112 @@
+import XCTest
+@testable import RLModels
+
+final class TrialTableReaderTests: XCTestCase {
+    let bandit = DataRequirements(optionCount: 2, numericColumns: ["outcome"])
+
+    func parse(_ text: String, _ req: DataRequirements? = nil) throws -> TrialBatch {
+        try TrialTableReader.parse(text: text, fileName: "study.tsv", requirements: req ?? bandit)
+    }
+
+    /// Parses `text`, expecting a rejection at (line, column) whose message mentions `words`.
+    func assertRejects(_ text: String, line: Int?, column: Int?, mentions words: [String], _ req: DataRequirements? = nil,
+                       file: StaticString = #filePath, sourceLine: UInt = #line) {
+        XCTAssertThrowsError(try parse(text, req), file: file, line: sourceLine) { error in
+            guard let e = error as? DataError else { return XCTFail("not a DataError: \(error)", file: file, line: sourceLine) }
+            XCTAssertEqual(e.file, "study.tsv", file: file, line: sourceLine)
+            XCTAssertEqual(e.line, line, "line", file: file, line: sourceLine)
+            XCTAssertEqual(e.column, column, "column", file: file, line: sourceLine)
+            for w in words { XCTAssert(e.description.contains(w), "'\(w)' not in: \(e.description)", file: file, line: sourceLine) }
+            XCTAssert(e.description.contains("fix: "), file: file, line: sourceLine)
+        }
+    }
+
+    func testTabSeparatedTimeMajorLayout() throws {
+        let b = try parse("subjID\tchoice\toutcome\nA\t1\t1\nA\t2\t-1\nB\t2\t1\nA\t1\t1\n")
+        XCTAssertEqual(b.subjectIDs, ["A", "B"])
+        XCTAssertEqual(b.trialCount, 3)
+        XCTAssertEqual(b.trialsPerSubject, [3, 1])
+        // time-major: index t*S + s; B is padded after its one trial.
+        XCTAssertEqual(b.choice, [0, 1, 1, -1, 0, -1])
+        XCTAssertEqual(b.column("outcome"), [1, 1, -1, 0, 1, 0])
+        XCTAssertEqual(b.blockStart, [true, true, false, false, false, false])
+        XCTAssertEqual(b.sourceLine, [2, 4, 3, 0, 5, 0])
+    }
+
+    func testCRLFByteOrderMarkNoFinalNewlineCommaQuotesCaseAndExtraColumns() throws {
+        let text = "\u{FEFF}Subj_ID,Trial,CHOICE,Outcome,rt\r\n\"s 1\",1,1,1,0.5\r\n\"s 1\",2,2,-1,0.7\r\ns2,1,2,1,\"1,5\""
+        let b = try parse(text)
+        XCTAssertEqual(b.subjectIDs, ["s 1", "s2"])
+        XCTAssertEqual(b.trialsPerSubject, [2, 1])
+        XCTAssertEqual(b.choice, [0, 1, 1, -1])
+        // The same table as TSV with LF gives the same batch (apart from source lines).
+        let tsv = try parse("subjID\ttrial\tchoice\toutcome\trt\ns 1\t1\t1\t1\t0.5\ns 1\t2\t2\t-1\t0.7\ns2\t1\t2\t1\t1.5\n")
+        XCTAssertEqual(b.choice, tsv.choice)
+        XCTAssertEqual(b.columns, tsv.columns)
+    }
+
+    func testMissingChoicesAreMaskedInPlace() throws {
+        let b = try parse("subjID\tchoice\toutcome\n1\t1\t1\n1\tNA\tNA\n1\t\t\n1\tNaN\t1\n1\t2\t-1\n")
+        XCTAssertEqual(b.trialCount, 5)
+        XCTAssertEqual(b.choice, [0, -1, -1, -1, 1])
+        XCTAssertEqual(b.column("outcome"), [1, 0, 0, 0, -1])
+        XCTAssertEqual(b.missedTrialCount, 3)
+        XCTAssertEqual(b.validTrialsPerSubject, [2])
+    }
+
+    func testBlocksStartWhereTheValueChangesAndTrialMayRestart() throws {
+        let text = "subjID\tblock\ttrial\tchoice\toutcome\n7\t1\t1\t1\t1\n7\t1\t2\t1\t1\n7\t2\t1\t2\t1\n7\t2\t2\t2\t1\n7\tx\t1\t1\t1\n"
+        let b = try parse(text)
+        XCTAssertEqual(b.blockStart, [true, false, true, false, true])
+        XCTAssertEqual(b.blocksPerSubject, [3])
+    }
+
+    func testInterleavedSubjectsKeepFirstAppearanceOrder() throws {
+        let b = try parse("subjID\tchoice\toutcome\n5038\t1\t1\n5036\t2\t1\n5038\t2\t-1\n5035\t1\t1\n")
+        XCTAssertEqual(b.subjectIDs, ["5038", "5036", "5035"])
+        XCTAssertEqual(b.trialsPerSubject, [2, 1, 1])
+    }
+
+    func testInferredOptionCount() throws {
+        let b = try parse("subjID\tchoice\toutcome\n1\t4\t1\n1\t2\t0\n", DataRequirements(optionCount: nil, numericColumns: ["outcome"]))
+        XCTAssertEqual(b.optionCount, 4)
+    }
+
+    func testRejections() {
+        let head = "subjID\tchoice\toutcome\n"
+        assertRejects(head + "1\t3\t1\n", line: 2, column: 2, mentions: ["choice", "\"3\"", "1..2"])
+        assertRejects(head + "1\t0\t1\n", line: 2, column: 2, mentions: ["add 1"])
+        assertRejects(head + "1\t1\t1\n1\t1.5\t1\n", line: 3, column: 2, mentions: ["not an integer", "\"1.5\""])
+        assertRejects(head + "1\t1\tabc\n", line: 2, column: 3, mentions: ["outcome", "\"abc\"", "not a finite number"])
+        assertRejects(head + "1\t1\tinf\n", line: 2, column: 3, mentions: ["not a finite number"])
+        assertRejects(head + "1\t1\tNA\n", line: 2, column: 3, mentions: ["missing on a trial with a response"])
+        assertRejects("subjID\tchoice\treward\n1\t1\t1\n", line: 1, column: nil, mentions: ["'outcome' is missing", "subjID, choice, reward"])
+        assertRejects(head + "1\t1\t1\n1\t2\n", line: 3, column: 3, mentions: ["short row", "2 fields", "header has 3"])
+        assertRejects(head + "1\t1\t1\t9\n", line: 2, column: 4, mentions: ["long row"])
+        assertRejects("", line: 1, column: nil, mentions: ["empty"])
+        assertRejects("\n\n", line: 1, column: nil, mentions: ["empty"])
+        assertRejects(head, line: 1, column: nil, mentions: ["no trials"])
+        assertRejects(head + "1\t1\t1\n2\tNA\tNA\n2\t\t\n", line: 3, column: 2, mentions: ["subject '2'", "no trial with a response"])
+        assertRejects("subjID\ttrial\tchoice\toutcome\n1\t1\t1\t1\n1\t2\t1\t1\n1\t2\t2\t1\n", line: 4, column: 2,
+                      mentions: ["trial goes backwards", "subject '1'", "line 3", "add a 'block' column"])
+        assertRejects("subjID\tchoice\tChoice\toutcome\n1\t1\t1\t1\n", line: 1, column: 3, mentions: ["appears 2 times"])
+        assertRejects(head + "\t1\t1\n", line: 2, column: 1, mentions: ["missing subject id"])
+    }
+
+    func testErrorMessageNamesFileLineColumnValueAndFix() {
+        let e = DataError(file: "d.tsv", line: 12, column: 2, columnName: "choice", value: "3", problem: "out of range", fix: "recode")
+        XCTAssertEqual(e.description, "d.tsv:12:2: error: column 'choice' value \"3\": out of range\n  fix: recode")
+    }
+
+    func testOutcomeCodingWarning() throws {
+        let model = ModelCatalog.bandit2armDelta
+        let plusMinus = try parse("subjID\tchoice\toutcome\n1\t1\t1\n1\t2\t-1\n")
+        XCTAssertNil(OutcomeValues(batch: plusMinus).codingWarning(for: model))
+        let zeroOne = try parse("subjID\tchoice\toutcome\n1\t1\t1\n1\t2\t0\n1\tNA\t7\n")
+        let values = OutcomeValues(batch: zeroOne)
+        XCTAssertEqual(values.description, "0 (1), 1 (1)")
+        XCTAssert(values.codingWarning(for: model)?.contains("0/1 coding") == true)
+        let points = try parse("subjID\tchoice\toutcome\n1\t1\t25\n1\t2\t-25\n")
+        XCTAssert(OutcomeValues(batch: points).codingWarning(for: model)?.contains("sign(outcome)") == true)
+    }
+}
