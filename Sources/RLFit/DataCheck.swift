@@ -17,7 +17,7 @@ public struct DataCheckReport: Sendable {
 
     /// Reads and validates `path` for `model`; throws `DataError` on bad data.
     public static func check(path: String, model: ModelDefinition) throws -> DataCheckReport {
-        let batch = try TrialTableReader.read(contentsOf: URL(fileURLWithPath: path), requirements: model.data)
+        let batch = try TrialTableReader.read(path: path, requirements: model.data)
         return DataCheckReport(file: path, model: model, batch: batch)
     }
 

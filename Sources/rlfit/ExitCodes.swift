@@ -2,9 +2,11 @@ import ArgumentParser
 import Foundation
 import RLModels
 
-/// sysexits(3) codes: 64 bad usage (ArgumentParser's validation errors), 65 bad data.
+/// sysexits(3) codes: 64 bad usage (ArgumentParser's validation errors), 65 bad data,
+/// 66 an input file that does not exist or cannot be read.
 enum ExitCodes {
     static let badData = ExitCode(65)
+    static let noInput = ExitCode(66)
     static let badUsage = ExitCode(64)
 }
 
@@ -13,12 +15,13 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Runs `body`, turning a `DataError` into its message on stderr and exit code 65.
+/// Runs `body`, turning a `DataError` into its message on stderr and exit code 65 (66 when
+/// the file could not be read).
 func reportingDataErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as DataError {
         printError(error.description)
-        throw ExitCodes.badData
+        throw error.kind == .unreadable ? ExitCodes.noInput : ExitCodes.badData
     }
 }

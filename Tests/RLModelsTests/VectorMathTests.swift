@@ -3,7 +3,29 @@ import Foundation
 import Randomness
 @testable import RLModels
 
+/// Scalar views of the lane-wise kernels: each value is put in every lane, and all lanes must agree.
+func lanewise(_ f: (Lanes) -> Lanes, _ x: Double) -> Double {
+    let y = f(Lanes(x, x, x, x))
+    precondition(y[0].bitPattern == y[3].bitPattern || y[0].isNaN)
+    return y[0]
+}
+func expNonPositive(_ x: Double) -> Double { lanewise(expNonPositive, x) }
+func log1pUnit(_ x: Double) -> Double { lanewise(log1pUnit, x) }
+func logPositive(_ x: Double) -> Double { lanewise(logPositive, x) }
+
 final class VectorMathTests: XCTestCase {
+    /// Lanes are independent: mixed inputs give each lane its own answer.
+    func testLanesAreIndependent() {
+        let y = expNonPositive(Lanes(0, -1, -800, -0.5))
+        XCTAssertEqual(y[0], 1)
+        XCTAssertEqual(y[1], Foundation.exp(-1), accuracy: 1e-16)
+        XCTAssertEqual(y[2], Foundation.exp(-708), accuracy: 1e-320)
+        XCTAssertEqual(y[3], Foundation.exp(-0.5), accuracy: 1e-16)
+        let l = log1pUnit(Lanes(0, 1e-300, 0.3, 1))
+        XCTAssertEqual(l[1], 1e-300)
+        XCTAssertEqual(l[2], Foundation.log1p(0.3), accuracy: 1e-16)
+    }
+
     func relativeError(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(abs(y), .leastNormalMagnitude) }
 
     func testExpNonPositiveMatchesLibm() {

@@ -1,9 +1,18 @@
 /// A rejection of an input data file. It names the file, the line (1-based, the header is
 /// line 1), the column (1-based field number and header name), the offending value, what was
 /// expected, and how to fix it. The command line prints `description` and exits with 65
-/// (`EX_DATAERR`); nothing is fitted from a file that failed.
+/// (`EX_DATAERR`), or 66 (`EX_NOINPUT`) when the file cannot be read at all; nothing is fitted
+/// from a file that failed.
 public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// The file was read but its contents are not a valid trial table.
+        case invalidData
+        /// The file does not exist or cannot be read.
+        case unreadable
+    }
+
     public let file: String
+    public let kind: Kind
     public let line: Int?
     public let column: Int?
     public let columnName: String?
@@ -12,10 +21,11 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     public let fix: String
 
     public init(
-        file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil,
+        file: String, kind: Kind = .invalidData, line: Int? = nil, column: Int? = nil, columnName: String? = nil,
         value: String? = nil, problem: String, fix: String
     ) {
         self.file = file
+        self.kind = kind
         self.line = line
         self.column = column
         self.columnName = columnName

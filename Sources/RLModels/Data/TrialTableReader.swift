@@ -40,12 +40,12 @@ public enum TrialTableReader {
         missingMarkers.contains(field.lowercased())
     }
 
-    /// Reads and validates the file at `url`.
-    public static func read(contentsOf url: URL, requirements: DataRequirements) throws -> TrialBatch {
-        let name = url.path
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+    /// Reads and validates the file at `path` (named in errors as given).
+    public static func read(path: String, requirements: DataRequirements) throws -> TrialBatch {
+        let name = path
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(
-                file: name, problem: "cannot read the file (it does not exist or is not readable)",
+                file: name, kind: .unreadable, problem: "cannot read the file (it does not exist or is not readable)",
                 fix: "check the path; the data file is a tab- or comma-separated table with a header row")
         }
         guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
@@ -77,7 +77,7 @@ public enum TrialTableReader {
                 throw DataError(
                     file: fileName, line: header.line,
                     problem: "required column '\(wanted)' is missing; the header has: \(header.fields.joined(separator: ", "))",
-                    fix: "add a '\(wanted)' column (names match ignoring case and underscores, e.g. subjID = subj_id)")
+                    fix: "add the column '\(wanted)' (names match ignoring case and underscores, e.g. subjID = subj_id)")
             }
             return hits.first
         }

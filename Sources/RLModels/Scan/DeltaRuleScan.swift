@@ -10,65 +10,98 @@
 ///
 /// A masked slot (missed trial, padding) adds nothing and leaves Q unchanged.
 ///
-/// **Forward scan.** Walks t = 0..<T once; each step is a few whole-vector loops over the S
-/// subjects (contiguous, no allocation, no branches: the compiler vectorizes them). It stores
-/// what the backward pass needs: the softmax probabilities' adjoint factors, the prediction
-/// errors and the centred chosen values.
+/// **Forward scan.** Walks t = 0..<T once; each step is a few whole-vector loops over the
+/// subjects, four at a time (`Lanes`, subjects padded to a multiple of 4), with no allocation
+/// and no branches. ∂L/∂τ = Σ_t (Q_c − Σ_k p_k·Q_k) needs no adjoint and is summed here. The
+/// pass stores what the backward pass needs: the prediction errors and the softmax's adjoint
+/// factors (T·S values each; K·T·S for K > 2).
 ///
 /// **Backward (adjoint) scan.** With λ = ∂L/∂Q after step t, walking t = T−1...0:
 ///
 ///     ∂L/∂A   += λ_c · (r_t − Q_c)                           (prediction error, pre-update)
 ///     λ_c     ← (1 − A)·λ_c                                   (through the update)
 ///     λ_k     += τ·(1[k = c] − p_k)                           (through ℓ_t)
-///     ∂L/∂τ   += Q_c − Σ_k p_k·Q_k
 ///     λ       ← 0 at a block start (Q was reset there)
 ///
-/// For K = 2 the softmax is a logistic in x = τ·(Q_c − Q_o): ℓ = −softplus(−x) and
-/// ∂ℓ/∂x = σ(−x), one exponential and one log1p per subject-trial; K > 2 uses a max-shifted
-/// log-sum-exp. Both paths are tested against a plain one-subject-at-a-time reference.
+/// For K = 2 the softmax is a logistic in x = τ·(Q_c − Q_o): ℓ = −softplus(−x) =
+/// min(x, 0) − log1p(e^−|x|) and ∂ℓ/∂x = σ(−x), from one exponential and one log1p per
+/// subject-trial (`expNonPositive`, `log1pUnit`). K > 2 uses a max-shifted log-sum-exp.
+/// Both paths are tested against a plain one-subject-at-a-time reference.
 ///
 /// Not thread-safe: the workspace is reused across calls. Use one instance per chain.
 public final class DeltaRuleScan {
     public let subjectCount: Int
     public let trialCount: Int
     public let optionCount: Int
+    /// Vectors of 4 subjects per time step.
+    private let width: Int
 
-    // Inputs, time-major T·S.
-    private let choice: [Int32]
-    private let chosenIsSecond: [Double]  // K = 2: 1 when option 2 was chosen, else 0
-    private let valid: [Double]           // 1 for a trial with a response, 0 for masked
-    private let keep: [Double]            // 0 at a block start (values reset), else 1
-    private let reward: [Double]
+    // Inputs, time-major, T × width vectors.
+    /// Per slot: chosen option (0-based; −1 masked) + 8·[not a block start] + 16·[answered].
+    /// Decoded lane-wise by comparisons; one array instead of three halves the memory traffic.
+    private let code: LaneBuffer
+    private let reward: LaneBuffer
+
+    // Parameters and gradients, padded.
+    private let learningRate: LaneBuffer
+    private let inverseTemperature: LaneBuffer
+    private let gradientA: LaneBuffer
+    private let gradientTau: LaneBuffer
+    private let logLikelihood: LaneBuffer
 
     // Workspace.
-    private var q: [Double]         // K·S current values, option-major
-    private var lambda: [Double]    // K·S adjoints
-    private var predictionError: [Double]  // T·S, masked to 0
-    private var adjointFactor: [Double]    // K = 2: σ(−x), masked; K > 2: p_k, K·T·S, masked
-    private var centredValue: [Double]     // T·S: ∂ℓ/∂τ factor (K = 2: Q_c − Q_o; K > 2: Q_c − Σ p_k Q_k, masked)
-    private var scratchMax: [Double]       // S
-    private var scratchSum: [Double]       // S
-    private var scratchChosen: [Double]    // S
+    private let values: LaneBuffer           // K × width: Q
+    private let adjoints: LaneBuffer         // K × width: λ
+    private let predictionError: LaneBuffer  // T × width, 0 when masked
+    private let adjointFactor: LaneBuffer    // K = 2: σ(−x) (T × width); K > 2: p_k (K × T × width); 0 when masked
+    private let scratch: LaneBuffer          // 3 × width
 
     public init(batch: TrialBatch, rewardColumn: String = "outcome") {
         let s = batch.subjectCount, t = batch.trialCount, k = batch.optionCount
         precondition(k >= 2, "a choice needs at least 2 options")
+        precondition(k < 8, "the slot code holds up to 7 options")
         subjectCount = s
         trialCount = t
         optionCount = k
-        choice = batch.choice
-        chosenIsSecond = batch.choice.map { $0 == 1 ? 1 : 0 }
-        valid = batch.choice.map { $0 >= 0 ? 1 : 0 }
-        keep = batch.blockStart.map { $0 ? 0 : 1 }
-        reward = batch.column(rewardColumn)
-        q = [Double](repeating: 0, count: k * s)
-        lambda = [Double](repeating: 0, count: k * s)
-        predictionError = [Double](repeating: 0, count: t * s)
-        adjointFactor = [Double](repeating: 0, count: (k == 2 ? 1 : k) * t * s)
-        centredValue = [Double](repeating: 0, count: t * s)
-        scratchMax = [Double](repeating: 0, count: s)
-        scratchSum = [Double](repeating: 0, count: s)
-        scratchChosen = [Double](repeating: 0, count: s)
+        width = (s + 3) / 4
+        let w = width
+        code = LaneBuffer(count: t * w)
+        reward = LaneBuffer(count: t * w)
+        let r = batch.column(rewardColumn)
+        let codes = UnsafeMutableRawPointer(code.pointer).assumingMemoryBound(to: Double.self)
+        let rewards = UnsafeMutableRawPointer(reward.pointer).assumingMemoryBound(to: Double.self)
+        for ti in 0..<t {
+            for j in 0..<(w * 4) {
+                let slot = ti * w * 4 + j
+                guard j < s else { codes[slot] = -1; continue }  // padding: masked, reset (keep = 0)
+                let i = ti * s + j
+                let answered = batch.choice[i] >= 0
+                codes[slot] = Double(batch.choice[i]) + (batch.blockStart[i] ? 0 : 8) + (answered ? 16 : 0)
+                rewards[slot] = answered ? r[i] : 0
+            }
+        }
+        learningRate = LaneBuffer(count: w)
+        inverseTemperature = LaneBuffer(count: w)
+        gradientA = LaneBuffer(count: w)
+        gradientTau = LaneBuffer(count: w)
+        logLikelihood = LaneBuffer(count: w)
+        values = LaneBuffer(count: k * w)
+        adjoints = LaneBuffer(count: k * w)
+        predictionError = LaneBuffer(count: t * w)
+        adjointFactor = LaneBuffer(count: (k == 2 ? 1 : k) * t * w)
+        scratch = LaneBuffer(count: 3 * w)
+    }
+
+    /// Decodes a slot code: (chosen option, 1 if answered else 0, 0 at a block start else 1).
+    /// The chosen option is −1 on a masked slot.
+    @inline(__always)
+    private static func decode(_ c: Lanes) -> (choice: Lanes, answered: Lanes, keep: Lanes) {
+        let answeredMask = c .>= 15
+        let afterAnswered = c.replacing(with: c - 16, where: answeredMask)
+        let keepMask = afterAnswered .>= 7
+        let choice = afterAnswered.replacing(with: afterAnswered - 8, where: keepMask)
+        let zero = Lanes(repeating: 0)
+        return (choice, zero.replacing(with: 1, where: answeredMask), zero.replacing(with: 1, where: keepMask))
     }
 
     /// Total log-likelihood; writes each subject's log-likelihood into `subjectLogLikelihood`
@@ -78,16 +111,23 @@ public final class DeltaRuleScan {
     public func evaluate(
         learningRate a: UnsafePointer<Double>, inverseTemperature tau: UnsafePointer<Double>,
         subjectLogLikelihood ll: UnsafeMutablePointer<Double>,
-        gradientA: UnsafeMutablePointer<Double>? = nil, gradientTau: UnsafeMutablePointer<Double>? = nil
+        gradientA ga: UnsafeMutablePointer<Double>? = nil, gradientTau gt: UnsafeMutablePointer<Double>? = nil
     ) -> Double {
         let s = subjectCount
-        for j in 0..<s { ll[j] = 0 }
+        learningRate.fill(from: a, count: s)
+        inverseTemperature.fill(from: tau, count: s)
+        let wantsGradient = ga != nil && gt != nil
         if optionCount == 2 {
-            forwardBinary(a, tau, ll)
-            if let ga = gradientA, let gt = gradientTau { backwardBinary(a, tau, ga, gt) }
+            forwardBinary()
+            if wantsGradient { backwardBinary() }
         } else {
-            forwardSoftmax(a, tau, ll)
-            if let ga = gradientA, let gt = gradientTau { backwardSoftmax(a, tau, ga, gt) }
+            forwardSoftmax()
+            if wantsGradient { backwardSoftmax() }
+        }
+        logLikelihood.copy(to: ll, count: s)
+        if let ga, let gt {
+            gradientA.copy(to: ga, count: s)
+            gradientTau.copy(to: gt, count: s)
         }
         var total = 0.0
         for j in 0..<s { total += ll[j] }
@@ -96,193 +136,165 @@ public final class DeltaRuleScan {
 
     // MARK: K = 2
 
-    private func forwardBinary(_ a: UnsafePointer<Double>, _ tau: UnsafePointer<Double>, _ ll: UnsafeMutablePointer<Double>) {
-        let S = subjectCount
-        chosenIsSecond.withUnsafeBufferPointer { cP in
-        valid.withUnsafeBufferPointer { vP in
-        keep.withUnsafeBufferPointer { kP in
-        reward.withUnsafeBufferPointer { rP in
-        q.withUnsafeMutableBufferPointer { qP in
-        predictionError.withUnsafeMutableBufferPointer { peP in
-        adjointFactor.withUnsafeMutableBufferPointer { gP in
-        centredValue.withUnsafeMutableBufferPointer { dP in
-            let q0 = qP.baseAddress!, q1 = q0 + S
-            for j in 0..<S { q0[j] = 0; q1[j] = 0 }
-            for t in 0..<trialCount {
-                let o = t * S
-                let c = cP.baseAddress! + o, v = vP.baseAddress! + o, kp = kP.baseAddress! + o, r = rP.baseAddress! + o
-                let pe = peP.baseAddress! + o, g = gP.baseAddress! + o, dq = dP.baseAddress! + o
-                for j in 0..<S {
-                    let v0 = q0[j] * kp[j], v1 = q1[j] * kp[j]
-                    let cj = c[j], vj = v[j]
-                    let diff = v1 - v0
-                    let chosen = v0 + cj * diff
-                    let centred = (2 * cj - 1) * diff          // Q_c − Q_o
-                    let x = tau[j] * centred
-                    let e = expNonPositive(-abs(x))
-                    let logLik = min(x, 0) - log1pUnit(e)      // log σ(x)
-                    let inv = 1 / (1 + e)
-                    let sigmaNeg = x >= 0 ? e * inv : inv       // σ(−x) = ∂ℓ/∂x
-                    let err = r[j] - chosen
-                    let step = vj * a[j] * err
-                    q0[j] = v0 + (1 - cj) * step
-                    q1[j] = v1 + cj * step
-                    ll[j] += vj * logLik
-                    pe[j] = vj * err
-                    g[j] = vj * sigmaNeg
-                    dq[j] = centred
-                }
+    private func forwardBinary() {
+        let w = width
+        let a = learningRate.pointer, tau = inverseTemperature.pointer
+        let ll = logLikelihood.pointer, gt = gradientTau.pointer
+        let q0 = values.pointer, q1 = values.pointer + w
+        let zero = Lanes(repeating: 0), one = Lanes(repeating: 1)
+        for j in 0..<w { q0[j] = zero; q1[j] = zero; ll[j] = zero; gt[j] = zero }
+        for t in 0..<trialCount {
+            let o = t * w
+            let codes = code.pointer + o, r = reward.pointer + o
+            let pe = predictionError.pointer + o, g = adjointFactor.pointer + o
+            for j in 0..<w {
+                let (option, answered, keep) = DeltaRuleScan.decode(codes[j])
+                let c = option.replacing(with: zero, where: option .< zero)  // 0 or 1; masked: "option 1, no update"
+                let v0 = q0[j] * keep, v1 = q1[j] * keep
+                let diff = v1 - v0
+                let chosen = v0.addingProduct(c, diff)
+                let centred = (2 * c - 1) * diff                       // Q_c − Q_o
+                let x = tau[j] * centred
+                let negativeAbs = x.replacing(with: -x, where: x .> 0)  // −|x|
+                let e = expNonPositive(negativeAbs)
+                let logLik = x.replacing(with: zero, where: x .> 0) - log1pUnit(e)  // log σ(x)
+                let inv = one / (one + e)
+                let sigmaNeg = inv.replacing(with: e * inv, where: x .>= 0)       // σ(−x) = ∂ℓ/∂x
+                let err = r[j] - chosen
+                let step = answered * a[j] * err
+                q0[j] = v0 + (one - c) * step
+                q1[j] = v1 + c * step
+                let factor = answered * sigmaNeg
+                ll[j] = ll[j].addingProduct(answered, logLik)
+                gt[j] = gt[j].addingProduct(centred, factor)
+                pe[j] = answered * err
+                g[j] = factor
             }
-        }}}}}}}}
+        }
     }
 
-    private func backwardBinary(
-        _ a: UnsafePointer<Double>, _ tau: UnsafePointer<Double>,
-        _ ga: UnsafeMutablePointer<Double>, _ gt: UnsafeMutablePointer<Double>
-    ) {
-        let S = subjectCount
-        for j in 0..<S { ga[j] = 0; gt[j] = 0 }
-        chosenIsSecond.withUnsafeBufferPointer { cP in
-        valid.withUnsafeBufferPointer { vP in
-        keep.withUnsafeBufferPointer { kP in
-        lambda.withUnsafeMutableBufferPointer { lP in
-        predictionError.withUnsafeBufferPointer { peP in
-        adjointFactor.withUnsafeBufferPointer { gP in
-        centredValue.withUnsafeBufferPointer { dP in
-            let l0 = lP.baseAddress!, l1 = l0 + S
-            for j in 0..<S { l0[j] = 0; l1[j] = 0 }
-            var t = trialCount - 1
-            while t >= 0 {
-                let o = t * S
-                let c = cP.baseAddress! + o, v = vP.baseAddress! + o, kp = kP.baseAddress! + o
-                let pe = peP.baseAddress! + o, g = gP.baseAddress! + o, dq = dP.baseAddress! + o
-                for j in 0..<S {
-                    let cj = c[j]
-                    let lambdaChosen = l0[j] + cj * (l1[j] - l0[j])
-                    let lambdaOther = l1[j] + l0[j] - lambdaChosen
-                    ga[j] += lambdaChosen * pe[j]
-                    let tg = tau[j] * g[j]
-                    let newChosen = lambdaChosen * (1 - v[j] * a[j]) + tg
-                    let newOther = lambdaOther - tg
-                    gt[j] += dq[j] * g[j]
-                    l0[j] = (newChosen + cj * (newOther - newChosen)) * kp[j]
-                    l1[j] = (newOther + cj * (newChosen - newOther)) * kp[j]
-                }
-                t -= 1
+    private func backwardBinary() {
+        let w = width
+        let a = learningRate.pointer, tau = inverseTemperature.pointer, ga = gradientA.pointer
+        let l0 = adjoints.pointer, l1 = adjoints.pointer + w
+        let zero = Lanes(repeating: 0)
+        for j in 0..<w { l0[j] = zero; l1[j] = zero; ga[j] = zero }
+        var t = trialCount - 1
+        while t >= 0 {
+            let o = t * w
+            let codes = code.pointer + o, pe = predictionError.pointer + o, g = adjointFactor.pointer + o
+            for j in 0..<w {
+                let (option, answered, keep) = DeltaRuleScan.decode(codes[j])
+                let c = option.replacing(with: zero, where: option .< zero)
+                let lambda0 = l0[j], lambda1 = l1[j]
+                let lambdaChosen = lambda0.addingProduct(c, lambda1 - lambda0)
+                let lambdaOther = lambda1 + lambda0 - lambdaChosen
+                ga[j] = ga[j].addingProduct(lambdaChosen, pe[j])
+                let tg = tau[j] * g[j]
+                let newChosen = lambdaChosen.addingProduct(lambdaChosen, -(answered * a[j])) + tg
+                let newOther = lambdaOther - tg
+                l0[j] = newChosen.addingProduct(c, newOther - newChosen) * keep
+                l1[j] = newOther.addingProduct(c, newChosen - newOther) * keep
             }
-        }}}}}}}
+            t -= 1
+        }
     }
 
     // MARK: K > 2
 
-    private func forwardSoftmax(_ a: UnsafePointer<Double>, _ tau: UnsafePointer<Double>, _ ll: UnsafeMutablePointer<Double>) {
-        let S = subjectCount, K = optionCount, TS = trialCount * S
-        choice.withUnsafeBufferPointer { chP in
-        valid.withUnsafeBufferPointer { vP in
-        keep.withUnsafeBufferPointer { kP in
-        reward.withUnsafeBufferPointer { rP in
-        q.withUnsafeMutableBufferPointer { qP in
-        predictionError.withUnsafeMutableBufferPointer { peP in
-        adjointFactor.withUnsafeMutableBufferPointer { pP in
-        centredValue.withUnsafeMutableBufferPointer { dP in
-        scratchMax.withUnsafeMutableBufferPointer { mP in
-        scratchSum.withUnsafeMutableBufferPointer { sumP in
-        scratchChosen.withUnsafeMutableBufferPointer { chosenP in
-            let qb = qP.baseAddress!, m = mP.baseAddress!, sum = sumP.baseAddress!, chosen = chosenP.baseAddress!
-            for i in 0..<(K * S) { qb[i] = 0 }
-            for t in 0..<trialCount {
-                let o = t * S
-                let ch = chP.baseAddress! + o, v = vP.baseAddress! + o, kp = kP.baseAddress! + o, r = rP.baseAddress! + o
-                let pe = peP.baseAddress! + o, dq = dP.baseAddress! + o
-                // Reset at block starts; the largest utility; the chosen value.
-                for j in 0..<S { m[j] = -Double.infinity; chosen[j] = 0 }
-                for k in 0..<K {
-                    let qk = qb + k * S
-                    let kk = Int32(k)
-                    for j in 0..<S {
-                        let value = qk[j] * kp[j]
-                        qk[j] = value
-                        m[j] = max(m[j], tau[j] * value)
-                        chosen[j] += ch[j] == kk ? value : 0
-                    }
-                }
-                // Σ_k exp(τ·Q_k − m), then p_k and Σ_k p_k·Q_k.
-                for j in 0..<S { sum[j] = 0 }
-                for k in 0..<K {
-                    let qk = qb + k * S, pk = pP.baseAddress! + k * TS + o
-                    for j in 0..<S {
-                        let w = expNonPositive(tau[j] * qk[j] - m[j])
-                        pk[j] = w
-                        sum[j] += w
-                    }
-                }
-                for j in 0..<S { dq[j] = chosen[j] }
-                for k in 0..<K {
-                    let qk = qb + k * S, pk = pP.baseAddress! + k * TS + o
-                    for j in 0..<S {
-                        let p = pk[j] / sum[j]
-                        pk[j] = v[j] * p
-                        dq[j] -= p * qk[j]
-                    }
-                }
-                for j in 0..<S {
-                    let logLik = tau[j] * chosen[j] - m[j] - logPositive(sum[j])
-                    ll[j] += v[j] * logLik
-                    dq[j] *= v[j]
-                    let err = r[j] - chosen[j]
-                    pe[j] = v[j] * err
-                    sum[j] = v[j] * a[j] * err   // reuse as the update step
-                }
-                for k in 0..<K {
-                    let qk = qb + k * S
-                    let kk = Int32(k)
-                    for j in 0..<S { qk[j] += ch[j] == kk ? sum[j] : 0 }
+    private func forwardSoftmax() {
+        let w = width, K = optionCount, TW = trialCount * w
+        let a = learningRate.pointer, tau = inverseTemperature.pointer
+        let ll = logLikelihood.pointer, gt = gradientTau.pointer
+        let q = values.pointer
+        let m = scratch.pointer, sum = scratch.pointer + w, chosen = scratch.pointer + 2 * w
+        let zero = Lanes(repeating: 0)
+        for i in 0..<(K * w) { q[i] = zero }
+        for j in 0..<w { ll[j] = zero; gt[j] = zero }
+        for t in 0..<trialCount {
+            let o = t * w
+            let codes = code.pointer + o, r = reward.pointer + o, pe = predictionError.pointer + o
+            // Reset at block starts; the largest utility; the chosen value.
+            for j in 0..<w { m[j] = Lanes(repeating: -.infinity); chosen[j] = zero }
+            for k in 0..<K {
+                let qk = q + k * w
+                for j in 0..<w {
+                    let (c, _, keep) = DeltaRuleScan.decode(codes[j])
+                    let value = qk[j] * keep
+                    qk[j] = value
+                    let u = tau[j] * value
+                    m[j] = m[j].replacing(with: u, where: u .> m[j])
+                    chosen[j] += zero.replacing(with: value, where: c .== Double(k))
                 }
             }
-        }}}}}}}}}}}
+            // Σ_k exp(τ·Q_k − m); p_k; ∂ℓ/∂τ = Q_c − Σ_k p_k·Q_k.
+            for j in 0..<w { sum[j] = zero }
+            for k in 0..<K {
+                let qk = q + k * w, pk = adjointFactor.pointer + k * TW + o
+                for j in 0..<w {
+                    let weight = expNonPositive(tau[j] * qk[j] - m[j])
+                    pk[j] = weight
+                    sum[j] += weight
+                }
+            }
+            for k in 0..<K {
+                let qk = q + k * w, pk = adjointFactor.pointer + k * TW + o
+                for j in 0..<w {
+                    let answered = DeltaRuleScan.decode(codes[j]).answered
+                    let p = pk[j] / sum[j]
+                    pk[j] = answered * p
+                    gt[j] -= answered * p * qk[j]
+                }
+            }
+            for j in 0..<w {
+                let (_, answered, _) = DeltaRuleScan.decode(codes[j])
+                let logLik = tau[j] * chosen[j] - m[j] - logPositive(sum[j])
+                ll[j] = ll[j].addingProduct(answered, logLik)
+                gt[j] = gt[j].addingProduct(answered, chosen[j])
+                let err = r[j] - chosen[j]
+                pe[j] = answered * err
+                sum[j] = answered * a[j] * err  // reused as the update step
+            }
+            for k in 0..<K {
+                let qk = q + k * w
+                for j in 0..<w {
+                    let c = DeltaRuleScan.decode(codes[j]).choice
+                    qk[j] += zero.replacing(with: sum[j], where: c .== Double(k))
+                }
+            }
+        }
     }
 
-    private func backwardSoftmax(
-        _ a: UnsafePointer<Double>, _ tau: UnsafePointer<Double>,
-        _ ga: UnsafeMutablePointer<Double>, _ gt: UnsafeMutablePointer<Double>
-    ) {
-        let S = subjectCount, K = optionCount, TS = trialCount * S
-        for j in 0..<S { ga[j] = 0; gt[j] = 0 }
-        choice.withUnsafeBufferPointer { chP in
-        keep.withUnsafeBufferPointer { kP in
-        lambda.withUnsafeMutableBufferPointer { lP in
-        predictionError.withUnsafeBufferPointer { peP in
-        adjointFactor.withUnsafeBufferPointer { pP in
-        centredValue.withUnsafeBufferPointer { dP in
-        scratchChosen.withUnsafeMutableBufferPointer { lcP in
-            let lb = lP.baseAddress!, lambdaChosen = lcP.baseAddress!
-            for i in 0..<(K * S) { lb[i] = 0 }
-            var t = trialCount - 1
-            while t >= 0 {
-                let o = t * S
-                let ch = chP.baseAddress! + o, kp = kP.baseAddress! + o
-                let pe = peP.baseAddress! + o, dq = dP.baseAddress! + o
-                for j in 0..<S { lambdaChosen[j] = 0 }
-                for k in 0..<K {
-                    let lk = lb + k * S
-                    let kk = Int32(k)
-                    for j in 0..<S { lambdaChosen[j] += ch[j] == kk ? lk[j] : 0 }
+    private func backwardSoftmax() {
+        let w = width, K = optionCount, TW = trialCount * w
+        let a = learningRate.pointer, tau = inverseTemperature.pointer, ga = gradientA.pointer
+        let lambda = adjoints.pointer, lambdaChosen = scratch.pointer
+        let zero = Lanes(repeating: 0), one = Lanes(repeating: 1)
+        for i in 0..<(K * w) { lambda[i] = zero }
+        for j in 0..<w { ga[j] = zero }
+        var t = trialCount - 1
+        while t >= 0 {
+            let o = t * w
+            let codes = code.pointer + o, pe = predictionError.pointer + o
+            for j in 0..<w { lambdaChosen[j] = zero }
+            for k in 0..<K {
+                let lk = lambda + k * w
+                for j in 0..<w {
+                    let c = DeltaRuleScan.decode(codes[j]).choice
+                    lambdaChosen[j] += zero.replacing(with: lk[j], where: c .== Double(k))
                 }
-                for j in 0..<S {
-                    ga[j] += lambdaChosen[j] * pe[j]
-                    gt[j] += dq[j]
-                }
-                for k in 0..<K {
-                    let lk = lb + k * S, pk = pP.baseAddress! + k * TS + o
-                    let kk = Int32(k)
-                    for j in 0..<S {
-                        let isChosen = ch[j] == kk
-                        let through = isChosen ? lk[j] * (1 - a[j]) + tau[j] : lk[j]
-                        lk[j] = (through - tau[j] * pk[j]) * kp[j]
-                    }
-                }
-                t -= 1
             }
-        }}}}}}}
+            for j in 0..<w { ga[j] = ga[j].addingProduct(lambdaChosen[j], pe[j]) }
+            for k in 0..<K {
+                let lk = lambda + k * w, pk = adjointFactor.pointer + k * TW + o
+                for j in 0..<w {
+                    let (c, _, keep) = DeltaRuleScan.decode(codes[j])
+                    let isChosen = c .== Double(k)
+                    let through = lk[j].replacing(with: lk[j] * (one - a[j]) + tau[j], where: isChosen)
+                    lk[j] = (through - tau[j] * pk[j]) * keep
+                }
+            }
+            t -= 1
+        }
     }
 }

@@ -1,0 +1,35 @@
+/// A zero-initialized, 32-byte aligned buffer of `Lanes` (4 doubles), owned by the scan's
+/// workspace: allocated once per model instance, reused by every evaluation, freed with it.
+/// Subjects are padded to a multiple of 4 so that every subject loop is whole vectors.
+final class LaneBuffer {
+    let count: Int
+    let pointer: UnsafeMutablePointer<Lanes>
+
+    init(count: Int) {
+        self.count = count
+        pointer = UnsafeMutablePointer<Lanes>.allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: Lanes(repeating: 0), count: max(count, 1))
+    }
+
+    deinit {
+        pointer.deallocate()
+    }
+
+    /// Lane-padded copy of `values`: value i goes to lane i % 4 of vector i / 4; padding is `pad`.
+    func fill(from values: UnsafePointer<Double>, count n: Int, pad: Double = 0) {
+        let scalars = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Double.self)
+        for i in 0..<n { scalars[i] = values[i] }
+        for i in n..<(count * 4) { scalars[i] = pad }
+    }
+
+    /// The first n scalars, copied out.
+    func copy(to values: UnsafeMutablePointer<Double>, count n: Int) {
+        let scalars = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Double.self)
+        for i in 0..<n { values[i] = scalars[i] }
+    }
+
+    subscript(i: Int) -> Lanes {
+        get { pointer[i] }
+        set { pointer[i] = newValue }
+    }
+}
