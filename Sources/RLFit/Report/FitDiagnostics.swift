@@ -1,0 +1,111 @@
+import Diagnostics
+import Foundation
+
+/// Everything the end-of-fit report and `summary.csv` say about a set of chains: one summary
+/// per quantity (rank-normalized split R-hat, bulk/tail ESS, MCSE; Vehtari et al. 2021), the
+/// sampler's divergences and tree-depth hits, E-BFMI per chain, and plain-language warnings
+/// with the usual thresholds (R-hat < 1.01, ESS > 400, E-BFMI > 0.3; Stan's defaults).
+public struct FitDiagnostics: Sendable {
+    public let summaries: [ParameterSummary]
+    public let chainIDs: [Int]
+    public let drawsPerChain: Int
+    public let divergences: Int
+    public let treeDepthHits: Int
+    public let maxDepth: Int
+    public let ebfmi: [Double]
+    public let stepSizes: [Double]
+    public let meanAcceptStat: Double
+    public let incompleteChains: [Int]
+
+    public static let rhatThreshold = 1.01
+    public static let essThreshold = 400.0
+    public static let ebfmiThreshold = 0.3
+
+    /// Summaries over the post-warmup draws of all chains (which must share column names and
+    /// draw counts).
+    public init(chains: [ChainRecord], maxDepth: Int) {
+        precondition(!chains.isEmpty)
+        let names = chains[0].columnNames
+        let width = chains[0].rowWidth
+        let draws = chains.map(\.drawCount).min() ?? 0
+        // Quantity tables without the sampler columns, draw-major.
+        let tables = chains.map { chain -> [Double] in
+            var t = [Double]()
+            t.reserveCapacity(draws * names.count)
+            for r in chain.warmupRowCount..<(chain.warmupRowCount + draws) {
+                let start = r * width + 7
+                t.append(contentsOf: chain.table[start..<(start + names.count)])
+            }
+            return t
+        }
+        summaries = summarize(names: names, drawTables: tables)
+        chainIDs = chains.map(\.id)
+        drawsPerChain = draws
+        let sampler = { (k: Int) in chains.flatMap { $0.column(k).prefix(draws) } }
+        divergences = sampler(5).filter { $0 != 0 }.count
+        treeDepthHits = sampler(3).filter { $0 >= Double(maxDepth) }.count
+        self.maxDepth = maxDepth
+        ebfmi = chains.map { Diagnostics.ebfmi(energy: Array($0.column(6).prefix(draws))) }
+        stepSizes = chains.map(\.stepSize)
+        let accept = sampler(1)
+        meanAcceptStat = accept.isEmpty ? .nan : accept.reduce(0, +) / Double(accept.count)
+        incompleteChains = chains.filter { !$0.complete }.map(\.id)
+    }
+
+    public var totalDraws: Int { drawsPerChain * chainIDs.count }
+
+    /// The summary of the quantity called `name`.
+    public func summary(_ name: String) -> ParameterSummary? { summaries.first { $0.name == name } }
+
+    /// Largest R-hat (NaN-free), with its quantity.
+    public var worstRHat: ParameterSummary? {
+        summaries.filter { $0.rhat.isFinite }.max { $0.rhat < $1.rhat }
+    }
+
+    /// Smallest bulk ESS, with its quantity.
+    public var lowestBulkESS: ParameterSummary? {
+        summaries.filter { $0.essBulk.isFinite }.min { $0.essBulk < $1.essBulk }
+    }
+
+    public var lowestTailESS: ParameterSummary? {
+        summaries.filter { $0.essTail.isFinite }.min { $0.essTail < $1.essTail }
+    }
+
+    /// Plain-language warnings, each with what to do.
+    public var warnings: [String] {
+        var w: [String] = []
+        if !incompleteChains.isEmpty {
+            w.append("the run was interrupted: chains \(incompleteChains.map(String.init).joined(separator: ", ")) did not finish; do not use these draws for inference")
+        }
+        if divergences > 0 {
+            w.append("\(divergences) of \(totalDraws) draws ended in a divergent transition: the posterior has regions the step size cannot follow, so estimates may be biased. Rerun with a higher --adapt-delta (e.g. 0.95 or 0.99).")
+        }
+        if treeDepthHits > 0 {
+            w.append("\(treeDepthHits) draws hit the maximum tree depth (\(maxDepth)): sampling is slow but not biased. Raise --max-depth if this is frequent.")
+        }
+        let lowBFMI = zip(chainIDs, ebfmi).filter { $0.1.isFinite && $0.1 < FitDiagnostics.ebfmiThreshold }
+        if !lowBFMI.isEmpty {
+            w.append("E-BFMI below 0.3 in chain\(lowBFMI.count > 1 ? "s" : "") \(lowBFMI.map { String($0.0) }.joined(separator: ", ")): the sampler explores the energy distribution poorly (heavy tails). Consider more warmup (--warmup) or a reparameterized model.")
+        }
+        let highRHat = summaries.filter { $0.rhat.isFinite && $0.rhat >= FitDiagnostics.rhatThreshold }
+        if chainIDs.count >= 2 && !highRHat.isEmpty {
+            let worst = highRHat.max { $0.rhat < $1.rhat }!
+            w.append("R-hat ≥ 1.01 for \(highRHat.count) quantit\(highRHat.count == 1 ? "y" : "ies") (worst \(worst.name): \(String(format: "%.3f", worst.rhat))): the chains disagree. Run longer (--warmup, --draws) and check the data and model.")
+        }
+        let lowESS = summaries.filter { ($0.essBulk.isFinite && $0.essBulk < FitDiagnostics.essThreshold) || ($0.essTail.isFinite && $0.essTail < FitDiagnostics.essThreshold) }
+        if !lowESS.isEmpty {
+            let worst = lowESS.min { min($0.essBulk, $0.essTail) < min($1.essBulk, $1.essTail) }!
+            w.append("bulk or tail ESS below 400 for \(lowESS.count) quantit\(lowESS.count == 1 ? "y" : "ies") (lowest \(worst.name): \(Int(min(worst.essBulk, worst.essTail)))): posterior summaries are imprecise. Run more --draws or more --chains.")
+        }
+        if chainIDs.count < 2 {
+            w.append("one chain only: R-hat cannot be computed across chains; run 4 chains to check convergence")
+        }
+        return w
+    }
+
+    /// "ok" when no warning is raised, "warnings" otherwise, "incomplete" after an interruption.
+    public var verdict: String {
+        if !incompleteChains.isEmpty { return "incomplete" }
+        return warnings.isEmpty ? "ok" : "warnings"
+    }
+}
