@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "LinearAlgebra", "Randomness", "Diagnostics"], swiftSettings: vectorISA),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
         .testTarget(name: "RLModelsTests", dependencies: ["RLModels", "Randomness"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
-        .testTarget(name: "RLFitTests", dependencies: ["RLFit", "RLModels"], swiftSettings: vectorISA),
+        .testTarget(name: "RLFitTests", dependencies: ["RLFit", "RLModels", "Sampling", "Diagnostics"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
         .testTarget(name: "CLITests", dependencies: ["rlfit"], swiftSettings: vectorISA),
     ]
 )
