@@ -10,8 +10,9 @@ import Foundation
 /// computes every lag at once by FFT (zero-padded to a power of two ≥ 2N, so the circular
 /// correlation equals the linear one), O(M·N·log N). Both agree with ArviZ to rounding.
 struct Autocovariance {
-    /// Lags up to this one are summed directly; beyond it the whole sequence comes from one FFT.
-    static let directLagLimit = 48
+    /// Lags up to this one are summed directly; beyond it the whole sequence comes from one FFT
+    /// (the crossover measured for 4 chains × 1000 draws on a 2-core x86 machine).
+    static let directLagLimit = 64
 
     let chainCount: Int
     let drawsPerChain: Int
@@ -57,14 +58,32 @@ struct Autocovariance {
         return everything[lag]
     }
 
+    /// γ̄(lag) by direct summation, four SIMD lanes at a time.
     private func directSum(_ lag: Int) -> Double {
         let n = drawsPerChain
+        let terms = n - lag
         var total = 0.0
         centered.withUnsafeBufferPointer { x in
+            let raw = UnsafeRawPointer(x.baseAddress!)
+            let stride = MemoryLayout<Double>.stride
             for c in 0..<chainCount {
                 let base = c * n
-                var sum = 0.0
-                for i in 0..<(n - lag) { sum += x[base + i] * x[base + i + lag] }
+                var acc0 = SIMD4<Double>(), acc1 = SIMD4<Double>()
+                var i = 0
+                while i + 8 <= terms {
+                    let a0 = raw.loadUnaligned(fromByteOffset: (base + i) * stride, as: SIMD4<Double>.self)
+                    let b0 = raw.loadUnaligned(fromByteOffset: (base + i + lag) * stride, as: SIMD4<Double>.self)
+                    let a1 = raw.loadUnaligned(fromByteOffset: (base + i + 4) * stride, as: SIMD4<Double>.self)
+                    let b1 = raw.loadUnaligned(fromByteOffset: (base + i + 4 + lag) * stride, as: SIMD4<Double>.self)
+                    acc0 = acc0.addingProduct(a0, b0)
+                    acc1 = acc1.addingProduct(a1, b1)
+                    i += 8
+                }
+                var sum = (acc0 + acc1).sum()
+                while i < terms {
+                    sum += x[base + i] * x[base + i + lag]
+                    i += 1
+                }
                 total += sum / Double(n)
             }
         }

@@ -8,7 +8,7 @@ import Foundation
 /// normalization, folding, and localization: an improved R̂ for assessing convergence of
 /// MCMC", *Bayesian Analysis* 16(2), 667–718, in the exact arithmetic of ArviZ 0.23
 /// (`rhat(method="rank")`, `ess(method="bulk"|"tail"|"mean")`, `mcse(method="mean")`);
-/// the tests compare against ArviZ's values to 1e−9 relative.
+/// the tests compare against ArviZ's values to 1e−12 relative (they agree to ~1e−14).
 ///
 /// Shared conventions:
 /// - Chains are split in halves first (the middle draw of an odd-length chain is dropped).

@@ -8,20 +8,12 @@ struct FFT {
     private let cosines: [Double]
     private let sines: [Double]
 
-    /// Plans a transform of `length` points; `length` must be a power of two ≥ 1.
+    /// Plans a transform of `length` points; `length` must be a power of two ≥ 1. The
+    /// twiddle factors e^(−2πik/n) are computed once per length and shared.
     init(length: Int) {
         precondition(length > 0 && length & (length - 1) == 0, "FFT length must be a power of two")
         self.length = length
-        let half = length / 2
-        var c = [Double](repeating: 0, count: half)
-        var s = [Double](repeating: 0, count: half)
-        for k in 0..<half {
-            let angle = 2 * Double.pi * Double(k) / Double(length)
-            c[k] = cos(angle)
-            s[k] = sin(angle)
-        }
-        cosines = c
-        sines = s
+        (cosines, sines) = TwiddleCache.shared.tables(length)
     }
 
     /// The smallest power of two ≥ n.
@@ -78,5 +70,28 @@ struct FFT {
                 }
             }
         }
+    }
+}
+
+/// Twiddle tables by transform length, computed on first use; safe to use from any thread.
+private final class TwiddleCache: @unchecked Sendable {
+    static let shared = TwiddleCache()
+    private let lock = NSLock()
+    private var tablesByLength: [Int: ([Double], [Double])] = [:]
+
+    func tables(_ length: Int) -> ([Double], [Double]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = tablesByLength[length] { return cached }
+        let half = length / 2
+        var c = [Double](repeating: 0, count: half)
+        var s = [Double](repeating: 0, count: half)
+        for k in 0..<half {
+            let angle = 2 * Double.pi * Double(k) / Double(length)
+            c[k] = cos(angle)
+            s[k] = sin(angle)
+        }
+        tablesByLength[length] = (c, s)
+        return (c, s)
     }
 }

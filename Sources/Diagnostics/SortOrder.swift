@@ -7,13 +7,80 @@ struct SortOrder {
     /// Indices of the values in ascending order (stable among ties).
     let indices: [Int32]
 
-    /// Sorts `values` (which must be free of NaN).
+    /// Sorts `values` (which must be free of NaN) by a stable LSD radix sort on order-
+    /// preserving 64-bit keys, 11 bits per pass, skipping passes where every key shares the
+    /// digit: a few linear passes instead of a comparison sort.
     init(_ values: [Double]) {
-        var pairs = [(Double, Int32)]()
-        pairs.reserveCapacity(values.count)
-        for (i, v) in values.enumerated() { pairs.append((v, Int32(i))) }
-        pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        indices = pairs.map { $0.1 }
+        let n = values.count
+        var keys = [UInt64](repeating: 0, count: n)
+        var order = [Int32](repeating: 0, count: n)
+        var scratchKeys = [UInt64](repeating: 0, count: n)
+        var scratchOrder = [Int32](repeating: 0, count: n)
+        let radixBits = 11
+        let buckets = 1 << radixBits
+        let passes = (64 + radixBits - 1) / radixBits
+        var counts = [Int](repeating: 0, count: buckets * passes)
+        values.withUnsafeBufferPointer { v in
+            keys.withUnsafeMutableBufferPointer { k in
+                counts.withUnsafeMutableBufferPointer { h in
+                    for i in 0..<n {
+                        let key = SortOrder.orderKey(v[i])
+                        k[i] = key
+                        for p in 0..<passes {
+                            h[p * buckets + Int((key >> UInt64(p * radixBits)) & UInt64(buckets - 1))] += 1
+                        }
+                    }
+                }
+            }
+        }
+        for i in 0..<n { order[i] = Int32(i) }
+        counts.withUnsafeMutableBufferPointer { h in
+            for p in 0..<passes {
+                let base = p * buckets
+                // Skip a pass whose digit is the same for every key.
+                var trivial = false
+                for b in 0..<buckets where h[base + b] != 0 {
+                    trivial = h[base + b] == n
+                    break
+                }
+                if trivial { continue }
+                var running = 0
+                for b in 0..<buckets {
+                    let c = h[base + b]
+                    h[base + b] = running
+                    running += c
+                }
+                let shift = UInt64(p * radixBits)
+                keys.withUnsafeBufferPointer { k in
+                    order.withUnsafeBufferPointer { o in
+                        scratchKeys.withUnsafeMutableBufferPointer { sk in
+                            scratchOrder.withUnsafeMutableBufferPointer { so in
+                                for i in 0..<n {
+                                    let key = k[i]
+                                    let digit = base + Int((key >> shift) & UInt64(buckets - 1))
+                                    let slot = h[digit]
+                                    h[digit] = slot + 1
+                                    sk[slot] = key
+                                    so[slot] = o[i]
+                                }
+                            }
+                        }
+                    }
+                }
+                swap(&keys, &scratchKeys)
+                swap(&order, &scratchOrder)
+            }
+        }
+        indices = order
+    }
+
+    /// A key whose unsigned order is the numeric order of doubles: flip every bit of a
+    /// negative number, only the sign bit of a non-negative one. Adding 0.0 first turns −0
+    /// into +0 so the two zeros tie, as they compare equal.
+    @inline(__always)
+    static func orderKey(_ x: Double) -> UInt64 {
+        let bits = (x + 0.0).bitPattern
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
     }
 
     init(indices: [Int32]) { self.indices = indices }

@@ -38,15 +38,19 @@ enum Fixtures {
         return out
     }
 
+    /// A fixture number: stored as Python's `repr` text ("0.1", "nan", "inf") and parsed with
+    /// Swift's correctly rounded `Double(String)`, since JSONSerialization's number parsing can
+    /// be an ulp off. Plain JSON integers (chain and draw counts) are accepted too.
     static func number(_ value: Any) throws -> Double {
-        if let d = value as? Double { return d }
+        if let text = value as? String { return try XCTUnwrap(Double(text), "unreadable fixture number \(text)") }
         if let i = value as? Int { return Double(i) }
-        switch value as? String {
-        case "nan": return .nan
-        case "inf": return .infinity
-        case "-inf": return -.infinity
-        default: throw XCTSkip("unreadable fixture value \(value)")
-        }
+        throw XCTSkip("unreadable fixture value \(value)")
+    }
+
+    /// A list of fixture numbers.
+    static func numbers(_ value: Any?) throws -> [Double] {
+        let list = try XCTUnwrap(value as? [Any], "expected a list of numbers")
+        return try list.map(number)
     }
 
     /// Every case with ArviZ reference values.
@@ -57,7 +61,7 @@ enum Fixtures {
 }
 
 /// Asserts `actual` equals `expected` to a relative tolerance (NaN matches only NaN).
-func assertClose(_ actual: Double, _ expected: Double, relative: Double = 1e-9, absolute: Double = 0,
+func assertClose(_ actual: Double, _ expected: Double, relative: Double = 1e-12, absolute: Double = 0,
                  _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
     if expected.isNaN {
         XCTAssertTrue(actual.isNaN, "expected NaN, got \(actual). \(message())", file: file, line: line)
