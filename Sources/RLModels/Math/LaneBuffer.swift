@@ -28,6 +28,19 @@ final class LaneBuffer {
         for i in 0..<n { values[i] = scalars[i] }
     }
 
+    /// Lane-padded copy of `count` scalars into `vectors` vectors at `destination` (padding 0).
+    static func fill(_ destination: UnsafeMutablePointer<Lanes>, vectors: Int, from values: UnsafePointer<Double>, count n: Int) {
+        let scalars = UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Double.self)
+        for i in 0..<n { scalars[i] = values[i] }
+        for i in n..<(vectors * 4) { scalars[i] = 0 }
+    }
+
+    /// The first `count` scalars of the vectors at `source`, copied out.
+    static func copy(_ source: UnsafeMutablePointer<Lanes>, to values: UnsafeMutablePointer<Double>, count n: Int) {
+        let scalars = UnsafeMutableRawPointer(source).assumingMemoryBound(to: Double.self)
+        for i in 0..<n { values[i] = scalars[i] }
+    }
+
     subscript(i: Int) -> Lanes {
         get { pointer[i] }
         set { pointer[i] = newValue }

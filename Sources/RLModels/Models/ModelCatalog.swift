@@ -13,7 +13,7 @@ public enum ModelCatalog {
         outcomeCoding: "reward = 1, loss = -1",
         documentedOutcomeValues: [1, -1],
         reference: "hBayesDM bandit2arm_delta (Erev et al. 2010; Hertwig et al. 2004); Ahn, Haines & Zhang 2017",
-        makeLikelihood: { DeltaRuleScan(batch: $0) })
+        makeLikelihood: { RuleScan(rule: LearningRule(rate: .single(0), inverseTemperature: 1), parameterCount: 2, batch: $0, reward: $0.column("outcome")) })
 
     public static let all: [ModelDefinition] = [bandit2armDelta]
 

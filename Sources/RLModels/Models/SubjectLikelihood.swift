@@ -12,16 +12,3 @@ public protocol SubjectLikelihood: AnyObject {
         gradient: UnsafeMutablePointer<Double>?
     ) -> Double
 }
-
-extension DeltaRuleScan: SubjectLikelihood {
-    /// θ = (A, τ).
-    public func evaluate(
-        theta: UnsafePointer<Double>, subjectLogLikelihood: UnsafeMutablePointer<Double>,
-        gradient: UnsafeMutablePointer<Double>?
-    ) -> Double {
-        evaluate(
-            learningRate: theta, inverseTemperature: theta + subjectCount,
-            subjectLogLikelihood: subjectLogLikelihood,
-            gradientA: gradient, gradientTau: gradient.map { $0 + subjectCount })
-    }
-}

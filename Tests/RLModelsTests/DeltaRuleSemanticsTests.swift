@@ -2,7 +2,8 @@ import XCTest
 import Randomness
 @testable import RLModels
 
-final class DeltaRuleScanTests: XCTestCase {
+/// The delta rule's semantics on the scan: masked and padded slots, block resets, extremes.
+final class DeltaRuleSemanticsTests: XCTestCase {
     /// A random study with blocks, missed trials and unequal lengths.
     func randomBatch(options k: Int, subjects: Int, seed: UInt64) -> TrialBatch {
         var rng = Philox(seed: seed)
@@ -19,18 +20,17 @@ final class DeltaRuleScanTests: XCTestCase {
     }
 
     func evaluate(_ batch: TrialBatch, a: [Double], tau: [Double]) -> (total: Double, ll: [Double], ga: [Double], gt: [Double]) {
-        let scan = DeltaRuleScan(batch: batch)
+        let scan = RuleScan(rule: LearningRule(rate: .single(0), inverseTemperature: 1), parameterCount: 2,
+                            batch: batch, reward: batch.column("outcome"))
         let S = batch.subjectCount
-        var ll = [Double](repeating: .nan, count: S), ga = ll, gt = ll
-        let total = ll.withUnsafeMutableBufferPointer { llp in
-            ga.withUnsafeMutableBufferPointer { gap in
-                gt.withUnsafeMutableBufferPointer { gtp in
-                    scan.evaluate(learningRate: a, inverseTemperature: tau, subjectLogLikelihood: llp.baseAddress!,
-                                  gradientA: gap.baseAddress!, gradientTau: gtp.baseAddress!)
-                }
+        var ll = [Double](repeating: .nan, count: S), g = [Double](repeating: .nan, count: 2 * S)
+        let theta = a + tau
+        let total = theta.withUnsafeBufferPointer { th in
+            ll.withUnsafeMutableBufferPointer { llp in
+                g.withUnsafeMutableBufferPointer { scan.evaluate(theta: th.baseAddress!, subjectLogLikelihood: llp.baseAddress!, gradient: $0.baseAddress!) }
             }
         }
-        return (total, ll, ga, gt)
+        return (total, ll, Array(g[0..<S]), Array(g[S...]))
     }
 
     /// The batched scan equals the plain one-subject-at-a-time reference: values and exact
