@@ -1,0 +1,42 @@
+import LinearAlgebra
+
+/// The form of the Euclidean metric (mass matrix) M, through its inverse M⁻¹ ≈ Cov(x).
+public enum MetricKind: String, Sendable, Equatable, CaseIterable {
+    /// M⁻¹ = diag(σ²): one variance per parameter (Stan's `diag_e`, Stan's default).
+    case diag
+    /// M⁻¹ = Σ, a full covariance (Stan's `dense_e`): also removes linear correlations,
+    /// at O(d²) per leapfrog step and O(d³) per adaptation window.
+    case dense
+}
+
+/// How a dense metric's covariance is estimated from the draws of one adaptation window.
+///
+/// Both end with Stan's regularization Σ ← n/(n+5)·Σ̂ + 10⁻³·5/(n+5)·I (n = draws in the
+/// window); they differ in Σ̂:
+public enum CovarianceEstimator: String, Sendable, Equatable, CaseIterable {
+    /// Σ̂ = the sample covariance (Welford, divisor n − 1): Stan's `dense_e` adaptation. With
+    /// fewer draws than parameters it is rank-deficient and only the 10⁻³ ridge keeps it
+    /// positive definite, which gives a badly scaled metric.
+    case stan
+    /// Σ̂ = the sample covariance with its correlations shrunk toward zero (target: the
+    /// diagonal of the sample covariance) by the analytic optimal intensity of Schäfer &
+    /// Strimmer (2005, target "D"), the Ledoit–Wolf (2004) estimator on the correlation
+    /// scale. Scale-invariant, always positive definite when the variances are, and close to
+    /// the sample covariance when the window is long. See `CovarianceShrinkage`.
+    case shrinkage
+}
+
+/// An inverse metric M⁻¹ as reported at the end of warmup (what CmdStan writes after
+/// "# Adaptation terminated"): the diagonal, or the full matrix (column-major).
+public enum InverseMetric: Sendable, Equatable {
+    case diagonal([Double])
+    case dense(LinearAlgebra.Matrix)
+
+    /// The diagonal elements (the variances) in either case.
+    public var diagonal: [Double] {
+        switch self {
+        case let .diagonal(d): return d
+        case let .dense(m): return m.diagonal
+        }
+    }
+}
