@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearAlgebra
+import RLFit
 
 /// `rlfit`: fit reinforcement-learning models of choice to whole studies.
 @main
@@ -9,7 +10,7 @@ struct RLFitCommand: ParsableCommand {
         commandName: "rlfit",
         abstract: "Hierarchical Bayesian fits of reinforcement-learning models of choice (NUTS).",
         version: RLFitVersion.string,
-        subcommands: [CheckCommand.self, SimulateCommand.self, ModelsCommand.self, BenchCommand.self]
+        subcommands: [FitCommand.self, SummaryCommand.self, CheckCommand.self, SimulateCommand.self, ModelsCommand.self, BenchCommand.self]
     )
 
     static func main() {
@@ -21,8 +22,4 @@ struct RLFitCommand: ParsableCommand {
             exit(withError: error)
         }
     }
-}
-
-enum RLFitVersion {
-    static let string = "0.1.0"
 }

@@ -1,0 +1,66 @@
+import Foundation
+import RLModels
+import Sampling
+
+/// Everything `rlfit fit` needs, resolved (defaults filled in), as recorded in `fit.json`.
+public struct FitOptions: Sendable {
+    public var model: ModelDefinition
+    public var dataPath: String
+    public var outputDirectory: String
+    /// Chain ids to run (1-based); `--chains N` means 1...N, `--chain-ids` picks some.
+    public var chainIDs: [Int]
+    public var warmup: Int
+    public var draws: Int
+    public var seed: UInt64
+    public var metric: MetricKind
+    public var adaptDelta: Double
+    public var maxDepth: Int
+    public var thin: Int
+    public var saveWarmup: Bool
+    /// Threads for chains (default: one per core, at most one per chain).
+    public var threads: Int
+    /// Significant digits in the chain files (CmdStan's default is 6).
+    public var significantDigits: Int
+    public var priors: HierarchyPriors
+    /// The command line as typed, for `fit.json`.
+    public var commandLine: [String]
+
+    public init(model: ModelDefinition, dataPath: String, outputDirectory: String, chainIDs: [Int] = [1, 2, 3, 4],
+                warmup: Int = 1000, draws: Int = 1000, seed: UInt64 = 1, metric: MetricKind = .dense,
+                adaptDelta: Double = 0.8, maxDepth: Int = 10, thin: Int = 1, saveWarmup: Bool = false,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, significantDigits: Int = 6,
+                priors: HierarchyPriors = HierarchyPriors(), commandLine: [String] = CommandLine.arguments) {
+        self.model = model
+        self.dataPath = dataPath
+        self.outputDirectory = outputDirectory
+        self.chainIDs = chainIDs
+        self.warmup = warmup
+        self.draws = draws
+        self.seed = seed
+        self.metric = metric
+        self.adaptDelta = adaptDelta
+        self.maxDepth = maxDepth
+        self.thin = thin
+        self.saveWarmup = saveWarmup
+        self.threads = threads
+        self.significantDigits = significantDigits
+        self.priors = priors
+        self.commandLine = commandLine
+    }
+
+    var samplerConfiguration: SamplerConfiguration {
+        SamplerConfiguration(warmup: warmup, draws: draws, maxDepth: maxDepth, adaptDelta: adaptDelta, metric: metric,
+                             seed: seed, thin: thin, saveWarmup: saveWarmup)
+    }
+
+    /// The resolved options as JSON values (for `fit.json`).
+    var json: [String: Any] {
+        [
+            "model": model.name, "data": dataPath, "out": outputDirectory, "chain_ids": chainIDs,
+            "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "adapt_delta": adaptDelta,
+            "max_depth": maxDepth, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
+            "sig_figs": significantDigits,
+            "priors": ["mu_scale": priors.muScale, "sigma_scale": priors.sigmaScale],
+        ]
+    }
+}

@@ -1,0 +1,161 @@
+import Diagnostics
+import Foundation
+import RLModels
+import Sampling
+
+/// Runs a whole fit: reads and checks the data, samples the chains in parallel, writes the fit
+/// directory (chain files in Stan CSV, `summary.csv`, `subjects.csv`, `fit.json`) and returns
+/// the report. Every file goes to a temporary name first; an interrupted run (cancellation)
+/// writes its chain files as `chain-<c>.csv.incomplete` and says so in `fit.json`.
+public struct FitRunner: Sendable {
+    public let options: FitOptions
+
+    public init(options: FitOptions) {
+        self.options = options
+    }
+
+    public struct Outcome: Sendable {
+        public let report: FitReport
+        public let diagnostics: FitDiagnostics
+        public let complete: Bool
+        /// Warnings about the data (outcome coding) raised before sampling.
+        public let dataWarnings: [String]
+        public let files: [String]
+        public let wallSeconds: Double
+    }
+
+    /// - Parameters:
+    ///   - progress: receives each chain's progress (from the chains' threads).
+    ///   - cancellation: cancel it (e.g. on Ctrl-C) to stop every chain at its next iteration.
+    /// - Throws: `DataError` for bad data, `SamplingError` when a chain cannot start, file errors.
+    public func run(progress: (@Sendable (ChainProgress) -> Void)? = nil,
+                    cancellation: CancellationToken? = nil) throws -> Outcome {
+        let start = ProcessInfo.processInfo.systemUptime
+        let o = options
+        let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.model.data)
+        let dataWarnings = OutcomeValues(batch: batch, column: o.model.data.numericColumns.first ?? "outcome")
+            .codingWarning(for: o.model).map { [$0] } ?? []
+        let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
+        try FileManager.default.createDirectory(atPath: o.outputDirectory, withIntermediateDirectories: true)
+
+        let model = o.model, priors = o.priors
+        let sampler = Sampler(configuration: o.samplerConfiguration)
+        let results = try sampler.runChains(
+            chainIDs: o.chainIDs, threads: o.threads,
+            makeDensity: { _ in PosteriorDensity(posterior: HierarchicalPosterior(model: model, batch: batch, priors: priors)) },
+            progress: progress, cancellation: cancellation)
+        let complete = results.allSatisfy(\.isComplete)
+
+        // Quantities per kept draw (one forward pass each), chain files, in parallel over chains.
+        let records = ChainRecordBuilder.records(results: results, model: model, batch: batch, priors: priors,
+                                                 seed: o.seed, threads: o.threads)
+        let configuration = StanCSVConfiguration(
+            model: model.name, dataFile: o.dataPath, numSamples: o.draws, numWarmup: o.warmup, saveWarmup: o.saveWarmup,
+            thin: o.thin, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, initRadius: 2, rlfitVersion: RLFitVersion.string)
+        var files: [String] = []
+        let directory = o.outputDirectory as NSString
+        // Remove files of an earlier run in the same directory so nothing stale looks current.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: o.outputDirectory)) ?? []
+            where name.hasPrefix("chain-") && (name.hasSuffix(".csv") || name.hasSuffix(".csv.incomplete")) {
+            try? FileManager.default.removeItem(atPath: directory.appendingPathComponent(name))
+        }
+        let texts = ParallelMap.map(records, threads: o.threads) {
+            StanCSVWriter.text($0, configuration: configuration, significantDigits: o.significantDigits)
+        }
+        for (record, text) in zip(records, texts) {
+            let name = "chain-\(record.id).csv" + (record.complete ? "" : ".incomplete")
+            let path = directory.appendingPathComponent(name)
+            try AtomicFile.write(Data(text.utf8), to: path)
+            files.append(path)
+        }
+
+        let diagnostics = FitDiagnostics(chains: records, maxDepth: o.maxDepth)
+        let summaryPath = directory.appendingPathComponent("summary.csv")
+        try AtomicFile.write(Data(FitFiles.summaryCSV(diagnostics.summaries).utf8), to: summaryPath)
+        let subjectsPath = directory.appendingPathComponent("subjects.csv")
+        try AtomicFile.write(Data(FitFiles.subjectsCSV(subjectIDs: batch.subjectIDs, parameterNames: model.parameters.map(\.name),
+                                                        chains: records).utf8), to: subjectsPath)
+        files += [summaryPath, subjectsPath]
+
+        let wall = ProcessInfo.processInfo.systemUptime - start
+        let title = FitRunner.title(model: model.name, data: o.dataPath, batch: batch, chains: o.chainIDs.count,
+                                    draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall)
+        let report = FitReport(title: title, diagnostics: diagnostics)
+        let manifestPath = directory.appendingPathComponent("fit.json")
+        files.append(manifestPath)
+        let manifest = FitManifest.json(options: o, results: results, diagnostics: diagnostics, dataSHA256: SHA256.hexDigest(dataBytes),
+                                        batch: batch, wallSeconds: wall, dataWarnings: dataWarnings, files: files, complete: complete)
+        try AtomicFile.write(try FitFiles.json(manifest), to: manifestPath)
+        return Outcome(report: report, diagnostics: diagnostics, complete: complete, dataWarnings: dataWarnings,
+                       files: files, wallSeconds: wall)
+    }
+
+    static func title(model: String, data: String, batch: TrialBatch, chains: Int, draws: Int, warmup: Int,
+                      metric: MetricKind, seconds: Double?) -> String {
+        var t = "\(model) on \(data): \(batch.subjectCount) subjects, \(batch.validTrialCount) choices"
+        t += "; \(chains) chain\(chains == 1 ? "" : "s") × \(draws) draws (\(warmup) warmup), \(metric.rawValue) metric"
+        if let seconds { t += String(format: ", %.1f s", seconds) }
+        return t
+    }
+}
+
+/// Turns the sampler's chains into chain records: the 7 sampler columns plus the model's
+/// quantities (hBayesDM names), one row per kept draw.
+enum ChainRecordBuilder {
+    static func records(results: [ChainResult], model: ModelDefinition, batch: TrialBatch, priors: HierarchyPriors,
+                        seed: UInt64, threads: Int) -> [ChainRecord] {
+        ParallelMap.map(results, threads: threads) { result in
+            let posterior = HierarchicalPosterior(model: model, batch: batch, priors: priors)
+            let names = posterior.outputNames
+            let width = 7 + names.count
+            var table = [Double](repeating: 0, count: result.drawCount * width)
+            var outputs = [Double](repeating: 0, count: names.count)
+            let d = result.dimension
+            result.positions.withUnsafeBufferPointer { positions in
+                outputs.withUnsafeMutableBufferPointer { out in
+                    for row in 0..<result.drawCount {
+                        let x = UnsafeBufferPointer(rebasing: positions[(row * d)..<((row + 1) * d)])
+                        posterior.outputs(at: x, into: out)
+                        let base = row * width
+                        let stats = result.statistics[row].columnValues
+                        for k in 0..<7 { table[base + k] = stats[k] }
+                        for k in 0..<names.count { table[base + 7 + k] = out[k] }
+                    }
+                }
+            }
+            let metric: [Double]
+            let dense: Bool
+            switch result.inverseMetric {
+            case let .diagonal(v): metric = v; dense = false
+            case let .dense(m): metric = m.transposed.storage; dense = true  // row-major
+            }
+            return ChainRecord(id: result.chainID, seed: seed, columnNames: names, table: table,
+                               warmupRowCount: result.warmupDrawCount, stepSize: result.stepSize, inverseMetric: metric,
+                               denseMetric: dense, warmupSeconds: result.warmupSeconds, samplingSeconds: result.samplingSeconds,
+                               complete: result.isComplete)
+        }
+    }
+}
+
+/// Order-preserving parallel map over a few large items (chains), on up to `threads` threads.
+enum ParallelMap {
+    private final class Slots<U>: @unchecked Sendable {
+        var values: [U?]
+        let lock = NSLock()
+        init(count: Int) { values = [U?](repeating: nil, count: count) }
+        func set(_ i: Int, _ value: U) { lock.lock(); values[i] = value; lock.unlock() }
+    }
+
+    static func map<T: Sendable, U>(_ items: [T], threads: Int, _ transform: @escaping @Sendable (T) -> U) -> [U] {
+        let slots = Slots<U>(count: items.count)
+        let workers = max(1, min(threads, items.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var i = worker
+            while i < items.count {
+                slots.set(i, transform(items[i]))
+                i += workers
+            }
+        }
+        return slots.values.map { $0! }
+    }
+}
