@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+
+/// `rlfit fit` and `rlfit summary` as a user runs them.
+final class FitCommandTests: XCTestCase {
+    /// A small simulated study (8 subjects × 60 trials) shared by the tests.
+    static let study: String = {
+        let dir = try! CommandLineRunner.temporaryDirectory()
+        let path = dir.appendingPathComponent("study.tsv").path
+        let r = try! CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "8", "--trials", "60",
+                                            "--seed", "3", "--missing", "0.05", "--out", path])
+        precondition(r.status == 0, r.stderr)
+        return path
+    }()
+
+    func fit(_ extra: [String], out: URL) throws -> CommandLineRunner.Result {
+        try CommandLineRunner.run(["fit", Self.study, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
+                                   "--seed", "11", "--quiet", "--out", out.path] + extra)
+    }
+
+    func chainBody(_ url: URL) throws -> [Substring] {
+        // Draw lines only: comments carry timings and dates that differ between runs.
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+    }
+
+    func testFitWritesEveryFileAndTheReport() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("fit")
+        let r = try fit([], out: out)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssert(r.stdout.contains("mu_A") && r.stdout.contains("R-hat") && r.stdout.contains("divergences"), r.stdout)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json"])
+        let header = try chainBody(out.appendingPathComponent("chain-1.csv"))[0]
+        let columns = header.split(separator: ",").map(String.init)
+        XCTAssertEqual(Array(columns.prefix(11)), ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__",
+                                                   "energy__", "mu_pr.1", "mu_pr.2", "sigma.1", "sigma.2"])
+        XCTAssertEqual(columns.filter { $0.hasPrefix("A_pr.") }.count, 8)
+        XCTAssertEqual(columns.filter { $0.hasPrefix("tau.") }.count, 8)
+        XCTAssertEqual(columns.filter { $0.hasPrefix("log_lik.") }.count, 8)
+        XCTAssert(columns.contains("mu_A") && columns.contains("mu_tau"))
+        XCTAssertEqual(try chainBody(out.appendingPathComponent("chain-1.csv")).count, 101)
+
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(summary[0], "name,mean,sd,mcse_mean,q5,q50,q95,ess_bulk,ess_tail,rhat")
+        XCTAssertEqual(summary.count, 1 + columns.count - 7)
+        let subjects = try String(contentsOf: out.appendingPathComponent("subjects.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(subjects[0], "subjID,A_mean,A_q2.5,A_q97.5,tau_mean,tau_q2.5,tau_q97.5")
+        XCTAssertEqual(subjects.count, 9)
+        XCTAssert(subjects[1].hasPrefix("1,"))
+
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]
+        XCTAssertEqual(manifest["seed"] as? Int, 11)
+        let data = manifest["data"] as! [String: Any]
+        XCTAssertEqual((data["sha256"] as! String).count, 64)
+        XCTAssertEqual((manifest["chains"] as! [Any]).count, 4)
+        XCTAssertNotNil(manifest["verdict"] as? String)
+        XCTAssertEqual(manifest["complete"] as? Bool, true)
+        XCTAssert((manifest["command"] as! String).contains("--seed 11"))
+
+        // The report again, from the files.
+        let again = try CommandLineRunner.run(["summary", out.path])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssert(again.stdout.contains("mu_A") && again.stdout.contains("worst R-hat"), again.stdout)
+    }
+
+    /// The same seed gives the same draws; a chain run alone (--chain-ids) gives the draws it
+    /// has in the full run, whatever the thread count.
+    func testSameSeedSameDrawsAndChainsAloneMatch() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let full = base.appendingPathComponent("full"), again = base.appendingPathComponent("again")
+        let alone = base.appendingPathComponent("alone")
+        XCTAssertEqual(try fit(["--threads", "2"], out: full).status, 0)
+        XCTAssertEqual(try fit(["--threads", "1"], out: again).status, 0)
+        for c in 1...4 {
+            XCTAssertEqual(try chainBody(full.appendingPathComponent("chain-\(c).csv")),
+                           try chainBody(again.appendingPathComponent("chain-\(c).csv")), "chain \(c)")
+        }
+        let r = try fit(["--chain-ids", "3"], out: alone)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: alone.path).filter { $0.hasPrefix("chain-") }, ["chain-3.csv"])
+        XCTAssertEqual(try chainBody(full.appendingPathComponent("chain-3.csv")), try chainBody(alone.appendingPathComponent("chain-3.csv")))
+        XCTAssert(r.stdout.contains("one chain only"), r.stdout)
+    }
+
+    func testBadUsageAndBadData() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("x")
+        XCTAssertEqual(try fit(["--metric", "euclid"], out: out).status, 64)
+        XCTAssertEqual(try fit(["--adapt-delta", "1.5"], out: out).status, 64)
+        XCTAssertEqual(try fit(["--chain-ids", "1,x"], out: out).status, 64)
+        let bad = try CommandLineRunner.temporaryDirectory().appendingPathComponent("bad.tsv").path
+        try "subjID\tchoice\toutcome\n1\t1\tyes\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let r = try CommandLineRunner.run(["fit", bad, "--model", "bandit2arm_delta", "--quiet", "--out", out.path])
+        XCTAssertEqual(r.status, 65)
+        XCTAssert(r.stderr.contains("bad.tsv:2:3"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("fit.json").path))
+    }
+
+    /// Ctrl-C stops every chain, keeps the draws so far as chain-<c>.csv.incomplete, and exits 130.
+    func testInterruptLeavesFilesMarkedIncomplete() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("interrupted")
+        let process = Process()
+        process.executableURL = CommandLineRunner.executable
+        process.arguments = ["fit", Self.study, "--model", "bandit2arm_delta", "--warmup", "100000", "--draws", "1000",
+                             "--seed", "1", "--out", out.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+        XCTAssert(names.contains("chain-1.csv.incomplete"), "\(names)")
+        XCTAssertFalse(names.contains("chain-1.csv"))
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]
+        XCTAssertEqual(manifest["complete"] as? Bool, false)
+        XCTAssertEqual(manifest["verdict"] as? String, "incomplete")
+        let text = try String(contentsOf: out.appendingPathComponent("chain-1.csv.incomplete"), encoding: .utf8)
+        XCTAssert(text.contains("# incomplete = 1"))
+    }
+}
