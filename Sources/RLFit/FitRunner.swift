@@ -60,16 +60,17 @@ public struct FitRunner: Sendable {
             try? FileManager.default.removeItem(atPath: directory.appendingPathComponent(name))
         }
         let texts = ParallelMap.map(records, threads: o.threads) {
-            StanCSVWriter.text($0, configuration: configuration, significantDigits: o.significantDigits)
+            StanCSVWriter.bytes($0, configuration: configuration, significantDigits: o.significantDigits)
         }
         for (record, text) in zip(records, texts) {
             let name = "chain-\(record.id).csv" + (record.complete ? "" : ".incomplete")
             let path = directory.appendingPathComponent(name)
-            try AtomicFile.write(Data(text.utf8), to: path)
+            try AtomicFile.write(Data(text), to: path)
             files.append(path)
         }
 
         let diagnostics = FitDiagnostics(chains: records, maxDepth: o.maxDepth)
+
         let summaryPath = directory.appendingPathComponent("summary.csv")
         try AtomicFile.write(Data(FitFiles.summaryCSV(diagnostics.summaries).utf8), to: summaryPath)
         let subjectsPath = directory.appendingPathComponent("subjects.csv")

@@ -28,6 +28,9 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("adapt-delta"), help: "Target acceptance statistic in (0, 1).") var adaptDelta: Double = 0.8
     @Option(name: .customLong("max-depth"), help: "Maximum tree depth.") var maxDepth: Int = 10
     @Option(help: "Threads for chains (default: one per core).") var threads: Int?
+    @Flag(name: .customLong("save-warmup"), help: "Also write the warmup iterations (before '# Adaptation terminated').")
+    var saveWarmup = false
+    @Option(help: "Keep every N-th draw.") var thin: Int = 1
     @Flag(help: "Print no progress.") var quiet = false
     @Option(help: "Output directory.") var out: String
 
@@ -51,6 +54,7 @@ struct FitCommand: ParsableCommand {
         guard MetricKind(rawValue: metric) != nil else { throw ValidationError("--metric must be dense or diag, got '\(metric)'") }
         guard adaptDelta > 0 && adaptDelta < 1 else { throw ValidationError("--adapt-delta must be in (0, 1), got \(adaptDelta)") }
         guard (1...20).contains(maxDepth) else { throw ValidationError("--max-depth must be in 1...20, got \(maxDepth)") }
+        guard thin >= 1 else { throw ValidationError("--thin must be at least 1") }
         if let threads { guard threads >= 1 else { throw ValidationError("--threads must be at least 1") } }
     }
 
@@ -60,7 +64,7 @@ struct FitCommand: ParsableCommand {
         let options = FitOptions(
             model: model.definition, dataPath: data, outputDirectory: out, chainIDs: ids, warmup: warmup, draws: draws,
             seed: resolvedSeed, metric: MetricKind(rawValue: metric)!, adaptDelta: adaptDelta, maxDepth: maxDepth,
-            threads: threads ?? min(ProcessInfo.processInfo.activeProcessorCount, ids.count))
+            thin: thin, saveWarmup: saveWarmup, threads: threads ?? min(ProcessInfo.processInfo.activeProcessorCount, ids.count))
         let display = ProgressDisplay(chainIDs: ids, warmup: warmup, draws: draws, mode: ProgressDisplay.automaticMode(quiet: quiet))
         let cancellation = CancellationToken()
         let interrupt = InterruptHandler { cancellation.cancel() }

@@ -86,8 +86,15 @@ public enum StanCSVWriter {
     public static let samplerColumns = ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"]
 
     public static func text(_ chain: ChainRecord, configuration c: StanCSVConfiguration, significantDigits: Int = 6) -> String {
+        String(decoding: bytes(chain, configuration: c, significantDigits: significantDigits), as: UTF8.self)
+    }
+
+    /// The file's bytes.
+    public static func bytes(_ chain: ChainRecord, configuration c: StanCSVConfiguration, significantDigits: Int = 6) -> [UInt8] {
+        let formatter = DecimalFormatter(significantDigits: significantDigits)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(chain.table.count * 11 + 4096)
         var out = ""
-        out.reserveCapacity(chain.table.count * 11 + 4096)
         let metricName = chain.denseMetric ? "dense_e" : "diag_e"
         let lines = [
             "stan_version_major = 2",
@@ -139,29 +146,32 @@ public enum StanCSVWriter {
         for line in lines { out += "# " + line + "\n" }
         if !chain.complete { out += "# incomplete = 1 (the run was interrupted; these draws are not a finished chain)\n" }
         out += (samplerColumns + chain.columnNames).joined(separator: ",") + "\n"
-        var buffer = [CChar](repeating: 0, count: 64)
         let width = chain.rowWidth
         func append(rows: Range<Int>) {
-            for r in rows {
-                for i in 0..<width {
-                    if i > 0 { out += "," }
-                    out += format(chain.table[r * width + i], significantDigits, &buffer)
+            bytes += Array(out.utf8)
+            out = ""
+            chain.table.withUnsafeBufferPointer { table in
+                for r in rows {
+                    for i in 0..<width {
+                        if i > 0 { bytes.append(0x2C) }
+                        formatter.append(table[r * width + i], to: &bytes)
+                    }
+                    bytes.append(0x0A)
                 }
-                out += "\n"
             }
         }
         append(rows: 0..<chain.warmupRowCount)
         out += "# Adaptation terminated\n"
-        out += "# Step size = \(format(chain.stepSize, significantDigits, &buffer))\n"
+        out += "# Step size = \(formatter.string(chain.stepSize))\n"
         if chain.denseMetric {
             out += "# Elements of inverse mass matrix:\n"
             let n = Int(Double(chain.inverseMetric.count).squareRoot().rounded())
             for i in 0..<n {
-                out += "# " + (0..<n).map { format(chain.inverseMetric[i * n + $0], significantDigits, &buffer) }.joined(separator: ", ") + "\n"
+                out += "# " + (0..<n).map { formatter.string(chain.inverseMetric[i * n + $0]) }.joined(separator: ", ") + "\n"
             }
         } else {
             out += "# Diagonal elements of inverse mass matrix:\n"
-            out += "# " + chain.inverseMetric.map { format($0, significantDigits, &buffer) }.joined(separator: ", ") + "\n"
+            out += "# " + chain.inverseMetric.map { formatter.string($0) }.joined(separator: ", ") + "\n"
         }
         append(rows: chain.warmupRowCount..<chain.rowCount)
         out += "# \n"
@@ -169,19 +179,8 @@ public enum StanCSVWriter {
         out += "#                \(formatSeconds(chain.samplingSeconds)) seconds (Sampling)\n"
         out += "#                \(formatSeconds(chain.warmupSeconds + chain.samplingSeconds)) seconds (Total)\n"
         out += "# \n"
-        return out
-    }
-
-    /// `%.*g` through the C library (round-trippable to the stated digits); NaN and ±∞ as
-    /// `nan`, `inf`, `-inf`, which numpy and pandas parse.
-    static func format(_ x: Double, _ digits: Int, _ buffer: inout [CChar]) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-        if x == x.rounded() && abs(x) < 1e6 { return String(Int(x)) }
-        return buffer.withUnsafeMutableBufferPointer { p in
-            _ = withVaList([Int32(digits), x]) { vsnprintf(p.baseAddress!, 64, "%.*g", $0) }
-            return String(cString: p.baseAddress!)
-        }
+        bytes += Array(out.utf8)
+        return bytes
     }
 
     static func formatSeconds(_ s: Double) -> String { String(format: "%.3f", s) }
