@@ -6,7 +6,7 @@ import LinearAlgebra
 /// - diag: M⁻¹ = Stan-regularized Welford variances.
 /// - dense: Σ̂ from the Welford covariance (`.stan`) or the shrinkage estimator
 ///   (`.shrinkage`, which also needs the window's draws, kept in a buffer sized for the longest
-///   window), then Stan's regularization, then one Cholesky factorization (`dpotrf`). If the
+///   window; `.automatic` picks one of the two per window), then Stan's regularization, then one Cholesky factorization (`dpotrf`). If the
 ///   factorization fails the window falls back to the diagonal of Σ, with a warning that says
 ///   which window and why; the next window tries dense again.
 /// A non-finite estimate (overflowing draws) keeps the previous metric, with a warning.
@@ -24,7 +24,7 @@ struct MetricAdaptation {
         self.estimator = estimator
         self.dimension = dimension
         welford = WelfordEstimator(dimension: dimension, dense: kind == .dense)
-        keepsDraws = kind == .dense && estimator == .shrinkage
+        keepsDraws = kind == .dense && estimator != .stan
         windowDraws = keepsDraws ? [Double](repeating: 0, count: longestWindow * dimension) : []
     }
 
@@ -58,8 +58,8 @@ struct MetricAdaptation {
             return []
         case .dense:
             let sample: Matrix
-            switch estimator {
-            case .stan:
+            switch estimator.resolved(count: n, dimension: dimension) {
+            case .stan, .automatic:
                 sample = welford.covariance
             case .shrinkage:
                 let d = dimension

@@ -23,7 +23,25 @@ public enum CovarianceEstimator: String, Sendable, Equatable, CaseIterable {
     /// Strimmer (2005, target "D"), the Ledoit–Wolf (2004) estimator on the correlation
     /// scale. Scale-invariant, always positive definite when the variances are, and close to
     /// the sample covariance when the window is long. See `CovarianceShrinkage`.
+    ///
+    /// Its single intensity is driven by the many weak correlations, so on a posterior that
+    /// also has near-collinear directions it inflates the smallest-variance directions and
+    /// forces tiny steps (posteriordb diamonds: 20× fewer ESS per gradient than `.stan`).
     case shrinkage
+    /// Per window: `.stan` when the window has at least 2d draws (the sample covariance is
+    /// then well conditioned: its smallest eigenvalues are within a factor (1 − √½)⁻² ≈ 12 of
+    /// the truth for iid draws, and it keeps near-collinear structure exactly), `.shrinkage`
+    /// when it has fewer (where the sample covariance is singular or nearly so). On the
+    /// benchmark densities it matched the better of the two in every case.
+    case automatic
+
+    /// The estimator used for a window of `count` draws in dimension `dimension`.
+    public func resolved(count: Int, dimension: Int) -> CovarianceEstimator {
+        switch self {
+        case .stan, .shrinkage: return self
+        case .automatic: return count >= 2 * dimension ? .stan : .shrinkage
+        }
+    }
 }
 
 /// An inverse metric M⁻¹ as reported at the end of warmup (what CmdStan writes after

@@ -14,7 +14,8 @@ public struct SamplerConfiguration: Sendable, Equatable {
     /// strong correlations between group and subject parameters).
     public var metric: MetricKind
     /// How a dense metric is estimated in each window (ignored for `.diag`). Default
-    /// `.shrinkage`, chosen on measured ESS per gradient (see the Sampling tests' benchmark).
+    /// `.automatic` (sample covariance for windows of ≥ 2d draws, shrinkage for shorter ones),
+    /// chosen on measured ESS per gradient (Tests/SamplingTests/MetricEstimatorBenchmark).
     public var covarianceEstimator: CovarianceEstimator
     /// The seed; chain c uses the Philox stream c of this seed, so it is reproducible alone.
     public var seed: UInt64
@@ -40,7 +41,7 @@ public struct SamplerConfiguration: Sendable, Equatable {
 
     public init(
         warmup: Int = 1000, draws: Int = 1000, maxDepth: Int = 10, adaptDelta: Double = 0.8,
-        metric: MetricKind = .dense, covarianceEstimator: CovarianceEstimator = .shrinkage,
+        metric: MetricKind = .dense, covarianceEstimator: CovarianceEstimator = .automatic,
         seed: UInt64 = 1, initRadius: Double = 2, initAttempts: Int = 100, thin: Int = 1,
         saveWarmup: Bool = false, initialStepSize: Double = 1, maxEnergyError: Double = 1000,
         initBuffer: Int = 75, baseWindow: Int = 25, termBuffer: Int = 50,
