@@ -13,6 +13,8 @@ public struct FitOptions: Sendable {
     public var draws: Int
     public var seed: UInt64
     public var metric: MetricKind
+    /// How the dense metric is estimated per window (see `CovarianceEstimator`).
+    public var covariance: CovarianceEstimator
     public var adaptDelta: Double
     public var maxDepth: Int
     public var thin: Int
@@ -27,7 +29,7 @@ public struct FitOptions: Sendable {
 
     public init(model: ModelDefinition, dataPath: String, outputDirectory: String, chainIDs: [Int] = [1, 2, 3, 4],
                 warmup: Int = 1000, draws: Int = 1000, seed: UInt64 = 1, metric: MetricKind = .dense,
-                adaptDelta: Double = 0.8, maxDepth: Int = 10, thin: Int = 1, saveWarmup: Bool = false,
+                covariance: CovarianceEstimator = .shrinkage, adaptDelta: Double = 0.8, maxDepth: Int = 10, thin: Int = 1, saveWarmup: Bool = false,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount, significantDigits: Int = 6,
                 priors: HierarchyPriors = HierarchyPriors(), commandLine: [String] = CommandLine.arguments) {
         self.model = model
@@ -38,6 +40,7 @@ public struct FitOptions: Sendable {
         self.draws = draws
         self.seed = seed
         self.metric = metric
+        self.covariance = covariance
         self.adaptDelta = adaptDelta
         self.maxDepth = maxDepth
         self.thin = thin
@@ -50,14 +53,14 @@ public struct FitOptions: Sendable {
 
     var samplerConfiguration: SamplerConfiguration {
         SamplerConfiguration(warmup: warmup, draws: draws, maxDepth: maxDepth, adaptDelta: adaptDelta, metric: metric,
-                             seed: seed, thin: thin, saveWarmup: saveWarmup)
+                             covarianceEstimator: covariance, seed: seed, thin: thin, saveWarmup: saveWarmup)
     }
 
     /// The resolved options as JSON values (for `fit.json`).
     var json: [String: Any] {
         [
             "model": model.name, "data": dataPath, "out": outputDirectory, "chain_ids": chainIDs,
-            "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "adapt_delta": adaptDelta,
+            "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
             "max_depth": maxDepth, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
             "sig_figs": significantDigits,
             "priors": ["mu_scale": priors.muScale, "sigma_scale": priors.sigmaScale],

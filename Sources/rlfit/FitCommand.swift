@@ -25,6 +25,8 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("chain-ids"), help: "Run only these chains, e.g. 1,3 (same draws as in a full run).")
     var chainIDs: String?
     @Option(help: "Metric: dense or diag.") var metric: String = "dense"
+    @Option(help: ArgumentHelp("Dense metric estimator: shrinkage (default) or stan.", visibility: .hidden))
+    var covariance: String = "shrinkage"
     @Option(name: .customLong("adapt-delta"), help: "Target acceptance statistic in (0, 1).") var adaptDelta: Double = 0.8
     @Option(name: .customLong("max-depth"), help: "Maximum tree depth.") var maxDepth: Int = 10
     @Option(help: "Threads for chains (default: one per core).") var threads: Int?
@@ -52,6 +54,7 @@ struct FitCommand: ParsableCommand {
         guard warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0") }
         guard draws >= 1 else { throw ValidationError("--draws must be ≥ 1") }
         guard MetricKind(rawValue: metric) != nil else { throw ValidationError("--metric must be dense or diag, got '\(metric)'") }
+        guard CovarianceEstimator(rawValue: covariance) != nil else { throw ValidationError("--covariance must be shrinkage or stan") }
         guard adaptDelta > 0 && adaptDelta < 1 else { throw ValidationError("--adapt-delta must be in (0, 1), got \(adaptDelta)") }
         guard (1...20).contains(maxDepth) else { throw ValidationError("--max-depth must be in 1...20, got \(maxDepth)") }
         guard thin >= 1 else { throw ValidationError("--thin must be at least 1") }
@@ -63,8 +66,9 @@ struct FitCommand: ParsableCommand {
         let resolvedSeed = seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
         let options = FitOptions(
             model: model.definition, dataPath: data, outputDirectory: out, chainIDs: ids, warmup: warmup, draws: draws,
-            seed: resolvedSeed, metric: MetricKind(rawValue: metric)!, adaptDelta: adaptDelta, maxDepth: maxDepth,
-            thin: thin, saveWarmup: saveWarmup, threads: threads ?? min(ProcessInfo.processInfo.activeProcessorCount, ids.count))
+            seed: resolvedSeed, metric: MetricKind(rawValue: metric)!, covariance: CovarianceEstimator(rawValue: covariance)!,
+            adaptDelta: adaptDelta, maxDepth: maxDepth, thin: thin, saveWarmup: saveWarmup,
+            threads: threads ?? min(ProcessInfo.processInfo.activeProcessorCount, ids.count))
         let display = ProgressDisplay(chainIDs: ids, warmup: warmup, draws: draws, mode: ProgressDisplay.automaticMode(quiet: quiet))
         let cancellation = CancellationToken()
         let interrupt = InterruptHandler { cancellation.cancel() }
@@ -73,7 +77,7 @@ struct FitCommand: ParsableCommand {
             try FitRunner(options: options).run(
                 progress: { p in
                     display.update(chain: p.chainID, iteration: p.iteration,
-                                   divergences: p.warmupDivergences + p.samplingDivergences)
+                                   divergences: p.samplingDivergences, warmupDivergences: p.warmupDivergences)
                 },
                 cancellation: cancellation)
         }

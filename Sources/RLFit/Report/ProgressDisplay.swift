@@ -14,7 +14,9 @@ public final class ProgressDisplay: @unchecked Sendable {
         var total = 0
         var warmup = 0
         var divergences = 0
-        var started: Double = 0
+        var warmupDivergences = 0
+        /// When the chain's first iteration was reported (chains beyond the thread count wait).
+        var started: Double? = nil
         var finished = false
         var lastPlainDecile = -1
     }
@@ -31,8 +33,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         self.mode = mode
         self.chainIDs = chainIDs
         self.output = output ?? { FileHandle.standardError.write(Data($0.utf8)) }
-        let now = ProcessInfo.processInfo.systemUptime
-        for id in chainIDs { states[id] = ChainState(iteration: 0, total: warmup + draws, warmup: warmup, started: now) }
+        for id in chainIDs { states[id] = ChainState(iteration: 0, total: warmup + draws, warmup: warmup) }
     }
 
     /// `.terminal` when standard error is a terminal, `.plain` otherwise, `.quiet` if asked.
@@ -41,16 +42,19 @@ public final class ProgressDisplay: @unchecked Sendable {
         return isatty(STDERR_FILENO) == 1 ? .terminal : .plain
     }
 
-    /// Records that `chain` finished `iteration` (1-based) with `divergences` so far.
-    public func update(chain: Int, iteration: Int, divergences: Int) {
+    /// Records that `chain` finished `iteration` (1-based) with `divergences` after warmup and
+    /// `warmupDivergences` during warmup so far.
+    public func update(chain: Int, iteration: Int, divergences: Int, warmupDivergences: Int = 0) {
         guard mode != .quiet else { return }
         lock.lock()
         defer { lock.unlock() }
         guard var s = states[chain] else { return }
         s.iteration = iteration
         s.divergences = divergences
+        s.warmupDivergences = warmupDivergences
         s.finished = iteration >= s.total
         let now = ProcessInfo.processInfo.systemUptime
+        if s.started == nil { s.started = now }
         switch mode {
         case .terminal:
             states[chain] = s
@@ -87,7 +91,8 @@ public final class ProgressDisplay: @unchecked Sendable {
     }
 
     func line(chain: Int, _ s: ChainState, now: Double) -> String {
-        let elapsed = now - s.started
+        guard let started = s.started else { return "chain \(chain) \(ProgressDisplay.bar(0, width: 20)) waiting for a free core" }
+        let elapsed = now - started
         let phase = s.iteration < s.warmup ? "warmup  " : "sampling"
         let fraction = s.total == 0 ? 1 : Double(s.iteration) / Double(s.total)
         let eta = s.iteration == 0 ? "?" : ProgressDisplay.duration(elapsed / fraction - elapsed)
@@ -95,7 +100,12 @@ public final class ProgressDisplay: @unchecked Sendable {
         let iteration = String(repeating: " ", count: max(0, width - String(s.iteration).count)) + String(s.iteration)
         let bar = ProgressDisplay.bar(fraction, width: 20)
         let status = s.finished ? "done in \(ProgressDisplay.duration(elapsed))" : "\(ProgressDisplay.duration(elapsed)) elapsed, ETA \(eta)"
-        return "chain \(chain) \(bar) \(phase) \(iteration)/\(s.total)  divergences \(s.divergences)  \(status)"
+        // Warmup divergences are common while the step size and metric adapt; only those after
+        // warmup bias the results, so they are shown apart.
+        let divergences = s.iteration < s.warmup
+            ? "divergences \(s.warmupDivergences) in warmup"
+            : "divergences \(s.divergences)" + (s.warmupDivergences > 0 ? " (+\(s.warmupDivergences) in warmup)" : "")
+        return "chain \(chain) \(bar) \(phase) \(iteration)/\(s.total)  \(divergences)  \(status)"
     }
 
     static func bar(_ fraction: Double, width: Int) -> String {
