@@ -72,21 +72,27 @@ struct MetricAdaptation {
                 sample = CovarianceShrinkage.shrinkTowardDiagonal(draws: draws).covariance
             }
             let sigma = CovarianceShrinkage.stanRegularized(sample, count: n)
-            guard sigma.storage.allSatisfy({ $0.isFinite }) else {
-                return ["\(context): the covariance estimate is not finite; the metric is unchanged"]
+            return Self.installDense(sigma, in: metric, context: context)
+        }
+    }
+
+    /// Factors Σ once (LAPACK `dpotrf`) and installs it; if the factorization fails, installs
+    /// diag(Σ) instead and returns a warning that names the window and LAPACK's complaint.
+    static func installDense(_ sigma: Matrix, in metric: EuclideanMetric, context: String) -> [String] {
+        guard sigma.storage.allSatisfy({ $0.isFinite }) else {
+            return ["\(context): the covariance estimate is not finite; the metric is unchanged"]
+        }
+        do {
+            let l = try choleskyLower(sigma)
+            metric.setDense(covariance: sigma, cholesky: l)
+            return []
+        } catch {
+            let diagonal = sigma.diagonal
+            guard diagonal.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                return ["\(context): \(error); its diagonal is not positive either, so the metric is unchanged"]
             }
-            do {
-                let l = try choleskyLower(sigma)
-                metric.setDense(covariance: sigma, cholesky: l)
-                return []
-            } catch {
-                let diagonal = sigma.diagonal
-                guard diagonal.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-                    return ["\(context): \(error); its diagonal is not positive either, so the metric is unchanged"]
-                }
-                metric.setDiagonal(diagonal)
-                return ["\(context): dense metric factorization failed (\(error)); this window uses the diagonal of the covariance instead"]
-            }
+            metric.setDiagonal(diagonal)
+            return ["\(context): dense metric factorization failed (\(error)); this window uses the diagonal of the covariance instead"]
         }
     }
 }

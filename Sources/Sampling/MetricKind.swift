@@ -11,6 +11,20 @@ public enum MetricKind: String, Sendable, Equatable, CaseIterable {
 
 /// How a dense metric's covariance is estimated from the draws of one adaptation window.
 ///
+/// Measured minimum bulk ESS per post-warmup gradient (2 chains × 1000 draws, seed 77,
+/// `MetricEstimatorBenchmark`; diag / dense+stan / dense+shrinkage / dense+automatic):
+///
+/// | target | warmup | diag | stan | shrinkage | automatic |
+/// | --- | --- | --- | --- | --- | --- |
+/// | AR(1) ρ=0.95, d=100, scales 0.1–10 | 300 | 0.0027 | 0.0087 | 0.033 | 0.033 |
+/// | same | 1000 | 0.0032 | 0.085 | 0.097 | 0.085 |
+/// | 50 blocks of 4, ρ=0.9, d=200 | 300 | 0.024 | 0.00013 | 0.011 | 0.011 |
+/// | same | 1000 | 0.023 | 0.048 | 0.043 | 0.032 |
+/// | iid, d=100, scales 0.1–10 | 300 | 0.080 | 0.0025 | 0.084 | 0.084 |
+/// | same | 1000 | 0.124 | 0.092 | 0.095 | 0.082 |
+/// | posteriordb diamonds, d=26 | 300 | 0.0003 | 0.021 | 0.0008 | 0.018 |
+/// | same | 1000 | 0.0003 | 0.070 | 0.0032 | 0.073 |
+///
 /// Both end with Stan's regularization Σ ← n/(n+5)·Σ̂ + 10⁻³·5/(n+5)·I (n = draws in the
 /// window); they differ in Σ̂:
 public enum CovarianceEstimator: String, Sendable, Equatable, CaseIterable {

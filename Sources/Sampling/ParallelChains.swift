@@ -12,6 +12,9 @@ extension Sampler {
     /// the other chains are cancelled and the first failure in `chainIDs` order is thrown.
     /// If `cancellation` is cancelled, every chain stops at its next iteration and the partial
     /// results are returned (`isComplete == false`).
+    ///
+    /// `Density`'s metatype must be `Sendable` (true of every ordinary struct or class; the
+    /// instances themselves need not be).
     public func runChains<Density: LogDensity & SendableMetatype>(
         chainIDs: [Int], threads: Int,
         makeDensity: @escaping @Sendable (Int) throws -> Density,
