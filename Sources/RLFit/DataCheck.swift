@@ -12,7 +12,7 @@ public struct DataCheckReport: Sendable {
         self.file = file
         self.model = model
         self.batch = batch
-        self.outcomes = OutcomeValues(batch: batch, column: model.data.numericColumns.first ?? "outcome")
+        self.outcomes = OutcomeValues(batch: batch, model: model)
     }
 
     /// Reads and validates `path` for `model`; throws `DataError` on bad data.
@@ -38,7 +38,7 @@ public struct DataCheckReport: Sendable {
             "  missed trials   \(b.missedTrialCount)",
             "  blocks          \(blocks.min() == blocks.max() ? "\(blocks.first ?? 0)" : "\(blocks.min()!) to \(blocks.max()!)") per subject",
             "  options         \(b.optionCount)",
-            "  \(model.data.numericColumns.first ?? "outcome") values  \(outcomes.description)",
+            "  rewards         \(outcomes.description)  (\(model.reward.description))",
         ]
         for w in warnings { lines.append("warning: " + w) }
         return lines.joined(separator: "\n")

@@ -29,7 +29,7 @@ public struct FitOptions: Sendable {
 
     public init(model: ModelDefinition, dataPath: String, outputDirectory: String, chainIDs: [Int] = [1, 2, 3, 4],
                 warmup: Int = 1000, draws: Int = 1000, seed: UInt64 = 1, metric: MetricKind = .dense,
-                covariance: CovarianceEstimator = .shrinkage, adaptDelta: Double = 0.8, maxDepth: Int = 10, thin: Int = 1, saveWarmup: Bool = false,
+                covariance: CovarianceEstimator = .automatic, adaptDelta: Double = 0.8, maxDepth: Int = 10, thin: Int = 1, saveWarmup: Bool = false,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount, significantDigits: Int = 6,
                 priors: HierarchyPriors = HierarchyPriors(), commandLine: [String] = CommandLine.arguments) {
         self.model = model
@@ -63,7 +63,8 @@ public struct FitOptions: Sendable {
             "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
             "max_depth": maxDepth, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
             "sig_figs": significantDigits,
-            "priors": ["mu_scale": priors.muScale, "sigma_scale": priors.sigmaScale],
+            "priors": ["mu": "normal(0, \(priors.muScale))",
+                       "sigma": model.parameters.map { "\($0.name): \(priors.scalePrior($0).description)" }],
         ]
     }
 }

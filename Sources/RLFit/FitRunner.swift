@@ -33,7 +33,7 @@ public struct FitRunner: Sendable {
         let start = ProcessInfo.processInfo.systemUptime
         let o = options
         let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.model.data)
-        let dataWarnings = OutcomeValues(batch: batch, column: o.model.data.numericColumns.first ?? "outcome")
+        let dataWarnings = OutcomeValues(batch: batch, model: o.model)
             .codingWarning(for: o.model).map { [$0] } ?? []
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
         try FileManager.default.createDirectory(atPath: o.outputDirectory, withIntermediateDirectories: true)

@@ -25,8 +25,8 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("chain-ids"), help: "Run only these chains, e.g. 1,3 (same draws as in a full run).")
     var chainIDs: String?
     @Option(help: "Metric: dense or diag.") var metric: String = "dense"
-    @Option(help: ArgumentHelp("Dense metric estimator: shrinkage (default) or stan.", visibility: .hidden))
-    var covariance: String = "shrinkage"
+    @Option(help: ArgumentHelp("Dense metric estimator: automatic (default), shrinkage or stan.", visibility: .hidden))
+    var covariance: String = "automatic"
     @Option(name: .customLong("adapt-delta"), help: "Target acceptance statistic in (0, 1).") var adaptDelta: Double = 0.8
     @Option(name: .customLong("max-depth"), help: "Maximum tree depth.") var maxDepth: Int = 10
     @Option(help: "Threads for chains (default: one per core).") var threads: Int?
@@ -54,7 +54,7 @@ struct FitCommand: ParsableCommand {
         guard warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0") }
         guard draws >= 1 else { throw ValidationError("--draws must be ≥ 1") }
         guard MetricKind(rawValue: metric) != nil else { throw ValidationError("--metric must be dense or diag, got '\(metric)'") }
-        guard CovarianceEstimator(rawValue: covariance) != nil else { throw ValidationError("--covariance must be shrinkage or stan") }
+        guard CovarianceEstimator(rawValue: covariance) != nil else { throw ValidationError("--covariance must be automatic, shrinkage or stan") }
         guard adaptDelta > 0 && adaptDelta < 1 else { throw ValidationError("--adapt-delta must be in (0, 1), got \(adaptDelta)") }
         guard (1...20).contains(maxDepth) else { throw ValidationError("--max-depth must be in 1...20, got \(maxDepth)") }
         guard thin >= 1 else { throw ValidationError("--thin must be at least 1") }

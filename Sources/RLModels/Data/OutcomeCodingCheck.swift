@@ -10,8 +10,16 @@ public struct OutcomeValues: Sendable, Equatable {
     }
 
     public init(batch: TrialBatch, column: String = "outcome") {
+        self.init(batch: batch, values: batch.column(column))
+    }
+
+    /// The model's rewards (after its preprocessing, e.g. sign(outcome)).
+    public init(batch: TrialBatch, model: ModelDefinition) {
+        self.init(batch: batch, values: model.reward.rewards(batch))
+    }
+
+    init(batch: TrialBatch, values: [Double]) {
         var tally: [Double: Int] = [:]
-        let values = batch.column(column)
         for i in 0..<values.count where batch.choice[i] >= 0 { tally[values[i], default: 0] += 1 }
         counts = tally.keys.sorted().map { ($0, tally[$0]!) }
     }
@@ -28,10 +36,10 @@ public struct OutcomeValues: Sendable, Equatable {
     /// A warning with the fix when the values are not a subset of the model's documented
     /// coding; nil when they fit (or the model accepts any real outcome).
     public func codingWarning(for model: ModelDefinition) -> String? {
-        guard let documented = model.documentedOutcomeValues else { return nil }
+        guard let documented = model.documentedRewardValues else { return nil }
         let seen = Set(counts.map(\.value))
         if seen.isSubset(of: documented) { return nil }
-        var text = "outcome values \(description) do not match \(model.name)'s documented coding (\(model.outcomeCoding))."
+        var text = "\(model.reward.description): values \(description) do not match \(model.name)'s documented coding (\(model.outcomeCoding))."
         if seen.isSubset(of: [0, 1]) && documented == [1, -1] {
             text += " This looks like 0/1 coding: with 0 for a loss, unrewarded choices never push values below 0,"
                 + " which changes the fitted learning rate and temperature. If 0 means a loss, recode 0 as -1."

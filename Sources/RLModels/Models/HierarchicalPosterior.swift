@@ -1,16 +1,23 @@
 import Foundation
 
-/// Priors of the non-centred hierarchy (hBayesDM's): μₚ ~ N(0, muScale), σₚ ~ N⁺(0, sigmaScale),
-/// zₛₚ ~ N(0, 1).
+/// Priors of the non-centred hierarchy (hBayesDM's): μₚ ~ N(0, muScale), σₚ ~ the parameter's
+/// scale prior (half-normal(0, 0.2) unless the model says otherwise), zₛₚ ~ N(0, 1).
 public struct HierarchyPriors: Sendable, Equatable {
     /// Standard deviation of the normal prior on each group location μₚ (hBayesDM: 1).
     public var muScale: Double = 1
-    /// Scale of the half-normal prior on each group scale σₚ (hBayesDM: 0.2).
-    public var sigmaScale: Double = 0.2
+    /// Replaces every parameter's half-normal scale (hBayesDM: 0.2); nil keeps the model's.
+    public var sigmaScale: Double? = nil
 
-    public init(muScale: Double = 1, sigmaScale: Double = 0.2) {
+    public init(muScale: Double = 1, sigmaScale: Double? = nil) {
         self.muScale = muScale
         self.sigmaScale = sigmaScale
+    }
+
+    /// The prior on σ of `parameter`.
+    public func scalePrior(_ parameter: ParameterSpec) -> ParameterSpec.ScalePrior {
+        guard let sigmaScale else { return parameter.scalePrior }
+        if case .halfCauchy = parameter.scalePrior { return .halfCauchy(sigmaScale) }
+        return .halfNormal(sigmaScale)
     }
 }
 
@@ -19,7 +26,7 @@ public struct HierarchyPriors: Sendable, Equatable {
 ///
 ///     x = [μ (P), log σ (P), z₁ (S), ..., z_P (S)]
 ///     θₛₚ = Uₚ·Φ≈(μₚ + σₚ·zₛₚ)                 (or μₚ + σₚ·zₛₚ for an unbounded parameter)
-///     log p(x) = Σₚ −½(μₚ/muScale)² + Σₚ [−½(σₚ/sigmaScale)² + log σₚ]  + Σ −½z² + Σₛ ℓₛ(θₛ)
+///     log p(x) = Σₚ −½(μₚ/muScale)² + Σₚ [log p(σₚ) + log σₚ]  + Σ −½z² + Σₛ ℓₛ(θₛ)
 ///
 /// `log σₚ` is the log-Jacobian of σ = exp(u). Additive constants are dropped, exactly as Stan
 /// drops them for `~` statements, so the value equals Stan's `lp__` for hBayesDM's program.
@@ -33,6 +40,7 @@ public final class HierarchicalPosterior {
     public let subjectCount: Int
     public let parameterCount: Int
     private let likelihood: SubjectLikelihood
+    private let scalePriors: [ParameterSpec.ScalePrior]
 
     private var theta: [Double]        // P·S natural-scale parameters
     private var thetaGradient: [Double]
@@ -46,6 +54,7 @@ public final class HierarchicalPosterior {
         self.subjectCount = batch.subjectCount
         self.parameterCount = model.parameters.count
         self.likelihood = model.makeLikelihood(batch)
+        self.scalePriors = model.parameters.map { priors.scalePrior($0) }
         let n = parameterCount * subjectCount
         theta = [Double](repeating: 0, count: n)
         thetaGradient = [Double](repeating: 0, count: n)
@@ -77,7 +86,7 @@ public final class HierarchicalPosterior {
             let sigma = Foundation.exp(logSigma)
             let spec = model.parameters[p]
             lp += -0.5 * (mu / priors.muScale) * (mu / priors.muScale)
-            lp += -0.5 * (sigma / priors.sigmaScale) * (sigma / priors.sigmaScale) + logSigma
+            lp += scalePriors[p].logDensity(sigma).value + logSigma
             let z = base + 2 * P + p * S
             for s in 0..<S {
                 lp += -0.5 * z[s] * z[s]
@@ -111,7 +120,7 @@ public final class HierarchicalPosterior {
                 g[2 * P + p * S + s] = -z[s] + dx * sigma
             }
             g[p] = dMu
-            g[P + p] = -sigma * sigma / (priors.sigmaScale * priors.sigmaScale) + 1 + sigma * dSigma
+            g[P + p] = sigma * scalePriors[p].logDensity(sigma).derivative + 1 + sigma * dSigma
         }
         return lp
     }

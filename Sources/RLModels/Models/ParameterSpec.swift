@@ -1,5 +1,7 @@
-/// One per-subject parameter of a model, with its bounds and how the hierarchy maps the
-/// unconstrained scale onto them.
+import Foundation
+
+/// One per-subject parameter of a model: its bounds, how the hierarchy maps the unconstrained
+/// scale onto them, and the prior on its group scale σ.
 public struct ParameterSpec: Sendable, Equatable {
     /// How an unconstrained value x becomes the parameter.
     public enum Transform: Sendable, Equatable {
@@ -9,16 +11,44 @@ public struct ParameterSpec: Sendable, Equatable {
         case identity
     }
 
+    /// The prior on the group scale σₚ (σ > 0).
+    public enum ScalePrior: Sendable, Equatable {
+        /// Half-normal(0, scale): hBayesDM's default, scale 0.2.
+        case halfNormal(Double)
+        /// Half-Cauchy(0, scale): hBayesDM's prl_fictitious for the indecision point α.
+        case halfCauchy(Double)
+
+        /// log p(σ) up to a constant, and its derivative in σ.
+        public func logDensity(_ sigma: Double) -> (value: Double, derivative: Double) {
+            switch self {
+            case let .halfNormal(s):
+                return (-0.5 * (sigma / s) * (sigma / s), -sigma / (s * s))
+            case let .halfCauchy(s):
+                let u = sigma / s
+                return (-Foundation.log(1 + u * u), -2 * u / (s * (1 + u * u)))
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case let .halfNormal(s): return "half-normal(0, \(s))"
+            case let .halfCauchy(s): return "half-Cauchy(0, \(s))"
+            }
+        }
+    }
+
     /// hBayesDM's name (`A`, `tau`, ...).
     public let name: String
     public let transform: Transform
     /// One line for `rlfit models`.
     public let meaning: String
+    public let scalePrior: ScalePrior
 
-    public init(name: String, transform: Transform, meaning: String) {
+    public init(name: String, transform: Transform, meaning: String, scalePrior: ScalePrior = .halfNormal(0.2)) {
         self.name = name
         self.transform = transform
         self.meaning = meaning
+        self.scalePrior = scalePrior
     }
 
     /// (lower, upper) bounds on the natural scale.
@@ -38,6 +68,14 @@ public struct ParameterSpec: Sendable, Equatable {
             return (upper * p, upper * dp)
         case .identity:
             return (x, 1)
+        }
+    }
+
+    /// The unconstrained x with θ(x) = value (value strictly inside the bounds).
+    public func unconstrain(_ value: Double) -> Double {
+        switch transform {
+        case let .phiApprox(upper): return PhiApprox.inverse(value / upper)
+        case .identity: return value
         }
     }
 }
