@@ -16,6 +16,10 @@ public struct FitOptions: Sendable {
     /// How the dense metric is estimated per window (see `CovarianceEstimator`).
     public var covariance: CovarianceEstimator
     public var adaptDelta: Double
+    /// Stan's warmup windows: initial fast buffer, first slow window, terminal fast buffer.
+    public var initBuffer: Int = 75
+    public var window: Int = 25
+    public var termBuffer: Int = 50
     public var maxDepth: Int
     public var thin: Int
     public var saveWarmup: Bool
@@ -29,7 +33,7 @@ public struct FitOptions: Sendable {
 
     public init(model: ModelDefinition, dataPath: String, outputDirectory: String, chainIDs: [Int] = [1, 2, 3, 4],
                 warmup: Int = 1000, draws: Int = 1000, seed: UInt64 = 1, metric: MetricKind = .dense,
-                covariance: CovarianceEstimator = .automatic, adaptDelta: Double = 0.8, maxDepth: Int = 10, thin: Int = 1, saveWarmup: Bool = false,
+                covariance: CovarianceEstimator = .shrinkage, adaptDelta: Double = 0.8, maxDepth: Int = 10, thin: Int = 1, saveWarmup: Bool = false,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount, significantDigits: Int = 6,
                 priors: HierarchyPriors = HierarchyPriors(), commandLine: [String] = CommandLine.arguments) {
         self.model = model
@@ -53,7 +57,8 @@ public struct FitOptions: Sendable {
 
     var samplerConfiguration: SamplerConfiguration {
         SamplerConfiguration(warmup: warmup, draws: draws, maxDepth: maxDepth, adaptDelta: adaptDelta, metric: metric,
-                             covarianceEstimator: covariance, seed: seed, thin: thin, saveWarmup: saveWarmup)
+                             covarianceEstimator: covariance, seed: seed, thin: thin, saveWarmup: saveWarmup,
+                             initBuffer: initBuffer, baseWindow: window, termBuffer: termBuffer)
     }
 
     /// The resolved options as JSON values (for `fit.json`).
@@ -61,7 +66,7 @@ public struct FitOptions: Sendable {
         [
             "model": model.name, "data": dataPath, "out": outputDirectory, "chain_ids": chainIDs,
             "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
-            "max_depth": maxDepth, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
+            "max_depth": maxDepth, "init_buffer": initBuffer, "window": window, "term_buffer": termBuffer, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
             "sig_figs": significantDigits,
             "priors": ["mu": "normal(0, \(priors.muScale))",
                        "sigma": model.parameters.map { "\($0.name): \(priors.scalePrior($0).description)" }],

@@ -25,10 +25,13 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("chain-ids"), help: "Run only these chains, e.g. 1,3 (same draws as in a full run).")
     var chainIDs: String?
     @Option(help: "Metric: dense or diag.") var metric: String = "dense"
-    @Option(help: ArgumentHelp("Dense metric estimator: automatic (default), shrinkage or stan.", visibility: .hidden))
-    var covariance: String = "automatic"
+    @Option(help: ArgumentHelp("Dense metric estimator: shrinkage (default), automatic or stan.", visibility: .hidden))
+    var covariance: String = "shrinkage"
     @Option(name: .customLong("adapt-delta"), help: "Target acceptance statistic in (0, 1).") var adaptDelta: Double = 0.8
     @Option(name: .customLong("max-depth"), help: "Maximum tree depth.") var maxDepth: Int = 10
+    @Option(name: .customLong("init-buffer"), help: "Warmup: initial fast adaptation buffer (Stan's init_buffer).") var initBuffer: Int = 75
+    @Option(help: "Warmup: first slow adaptation window, doubling after (Stan's window).") var window: Int = 25
+    @Option(name: .customLong("term-buffer"), help: "Warmup: terminal fast adaptation buffer (Stan's term_buffer).") var termBuffer: Int = 50
     @Option(help: "Threads for chains (default: one per core).") var threads: Int?
     @Flag(name: .customLong("save-warmup"), help: "Also write the warmup iterations (before '# Adaptation terminated').")
     var saveWarmup = false
@@ -57,6 +60,7 @@ struct FitCommand: ParsableCommand {
         guard CovarianceEstimator(rawValue: covariance) != nil else { throw ValidationError("--covariance must be automatic, shrinkage or stan") }
         guard adaptDelta > 0 && adaptDelta < 1 else { throw ValidationError("--adapt-delta must be in (0, 1), got \(adaptDelta)") }
         guard (1...20).contains(maxDepth) else { throw ValidationError("--max-depth must be in 1...20, got \(maxDepth)") }
+        guard initBuffer >= 0, termBuffer >= 0, window >= 1 else { throw ValidationError("--init-buffer and --term-buffer must be ≥ 0, --window ≥ 1") }
         guard thin >= 1 else { throw ValidationError("--thin must be at least 1") }
         if let threads { guard threads >= 1 else { throw ValidationError("--threads must be at least 1") } }
     }
@@ -64,11 +68,14 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         let ids = parsedChainIDs
         let resolvedSeed = seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        let options = FitOptions(
+        var options = FitOptions(
             model: model.definition, dataPath: data, outputDirectory: out, chainIDs: ids, warmup: warmup, draws: draws,
             seed: resolvedSeed, metric: MetricKind(rawValue: metric)!, covariance: CovarianceEstimator(rawValue: covariance)!,
             adaptDelta: adaptDelta, maxDepth: maxDepth, thin: thin, saveWarmup: saveWarmup,
             threads: threads ?? min(ProcessInfo.processInfo.activeProcessorCount, ids.count))
+        options.initBuffer = initBuffer
+        options.window = window
+        options.termBuffer = termBuffer
         let display = ProgressDisplay(chainIDs: ids, warmup: warmup, draws: draws, mode: ProgressDisplay.automaticMode(quiet: quiet))
         let cancellation = CancellationToken()
         let interrupt = InterruptHandler { cancellation.cancel() }

@@ -20,7 +20,7 @@ final class VectorMathTests: XCTestCase {
         XCTAssertEqual(y[0], 1)
         XCTAssertEqual(y[1], Foundation.exp(-1), accuracy: 1e-16)
         XCTAssertEqual(y[2], Foundation.exp(-708), accuracy: 1e-320)
-        XCTAssertEqual(y[3], Foundation.exp(-0.5), accuracy: 1e-16)
+        XCTAssertEqual(y[3], Foundation.exp(-0.5), accuracy: 2e-16)
         let l = log1pUnit(Lanes(0, 1e-300, 0.3, 1))
         XCTAssertEqual(l[1], 1e-300)
         XCTAssertEqual(l[2], Foundation.log1p(0.3), accuracy: 1e-16)
