@@ -28,6 +28,10 @@ public struct FitOptions: Sendable {
     /// Significant digits in the chain files (CmdStan's default is 6).
     public var significantDigits: Int
     public var priors: HierarchyPriors
+    /// How subjects share information.
+    public var hierarchy: HierarchyMode = .partial
+    /// Subject-level covariates (data columns) entering every parameter's group location.
+    public var covariates: [String] = []
     /// The command line as typed, for `fit.json`.
     public var commandLine: [String]
 
@@ -67,7 +71,7 @@ public struct FitOptions: Sendable {
             "model": model.name, "data": dataPath, "out": outputDirectory, "chain_ids": chainIDs,
             "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
             "max_depth": maxDepth, "init_buffer": initBuffer, "window": window, "term_buffer": termBuffer, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
-            "sig_figs": significantDigits,
+            "sig_figs": significantDigits, "hierarchy": hierarchy.rawValue, "covariates": covariates,
             "priors": ["mu": "normal(0, \(priors.muScale))",
                        "sigma": model.parameters.map { "\($0.name): \(priors.scalePrior($0).description)" }],
         ]

@@ -32,23 +32,28 @@ public struct FitRunner: Sendable {
                     cancellation: CancellationToken? = nil) throws -> Outcome {
         let start = ProcessInfo.processInfo.systemUptime
         let o = options
-        let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.model.data)
+        let requirements = DataRequirements(optionCount: o.model.optionCount, numericColumns: o.model.reward.columns,
+                                            covariates: o.covariates)
+        let batch = try TrialTableReader.read(path: o.dataPath, requirements: requirements)
+        let covariates = try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath)
         let dataWarnings = OutcomeValues(batch: batch, model: o.model)
             .codingWarning(for: o.model).map { [$0] } ?? []
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
         try FileManager.default.createDirectory(atPath: o.outputDirectory, withIntermediateDirectories: true)
 
-        let model = o.model, priors = o.priors
+        let model = o.model, priors = o.priors, mode = o.hierarchy
+        let makePosterior: @Sendable () -> HierarchicalPosterior = {
+            HierarchicalPosterior(model: model, batch: batch, priors: priors, mode: mode, covariates: covariates)
+        }
         let sampler = Sampler(configuration: o.samplerConfiguration)
         let results = try sampler.runChains(
             chainIDs: o.chainIDs, threads: o.threads,
-            makeDensity: { _ in PosteriorDensity(posterior: HierarchicalPosterior(model: model, batch: batch, priors: priors)) },
+            makeDensity: { _ in PosteriorDensity(posterior: makePosterior()) },
             progress: progress, cancellation: cancellation)
         let complete = results.allSatisfy(\.isComplete)
 
         // Quantities per kept draw (one forward pass each), chain files, in parallel over chains.
-        let records = ChainRecordBuilder.records(results: results, model: model, batch: batch, priors: priors,
-                                                 seed: o.seed, threads: o.threads)
+        let records = ChainRecordBuilder.records(results: results, makePosterior: makePosterior, seed: o.seed, threads: o.threads)
         let configuration = StanCSVConfiguration(
             model: model.name, dataFile: o.dataPath, numSamples: o.draws, numWarmup: o.warmup, saveWarmup: o.saveWarmup,
             thin: o.thin, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, initRadius: 2, rlfitVersion: RLFitVersion.string)
@@ -81,7 +86,11 @@ public struct FitRunner: Sendable {
         let wall = ProcessInfo.processInfo.systemUptime - start
         let title = FitRunner.title(model: model.name, data: o.dataPath, batch: batch, chains: o.chainIDs.count,
                                     draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall)
-        let report = FitReport(title: title, diagnostics: diagnostics)
+        let effects = CovariateEffects.summaries(chains: records, model: model, covariates: covariates)
+        let report = FitReport(title: title, diagnostics: diagnostics, covariateEffects: effects)
+        let runPath = directory.appendingPathComponent("run.json")
+        try AtomicFile.write(o.runFile.json, to: runPath)
+        files.append(runPath)
         let manifestPath = directory.appendingPathComponent("fit.json")
         files.append(manifestPath)
         let manifest = FitManifest.json(options: o, results: results, diagnostics: diagnostics, dataSHA256: SHA256.hexDigest(dataBytes),
@@ -89,6 +98,18 @@ public struct FitRunner: Sendable {
         try AtomicFile.write(try FitFiles.json(manifest), to: manifestPath)
         return Outcome(report: report, diagnostics: diagnostics, complete: complete, dataWarnings: dataWarnings,
                        files: files, wallSeconds: wall)
+    }
+
+    /// The standardized covariates named on the command line, or a data error naming the
+    /// covariate that does not vary across subjects.
+    static func covariates(batch: TrialBatch, names: [String], file: String) throws -> SubjectCovariates {
+        guard !names.isEmpty else { return .none }
+        switch SubjectCovariates.standardized(names: names, raw: names.map { batch.subjectCovariates[$0]! }, levels: batch.covariateLevels) {
+        case let .success(c): return c
+        case let .failure(constant):
+            throw DataError(file: file, columnName: constant.name, problem: "covariate '\(constant.name)' has the same value for every subject",
+                            fix: "a covariate must differ between subjects to have an effect; remove it from --covariates")
+        }
     }
 
     static func title(model: String, data: String, batch: TrialBatch, chains: Int, draws: Int, warmup: Int,
@@ -103,10 +124,10 @@ public struct FitRunner: Sendable {
 /// Turns the sampler's chains into chain records: the 7 sampler columns plus the model's
 /// quantities (hBayesDM names), one row per kept draw.
 enum ChainRecordBuilder {
-    static func records(results: [ChainResult], model: ModelDefinition, batch: TrialBatch, priors: HierarchyPriors,
+    static func records(results: [ChainResult], makePosterior: @escaping @Sendable () -> HierarchicalPosterior,
                         seed: UInt64, threads: Int) -> [ChainRecord] {
         ParallelMap.map(results, threads: threads) { result in
-            let posterior = HierarchicalPosterior(model: model, batch: batch, priors: priors)
+            let posterior = makePosterior()
             let names = posterior.outputNames
             let width = 7 + names.count
             var table = [Double](repeating: 0, count: result.drawCount * width)

@@ -11,75 +11,116 @@ struct FitCommand: ParsableCommand {
         abstract: "Fit a hierarchical model to a study with NUTS; write Stan CSV chains and summaries to --out.",
         discussion: """
             Writes DIR/chain-<c>.csv (Stan CSV, read by arviz.from_cmdstan and cmdstanpy), \
-            summary.csv, subjects.csv and fit.json, and prints a report. Exit 0 on a finished fit \
+            summary.csv, subjects.csv, fit.json and run.json (the resolved options: \
+            `rlfit fit --config DIR/run.json` reproduces the fit), and prints a report. Options \
+            given on the command line override the run file. Exit 0 on a finished fit \
             (warnings included), 65 bad data, 64 bad usage, 130 when interrupted (files are kept \
             and marked incomplete).
             """)
 
-    @Argument(help: "hBayesDM-format trial table (TSV or CSV).") var data: String
-    @OptionGroup var model: ModelOption
-    @Option(help: "Number of chains (ids 1...N).") var chains: Int = 4
-    @Option(help: "Warmup iterations per chain.") var warmup: Int = 1000
-    @Option(help: "Kept draws per chain.") var draws: Int = 1000
-    @Option(help: "Random seed (default: drawn at random and recorded in fit.json).") var seed: UInt64?
+    @Argument(help: "hBayesDM-format trial table (TSV or CSV).") var data: String?
+    @Option(help: "Model name (see `rlfit models`).") var model: String?
+    @Option(help: "Run file (JSON) with any of these options; command-line options override it.") var config: String?
+    @Option(help: "Number of chains (ids 1...N); default 4.") var chains: Int?
+    @Option(help: "Warmup iterations per chain; default 1000.") var warmup: Int?
+    @Option(help: "Kept draws per chain; default 1000.") var draws: Int?
+    @Option(help: "Random seed (default: drawn at random and recorded in fit.json and run.json).") var seed: UInt64?
     @Option(name: .customLong("chain-ids"), help: "Run only these chains, e.g. 1,3 (same draws as in a full run).")
     var chainIDs: String?
-    @Option(help: "Metric: dense or diag.") var metric: String = "dense"
+    @Option(help: "Metric: dense (default) or diag.") var metric: String?
     @Option(help: ArgumentHelp("Dense metric estimator: shrinkage (default), automatic or stan.", visibility: .hidden))
-    var covariance: String = "shrinkage"
-    @Option(name: .customLong("adapt-delta"), help: "Target acceptance statistic in (0, 1).") var adaptDelta: Double = 0.8
-    @Option(name: .customLong("max-depth"), help: "Maximum tree depth.") var maxDepth: Int = 10
-    @Option(name: .customLong("init-buffer"), help: "Warmup: initial fast adaptation buffer (Stan's init_buffer).") var initBuffer: Int = 75
-    @Option(help: "Warmup: first slow adaptation window, doubling after (Stan's window).") var window: Int = 25
-    @Option(name: .customLong("term-buffer"), help: "Warmup: terminal fast adaptation buffer (Stan's term_buffer).") var termBuffer: Int = 50
-    @Option(help: "Threads for chains (default: one per core).") var threads: Int?
+    var covariance: String?
+    @Option(name: .customLong("adapt-delta"), help: "Target acceptance statistic in (0, 1); default 0.8.") var adaptDelta: Double?
+    @Option(name: .customLong("max-depth"), help: "Maximum tree depth; default 10.") var maxDepth: Int?
+    @Option(name: .customLong("init-buffer"), help: "Warmup: initial fast adaptation buffer (Stan's init_buffer, 75).") var initBuffer: Int?
+    @Option(help: "Warmup: first slow adaptation window, doubling after (Stan's window, 25).") var window: Int?
+    @Option(name: .customLong("term-buffer"), help: "Warmup: terminal fast adaptation buffer (Stan's term_buffer, 50).") var termBuffer: Int?
     @Flag(name: .customLong("save-warmup"), help: "Also write the warmup iterations (before '# Adaptation terminated').")
     var saveWarmup = false
-    @Option(help: "Keep every N-th draw.") var thin: Int = 1
+    @Option(help: "Keep every N-th draw; default 1.") var thin: Int?
+    @Option(help: "Hierarchy: partial (default, hBayesDM's), none (independent subjects), pooled (one parameter set).")
+    var hierarchy: String?
+    @Option(help: "Subject covariates from the data, e.g. age,group (constant within subject; standardized).")
+    var covariates: String?
+    @Option(name: .customLong("prior-mu"), help: "Sd of the normal prior on group locations mu_pr (and on parameters without a hierarchy); default 1.")
+    var priorMu: Double?
+    @Option(name: .customLong("prior-sigma"), help: "Scale of the prior on group scales sigma (half-normal; half-Cauchy where the model uses it); default: the model's (0.2).")
+    var priorSigma: Double?
+    @Option(name: .customLong("prior-gamma"), help: "Sd of the normal prior on covariate effects; default 1.")
+    var priorGamma: Double?
+    @Option(help: "Threads for chains (default: one per core).") var threads: Int?
     @Flag(help: "Print no progress.") var quiet = false
-    @Option(help: "Output directory.") var out: String
+    @Option(help: "Output directory.") var out: String?
 
-    var parsedChainIDs: [Int] {
-        if let chainIDs { return chainIDs.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
-        return Array(1...max(chains, 1))
-    }
-
-    func validate() throws {
-        guard chains >= 1 else { throw ValidationError("--chains must be at least 1") }
+    /// The command line's options as a run file (only what was given).
+    func commandLineRunFile() throws -> RunFile {
+        var r = RunFile()
+        r.data = data
+        r.model = model
+        r.out = out
+        r.chains = chains
         if let chainIDs {
             let parts = chainIDs.split(separator: ",", omittingEmptySubsequences: false)
             let ids = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parts.isEmpty, ids.count == parts.count, ids.allSatisfy({ $0 >= 1 }) else {
+            guard !parts.isEmpty, ids.count == parts.count else {
                 throw ValidationError("--chain-ids takes positive integers separated by commas, e.g. 1,3; got '\(chainIDs)'")
             }
-            guard Set(ids).count == ids.count else { throw ValidationError("--chain-ids has a repeated id: '\(chainIDs)'") }
+            r.chainIDs = ids
         }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0") }
-        guard draws >= 1 else { throw ValidationError("--draws must be ≥ 1") }
-        guard MetricKind(rawValue: metric) != nil else { throw ValidationError("--metric must be dense or diag, got '\(metric)'") }
-        guard CovarianceEstimator(rawValue: covariance) != nil else { throw ValidationError("--covariance must be automatic, shrinkage or stan") }
-        guard adaptDelta > 0 && adaptDelta < 1 else { throw ValidationError("--adapt-delta must be in (0, 1), got \(adaptDelta)") }
-        guard (1...20).contains(maxDepth) else { throw ValidationError("--max-depth must be in 1...20, got \(maxDepth)") }
-        guard initBuffer >= 0, termBuffer >= 0, window >= 1 else { throw ValidationError("--init-buffer and --term-buffer must be ≥ 0, --window ≥ 1") }
-        guard thin >= 1 else { throw ValidationError("--thin must be at least 1") }
+        r.warmup = warmup
+        r.draws = draws
+        r.seed = seed
+        r.metric = metric
+        r.covariance = covariance
+        r.adaptDelta = adaptDelta
+        r.maxDepth = maxDepth
+        r.initBuffer = initBuffer
+        r.window = window
+        r.termBuffer = termBuffer
+        r.thin = thin
+        r.saveWarmup = saveWarmup ? true : nil
+        r.hierarchy = hierarchy
+        r.covariates = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if priorMu != nil || priorSigma != nil || priorGamma != nil {
+            r.priors = RunFile.Priors(mu: priorMu, sigma: priorSigma, gamma: priorGamma)
+        }
+        return r
+    }
+
+    func resolvedOptions() throws -> FitOptions {
+        var file = RunFile()
+        if let config {
+            file = try RunFile.read(path: config)
+            let unknown = RunFile.unknownKeys(path: config)
+            guard unknown.isEmpty else {
+                throw ValidationError("\(config): unknown key\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) (keys are the long option names with _ for -)")
+            }
+        }
+        let merged = file.overridden(by: try commandLineRunFile())
+        var options = try FitOptions(runFile: merged)
+        options.threads = threads ?? min(ProcessInfo.processInfo.activeProcessorCount, options.chainIDs.count)
+        return options
+    }
+
+    func validate() throws {
         if let threads { guard threads >= 1 else { throw ValidationError("--threads must be at least 1") } }
+        do {
+            _ = try resolvedOptions()
+        } catch let e as FitOptionsError {
+            throw ValidationError(e.message)
+        } catch let e as RunFileError {
+            throw ValidationError(e.description)
+        }
     }
 
     func run() throws {
-        let ids = parsedChainIDs
-        let resolvedSeed = seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        var options = FitOptions(
-            model: model.definition, dataPath: data, outputDirectory: out, chainIDs: ids, warmup: warmup, draws: draws,
-            seed: resolvedSeed, metric: MetricKind(rawValue: metric)!, covariance: CovarianceEstimator(rawValue: covariance)!,
-            adaptDelta: adaptDelta, maxDepth: maxDepth, thin: thin, saveWarmup: saveWarmup,
-            threads: threads ?? min(ProcessInfo.processInfo.activeProcessorCount, ids.count))
-        options.initBuffer = initBuffer
-        options.window = window
-        options.termBuffer = termBuffer
-        let display = ProgressDisplay(chainIDs: ids, warmup: warmup, draws: draws, mode: ProgressDisplay.automaticMode(quiet: quiet))
+        let options = try resolvedOptions()
+        let ids = options.chainIDs
+        let display = ProgressDisplay(chainIDs: ids, warmup: options.warmup, draws: options.draws,
+                                      mode: ProgressDisplay.automaticMode(quiet: quiet))
         let cancellation = CancellationToken()
         let interrupt = InterruptHandler { cancellation.cancel() }
-        if seed == nil && !quiet { printError("seed \(resolvedSeed) (pass --seed to choose one)") }
+        if seed == nil && !quiet { printError("seed \(options.seed)") }
         let outcome = try reportingDataErrors {
             try FitRunner(options: options).run(
                 progress: { p in
@@ -92,7 +133,7 @@ struct FitCommand: ParsableCommand {
         interrupt.stop()
         for w in outcome.dataWarnings { printError("warning: " + w) }
         print(outcome.report.text)
-        print("\nfiles: " + outcome.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + " in \(out)")
+        print("\nfiles: " + outcome.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + " in \(options.outputDirectory)")
         if !outcome.complete {
             printError("interrupted: the chain files are kept as chain-<c>.csv.incomplete and fit.json says \"complete\": false")
             throw ExitCode(130)

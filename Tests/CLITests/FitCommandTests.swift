@@ -29,7 +29,7 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("mu_A") && r.stdout.contains("R-hat") && r.stdout.contains("divergences"), r.stdout)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json"])
+        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json", "run.json"])
         let header = try chainBody(out.appendingPathComponent("chain-1.csv"))[0]
         let columns = header.split(separator: ",").map(String.init)
         XCTAssertEqual(Array(columns.prefix(11)), ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__",
@@ -80,6 +80,76 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: alone.path).filter { $0.hasPrefix("chain-") }, ["chain-3.csv"])
         XCTAssertEqual(try chainBody(full.appendingPathComponent("chain-3.csv")), try chainBody(alone.appendingPathComponent("chain-3.csv")))
         XCTAssert(r.stdout.contains("one chain only"), r.stdout)
+    }
+
+    /// `--config DIR/run.json` reproduces a fit: the same draws; command-line options override
+    /// the file; unknown keys are rejected.
+    func testRunFileReproducesTheFit() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let first = base.appendingPathComponent("first")
+        XCTAssertEqual(try fit(["--hierarchy", "partial"], out: first).status, 0)
+        let runFile = first.appendingPathComponent("run.json")
+        let resolved = try JSONSerialization.jsonObject(with: Data(contentsOf: runFile)) as! [String: Any]
+        XCTAssertEqual(resolved["seed"] as? Int, 11)
+        XCTAssertEqual(resolved["model"] as? String, "bandit2arm_delta")
+        XCTAssertEqual(resolved["warmup"] as? Int, 150)
+        let second = base.appendingPathComponent("second")
+        let r = try CommandLineRunner.run(["fit", "--config", runFile.path, "--out", second.path, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for c in 1...4 {
+            XCTAssertEqual(try chainBody(first.appendingPathComponent("chain-\(c).csv")),
+                           try chainBody(second.appendingPathComponent("chain-\(c).csv")))
+        }
+        let bad = base.appendingPathComponent("bad.json").path
+        try #"{"model": "bandit2arm_delta", "warmpu": 10}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        let rejected = try CommandLineRunner.run(["fit", Self.study, "--config", bad, "--out", base.appendingPathComponent("x").path])
+        XCTAssertEqual(rejected.status, 64)
+        XCTAssert(rejected.stderr.contains("warmpu"), rejected.stderr)
+    }
+
+    /// --hierarchy none and pooled, and --covariates, as the output columns show them.
+    func testHierarchiesAndCovariates() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        func header(_ dir: URL) throws -> [String] {
+            try chainBody(dir.appendingPathComponent("chain-1.csv"))[0].split(separator: ",").map(String.init)
+        }
+        let none = base.appendingPathComponent("none"), pooled = base.appendingPathComponent("pooled")
+        XCTAssertEqual(try fit(["--hierarchy", "none"], out: none).status, 0)
+        let noneColumns = try header(none)
+        XCTAssertFalse(noneColumns.contains("mu_pr.1") || noneColumns.contains("sigma.1"))
+        XCTAssert(noneColumns.contains("A_pr.8") && noneColumns.contains("tau.8") && noneColumns.contains("log_lik.8"))
+        let pooledResult = try fit(["--hierarchy", "pooled"], out: pooled)
+        XCTAssertEqual(pooledResult.status, 0, pooledResult.stderr)
+        let pooledColumns = try header(pooled)
+        XCTAssert(pooledColumns.contains("mu_pr.2") && pooledColumns.contains("mu_A") && !pooledColumns.contains("sigma.1"))
+
+        // A study with an age column constant within subject.
+        let lines = try String(contentsOfFile: Self.study, encoding: .utf8).split(separator: "\n")
+        var text = lines[0] + "\tage\tgroup\n"
+        for line in lines.dropFirst() {
+            let id = Int(line.split(separator: "\t")[0])!
+            text += line + "\t\(20 + 3 * id)\t\(id % 2 == 0 ? "patient" : "control")\n"
+        }
+        let withAge = base.appendingPathComponent("age.tsv").path
+        try text.write(toFile: withAge, atomically: true, encoding: .utf8)
+        let covariates = base.appendingPathComponent("cov")
+        let r = try CommandLineRunner.run(["fit", withAge, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
+                                           "--seed", "2", "--quiet", "--covariates", "age,group", "--out", covariates.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let columns = try header(covariates)
+        XCTAssertEqual(columns.filter { $0.hasPrefix("gamma.") }, ["gamma.1.1", "gamma.1.2", "gamma.2.1", "gamma.2.2"])
+        XCTAssert(r.stdout.contains("covariate effects") && r.stdout.contains("A        ~ age"), r.stdout)
+        XCTAssert(r.stdout.contains("control → patient"), r.stdout)
+
+        // A covariate that changes within a subject is rejected, naming the subject.
+        let varying = base.appendingPathComponent("varying.tsv").path
+        try (lines[0] + "\tage\n" + lines.dropFirst().enumerated().map { "\($0.element)\t\($0.offset)" }.joined(separator: "\n"))
+            .write(toFile: varying, atomically: true, encoding: .utf8)
+        let rejected = try CommandLineRunner.run(["fit", varying, "--model", "bandit2arm_delta", "--covariates", "age", "--quiet",
+                                                  "--out", base.appendingPathComponent("v").path])
+        XCTAssertEqual(rejected.status, 65)
+        XCTAssert(rejected.stderr.contains("changes within subject '1'"), rejected.stderr)
+        XCTAssertEqual(try fit(["--hierarchy", "none", "--covariates", "x"], out: base.appendingPathComponent("y")).status, 64)
     }
 
     func testBadUsageAndBadData() throws {

@@ -8,10 +8,12 @@ public struct FitReport: Sendable {
     public let diagnostics: FitDiagnostics
     /// Quantities shown in the table (group level).
     public let groupNames: [String]
+    public let covariateEffects: [CovariateEffect]
 
-    public init(title: String, diagnostics: FitDiagnostics) {
+    public init(title: String, diagnostics: FitDiagnostics, covariateEffects: [CovariateEffect] = []) {
         self.title = title
         self.diagnostics = diagnostics
+        self.covariateEffects = covariateEffects
         let names = diagnostics.summaries.map(\.name)
         // Group level: mu_<param> on the natural scale, then sigma.p, then other scalars that are
         // neither subject-indexed nor log-likelihoods.
@@ -29,6 +31,15 @@ public struct FitReport: Sendable {
             guard let s = d.summary(name) else { continue }
             lines.append(pad(name, 14) + [number(s.mean), number(s.sd), number(s.q5), number(s.q95),
                                           rhat(s.rhat), count(s.essBulk), count(s.essTail)].map { lpad($0, 9) }.joined())
+        }
+        if !covariateEffects.isEmpty {
+            lines.append("")
+            lines.append("covariate effects at the group location, per +1 sd of the covariate (90% interval):")
+            for e in covariateEffects {
+                let unit = e.levels.map { "\($0[0]) → \($0[1]) is \(String(format: "%.3g", 1 / e.rawStandardDeviation)) sd" }
+                    ?? "1 sd = \(String(format: "%.3g", e.rawStandardDeviation))"
+                lines.append("  \(pad(e.parameter, 8)) ~ \(pad(e.covariate, 10)) \(String(format: "%+.3g", e.mean)) [\(String(format: "%+.3g", e.q5)), \(String(format: "%+.3g", e.q95))]  (\(unit))")
+            }
         }
         lines.append("")
         if let w = d.worstRHat { lines.append("worst R-hat      \(rhat(w.rhat)) (\(w.name))") }

@@ -29,10 +29,15 @@ public struct TrialBatch: Sendable, Equatable {
     public let blocksPerSubject: [Int]
     /// Source line of each slot in the data file (0 for padding or simulated data); T·S.
     public let sourceLine: [Int32]
+    /// Subject-level covariates as read (one raw value per subject), by column name.
+    public let subjectCovariates: [String: [Double]]
+    /// For a two-level text covariate, its labels in the order coded 0, 1.
+    public let covariateLevels: [String: [String]]
 
     public init(
         subjectIDs: [String], trialCount: Int, optionCount: Int, choice: [Int32],
-        columns: [String: [Double]], blockStart: [Bool], trialsPerSubject: [Int], sourceLine: [Int32]? = nil
+        columns: [String: [Double]], blockStart: [Bool], trialsPerSubject: [Int], sourceLine: [Int32]? = nil,
+        subjectCovariates: [String: [Double]] = [:], covariateLevels: [String: [String]] = [:]
     ) {
         let s = subjectIDs.count
         precondition(choice.count == s * trialCount && blockStart.count == s * trialCount)
@@ -47,6 +52,9 @@ public struct TrialBatch: Sendable, Equatable {
         self.blockStart = blockStart
         self.trialsPerSubject = trialsPerSubject
         self.sourceLine = sourceLine ?? [Int32](repeating: 0, count: s * trialCount)
+        precondition(subjectCovariates.values.allSatisfy { $0.count == s })
+        self.subjectCovariates = subjectCovariates
+        self.covariateLevels = covariateLevels
         var valid = [Int](repeating: 0, count: s)
         var blocks = [Int](repeating: 0, count: s)
         for t in 0..<trialCount {

@@ -7,10 +7,13 @@ public struct DataRequirements: Sendable, Equatable {
     public let optionCount: Int?
     /// Required numeric columns, in hBayesDM's spelling.
     public let numericColumns: [String]
+    /// Subject-level covariate columns (constant within a subject).
+    public let covariates: [String]
 
-    public init(optionCount: Int?, numericColumns: [String]) {
+    public init(optionCount: Int?, numericColumns: [String], covariates: [String] = []) {
         self.optionCount = optionCount
         self.numericColumns = numericColumns
+        self.covariates = covariates
     }
 }
 
@@ -84,6 +87,7 @@ public enum TrialTableReader {
         let subjectColumn = try locate("subjID", required: true)!
         let choiceColumn = try locate("choice", required: true)!
         let numericColumns = try req.numericColumns.map { try locate($0, required: true)! }
+        let covariateColumns = try req.covariates.map { try locate($0, required: true)! }
         let blockColumn = try locate("block", required: false)
         let trialColumn = try locate("trial", required: false)
 
@@ -103,6 +107,7 @@ public enum TrialTableReader {
             var lastTrial: Double? = nil
             var lastTrialLine = 0
             var firstLine = 0
+            var covariates: [(value: String, line: Int)] = []
         }
         var order: [String] = []
         var index: [String: Int] = [:]
@@ -141,6 +146,22 @@ public enum TrialTableReader {
                 var fresh = SubjectRows()
                 fresh.firstLine = row.line
                 subjects.append(fresh)
+            }
+
+            // Covariates: one value per subject.
+            for (j, col) in covariateColumns.enumerated() {
+                let raw = f[col]
+                if isMissing(raw) {
+                    throw fail(col, "covariate '\(req.covariates[j])' is missing for subject '\(id)'",
+                               "give every row of a subject that subject's value of '\(req.covariates[j])'")
+                }
+                if subjects[s].covariates.count <= j {
+                    subjects[s].covariates.append((raw, row.line))
+                } else if subjects[s].covariates[j].value != raw {
+                    let first = subjects[s].covariates[j]
+                    throw fail(col, "covariate '\(req.covariates[j])' changes within subject '\(id)' (line \(first.line) has \"\(first.value)\")",
+                               "a covariate describes a subject and must be the same on all of that subject's rows")
+                }
             }
 
             // Block: a change of value starts a new block.
@@ -221,6 +242,28 @@ public enum TrialTableReader {
                 fix: "remove that subject's rows; a subject without responses carries no information")
         }
 
+        // Covariates: numbers, or text with exactly two levels coded 0 and 1.
+        var covariateValues: [String: [Double]] = [:]
+        var covariateLevels: [String: [String]] = [:]
+        for (j, name) in req.covariates.enumerated() {
+            let raw = subjects.map { $0.covariates[j] }
+            if raw.allSatisfy({ Double($0.value)?.isFinite == true }) {
+                covariateValues[name] = raw.map { Double($0.value)! }
+                continue
+            }
+            var levels: [String] = []
+            for r in raw where !levels.contains(r.value) { levels.append(r.value) }
+            guard levels.count == 2 else {
+                let bad = raw.first { Double($0.value) == nil }!
+                throw DataError(
+                    file: fileName, line: bad.line, column: covariateColumns[j] + 1, columnName: header.fields[covariateColumns[j]],
+                    value: bad.value, problem: "covariate '\(name)' has \(levels.count) text levels (\(levels.prefix(5).joined(separator: ", ")))",
+                    fix: "use numbers, or a label with exactly two levels (coded 0 and 1); for more levels add one 0/1 column per level but one")
+            }
+            covariateValues[name] = raw.map { $0.value == levels[0] ? 0 : 1 }
+            covariateLevels[name] = levels
+        }
+
         let k = req.optionCount ?? max(largestChoice, 2)
         let S = subjects.count
         let T = subjects.map { $0.choice.count }.max() ?? 0
@@ -241,7 +284,8 @@ public enum TrialTableReader {
         for (j, name) in req.numericColumns.enumerated() { columns[name] = planes[j] }
         return TrialBatch(
             subjectIDs: order, trialCount: T, optionCount: k, choice: choice, columns: columns,
-            blockStart: blockStart, trialsPerSubject: subjects.map { $0.choice.count }, sourceLine: line)
+            blockStart: blockStart, trialsPerSubject: subjects.map { $0.choice.count }, sourceLine: line,
+            subjectCovariates: covariateValues, covariateLevels: covariateLevels)
     }
 
     static func formatNumber(_ x: Double) -> String {

@@ -1,56 +1,54 @@
 import Foundation
+import LinearAlgebra
 
-/// Priors of the non-centred hierarchy (hBayesDM's): μₚ ~ N(0, muScale), σₚ ~ the parameter's
-/// scale prior (half-normal(0, 0.2) unless the model says otherwise), zₛₚ ~ N(0, 1).
-public struct HierarchyPriors: Sendable, Equatable {
-    /// Standard deviation of the normal prior on each group location μₚ (hBayesDM: 1).
-    public var muScale: Double = 1
-    /// Replaces every parameter's half-normal scale (hBayesDM: 0.2); nil keeps the model's.
-    public var sigmaScale: Double? = nil
-
-    public init(muScale: Double = 1, sigmaScale: Double? = nil) {
-        self.muScale = muScale
-        self.sigmaScale = sigmaScale
-    }
-
-    /// The prior on σ of `parameter`.
-    public func scalePrior(_ parameter: ParameterSpec) -> ParameterSpec.ScalePrior {
-        guard let sigmaScale else { return parameter.scalePrior }
-        if case .halfCauchy = parameter.scalePrior { return .halfCauchy(sigmaScale) }
-        return .halfNormal(sigmaScale)
-    }
-}
-
-/// The log posterior density of the whole hierarchical model on the unconstrained vector
-/// (DESIGN.md §3, hBayesDM's non-centred parameterization):
+/// The log posterior density of the whole model on the unconstrained vector, and its exact
+/// gradient (DESIGN.md §3). Three hierarchies (`HierarchyMode`):
 ///
-///     x = [μ (P), log σ (P), z₁ (S), ..., z_P (S)]
-///     θₛₚ = Uₚ·Φ≈(μₚ + σₚ·zₛₚ)                 (or μₚ + σₚ·zₛₚ for an unbounded parameter)
-///     log p(x) = Σₚ −½(μₚ/muScale)² + Σₚ [log p(σₚ) + log σₚ]  + Σ −½z² + Σₛ ℓₛ(θₛ)
+/// **partial** (hBayesDM's non-centred parameterization):
 ///
-/// `log σₚ` is the log-Jacobian of σ = exp(u). Additive constants are dropped, exactly as Stan
-/// drops them for `~` statements, so the value equals Stan's `lp__` for hBayesDM's program.
+///     x = [μ (P), log σ (P), γ (P·Q), z₁ (S), ..., z_P (S)]
+///     θₛₚ = Uₚ·Φ≈(μₚ + Xₛ·γₚ + σₚ·zₛₚ)           (μₚ + Xₛ·γₚ + σₚ·zₛₚ for an unbounded parameter)
+///     log p(x) = Σₚ −½(μₚ/m)² + Σₚ [log p(σₚ) + log σₚ] + Σ −½(γ/g)² + Σ −½z² + Σₛ ℓₛ(θₛ)
 ///
-/// The gradient is exact: the likelihood's ∂L/∂θ (from the adjoint scan) is chained through
-/// θ(x) by hand. Each subject's log-likelihood of the last evaluation is kept in
-/// `subjectLogLikelihood` (hBayesDM's `log_lik`). Not thread-safe: one instance per chain.
+/// X is the S×Q matrix of standardized subject covariates (mean 0, sd 1); the offsets X·Γ and
+/// the gradient Xᵀ·(∂L/∂offsets) are one BLAS `dgemm` each. `log σₚ` is the log-Jacobian of
+/// σ = exp(u). Additive constants are dropped, as Stan drops them for `~` statements, so with
+/// no covariates the value equals Stan's `lp__` for hBayesDM's program.
+///
+/// **none**: x = [x₁ (S), ..., x_P (S)], θₛₚ = constrain(xₛₚ), xₛₚ ~ N(0, m).
+/// **pooled**: x = [x (P)], θₛₚ = constrain(xₚ) for every s, xₚ ~ N(0, m).
+///
+/// The likelihood's ∂L/∂θ (from the adjoint scan) is chained through θ(x) by hand. Each
+/// subject's log-likelihood of the last evaluation is kept in `subjectLogLikelihood`
+/// (hBayesDM's `log_lik`). Non-finite x gives a non-finite value, never a trap. Not
+/// thread-safe: one instance per chain.
 public final class HierarchicalPosterior {
     public let model: ModelDefinition
     public let priors: HierarchyPriors
+    public let mode: HierarchyMode
     public let subjectCount: Int
     public let parameterCount: Int
+    /// Standardized covariates, S×Q column-major, and their names.
+    public let covariates: SubjectCovariates
     private let likelihood: SubjectLikelihood
     private let scalePriors: [ParameterSpec.ScalePrior]
 
-    private var theta: [Double]        // P·S natural-scale parameters
+    private var theta: [Double]            // P·S natural-scale parameters (= S×P column-major)
     private var thetaGradient: [Double]
     private var thetaDerivative: [Double]  // dθ/dx, P·S
+    private var offsets: [Double]          // X·Γ, S×P
+    private var gammaGradient: [Double]    // Q×P
     /// Each subject's log-likelihood at the last evaluated point.
     public private(set) var subjectLogLikelihood: [Double]
 
-    public init(model: ModelDefinition, batch: TrialBatch, priors: HierarchyPriors = HierarchyPriors()) {
+    public init(model: ModelDefinition, batch: TrialBatch, priors: HierarchyPriors = HierarchyPriors(),
+                mode: HierarchyMode = .partial, covariates: SubjectCovariates = .none) {
+        precondition(covariates.isEmpty || mode == .partial, "covariates enter the group level: use the partial hierarchy")
+        precondition(covariates.isEmpty || covariates.subjectCount == batch.subjectCount)
         self.model = model
         self.priors = priors
+        self.mode = mode
+        self.covariates = covariates
         self.subjectCount = batch.subjectCount
         self.parameterCount = model.parameters.count
         self.likelihood = model.makeLikelihood(batch)
@@ -59,85 +57,181 @@ public final class HierarchicalPosterior {
         theta = [Double](repeating: 0, count: n)
         thetaGradient = [Double](repeating: 0, count: n)
         thetaDerivative = [Double](repeating: 0, count: n)
+        offsets = [Double](repeating: 0, count: n)
+        gammaGradient = [Double](repeating: 0, count: covariates.count * parameterCount)
         subjectLogLikelihood = [Double](repeating: 0, count: subjectCount)
     }
 
-    /// 2P + P·S.
-    public var dimension: Int { parameterCount * (2 + subjectCount) }
+    /// Number of covariates Q.
+    public var covariateCount: Int { covariates.count }
 
-    /// Names of the unconstrained coordinates, hBayesDM style: `mu_pr.1`, ..., `sigma.1` (the
-    /// coordinate is log σ but is reported as σ), `A_pr.1`, ..., `tau_pr.S`.
-    public var coordinateNames: [String] {
+    /// The unconstrained dimension: 2P + P·Q + P·S (partial), P·S (none), P (pooled).
+    public var dimension: Int {
         let P = parameterCount, S = subjectCount
-        return (1...P).map { "mu_pr.\($0)" } + (1...P).map { "sigma.\($0)" }
-            + model.parameters.flatMap { p in (1...S).map { "\(p.name)_pr.\($0)" } }
+        switch mode {
+        case .partial: return P * (2 + covariateCount + S)
+        case .none: return P * S
+        case .pooled: return P
+        }
     }
 
-    /// log p(x); writes ∇ log p(x) into `gradient` when given. Non-finite x gives a non-finite
-    /// result, never a trap.
+    /// Offset of z (partial) in x.
+    private var zOffset: Int { parameterCount * (2 + covariateCount) }
+
+    /// Names of the unconstrained coordinates, hBayesDM style: `mu_pr.1`, `sigma.1` (the
+    /// coordinate is log σ, reported as σ), `gamma.p.q`, `A_pr.1`, ..., `tau_pr.S`.
+    public var coordinateNames: [String] {
+        let P = parameterCount, S = subjectCount
+        switch mode {
+        case .partial:
+            return (1...P).map { "mu_pr.\($0)" } + (1...P).map { "sigma.\($0)" } + gammaNames
+                + model.parameters.flatMap { p in (1...S).map { "\(p.name)_pr.\($0)" } }
+        case .none:
+            return model.parameters.flatMap { p in (1...S).map { "\(p.name)_pr.\($0)" } }
+        case .pooled:
+            return (1...P).map { "mu_pr.\($0)" }
+        }
+    }
+
+    /// `gamma.p.q`: the effect of covariate q on parameter p's group location.
+    var gammaNames: [String] {
+        (1...max(parameterCount, 1)).flatMap { p in (0..<covariateCount).map { "gamma.\(p).\($0 + 1)" } }
+    }
+
+    /// log p(x); writes ∇ log p(x) into `gradient` when given.
     public func logDensity(_ x: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
         precondition(x.count == dimension && (gradient?.count ?? dimension) == dimension)
-        let P = parameterCount, S = subjectCount
+        let P = parameterCount, S = subjectCount, Q = covariateCount
         let base = x.baseAddress!
+        let m2 = priors.muScale * priors.muScale
         var lp = 0.0
-        // Transform to the natural scale.
-        for p in 0..<P {
-            let mu = base[p], logSigma = base[P + p]
-            let sigma = Foundation.exp(logSigma)
-            let spec = model.parameters[p]
-            lp += -0.5 * (mu / priors.muScale) * (mu / priors.muScale)
-            lp += scalePriors[p].logDensity(sigma).value + logSigma
-            let z = base + 2 * P + p * S
-            for s in 0..<S {
-                lp += -0.5 * z[s] * z[s]
-                let (value, derivative) = spec.constrain(mu + sigma * z[s])
-                theta[p * S + s] = value
-                thetaDerivative[p * S + s] = derivative
+        switch mode {
+        case .partial:
+            if Q > 0 { computeOffsets(gamma: base + 2 * P) }
+            for p in 0..<P {
+                let mu = base[p], logSigma = base[P + p]
+                let sigma = Foundation.exp(logSigma)
+                lp += -0.5 * mu * mu / m2 + scalePriors[p].logDensity(sigma).value + logSigma
+                for q in 0..<Q {
+                    let g = base[2 * P + p * Q + q]
+                    lp += -0.5 * g * g / (priors.gammaScale * priors.gammaScale)
+                }
+                let z = base + zOffset + p * S
+                for s in 0..<S {
+                    lp += -0.5 * z[s] * z[s]
+                    let location = Q > 0 ? mu + offsets[p * S + s] : mu
+                    setTheta(p, s, model.parameters[p].constrain(location + sigma * z[s]))
+                }
+            }
+        case .none:
+            for p in 0..<P {
+                for s in 0..<S {
+                    let v = base[p * S + s]
+                    lp += -0.5 * v * v / m2
+                    setTheta(p, s, model.parameters[p].constrain(v))
+                }
+            }
+        case .pooled:
+            for p in 0..<P {
+                let v = base[p]
+                lp += -0.5 * v * v / m2
+                let c = model.parameters[p].constrain(v)
+                for s in 0..<S { setTheta(p, s, c) }
             }
         }
         let wantsGradient = gradient != nil
         let logLik = theta.withUnsafeBufferPointer { th in
             subjectLogLikelihood.withUnsafeMutableBufferPointer { ll in
                 thetaGradient.withUnsafeMutableBufferPointer { g in
-                    likelihood.evaluate(
-                        theta: th.baseAddress!, subjectLogLikelihood: ll.baseAddress!,
-                        gradient: wantsGradient ? g.baseAddress! : nil)
+                    likelihood.evaluate(theta: th.baseAddress!, subjectLogLikelihood: ll.baseAddress!,
+                                        gradient: wantsGradient ? g.baseAddress! : nil)
                 }
             }
         }
         lp += logLik
         guard let gradient else { return lp }
         let g = gradient.baseAddress!
-        for p in 0..<P {
-            let mu = base[p], sigma = Foundation.exp(base[P + p])
-            let z = base + 2 * P + p * S
-            var dMu = -mu / (priors.muScale * priors.muScale)
-            var dSigma = 0.0  // ∂L/∂σ through the subjects
-            for s in 0..<S {
-                let dx = thetaGradient[p * S + s] * thetaDerivative[p * S + s]
-                dMu += dx
-                dSigma += dx * z[s]
-                g[2 * P + p * S + s] = -z[s] + dx * sigma
+        // dx = ∂L/∂θ · dθ/dx, reusing thetaGradient in place (S×P column-major).
+        for i in 0..<(P * S) { thetaGradient[i] *= thetaDerivative[i] }
+        switch mode {
+        case .partial:
+            for p in 0..<P {
+                let mu = base[p], sigma = Foundation.exp(base[P + p])
+                let z = base + zOffset + p * S
+                var dMu = -mu / m2
+                var dSigma = 0.0
+                for s in 0..<S {
+                    let dx = thetaGradient[p * S + s]
+                    dMu += dx
+                    dSigma += dx * z[s]
+                    g[zOffset + p * S + s] = -z[s] + dx * sigma
+                }
+                g[p] = dMu
+                g[P + p] = sigma * scalePriors[p].logDensity(sigma).derivative + 1 + sigma * dSigma
             }
-            g[p] = dMu
-            g[P + p] = sigma * scalePriors[p].logDensity(sigma).derivative + 1 + sigma * dSigma
+            if Q > 0 {
+                gammaGradientFromSubjects()
+                for p in 0..<P {
+                    for q in 0..<Q {
+                        let i = 2 * P + p * Q + q
+                        g[i] = gammaGradient[p * Q + q] - base[i] / (priors.gammaScale * priors.gammaScale)
+                    }
+                }
+            }
+        case .none:
+            for i in 0..<(P * S) { g[i] = -base[i] / m2 + thetaGradient[i] }
+        case .pooled:
+            for p in 0..<P {
+                var d = -base[p] / m2
+                for s in 0..<S { d += thetaGradient[p * S + s] }
+                g[p] = d
+            }
         }
         return lp
     }
 
-    /// Natural-scale subject parameters θ (P·S, parameter-major) at x.
-    public func subjectParameters(_ x: [Double]) -> [Double] {
-        let P = parameterCount, S = subjectCount
-        var out = [Double](repeating: 0, count: P * S)
-        for p in 0..<P {
-            let mu = x[p], sigma = Foundation.exp(x[P + p])
-            for s in 0..<S { out[p * S + s] = model.parameters[p].constrain(mu + sigma * x[2 * P + p * S + s]).value }
-        }
-        return out
+    @inline(__always)
+    private func setTheta(_ p: Int, _ s: Int, _ c: (value: Double, derivative: Double)) {
+        theta[p * subjectCount + s] = c.value
+        thetaDerivative[p * subjectCount + s] = c.derivative
     }
 
-    /// Group-level values on the natural scale, as hBayesDM reports them: Uₚ·Φ≈(μₚ).
+    /// offsets (S×P) = X (S×Q) · Γ (Q×P), Γ's column p = γₚ (stored contiguously in x).
+    private func computeOffsets(gamma: UnsafePointer<Double>) {
+        let S = subjectCount, Q = covariateCount, P = parameterCount
+        covariates.values.withUnsafeBufferPointer { xp in
+            offsets.withUnsafeMutableBufferPointer { op in
+                BLAS.gemm(transposeA: false, transposeB: false, S, P, Q, 1, xp.baseAddress!, lda: S, gamma, ldb: Q,
+                          0, op.baseAddress!, ldc: S)
+            }
+        }
+    }
+
+    /// ∂L/∂Γ (Q×P) = Xᵀ (Q×S) · dx (S×P).
+    private func gammaGradientFromSubjects() {
+        let S = subjectCount, Q = covariateCount, P = parameterCount
+        covariates.values.withUnsafeBufferPointer { xp in
+            thetaGradient.withUnsafeBufferPointer { dp in
+                gammaGradient.withUnsafeMutableBufferPointer { gp in
+                    BLAS.gemm(transposeA: true, transposeB: false, Q, P, S, 1, xp.baseAddress!, lda: S, dp.baseAddress!, ldb: S,
+                              0, gp.baseAddress!, ldc: Q)
+                }
+            }
+        }
+    }
+
+    /// θ of the last evaluation (P·S, parameter-major).
+    var currentTheta: [Double] { theta }
+
+    /// Natural-scale subject parameters θ (P·S, parameter-major) at x.
+    public func subjectParameters(_ x: [Double]) -> [Double] {
+        x.withUnsafeBufferPointer { _ = logDensity($0, gradient: nil) }
+        return theta
+    }
+
+    /// Group-level values on the natural scale, as hBayesDM reports them: Uₚ·Φ≈(μₚ) (the
+    /// covariates at their mean, 0). Empty without a group level.
     public func groupMeans(_ x: [Double]) -> [Double] {
-        (0..<parameterCount).map { model.parameters[$0].constrain(x[$0]).value }
+        mode == .none ? [] : (0..<parameterCount).map { model.parameters[$0].constrain(x[$0]).value }
     }
 }

@@ -4,8 +4,8 @@
 /// the previous choice reset at each block start, parameters shared), missed trials and
 /// unequal trial counts.
 public enum ModelCatalog {
-    static let learningRate = ParameterSpec(name: "A", transform: .phiApprox(upper: 1), meaning: "learning rate")
-    static let inverseTemperature = ParameterSpec(name: "tau", transform: .phiApprox(upper: 5), meaning: "inverse temperature")
+    static let learningRate = ParameterSpec(name: "A", transform: .phiApprox(upper: 1), meaning: "learning rate", typicalValue: 0.3)
+    static let inverseTemperature = ParameterSpec(name: "tau", transform: .phiApprox(upper: 5), meaning: "inverse temperature", typicalValue: 2.5)
 
     /// hBayesDM's `bandit2arm_delta`: Rescorla–Wagner learning, softmax choice, 2 options.
     public static let bandit2armDelta = ModelDefinition(
@@ -33,7 +33,7 @@ public enum ModelCatalog {
         name: "delta_forget",
         summary: "delta learning with forgetting of unchosen options, softmax choice, K options",
         parameters: [learningRate, inverseTemperature,
-                     ParameterSpec(name: "F", transform: .phiApprox(upper: 1), meaning: "forgetting rate of unchosen options")],
+                     ParameterSpec(name: "F", transform: .phiApprox(upper: 1), meaning: "forgetting rate of unchosen options", typicalValue: 0.2)],
         optionCount: nil, reward: .column("outcome"),
         rule: LearningRule(rate: .single(0), unchosen: .forget(2), inverseTemperature: 1),
         outcomeCoding: "reward = 1, loss = -1 (any real outcome is accepted)", documentedRewardValues: [1, -1],
@@ -43,8 +43,8 @@ public enum ModelCatalog {
     public static let deltaDual = ModelDefinition(
         name: "delta_dual",
         summary: "delta learning with separate rates for positive and negative prediction errors, softmax, K options",
-        parameters: [ParameterSpec(name: "A_pos", transform: .phiApprox(upper: 1), meaning: "learning rate when r - Q >= 0"),
-                     ParameterSpec(name: "A_neg", transform: .phiApprox(upper: 1), meaning: "learning rate when r - Q < 0"),
+        parameters: [ParameterSpec(name: "A_pos", transform: .phiApprox(upper: 1), meaning: "learning rate when r - Q >= 0", typicalValue: 0.4),
+                     ParameterSpec(name: "A_neg", transform: .phiApprox(upper: 1), meaning: "learning rate when r - Q < 0", typicalValue: 0.2),
                      inverseTemperature],
         optionCount: nil, reward: .column("outcome"),
         rule: LearningRule(rate: .byPredictionErrorSign(positive: 0, negative: 1), inverseTemperature: 2),
@@ -56,7 +56,7 @@ public enum ModelCatalog {
         name: "delta_stick",
         summary: "delta learning, softmax with a bonus kappa for repeating the previous choice, K options",
         parameters: [learningRate, inverseTemperature,
-                     ParameterSpec(name: "kappa", transform: .identity, meaning: "stickiness: utility bonus for the previous choice")],
+                     ParameterSpec(name: "kappa", transform: .identity, meaning: "stickiness: utility bonus for the previous choice", typicalValue: 0.5)],
         optionCount: nil, reward: .column("outcome"),
         rule: LearningRule(rate: .single(0), inverseTemperature: 1, bias: .stickiness(2)),
         outcomeCoding: "reward = 1, loss = -1 (any real outcome is accepted)", documentedRewardValues: [1, -1],
@@ -66,9 +66,9 @@ public enum ModelCatalog {
     public static let prlRP = ModelDefinition(
         name: "prl_rp",
         summary: "reward-punishment learning (rate by the sign of the outcome), softmax, 2 options",
-        parameters: [ParameterSpec(name: "Apun", transform: .phiApprox(upper: 1), meaning: "learning rate after a punishment (outcome <= 0)"),
-                     ParameterSpec(name: "Arew", transform: .phiApprox(upper: 1), meaning: "learning rate after a reward (outcome > 0)"),
-                     ParameterSpec(name: "beta", transform: .phiApprox(upper: 10), meaning: "inverse temperature")],
+        parameters: [ParameterSpec(name: "Apun", transform: .phiApprox(upper: 1), meaning: "learning rate after a punishment (outcome <= 0)", typicalValue: 0.2),
+                     ParameterSpec(name: "Arew", transform: .phiApprox(upper: 1), meaning: "learning rate after a reward (outcome > 0)", typicalValue: 0.4),
+                     ParameterSpec(name: "beta", transform: .phiApprox(upper: 10), meaning: "inverse temperature", typicalValue: 3)],
         optionCount: 2, reward: .signOf("outcome"),
         rule: LearningRule(rate: .byOutcomeSign(positive: 1, otherwise: 0), inverseTemperature: 2),
         outcomeCoding: "reward > 0, punishment < 0; sign(outcome) is used (as hBayesDM)", documentedRewardValues: [1, -1],
@@ -79,9 +79,9 @@ public enum ModelCatalog {
     public static let prlFictitious = ModelDefinition(
         name: "prl_fictitious",
         summary: "fictitious update of the unchosen option, logistic choice with indecision point alpha, 2 options",
-        parameters: [ParameterSpec(name: "eta", transform: .phiApprox(upper: 1), meaning: "learning rate"),
-                     ParameterSpec(name: "alpha", transform: .identity, meaning: "indecision point", scalePrior: .halfCauchy(1)),
-                     ParameterSpec(name: "beta", transform: .phiApprox(upper: 10), meaning: "inverse temperature")],
+        parameters: [ParameterSpec(name: "eta", transform: .phiApprox(upper: 1), meaning: "learning rate", typicalValue: 0.3),
+                     ParameterSpec(name: "alpha", transform: .identity, meaning: "indecision point", typicalValue: 0, scalePrior: .halfCauchy(1)),
+                     ParameterSpec(name: "beta", transform: .phiApprox(upper: 10), meaning: "inverse temperature", typicalValue: 3)],
         optionCount: 2, reward: .signOf("outcome"),
         rule: LearningRule(rate: .single(0), unchosen: .fictitious, inverseTemperature: 2, bias: .indecision(1)),
         outcomeCoding: "reward > 0, punishment < 0; sign(outcome) is used (as hBayesDM)", documentedRewardValues: [1, -1],

@@ -43,11 +43,15 @@ public struct ParameterSpec: Sendable, Equatable {
     /// One line for `rlfit models`.
     public let meaning: String
     public let scalePrior: ScalePrior
+    /// A typical value on the natural scale: the group median simulations use by default.
+    public let typicalValue: Double
 
-    public init(name: String, transform: Transform, meaning: String, scalePrior: ScalePrior = .halfNormal(0.2)) {
+    public init(name: String, transform: Transform, meaning: String, typicalValue: Double,
+                scalePrior: ScalePrior = .halfNormal(0.2)) {
         self.name = name
         self.transform = transform
         self.meaning = meaning
+        self.typicalValue = typicalValue
         self.scalePrior = scalePrior
     }
 

@@ -12,23 +12,21 @@ public struct GroupValues: Sendable, Equatable {
         self.sigma = sigma
     }
 
-    /// The values RLFit's bundled and benchmark studies use for `bandit2arm_delta`: group median
-    /// A = 0.3 (μ₁ = Φ≈⁻¹(0.3)), τ = 2.5 (μ₂ = 0), σ = 0.35 for both.
+    /// Each parameter's `typicalValue` as the group median, σ = 0.35 on the Φ≈ scale of a
+    /// bounded parameter and 0.5 for an unbounded one. For `bandit2arm_delta` these are the
+    /// bundled and benchmark studies' values: median A = 0.3, τ = 2.5, σ = 0.35.
     public static func defaults(for model: ModelDefinition) -> GroupValues {
-        let mu = model.parameters.map { spec -> Double in
-            switch (spec.name, spec.transform) {
-            case ("A", .phiApprox(let upper)): return PhiApprox.inverse(0.3 / upper)
-            default: return 0
-            }
-        }
-        return GroupValues(mu: mu, sigma: model.parameters.map { _ in 0.35 })
+        GroupValues(
+            mu: model.parameters.map { $0.unconstrain($0.typicalValue) },
+            sigma: model.parameters.map { $0.transform == .identity ? 0.5 : 0.35 })
     }
 }
 
 /// The task a simulated subject faces: a K-armed bandit with Bernoulli rewards. Arm k pays
-/// +1 with probability `rewardProbabilities[k]` and −1 otherwise (the ±1 coding
-/// `bandit2arm_delta` documents); the probabilities reverse (are listed backwards) after the
-/// first half of every block, the classic reversal design.
+/// +1 with probability `rewardProbabilities[k]` and −1 otherwise (the ±1 coding the models
+/// document); the probabilities reverse (are listed backwards) after the first half of every
+/// block, the classic reversal design. For models that read `gain` and `loss`, a win is
+/// gain 1 / loss 0 and a loss gain 0 / loss −1 (hBayesDM's bandit4arm coding).
 public struct BanditTask: Sendable, Equatable {
     public var rewardProbabilities: [Double]
 
@@ -91,54 +89,46 @@ public enum StudySimulator {
 
         var choice = [Int32](repeating: -1, count: T * S)
         var outcome = [Double](repeating: 0, count: T * S)
+        var gainColumn = [Double](repeating: 0, count: T * S), lossColumn = gainColumn
         var blockStart = [Bool](repeating: false, count: T * S)
         var blockNumber = [Int](repeating: 0, count: T * S)
-        let policy = DeltaRulePolicy(optionCount: K)
+        let rule = model.rule
         for s in 0..<S {
             var rng = Philox(seed: seed, stream: UInt64(s) + 1)
-            let a = theta[s], tau = theta[S + s]
+            let subjectTheta = (0..<P).map { theta[$0 * S + s] }
             var q = [Double](repeating: 0, count: K)
+            var previous = -1
             for b in 0..<blocks {
                 let start = blockStartIndex[b], length = blockStartIndex[b + 1] - start
                 for i in 0..<length {
                     let t = start + i
                     let slot = t * S + s
-                    if i == 0 { q = [Double](repeating: 0, count: K); blockStart[slot] = true }
+                    if i == 0 { q = [Double](repeating: 0, count: K); previous = -1; blockStart[slot] = true }
                     blockNumber[slot] = b + 1
                     // Both draws are always made, so the stream stays aligned whether or not
                     // the trial is missed.
                     let missed = rng.nextUniform() < missingProbability
-                    let c = rng.nextCategorical(policy.choiceProbabilities(q: q, inverseTemperature: tau))
+                    let c = rng.nextCategorical(rule.choiceProbabilities(q: q, theta: subjectTheta, previous: previous))
                     let rewarded = rng.nextUniform() < task.rewardProbability(arm: c, trialInBlock: i, blockLength: length)
                     if missed { continue }
                     let r: Double = rewarded ? 1 : -1
                     choice[slot] = Int32(c)
                     outcome[slot] = r
-                    policy.update(q: &q, chosen: c, outcome: r, learningRate: a)
+                    gainColumn[slot] = rewarded ? 1 : 0
+                    lossColumn[slot] = rewarded ? 0 : -1
+                    rule.update(q: &q, chosen: c, reward: r, theta: subjectTheta)
+                    previous = c
                 }
             }
         }
+        var columns: [String: [Double]] = [:]
+        switch model.reward {
+        case let .column(name), let .signOf(name): columns[name] = outcome
+        case let .gainMinusLoss(gain, loss): columns[gain] = gainColumn; columns[loss] = lossColumn
+        }
         let batch = TrialBatch(
             subjectIDs: (1...S).map(String.init), trialCount: T, optionCount: K, choice: choice,
-            columns: ["outcome": outcome], blockStart: blockStart, trialsPerSubject: [Int](repeating: T, count: S))
+            columns: columns, blockStart: blockStart, trialsPerSubject: [Int](repeating: T, count: S))
         return SimulatedStudy(batch: batch, blockNumber: blockNumber, group: group, z: z, theta: theta)
-    }
-}
-
-/// The delta rule and softmax policy for one subject, trial by trial, for simulation.
-struct DeltaRulePolicy {
-    let optionCount: Int
-
-    /// softmax(τ·Q), max-shifted.
-    func choiceProbabilities(q: [Double], inverseTemperature tau: Double) -> [Double] {
-        let m = q.map { tau * $0 }.max()!
-        let w = q.map { Foundation.exp(tau * $0 - m) }
-        let total = w.reduce(0, +)
-        return w.map { $0 / total }
-    }
-
-    /// Q_c ← Q_c + A·(r − Q_c).
-    func update(q: inout [Double], chosen c: Int, outcome r: Double, learningRate a: Double) {
-        q[c] += a * (r - q[c])
     }
 }
