@@ -66,14 +66,14 @@ public struct SimulatedStudy: Sendable {
 public enum StudySimulator {
     public static func simulate(
         model: ModelDefinition, subjects: Int, trials: Int, blocks: Int = 1, missingProbability: Double = 0,
-        seed: UInt64, group: GroupValues? = nil, options: Int? = nil
+        seed: UInt64, group: GroupValues? = nil, options: Int? = nil, task: BanditTask? = nil
     ) -> SimulatedStudy {
         precondition(subjects >= 1 && trials >= 1 && blocks >= 1 && blocks <= trials)
         precondition(missingProbability >= 0 && missingProbability < 1)
         let group = group ?? GroupValues.defaults(for: model)
         let P = model.parameters.count, S = subjects, T = trials
         let K = model.data.optionCount ?? options ?? 2
-        let task = BanditTask.standard(options: K)
+        let task = task ?? BanditTask.standard(options: K)
 
         var parameterStream = Philox(seed: seed, stream: 0)
         var z = [Double](repeating: 0, count: P * S)
