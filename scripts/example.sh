@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product rlfit
-.build/release/rlfit fit data/bandit2arm_example.tsv --model bandit2arm_delta --chains 4 --seed 2024 --out fits/example
+.build/release/rlfit fit data/bandit2arm_example.tsv --model bandit2arm_delta --chains 4 --seed 2024 --overwrite --out fits/example

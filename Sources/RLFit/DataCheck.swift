@@ -22,7 +22,7 @@ public struct DataCheckReport: Sendable {
     }
 
     public var warnings: [String] {
-        outcomes.codingWarning(for: model).map { [$0] } ?? []
+        (outcomes.codingWarning(for: model).map { [$0] } ?? []) + batch.readerNotes
     }
 
     /// The human-readable report.

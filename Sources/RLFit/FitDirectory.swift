@@ -8,21 +8,38 @@ public enum FitDirectory {
         public var configuration: [String: String]
     }
 
-    /// The chain files `chain-<c>.csv` in `directory`, sorted by chain id.
+    /// The chain files `chain-<c>.csv` in `directory`, sorted by chain id; an interrupted fit's
+    /// `chain-<c>.csv.incomplete` files when there are no finished ones.
     public static func chainFiles(in directory: String) throws -> [String] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        let chains = names.compactMap { name -> (Int, String)? in
-            guard name.hasPrefix("chain-"), name.hasSuffix(".csv"),
-                  let id = Int(name.dropFirst("chain-".count).dropLast(".csv".count)) else { return nil }
-            return (id, (directory as NSString).appendingPathComponent(name))
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw StanCSVReader.ReadError.unreadable("\(directory): no such directory (give the --out directory of a fit)")
         }
-        return chains.sorted { $0.0 < $1.0 }.map(\.1)
+        guard isDirectory.boolValue else {
+            throw StanCSVReader.ReadError.unreadable("\(directory): not a directory (give the --out directory of a fit, not a file)")
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        func chains(suffix: String) -> [String] {
+            names.compactMap { name -> (Int, String)? in
+                guard name.hasPrefix("chain-"), name.hasSuffix(suffix),
+                      let id = Int(name.dropFirst("chain-".count).dropLast(suffix.count)) else { return nil }
+                return (id, (directory as NSString).appendingPathComponent(name))
+            }.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        let finished = chains(suffix: ".csv")
+        return finished.isEmpty ? chains(suffix: ".csv.incomplete") : finished
+    }
+
+    /// `fit.json` as a dictionary, when the directory has one.
+    public static func manifest(_ directory: String) -> [String: Any]? {
+        guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("fit.json")) else { return nil }
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 
     public static func read(_ directory: String) throws -> Contents {
         let files = try chainFiles(in: directory)
         guard !files.isEmpty else {
-            throw StanCSVReader.ReadError.unreadable("\(directory): no chain-<c>.csv files (is this a fit directory?)")
+            throw StanCSVReader.ReadError.unreadable("\(directory): no chain-<c>.csv files (is this the --out directory of a fit?)")
         }
         var chains: [ChainRecord] = []
         var configuration: [String: String] = [:]

@@ -38,7 +38,8 @@ enum FitManifest {
             "min_ess_tail": finite(diagnostics.lowestTailESS?.essTail),
             "ebfmi": diagnostics.ebfmi.map { $0.isFinite ? $0 as Any : NSNull() },
             "verdict": diagnostics.verdict,
-            "warnings": dataWarnings + diagnostics.warnings,
+            "warnings": diagnostics.warnings,
+            "data_warnings": dataWarnings,
             "complete": complete,
             "files": files.map { ($0 as NSString).lastPathComponent },
         ]

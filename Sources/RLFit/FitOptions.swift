@@ -32,6 +32,8 @@ public struct FitOptions: Sendable {
     public var hierarchy: HierarchyMode = .partial
     /// Subject-level covariates (data columns) entering every parameter's group location.
     public var covariates: [String] = []
+    /// Replace a fit already in the output directory (otherwise that is refused).
+    public var overwrite = false
     /// The command line as typed, for `fit.json`.
     public var commandLine: [String]
 

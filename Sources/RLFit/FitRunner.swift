@@ -36,10 +36,10 @@ public struct FitRunner: Sendable {
                                             covariates: o.covariates)
         let batch = try TrialTableReader.read(path: o.dataPath, requirements: requirements)
         let covariates = try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath)
-        let dataWarnings = OutcomeValues(batch: batch, model: o.model)
-            .codingWarning(for: o.model).map { [$0] } ?? []
+        let dataWarnings = (OutcomeValues(batch: batch, model: o.model).codingWarning(for: o.model).map { [$0] } ?? [])
+            + batch.readerNotes
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
-        try FileManager.default.createDirectory(atPath: o.outputDirectory, withIntermediateDirectories: true)
+        try OutputDirectory.prepare(o.outputDirectory, overwrite: o.overwrite)
 
         let model = o.model, priors = o.priors, mode = o.hierarchy
         let makePosterior: @Sendable () -> HierarchicalPosterior = {
@@ -74,7 +74,8 @@ public struct FitRunner: Sendable {
             files.append(path)
         }
 
-        let diagnostics = FitDiagnostics(chains: records, maxDepth: o.maxDepth)
+        let diagnostics = FitDiagnostics(chains: records, maxDepth: o.maxDepth, dataWarnings: dataWarnings,
+                                         adaptDelta: o.adaptDelta, warmup: o.warmup)
 
         let summaryPath = directory.appendingPathComponent("summary.csv")
         try AtomicFile.write(Data(FitFiles.summaryCSV(diagnostics.summaries).utf8), to: summaryPath)
@@ -84,8 +85,8 @@ public struct FitRunner: Sendable {
         files += [summaryPath, subjectsPath]
 
         let wall = ProcessInfo.processInfo.systemUptime - start
-        let title = FitRunner.title(model: model.name, data: o.dataPath, batch: batch, chains: o.chainIDs.count,
-                                    draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall)
+        let title = FitRunner.title(model: model.name + (o.hierarchy == .partial ? "" : " (\(o.hierarchy.rawValue) hierarchy)"), data: o.dataPath, batch: batch, chains: o.chainIDs.count,
+                                    draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall, seed: o.seed)
         let effects = CovariateEffects.summaries(chains: records, model: model, covariates: covariates)
         let report = FitReport(title: title, diagnostics: diagnostics, covariateEffects: effects)
         let runPath = directory.appendingPathComponent("run.json")
@@ -113,10 +114,11 @@ public struct FitRunner: Sendable {
     }
 
     static func title(model: String, data: String, batch: TrialBatch, chains: Int, draws: Int, warmup: Int,
-                      metric: MetricKind, seconds: Double?) -> String {
+                      metric: MetricKind, seconds: Double?, seed: UInt64? = nil) -> String {
         var t = "\(model) on \(data): \(batch.subjectCount) subjects, \(batch.validTrialCount) choices"
         t += "; \(chains) chain\(chains == 1 ? "" : "s") × \(draws) draws (\(warmup) warmup), \(metric.rawValue) metric"
         if let seconds { t += String(format: ", %.1f s", seconds) }
+        if let seed { t += ", seed \(seed)" }
         return t
     }
 }

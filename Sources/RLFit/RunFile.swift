@@ -123,7 +123,11 @@ public struct RunFile: Codable, Sendable, Equatable {
 public struct RunFileError: Error, CustomStringConvertible {
     public let path: String
     public let problem: String
-    public var description: String { "\(path): error: \(problem)\n  fix: see `rlfit fit --help` for the keys (the long option names with _ for -)" }
+    public var description: String {
+        problem == "cannot read the file"
+            ? "\(path): error: cannot read the run file\n  fix: check the path given to --config"
+            : "\(path): error: \(problem)\n  fix: keys are the long option names with _ for - (chain_ids, adapt_delta, ...); priors go in \"priors\": {\"mu\", \"sigma\", \"gamma\"}"
+    }
 }
 
 extension FitOptions {
@@ -133,9 +137,7 @@ extension FitOptions {
         func fail(_ message: String) -> Error { FitOptionsError(message: message) }
         guard let data = r.data else { throw fail("no data file: give DATA on the command line or \"data\" in the run file") }
         guard let modelName = r.model else { throw fail("no model: give --model or \"model\" (see `rlfit models`)") }
-        guard let model = ModelCatalog.model(named: modelName) else {
-            throw fail("unknown model '\(modelName)'; available: \(ModelCatalog.all.map(\.name).joined(separator: ", "))")
-        }
+        guard let model = ModelCatalog.model(named: modelName) else { throw fail(ModelCatalog.unknownModelMessage(modelName)) }
         guard let out = r.out else { throw fail("no output directory: give --out or \"out\"") }
         let chains = r.chains ?? 4
         guard chains >= 1 else { throw fail("chains must be at least 1") }

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
+import RLFit
 import RLModels
 
 /// sysexits(3) codes: 64 bad usage (ArgumentParser's validation errors), 65 bad data,
-/// 66 an input file that does not exist or cannot be read.
+/// 66 an input file that does not exist or cannot be read, 73 an output that cannot be created.
 enum ExitCodes {
     static let badData = ExitCode(65)
     static let noInput = ExitCode(66)
+    static let cannotCreate = ExitCode(73)
     static let badUsage = ExitCode(64)
 }
 
@@ -23,5 +25,11 @@ func reportingDataErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as DataError {
         printError(error.description)
         throw error.kind == .unreadable ? ExitCodes.noInput : ExitCodes.badData
+    } catch let error as OutputDirectory.Problem {
+        printError(error.description)
+        throw ExitCodes.cannotCreate
+    } catch let error as AtomicFile.WriteError {
+        printError(error.description)
+        throw ExitCodes.cannotCreate
     }
 }

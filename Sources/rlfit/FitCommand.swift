@@ -49,6 +49,7 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("prior-gamma"), help: "Sd of the normal prior on covariate effects; default 1.")
     var priorGamma: Double?
     @Option(help: "Threads for chains (default: one per core).") var threads: Int?
+    @Flag(help: "Replace a fit already in --out (otherwise refused).") var overwrite = false
     @Flag(help: "Print no progress.") var quiet = false
     @Option(help: "Output directory.") var out: String?
 
@@ -93,12 +94,13 @@ struct FitCommand: ParsableCommand {
             file = try RunFile.read(path: config)
             let unknown = RunFile.unknownKeys(path: config)
             guard unknown.isEmpty else {
-                throw ValidationError("\(config): unknown key\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) (keys are the long option names with _ for -)")
+                throw ValidationError("\(config): unknown key\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) (keys are the long option names with _ for -, e.g. adapt_delta; priors go in \"priors\": {\"mu\", \"sigma\", \"gamma\"})")
             }
         }
         let merged = file.overridden(by: try commandLineRunFile())
         var options = try FitOptions(runFile: merged)
         options.threads = threads ?? min(ProcessInfo.processInfo.activeProcessorCount, options.chainIDs.count)
+        options.overwrite = overwrite
         return options
     }
 
@@ -120,7 +122,6 @@ struct FitCommand: ParsableCommand {
                                       mode: ProgressDisplay.automaticMode(quiet: quiet))
         let cancellation = CancellationToken()
         let interrupt = InterruptHandler { cancellation.cancel() }
-        if seed == nil && !quiet { printError("seed \(options.seed)") }
         let outcome = try reportingDataErrors {
             try FitRunner(options: options).run(
                 progress: { p in

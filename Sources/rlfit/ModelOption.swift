@@ -7,10 +7,7 @@ struct ModelOption: ParsableArguments {
     var model: String
 
     func validate() throws {
-        guard ModelCatalog.model(named: model) != nil else {
-            throw ValidationError(
-                "unknown model '\(model)'; available: \(ModelCatalog.all.map(\.name).joined(separator: ", "))")
-        }
+        guard ModelCatalog.model(named: model) != nil else { throw ValidationError(ModelCatalog.unknownModelMessage(model)) }
     }
 
     var definition: ModelDefinition { ModelCatalog.model(named: model)! }

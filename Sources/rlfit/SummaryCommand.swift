@@ -17,7 +17,11 @@ struct SummaryCommand: ParsableCommand {
             throw ExitCodes.noInput
         }
         let maxDepth = Int(contents.configuration["max_depth"] ?? "") ?? 10
-        let diagnostics = FitDiagnostics(chains: contents.chains, maxDepth: maxDepth)
+        let manifest = FitDirectory.manifest(directory)
+        let diagnostics = FitDiagnostics(chains: contents.chains, maxDepth: maxDepth,
+                                         dataWarnings: manifest?["data_warnings"] as? [String] ?? [],
+                                         adaptDelta: Double(contents.configuration["delta"] ?? ""),
+                                         warmup: Int(contents.configuration["num_warmup"] ?? ""))
         let c = contents.configuration
         let title = "\(c["model"] ?? "model") on \(c["file"] ?? "data"): \(contents.chains.count) chains × \(diagnostics.drawsPerChain) draws (\(c["num_warmup"] ?? "?") warmup), \(c["metric"] == "dense_e" ? "dense" : "diag") metric"
         print(FitReport(title: title, diagnostics: diagnostics).text)

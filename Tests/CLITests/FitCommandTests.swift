@@ -152,6 +152,42 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(try fit(["--hierarchy", "none", "--covariates", "x"], out: base.appendingPathComponent("y")).status, 64)
     }
 
+    /// An existing fit is never replaced without --overwrite; output and summary errors are
+    /// plain messages with sysexits codes; data warnings reach the report and the verdict.
+    func testOverwriteOutputErrorsAndDataWarningsInTheReport() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let out = base.appendingPathComponent("fit")
+        XCTAssertEqual(try fit([], out: out).status, 0)
+        let again = try fit([], out: out)
+        XCTAssertEqual(again.status, 73)
+        XCTAssert(again.stderr.contains("already holds a fit (bandit2arm_delta)") && again.stderr.contains("--overwrite"), again.stderr)
+        XCTAssertEqual(try fit(["--overwrite"], out: out).status, 0)
+        let file = base.appendingPathComponent("a-file")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        let onFile = try fit([], out: file)
+        XCTAssertEqual(onFile.status, 73)
+        XCTAssert(onFile.stderr.contains("is a file, not a directory"), onFile.stderr)
+        let missing = try CommandLineRunner.run(["summary", base.appendingPathComponent("nothing").path])
+        XCTAssertEqual(missing.status, 66)
+        XCTAssert(missing.stderr.contains("no such directory") && !missing.stderr.contains("NSCocoa"), missing.stderr)
+
+        // 0/1 outcomes: the coding warning is in the report, fit.json's warnings and verdict.
+        let lines = try String(contentsOfFile: Self.study, encoding: .utf8).split(separator: "\n")
+        let zeroOne = base.appendingPathComponent("zero_one.tsv").path
+        try (lines[0] + "\n" + lines.dropFirst().map { $0.replacingOccurrences(of: "\t-1", with: "\t0") }.joined(separator: "\n"))
+            .write(toFile: zeroOne, atomically: true, encoding: .utf8)
+        let coded = base.appendingPathComponent("coded")
+        let r = try CommandLineRunner.run(["fit", zeroOne, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
+                                           "--seed", "1", "--quiet", "--out", coded.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssert(r.stdout.contains("warning: reward = outcome") && r.stdout.contains("0/1 coding"), r.stdout)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: coded.appendingPathComponent("fit.json"))) as! [String: Any]
+        XCTAssertEqual(manifest["verdict"] as? String, "warnings")
+        XCTAssertEqual((manifest["data_warnings"] as? [String])?.count, 1)
+        let summary = try CommandLineRunner.run(["summary", coded.path])
+        XCTAssert(summary.stdout.contains("0/1 coding"), summary.stdout)
+    }
+
     func testBadUsageAndBadData() throws {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("x")
         XCTAssertEqual(try fit(["--metric", "euclid"], out: out).status, 64)

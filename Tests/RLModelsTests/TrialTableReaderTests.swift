@@ -61,6 +61,15 @@ final class TrialTableReaderTests: XCTestCase {
         XCTAssertEqual(b.blocksPerSubject, [3])
     }
 
+    /// A block label that comes back (interleaved conditions) is valid but noted.
+    func testRecurringBlockLabelIsNoted() throws {
+        let b = try parse("subjID\tblock\tchoice\toutcome\n1\tAB\t1\t1\n1\tCD\t1\t1\n1\tAB\t2\t1\n")
+        XCTAssertEqual(b.blockStart, [true, true, true])
+        XCTAssertEqual(b.readerNotes.count, 1)
+        XCTAssert(b.readerNotes[0].contains("block label 'AB' comes back") && b.readerNotes[0].contains("line 4"), b.readerNotes[0])
+        XCTAssertEqual(try parse("subjID\tblock\tchoice\toutcome\n1\tAB\t1\t1\n1\tCD\t1\t1\n").readerNotes, [])
+    }
+
     func testInterleavedSubjectsKeepFirstAppearanceOrder() throws {
         let b = try parse("subjID\tchoice\toutcome\n5038\t1\t1\n5036\t2\t1\n5038\t2\t-1\n5035\t1\t1\n")
         XCTAssertEqual(b.subjectIDs, ["5038", "5036", "5035"])

@@ -16,7 +16,7 @@ public enum StanCSVReader {
 
         public var description: String {
             switch self {
-            case let .unreadable(f): return "\(f): cannot read the file"
+            case let .unreadable(f): return f.contains(": ") ? "error: \(f)" : "\(f): error: cannot read the file"
             case let .malformed(f, l, p): return "\(f):\(l): error: \(p)"
             }
         }

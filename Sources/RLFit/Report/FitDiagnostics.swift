@@ -16,6 +16,11 @@ public struct FitDiagnostics: Sendable {
     public let stepSizes: [Double]
     public let meanAcceptStat: Double
     public let incompleteChains: [Int]
+    /// Warnings about the data (outcome coding, block labels) raised when it was read.
+    public let dataWarnings: [String]
+    /// The target acceptance statistic and warmup length the fit used (for advice), when known.
+    public let adaptDelta: Double?
+    public let warmup: Int?
 
     public static let rhatThreshold = 1.01
     public static let essThreshold = 400.0
@@ -23,7 +28,10 @@ public struct FitDiagnostics: Sendable {
 
     /// Summaries over the post-warmup draws of all chains (which must share column names and
     /// draw counts).
-    public init(chains: [ChainRecord], maxDepth: Int) {
+    public init(chains: [ChainRecord], maxDepth: Int, dataWarnings: [String] = [], adaptDelta: Double? = nil, warmup: Int? = nil) {
+        self.dataWarnings = dataWarnings
+        self.adaptDelta = adaptDelta
+        self.warmup = warmup
         precondition(!chains.isEmpty)
         let names = chains[0].columnNames
         let width = chains[0].rowWidth
@@ -73,12 +81,21 @@ public struct FitDiagnostics: Sendable {
 
     /// Plain-language warnings, each with what to do.
     public var warnings: [String] {
-        var w: [String] = []
+        var w: [String] = dataWarnings
+        if warmup == 0 {
+            w.append("no warmup (--warmup 0): the step size stays 1 and the metric the identity, so the draws are not a usable sample; use --warmup 1000 (or at least a few hundred)")
+        }
         if !incompleteChains.isEmpty {
             w.append("the run was interrupted: chains \(incompleteChains.map(String.init).joined(separator: ", ")) did not finish; do not use these draws for inference")
         }
         if divergences > 0 {
-            w.append("\(divergences) of \(totalDraws) draws ended in a divergent transition: the posterior has regions the step size cannot follow, so estimates may be biased. Rerun with a higher --adapt-delta (e.g. 0.95 or 0.99).")
+            let advice: String
+            if let delta = adaptDelta, delta >= 0.95 {
+                advice = "--adapt-delta is already \(delta): the model is hard to sample here. With few subjects the group scales are poorly identified: try --hierarchy none, a smaller --prior-sigma, or more data."
+            } else {
+                advice = "Rerun with a higher --adapt-delta (e.g. 0.95, hBayesDM's default, or 0.99)."
+            }
+            w.append("\(divergences) of \(totalDraws) draws ended in a divergent transition: the posterior has regions the step size cannot follow, so estimates may be biased. " + advice)
         }
         if treeDepthHits > 0 {
             w.append("\(treeDepthHits) draws hit the maximum tree depth (\(maxDepth)): sampling is slow but not biased. Raise --max-depth if this is frequent.")

@@ -27,6 +27,9 @@ public struct FitReport: Sendable {
         let d = diagnostics
         var lines = [title, ""]
         lines.append(pad("", 14) + ["mean", "sd", "5%", "95%", "R-hat", "ESS bulk", "ESS tail"].map { lpad($0, 9) }.joined())
+        if groupNames.isEmpty {
+            lines.append("  (no group parameters: independent subjects; each subject's estimates are in subjects.csv)")
+        }
         for name in groupNames {
             guard let s = d.summary(name) else { continue }
             lines.append(pad(name, 14) + [number(s.mean), number(s.sd), number(s.q5), number(s.q95),

@@ -33,6 +33,8 @@ public struct TrialBatch: Sendable, Equatable {
     public let subjectCovariates: [String: [Double]]
     /// For a two-level text covariate, its labels in the order coded 0, 1.
     public let covariateLevels: [String: [String]]
+    /// Things the reader noticed that may be mistakes but are valid (shown as warnings).
+    public var readerNotes: [String] = []
 
     public init(
         subjectIDs: [String], trialCount: Int, optionCount: Int, choice: [Int32],

@@ -108,6 +108,8 @@ public enum TrialTableReader {
             var lastTrialLine = 0
             var firstLine = 0
             var covariates: [(value: String, line: Int)] = []
+            var blockLabelsSeen: Set<String> = []
+            var recurringBlockLabel: (label: String, line: Int)? = nil
         }
         var order: [String] = []
         var index: [String: Int] = [:]
@@ -170,7 +172,13 @@ public enum TrialTableReader {
                 if isMissing(f[bc]) {
                     throw fail(bc, "missing block", "give every row the block it belongs to, or remove the block column")
                 }
-                if let previous = subjects[s].lastBlock, previous != f[bc] { startsBlock = true }
+                if let previous = subjects[s].lastBlock, previous != f[bc] {
+                    startsBlock = true
+                    if subjects[s].blockLabelsSeen.contains(f[bc]) && subjects[s].recurringBlockLabel == nil {
+                        subjects[s].recurringBlockLabel = (f[bc], row.line)
+                    }
+                }
+                subjects[s].blockLabelsSeen.insert(f[bc])
                 subjects[s].lastBlock = f[bc]
             }
             if startsBlock { subjects[s].lastTrial = nil }
@@ -282,10 +290,19 @@ public enum TrialTableReader {
             }
         }
         for (j, name) in req.numericColumns.enumerated() { columns[name] = planes[j] }
-        return TrialBatch(
+        var batch = TrialBatch(
             subjectIDs: order, trialCount: T, optionCount: k, choice: choice, columns: columns,
             blockStart: blockStart, trialsPerSubject: subjects.map { $0.choice.count }, sourceLine: line,
             subjectCovariates: covariateValues, covariateLevels: covariateLevels)
+        let recurring = subjects.enumerated().compactMap { s, rows in rows.recurringBlockLabel.map { (order[s], $0) } }
+        if let (id, first) = recurring.first {
+            batch.readerNotes.append(
+                "block label '\(first.label)' comes back after another block for \(recurring.count) subject(s) (first: subject '\(id)', line \(first.line)): "
+                + "values reset at every change of label, so interleaved conditions are fitted as many short blocks. "
+                + "If the column marks conditions that keep separate values (e.g. PST pairs), sort each subject's rows by block; "
+                + "if blocks really repeat, give each its own label.")
+        }
+        return batch
     }
 
     static func formatNumber(_ x: Double) -> String {

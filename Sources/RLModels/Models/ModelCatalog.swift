@@ -25,7 +25,7 @@ public enum ModelCatalog {
         optionCount: nil, reward: .gainMinusLoss(gain: "gain", loss: "loss"),
         rule: LearningRule(rate: .single(0), inverseTemperature: 1),
         outcomeCoding: "gain >= 0 and loss <= 0 per trial (e.g. gain 0/1, loss 0/-1); reward = gain - |loss|",
-        documentedRewardValues: nil,
+        documentedRewardValues: [-1, 0, 1],
         reference: "hBayesDM banditNarm_delta (Erev et al. 2010; Hertwig et al. 2004)")
 
     /// Forgetting: unchosen values decay toward Q₀ = 0 at rate F.
@@ -88,6 +88,16 @@ public enum ModelCatalog {
         reference: "hBayesDM prl_fictitious / prl_fictitious_multipleB (Glascher et al. 2009)")
 
     public static let all: [ModelDefinition] = [bandit2armDelta, banditNarmDelta, deltaForget, deltaDual, deltaStick, prlRP, prlFictitious]
+
+    /// "unknown model 'x'; did you mean ...? available: ..." for a name not in the catalog.
+    public static func unknownModelMessage(_ name: String) -> String {
+        let lower = name.lowercased()
+        let close = all.map(\.name).filter { $0.lowercased().hasPrefix(lower) || lower.hasPrefix($0.lowercased().split(separator: "_").first.map(String.init) ?? $0) }
+        var text = "unknown model '\(name)'"
+        if let guess = close.first { text += "; did you mean \(guess)?" }
+        if lower.hasPrefix("bandit4arm") { text += " (banditNarm_delta fits hBayesDM's bandit4arm data: gain and loss columns)" }
+        return text + " Available: " + all.map(\.name).joined(separator: ", ") + " (prl models also as *_multipleB)"
+    }
 
     /// The model called `name`, or nil. hBayesDM's multiple-block names (`prl_rp_multipleB`,
     /// `prl_fictitious_multipleB`) are accepted: every model handles blocks.
