@@ -2,18 +2,27 @@ import ArgumentParser
 import RLModels
 
 struct ModelsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "models", abstract: "List the models RLFit fits.")
+    static let configuration = CommandConfiguration(
+        commandName: "models", abstract: "List the models RLFit fits: parameters, bounds, priors, data, coding, reference.")
 
     func run() throws {
         for m in ModelCatalog.all {
-            print("\(m.name): \(m.summary)")
+            let aliases = m.name.hasPrefix("prl_") ? " (also \(m.name)_multipleB)" : ""
+            print("\(m.name)\(aliases): \(m.summary)")
             for p in m.parameters {
                 let (lo, hi) = p.bounds
-                print("  \(p.name.padding(toLength: 8, withPad: " ", startingAt: 0)) (\(lo), \(hi))  \(p.meaning)")
+                let range = p.transform == .identity ? "real" : "(\(format(lo)), \(format(hi)))"
+                print("  \(p.name.padding(toLength: 6, withPad: " ", startingAt: 0)) \(range.padding(toLength: 9, withPad: " ", startingAt: 0)) \(p.meaning); group sd prior \(p.scalePrior.description)")
             }
-            print("  data:    subjID, choice (1..\(m.data.optionCount.map(String.init) ?? "K")), \(m.data.numericColumns.joined(separator: ", ")); optional block, trial")
-            print("  coding:  \(m.outcomeCoding)")
-            print("  follows: \(m.reference)")
+            let options = m.optionCount.map { "1..\($0)" } ?? "1..K, K = largest choice"
+            print("  data:   subjID, choice (\(options)), \(m.reward.columns.joined(separator: ", ")); optional block, trial")
+            print("  reward: \(m.reward.description); coding: \(m.outcomeCoding)")
+            print("  follows \(m.reference)")
+            print("")
         }
+        print("Hierarchy (--hierarchy partial): mu_pr ~ N(0, 1), sigma ~ the prior above, <param>_pr ~ N(0, 1);")
+        print("a parameter in (0, U) is U * Phi_approx(mu_pr + sigma * <param>_pr), as hBayesDM.")
     }
+
+    func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 }
