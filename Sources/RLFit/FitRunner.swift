@@ -77,9 +77,11 @@ public struct FitRunner: Sendable {
         let diagnostics = FitDiagnostics(chains: records, maxDepth: o.maxDepth, dataWarnings: dataWarnings,
                                          adaptDelta: o.adaptDelta, warmup: o.warmup)
 
-        let summaryPath = directory.appendingPathComponent("summary.csv")
+        // An interrupted run's summaries describe partial chains: named so they cannot be mistaken.
+        let suffix = complete ? "" : ".incomplete"
+        let summaryPath = directory.appendingPathComponent("summary.csv" + suffix)
         try AtomicFile.write(Data(FitFiles.summaryCSV(diagnostics.summaries).utf8), to: summaryPath)
-        let subjectsPath = directory.appendingPathComponent("subjects.csv")
+        let subjectsPath = directory.appendingPathComponent("subjects.csv" + suffix)
         try AtomicFile.write(Data(FitFiles.subjectsCSV(subjectIDs: batch.subjectIDs, parameterNames: model.parameters.map(\.name),
                                                         chains: records).utf8), to: subjectsPath)
         files += [summaryPath, subjectsPath]

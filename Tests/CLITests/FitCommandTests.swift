@@ -217,12 +217,15 @@ final class FitCommandTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        XCTAssert(names.contains("chain-1.csv.incomplete"), "\(names)")
+        XCTAssert(names.contains("chain-1.csv.incomplete") && names.contains("summary.csv.incomplete"), "\(names)")
+        XCTAssertFalse(names.contains("summary.csv") || names.contains("subjects.csv"))
         XCTAssertFalse(names.contains("chain-1.csv"))
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]
         XCTAssertEqual(manifest["complete"] as? Bool, false)
         XCTAssertEqual(manifest["verdict"] as? String, "incomplete")
         let text = try String(contentsOf: out.appendingPathComponent("chain-1.csv.incomplete"), encoding: .utf8)
         XCTAssert(text.contains("# incomplete = 1"))
+        let summary = try CommandLineRunner.run(["summary", out.path])
+        XCTAssert(summary.stdout.contains("interrupted"), summary.stdout + summary.stderr)
     }
 }

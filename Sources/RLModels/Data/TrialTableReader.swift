@@ -87,7 +87,15 @@ public enum TrialTableReader {
         let subjectColumn = try locate("subjID", required: true)!
         let choiceColumn = try locate("choice", required: true)!
         let numericColumns = try req.numericColumns.map { try locate($0, required: true)! }
-        let covariateColumns = try req.covariates.map { try locate($0, required: true)! }
+        let covariateColumns = try req.covariates.map { name -> Int in
+            guard let column = try locate(name, required: false) else {
+                throw DataError(
+                    file: fileName, line: header.line,
+                    problem: "covariate column '\(name)' (from --covariates) is missing; the header has: \(header.fields.joined(separator: ", "))",
+                    fix: "name an existing subject-level column in --covariates (matched ignoring case and underscores), or add the column")
+            }
+            return column
+        }
         let blockColumn = try locate("block", required: false)
         let trialColumn = try locate("trial", required: false)
 
