@@ -24,5 +24,17 @@ let package = Package(
             path: "Benchmarks/GradientBenchmark",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "FitBenchmark",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RLFit", package: "RLFit"),
+                .product(name: "RLModels", package: "RLFit"),
+                .product(name: "Sampling", package: "RLFit"),
+                .product(name: "Diagnostics", package: "RLFit"),
+            ],
+            path: "Benchmarks/FitBenchmark",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
