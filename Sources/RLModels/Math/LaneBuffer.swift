@@ -15,19 +15,6 @@ final class LaneBuffer {
         pointer.deallocate()
     }
 
-    /// Lane-padded copy of `values`: value i goes to lane i % 4 of vector i / 4; padding is `pad`.
-    func fill(from values: UnsafePointer<Double>, count n: Int, pad: Double = 0) {
-        let scalars = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Double.self)
-        for i in 0..<n { scalars[i] = values[i] }
-        for i in n..<(count * 4) { scalars[i] = pad }
-    }
-
-    /// The first n scalars, copied out.
-    func copy(to values: UnsafeMutablePointer<Double>, count n: Int) {
-        let scalars = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Double.self)
-        for i in 0..<n { values[i] = scalars[i] }
-    }
-
     /// Lane-padded copy of `count` scalars into `vectors` vectors at `destination` (padding 0).
     static func fill(_ destination: UnsafeMutablePointer<Lanes>, vectors: Int, from values: UnsafePointer<Double>, count n: Int) {
         let scalars = UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Double.self)
@@ -39,10 +26,5 @@ final class LaneBuffer {
     static func copy(_ source: UnsafeMutablePointer<Lanes>, to values: UnsafeMutablePointer<Double>, count n: Int) {
         let scalars = UnsafeMutableRawPointer(source).assumingMemoryBound(to: Double.self)
         for i in 0..<n { values[i] = scalars[i] }
-    }
-
-    subscript(i: Int) -> Lanes {
-        get { pointer[i] }
-        set { pointer[i] = newValue }
     }
 }
