@@ -16,8 +16,8 @@ public struct DataCheckReport: Sendable {
     }
 
     /// Reads and validates `path` for `model`; throws `DataError` on bad data.
-    public static func check(path: String, model: ModelDefinition) throws -> DataCheckReport {
-        let batch = try TrialTableReader.read(path: path, requirements: model.data)
+    public static func check(path: String, model: ModelDefinition, requirements: DataRequirements? = nil) throws -> DataCheckReport {
+        let batch = try TrialTableReader.read(path: path, requirements: requirements ?? model.data)
         return DataCheckReport(file: path, model: model, batch: batch)
     }
 
@@ -28,12 +28,17 @@ public struct DataCheckReport: Sendable {
     /// The human-readable report.
     public var text: String {
         let b = batch
-        let counts = b.trialsPerSubject
+        var counts = [Int](repeating: 0, count: b.studySubjectCount)
+        for (lane, n) in b.trialsPerSubject.enumerated() { counts[b.laneSubject[lane]] += n }
         let (lo, hi) = (counts.min() ?? 0, counts.max() ?? 0)
-        let blocks = b.blocksPerSubject
+        var blocks = [Int](repeating: 0, count: b.studySubjectCount)
+        // With conditions, blocks are counted within a condition (every condition starts one).
+        for (lane, n) in b.blocksPerSubject.enumerated() {
+            blocks[b.laneSubject[lane]] = b.hasConditions ? max(blocks[b.laneSubject[lane]], n) : blocks[b.laneSubject[lane]] + n
+        }
         var lines = [
             "\(file): valid for \(model.name)",
-            "  subjects        \(b.subjectCount)",
+            "  subjects        \(b.studySubjectCount)" + (b.hasConditions ? "  (\(Set(b.laneConditions).count) conditions with separate values: \(Set(b.laneConditions).sorted().prefix(6).joined(separator: ", ")))" : ""),
             "  trials          \(b.validTrialCount + b.missedTrialCount) rows (\(lo == hi ? "\(lo)" : "\(lo) to \(hi)") per subject)",
             "  missed trials   \(b.missedTrialCount)",
             "  blocks          \(blocks.min() == blocks.max() ? "\(blocks.first ?? 0)" : "\(blocks.min()!) to \(blocks.max()!)") per subject",

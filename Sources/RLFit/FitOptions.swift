@@ -34,6 +34,17 @@ public struct FitOptions: Sendable {
     public var covariates: [String] = []
     /// Replace a fit already in the output directory (otherwise that is refused).
     public var overwrite = false
+    /// How the data file is read: a condition column (separate values per condition), the file's
+    /// names for the model's columns, and the number of the first option (1 or 0).
+    public var condition: String? = nil
+    public var columnNames: [String: String] = [:]
+    public var firstOption: Int = 1
+
+    /// What the reader must find in the data file for these options.
+    public var dataRequirements: DataRequirements {
+        DataRequirements(optionCount: model.optionCount, numericColumns: model.reward.columns, covariates: covariates,
+                         condition: condition, columnNames: columnNames, firstOption: firstOption)
+    }
     /// The command line as typed, for `fit.json`.
     public var commandLine: [String]
 
@@ -74,6 +85,7 @@ public struct FitOptions: Sendable {
             "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
             "max_depth": maxDepth, "init_buffer": initBuffer, "window": window, "term_buffer": termBuffer, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
             "sig_figs": significantDigits, "hierarchy": hierarchy.rawValue, "covariates": covariates,
+            "condition": condition ?? NSNull(), "columns": columnNames, "first_option": firstOption,
             "priors": ["mu": "normal(0, \(priors.muScale))",
                        "sigma": model.parameters.map { "\($0.name): \(priors.scalePrior($0).description)" }],
         ]

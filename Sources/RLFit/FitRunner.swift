@@ -32,9 +32,7 @@ public struct FitRunner: Sendable {
                     cancellation: CancellationToken? = nil) throws -> Outcome {
         let start = ProcessInfo.processInfo.systemUptime
         let o = options
-        let requirements = DataRequirements(optionCount: o.model.optionCount, numericColumns: o.model.reward.columns,
-                                            covariates: o.covariates)
-        let batch = try TrialTableReader.read(path: o.dataPath, requirements: requirements)
+        let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.dataRequirements)
         let covariates = try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath)
         let dataWarnings = (OutcomeValues(batch: batch, model: o.model).codingWarning(for: o.model).map { [$0] } ?? [])
             + batch.readerNotes
@@ -82,7 +80,7 @@ public struct FitRunner: Sendable {
         let summaryPath = directory.appendingPathComponent("summary.csv" + suffix)
         try AtomicFile.write(Data(FitFiles.summaryCSV(diagnostics.summaries).utf8), to: summaryPath)
         let subjectsPath = directory.appendingPathComponent("subjects.csv" + suffix)
-        try AtomicFile.write(Data(FitFiles.subjectsCSV(subjectIDs: batch.subjectIDs, parameterNames: model.parameters.map(\.name),
+        try AtomicFile.write(Data(FitFiles.subjectsCSV(subjectIDs: batch.studySubjectIDs, parameterNames: model.parameters.map(\.name),
                                                         chains: records).utf8), to: subjectsPath)
         files += [summaryPath, subjectsPath]
 
@@ -117,7 +115,8 @@ public struct FitRunner: Sendable {
 
     static func title(model: String, data: String, batch: TrialBatch, chains: Int, draws: Int, warmup: Int,
                       metric: MetricKind, seconds: Double?, seed: UInt64? = nil) -> String {
-        var t = "\(model) on \(data): \(batch.subjectCount) subjects, \(batch.validTrialCount) choices"
+        var t = "\(model) on \(data): \(batch.studySubjectCount) subjects, \(batch.validTrialCount) choices"
+        if batch.hasConditions { t += " in \(Set(batch.laneConditions).count) conditions" }
         t += "; \(chains) chain\(chains == 1 ? "" : "s") × \(draws) draws (\(warmup) warmup), \(metric.rawValue) metric"
         if let seconds { t += String(format: ", %.1f s", seconds) }
         if let seed { t += ", seed \(seed)" }

@@ -45,11 +45,15 @@ public struct RunFile: Codable, Sendable, Equatable {
     public var hierarchy: String?
     public var covariates: [String]?
     public var priors: Priors?
+    public var condition: String?
+    public var columns: [String: String]?
+    public var firstOption: Int?
 
     enum CodingKeys: String, CodingKey {
         case data, model, out, chains, chainIDs = "chain_ids", warmup, draws, seed, metric, covariance
         case adaptDelta = "adapt_delta", maxDepth = "max_depth", initBuffer = "init_buffer", window
         case termBuffer = "term_buffer", thin, saveWarmup = "save_warmup", hierarchy, covariates, priors
+        case condition, columns, firstOption = "first_option"
     }
 
     public init() {}
@@ -77,7 +81,7 @@ public struct RunFile: Codable, Sendable, Equatable {
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
         let known = Set(["data", "model", "out", "chains", "chain_ids", "warmup", "draws", "seed", "metric", "covariance",
                          "adapt_delta", "max_depth", "init_buffer", "window", "term_buffer", "thin", "save_warmup",
-                         "hierarchy", "covariates", "priors"])
+                         "hierarchy", "covariates", "priors", "condition", "columns", "first_option"])
         var unknown = object.keys.filter { !known.contains($0) }.sorted()
         if let priors = object["priors"] as? [String: Any] {
             unknown += priors.keys.filter { !["mu", "sigma", "gamma"].contains($0) }.sorted().map { "priors.\($0)" }
@@ -107,6 +111,9 @@ public struct RunFile: Codable, Sendable, Equatable {
         r.saveWarmup = other.saveWarmup ?? saveWarmup
         r.hierarchy = other.hierarchy ?? hierarchy
         r.covariates = other.covariates ?? covariates
+        r.condition = other.condition ?? condition
+        r.columns = other.columns ?? columns
+        r.firstOption = other.firstOption ?? firstOption
         r.priors = Priors(mu: other.priors?.mu ?? priors?.mu, sigma: other.priors?.sigma ?? priors?.sigma,
                           gamma: other.priors?.gamma ?? priors?.gamma)
         return r
@@ -181,6 +188,14 @@ extension FitOptions {
         self.termBuffer = termBuffer
         self.hierarchy = hierarchy
         self.covariates = covariates
+        self.condition = r.condition
+        self.columnNames = r.columns ?? [:]
+        self.firstOption = r.firstOption ?? 1
+        guard firstOption == 0 || firstOption == 1 else { throw fail("first option must be 0 or 1, got \(firstOption)") }
+        let knownColumns = Set(["subjid", "choice", "block", "trial"] + model.reward.columns.map(TrialTableReader.normalize))
+        for key in columnNames.keys where !knownColumns.contains(TrialTableReader.normalize(key)) {
+            throw fail("--columns maps '\(key)', which \(model.name) does not read (it reads subjID, choice, \(model.reward.columns.joined(separator: ", ")), block, trial)")
+        }
     }
 
     /// The resolved options as a run file (what `run.json` in the fit directory holds).
@@ -205,6 +220,9 @@ extension FitOptions {
         r.hierarchy = hierarchy.rawValue
         r.covariates = covariates
         r.priors = RunFile.Priors(mu: priors.muScale, sigma: priors.sigmaScale, gamma: priors.gammaScale)
+        r.condition = condition
+        r.columns = columnNames.isEmpty ? nil : columnNames
+        r.firstOption = firstOption
         return r
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RLFit
+import RLModels
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,9 +12,14 @@ struct CheckCommand: ParsableCommand {
     var data: String
 
     @OptionGroup var model: ModelOption
+    @OptionGroup var reading: DataReadingOptions
 
     func run() throws {
-        let report = try reportingDataErrors { try DataCheckReport.check(path: data, model: model.definition) }
+        let m = model.definition
+        let requirements = DataRequirements(optionCount: m.optionCount, numericColumns: m.reward.columns,
+                                            condition: reading.condition, columnNames: try reading.columnMap() ?? [:],
+                                            firstOption: reading.firstOption ?? 1)
+        let report = try reportingDataErrors { try DataCheckReport.check(path: data, model: m, requirements: requirements) }
         print(report.text)
     }
 }

@@ -48,6 +48,7 @@ struct FitCommand: ParsableCommand {
     var priorSigma: Double?
     @Option(name: .customLong("prior-gamma"), help: "Sd of the normal prior on covariate effects; default 1.")
     var priorGamma: Double?
+    @OptionGroup var reading: DataReadingOptions
     @Option(help: "Threads for chains (default: one per core).") var threads: Int?
     @Flag(help: "Replace a fit already in --out (otherwise refused).") var overwrite = false
     @Flag(help: "Print no progress.") var quiet = false
@@ -82,6 +83,9 @@ struct FitCommand: ParsableCommand {
         r.saveWarmup = saveWarmup ? true : nil
         r.hierarchy = hierarchy
         r.covariates = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        r.condition = reading.condition
+        r.columns = try reading.columnMap()
+        r.firstOption = reading.firstOption
         if priorMu != nil || priorSigma != nil || priorGamma != nil {
             r.priors = RunFile.Priors(mu: priorMu, sigma: priorSigma, gamma: priorGamma)
         }
@@ -132,7 +136,6 @@ struct FitCommand: ParsableCommand {
         }
         display.finish()
         interrupt.stop()
-        for w in outcome.dataWarnings { printError("warning: " + w) }
         print(outcome.report.text)
         print("\nfiles: " + outcome.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + " in \(options.outputDirectory)")
         if !outcome.complete {

@@ -188,6 +188,28 @@ final class FitCommandTests: XCTestCase {
         XCTAssert(summary.stdout.contains("0/1 coding"), summary.stdout)
     }
 
+    /// A PST-style file (HDDM's column names, 0-based choices, interleaved conditions) fits with
+    /// --columns, --first-option 0 and --condition; subjects.csv has one row per subject.
+    func testConditionsColumnsAndFirstOption() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        var text = "subj_idx,cond,trial,response,feedback\n"
+        for s in 1...4 { for t in 1...20 { for c in ["AB", "CD"] { text += "\(s),\(c),\(t),\((s + t) % 3 == 0 ? 0 : 1),\(t % 4 == 0 ? -1 : 1)\n" } } }
+        let path = base.appendingPathComponent("pst.csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let out = base.appendingPathComponent("fit")
+        let r = try CommandLineRunner.run(["fit", path, "--model", "delta_dual", "--columns", "subjID=subj_idx,choice=response,outcome=feedback",
+                                           "--first-option", "0", "--condition", "cond", "--warmup", "150", "--draws", "100",
+                                           "--seed", "3", "--quiet", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssert(r.stdout.contains("4 subjects, 160 choices in 2 conditions"), r.stdout)
+        let subjects = try String(contentsOf: out.appendingPathComponent("subjects.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(subjects.count, 5)
+        let check = try CommandLineRunner.run(["check", path, "--model", "delta_dual", "--columns", "subjID=subj_idx,choice=response,outcome=feedback",
+                                               "--first-option", "0", "--condition", "cond"])
+        XCTAssert(check.stdout.contains("2 conditions with separate values: AB, CD"), check.stdout)
+        XCTAssertEqual(try CommandLineRunner.run(["fit", path, "--model", "delta_dual", "--columns", "subjID", "--out", out.path]).status, 64)
+    }
+
     func testBadUsageAndBadData() throws {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("x")
         XCTAssertEqual(try fit(["--metric", "euclid"], out: out).status, 64)

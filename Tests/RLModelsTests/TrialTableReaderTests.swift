@@ -84,7 +84,7 @@ final class TrialTableReaderTests: XCTestCase {
     func testRejections() {
         let head = "subjID\tchoice\toutcome\n"
         assertRejects(head + "1\t3\t1\n", line: 2, column: 2, mentions: ["choice", "\"3\"", "1..2"])
-        assertRejects(head + "1\t0\t1\n", line: 2, column: 2, mentions: ["add 1"])
+        assertRejects(head + "1\t0\t1\n", line: 2, column: 2, mentions: ["--first-option 0"])
         assertRejects(head + "1\t1\t1\n1\t1.5\t1\n", line: 3, column: 2, mentions: ["not an integer", "\"1.5\""])
         assertRejects(head + "1\t1\tabc\n", line: 2, column: 3, mentions: ["outcome", "\"abc\"", "not a finite number"])
         assertRejects(head + "1\t1\tinf\n", line: 2, column: 3, mentions: ["not a finite number"])

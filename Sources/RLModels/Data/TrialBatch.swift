@@ -1,4 +1,10 @@
-/// A whole study as one padded, masked batch: S subjects × T time steps × K options.
+/// A whole study as one padded, masked batch: S lanes × T time steps × K options.
+///
+/// A lane is one stream of trials whose learned values evolve together: a subject, or — with a
+/// condition column (`--condition`) — one subject's trials of one condition, each condition
+/// keeping its own values (e.g. the PST's AB, CD and EF pairs) while the subject's parameters
+/// are shared. `laneSubject` maps lanes to study subjects; without conditions it is the identity
+/// and "lane" and "subject" coincide.
 ///
 /// Arrays are **time-major**: the entry for time step t and subject s is at `t * S + s`, so one
 /// step of the scan reads S contiguous values. T is the longest subject's trial count. A slot
@@ -35,11 +41,23 @@ public struct TrialBatch: Sendable, Equatable {
     public let covariateLevels: [String: [String]]
     /// Things the reader noticed that may be mistakes but are valid (shown as warnings).
     public var readerNotes: [String] = []
+    /// The study subject of each lane (index into `studySubjectIDs`).
+    public let laneSubject: [Int]
+    /// Study subject ids, in order of first appearance (= `subjectIDs` without conditions).
+    public let studySubjectIDs: [String]
+    /// The condition label of each lane (empty without conditions).
+    public let laneConditions: [String]
+
+    /// Number of study subjects.
+    public var studySubjectCount: Int { studySubjectIDs.count }
+    /// Whether lanes are conditions within subjects.
+    public var hasConditions: Bool { !laneConditions.isEmpty }
 
     public init(
         subjectIDs: [String], trialCount: Int, optionCount: Int, choice: [Int32],
         columns: [String: [Double]], blockStart: [Bool], trialsPerSubject: [Int], sourceLine: [Int32]? = nil,
-        subjectCovariates: [String: [Double]] = [:], covariateLevels: [String: [String]] = [:]
+        subjectCovariates: [String: [Double]] = [:], covariateLevels: [String: [String]] = [:],
+        laneSubject: [Int]? = nil, studySubjectIDs: [String]? = nil, laneConditions: [String] = []
     ) {
         let s = subjectIDs.count
         precondition(choice.count == s * trialCount && blockStart.count == s * trialCount)
@@ -54,7 +72,13 @@ public struct TrialBatch: Sendable, Equatable {
         self.blockStart = blockStart
         self.trialsPerSubject = trialsPerSubject
         self.sourceLine = sourceLine ?? [Int32](repeating: 0, count: s * trialCount)
-        precondition(subjectCovariates.values.allSatisfy { $0.count == s })
+        let lanes = laneSubject ?? Array(0..<s)
+        let studyIDs = studySubjectIDs ?? subjectIDs
+        precondition(lanes.count == s && lanes.allSatisfy { $0 < studyIDs.count })
+        precondition(subjectCovariates.values.allSatisfy { $0.count == studyIDs.count })
+        self.laneSubject = lanes
+        self.studySubjectIDs = studyIDs
+        self.laneConditions = laneConditions
         self.subjectCovariates = subjectCovariates
         self.covariateLevels = covariateLevels
         var valid = [Int](repeating: 0, count: s)

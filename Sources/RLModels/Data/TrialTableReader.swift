@@ -9,11 +9,21 @@ public struct DataRequirements: Sendable, Equatable {
     public let numericColumns: [String]
     /// Subject-level covariate columns (constant within a subject).
     public let covariates: [String]
+    /// A column whose values are conditions keeping separate learned values (`--condition`).
+    public let condition: String?
+    /// The file's column for a model column, when they differ (`--columns subjID=subj_idx`).
+    public let columnNames: [String: String]
+    /// The number of the first option in the file: 1 (hBayesDM) or 0.
+    public let firstOption: Int
 
-    public init(optionCount: Int?, numericColumns: [String], covariates: [String] = []) {
+    public init(optionCount: Int?, numericColumns: [String], covariates: [String] = [], condition: String? = nil,
+                columnNames: [String: String] = [:], firstOption: Int = 1) {
         self.optionCount = optionCount
         self.numericColumns = numericColumns
         self.covariates = covariates
+        self.condition = condition
+        self.columnNames = columnNames
+        self.firstOption = firstOption
     }
 }
 
@@ -67,7 +77,10 @@ public enum TrialTableReader {
         }
         // Locate the columns.
         let normalized = header.fields.map(normalize)
-        func locate(_ wanted: String, required: Bool) throws -> Int? {
+        var aliases: [String: String] = [:]
+        for (k, v) in req.columnNames { aliases[normalize(k)] = v }
+        func locate(_ model: String, required: Bool) throws -> Int? {
+            let wanted = aliases[normalize(model)] ?? model
             let key = normalize(wanted)
             let hits = normalized.indices.filter { normalized[$0] == key }
             if hits.count > 1 {
@@ -87,6 +100,15 @@ public enum TrialTableReader {
         let subjectColumn = try locate("subjID", required: true)!
         let choiceColumn = try locate("choice", required: true)!
         let numericColumns = try req.numericColumns.map { try locate($0, required: true)! }
+        let conditionColumn = try req.condition.map { name -> Int in
+            guard let column = try locate(name, required: false) else {
+                throw DataError(
+                    file: fileName, line: header.line,
+                    problem: "condition column '\(name)' (from --condition) is missing; the header has: \(header.fields.joined(separator: ", "))",
+                    fix: "name an existing column in --condition (matched ignoring case and underscores)")
+            }
+            return column
+        }
         let covariateColumns = try req.covariates.map { name -> Int in
             guard let column = try locate(name, required: false) else {
                 throw DataError(
@@ -114,8 +136,12 @@ public enum TrialTableReader {
             var lastBlock: String? = nil
             var lastTrial: Double? = nil
             var lastTrialLine = 0
+            /// With a condition column: the last trial per (condition, block) stream.
+            var lastTrialByStream: [String: (trial: Double, line: Int)] = [:]
             var firstLine = 0
             var covariates: [(value: String, line: Int)] = []
+            var condition: [String] = []
+            var blockLabel: [String] = []
             var blockLabelsSeen: Set<String> = []
             var recurringBlockLabel: (label: String, line: Int)? = nil
         }
@@ -196,33 +222,44 @@ public enum TrialTableReader {
                 guard let trial = Double(f[tc]), trial.isFinite else {
                     throw fail(tc, "not a number", "the trial column numbers each subject's trials (1, 2, 3, ...); remove the column if it is not that")
                 }
-                if let last = subjects[s].lastTrial, trial <= last {
-                    throw fail(
-                        tc,
-                        "trial goes backwards for subject '\(id)' (line \(subjects[s].lastTrialLine) has trial \(formatNumber(last)))",
-                        blockColumn == nil
-                            ? "sort each subject's rows by trial; if trials restart because the task has blocks, add a 'block' column"
-                            : "sort each subject's rows by trial within each block")
+                if let cc = conditionColumn {
+                    // Conditions interleave: trial increases within each condition (and block).
+                    let stream = f[cc] + "\u{1}" + (blockColumn.map { f[$0] } ?? "")
+                    if let last = subjects[s].lastTrialByStream[stream], trial <= last.trial {
+                        throw fail(tc, "trial goes backwards for subject '\(id)' in condition '\(f[cc])' (line \(last.line) has trial \(formatNumber(last.trial)))",
+                                   "sort each subject's rows by trial within each condition")
+                    }
+                    subjects[s].lastTrialByStream[stream] = (trial, row.line)
+                } else {
+                    if let last = subjects[s].lastTrial, trial <= last {
+                        throw fail(
+                            tc,
+                            "trial goes backwards for subject '\(id)' (line \(subjects[s].lastTrialLine) has trial \(formatNumber(last)))",
+                            blockColumn == nil
+                                ? "sort each subject's rows by trial; if trials restart because the task has blocks or conditions, add a 'block' column or pass --condition"
+                                : "sort each subject's rows by trial within each block")
+                    }
+                    subjects[s].lastTrial = trial
+                    subjects[s].lastTrialLine = row.line
                 }
-                subjects[s].lastTrial = trial
-                subjects[s].lastTrialLine = row.line
             }
 
             // Choice: 1..K, or missing.
             var choice: Int32 = -1
             let rawChoice = f[choiceColumn]
             if !isMissing(rawChoice) {
-                let expected = req.optionCount.map { "an option number 1..\($0)" } ?? "an option number 1, 2, 3, ..."
+                let first = req.firstOption
+                let expected = req.optionCount.map { "an option number \(first)..\($0 + first - 1)" } ?? "an option number \(first), \(first + 1), \(first + 2), ..."
                 guard let value = Double(rawChoice), value.isFinite, value == value.rounded(), abs(value) < 1e6 else {
                     throw fail(choiceColumn, "choice is not an integer; expected \(expected), or empty/NA/NaN for a missed trial",
                                "code choices as option numbers starting at 1")
                 }
-                let k = Int(value)
+                let k = Int(value) + 1 - req.firstOption
                 if k < 1 || (req.optionCount.map { k > $0 } ?? false) {
                     let fix = k == 0
-                        ? "choices are numbered from 1 as in hBayesDM; if the file codes options from 0, add 1 to every choice"
+                        ? "choices are numbered from 1 as in hBayesDM; if the file codes options from 0, pass --first-option 0"
                         : "code choices as option numbers 1..\(req.optionCount ?? max(k, 2)) (empty, NA or NaN for a missed trial)"
-                    throw fail(choiceColumn, "choice \(k) is out of range; expected \(expected)", fix)
+                    throw fail(choiceColumn, "choice \(Int(value)) is out of range; expected \(expected)", fix)
                 }
                 choice = Int32(k - 1)
                 largestChoice = max(largestChoice, k)
@@ -245,6 +282,13 @@ public enum TrialTableReader {
                 }
                 values[j] = choice >= 0 ? v : 0
             }
+            if let cc = conditionColumn {
+                if isMissing(f[cc]) {
+                    throw fail(cc, "missing condition", "give every row the condition it belongs to, or drop --condition")
+                }
+                subjects[s].condition.append(f[cc])
+            }
+            subjects[s].blockLabel.append(blockColumn.map { f[$0] } ?? "")
             subjects[s].choice.append(choice)
             subjects[s].values.append(values)
             subjects[s].blockStart.append(startsBlock)
@@ -281,33 +325,56 @@ public enum TrialTableReader {
         }
 
         let k = req.optionCount ?? max(largestChoice, 2)
-        let S = subjects.count
-        let T = subjects.map { $0.choice.count }.max() ?? 0
+        // Lanes: a subject's rows, or with a condition column one lane per (subject, condition)
+        // in order of first appearance; within a lane a block starts at its first row and where
+        // the block label changes.
+        var lanes: [(subject: Int, condition: String, rows: [Int])] = []
+        for (s, rows) in subjects.enumerated() {
+            if conditionColumn == nil {
+                lanes.append((s, "", Array(rows.choice.indices)))
+                continue
+            }
+            var labels: [String] = []
+            var byLabel: [String: [Int]] = [:]
+            for (r, label) in rows.condition.enumerated() {
+                if byLabel[label] == nil { labels.append(label) }
+                byLabel[label, default: []].append(r)
+            }
+            for label in labels { lanes.append((s, label, byLabel[label]!)) }
+        }
+        let S = lanes.count
+        let T = lanes.map { $0.rows.count }.max() ?? 0
         var choice = [Int32](repeating: -1, count: T * S)
         var blockStart = [Bool](repeating: false, count: T * S)
         var line = [Int32](repeating: 0, count: T * S)
         var columns = [String: [Double]]()
         var planes = [[Double]](repeating: [Double](repeating: 0, count: T * S), count: numericColumns.count)
-        for (s, rows) in subjects.enumerated() {
-            for t in 0..<rows.choice.count {
-                let i = t * S + s
-                choice[i] = rows.choice[t]
-                blockStart[i] = rows.blockStart[t]
-                line[i] = rows.line[t]
-                for j in 0..<numericColumns.count { planes[j][i] = rows.values[t][j] }
+        for (l, lane) in lanes.enumerated() {
+            let rows = subjects[lane.subject]
+            for (t, r) in lane.rows.enumerated() {
+                let i = t * S + l
+                choice[i] = rows.choice[r]
+                blockStart[i] = conditionColumn == nil
+                    ? rows.blockStart[r]
+                    : (t == 0 || rows.blockLabel[r] != rows.blockLabel[lane.rows[t - 1]])
+                line[i] = rows.line[r]
+                for j in 0..<numericColumns.count { planes[j][i] = rows.values[r][j] }
             }
         }
         for (j, name) in req.numericColumns.enumerated() { columns[name] = planes[j] }
         var batch = TrialBatch(
-            subjectIDs: order, trialCount: T, optionCount: k, choice: choice, columns: columns,
-            blockStart: blockStart, trialsPerSubject: subjects.map { $0.choice.count }, sourceLine: line,
-            subjectCovariates: covariateValues, covariateLevels: covariateLevels)
-        let recurring = subjects.enumerated().compactMap { s, rows in rows.recurringBlockLabel.map { (order[s], $0) } }
+            subjectIDs: lanes.map { conditionColumn == nil ? order[$0.subject] : "\(order[$0.subject]):\($0.condition)" },
+            trialCount: T, optionCount: k, choice: choice, columns: columns,
+            blockStart: blockStart, trialsPerSubject: lanes.map { $0.rows.count }, sourceLine: line,
+            subjectCovariates: covariateValues, covariateLevels: covariateLevels,
+            laneSubject: lanes.map(\.subject), studySubjectIDs: order,
+            laneConditions: conditionColumn == nil ? [] : lanes.map(\.condition))
+        let recurring = conditionColumn != nil ? [] : subjects.enumerated().compactMap { s, rows in rows.recurringBlockLabel.map { (order[s], $0) } }
         if let (id, first) = recurring.first {
             batch.readerNotes.append(
                 "block label '\(first.label)' comes back after another block for \(recurring.count) subject(s) (first: subject '\(id)', line \(first.line)): "
                 + "values reset at every change of label, so interleaved conditions are fitted as many short blocks. "
-                + "If the column marks conditions that keep separate values (e.g. PST pairs), sort each subject's rows by block; "
+                + "If the column marks conditions that keep separate values (e.g. PST pairs), pass it as --condition instead; "
                 + "if blocks really repeat, give each its own label.")
         }
         return batch

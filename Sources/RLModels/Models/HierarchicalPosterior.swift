@@ -38,19 +38,30 @@ public final class HierarchicalPosterior {
     private var thetaDerivative: [Double]  // dθ/dx, P·S
     private var offsets: [Double]          // X·Γ, S×P
     private var gammaGradient: [Double]    // Q×P
+    /// With conditions (several lanes per subject): the study subject of each lane, and the
+    /// lane-expanded θ, its gradient and the lanes' log-likelihoods. Empty otherwise.
+    private let laneSubject: [Int]
+    private var laneTheta: [Double]
+    private var laneGradient: [Double]
+    private var laneLogLikelihood: [Double]
     /// Each subject's log-likelihood at the last evaluated point.
     public private(set) var subjectLogLikelihood: [Double]
 
     public init(model: ModelDefinition, batch: TrialBatch, priors: HierarchyPriors = HierarchyPriors(),
                 mode: HierarchyMode = .partial, covariates: SubjectCovariates = .none) {
         precondition(covariates.isEmpty || mode == .partial, "covariates enter the group level: use the partial hierarchy")
-        precondition(covariates.isEmpty || covariates.subjectCount == batch.subjectCount)
+        precondition(covariates.isEmpty || covariates.subjectCount == batch.studySubjectCount)
         self.model = model
         self.priors = priors
         self.mode = mode
         self.covariates = covariates
-        self.subjectCount = batch.subjectCount
+        self.subjectCount = batch.studySubjectCount
         self.parameterCount = model.parameters.count
+        let lanes = batch.subjectCount
+        self.laneSubject = lanes == batch.studySubjectCount ? [] : batch.laneSubject
+        laneTheta = [Double](repeating: 0, count: laneSubject.isEmpty ? 0 : lanes * model.parameters.count)
+        laneGradient = laneTheta
+        laneLogLikelihood = [Double](repeating: 0, count: laneSubject.isEmpty ? 0 : lanes)
         self.likelihood = model.makeLikelihood(batch)
         self.scalePriors = model.parameters.map { priors.scalePrior($0) }
         let n = parameterCount * subjectCount
@@ -140,14 +151,7 @@ public final class HierarchicalPosterior {
             }
         }
         let wantsGradient = gradient != nil
-        let logLik = theta.withUnsafeBufferPointer { th in
-            subjectLogLikelihood.withUnsafeMutableBufferPointer { ll in
-                thetaGradient.withUnsafeMutableBufferPointer { g in
-                    likelihood.evaluate(theta: th.baseAddress!, subjectLogLikelihood: ll.baseAddress!,
-                                        gradient: wantsGradient ? g.baseAddress! : nil)
-                }
-            }
-        }
+        let logLik = laneSubject.isEmpty ? evaluateSubjects(wantsGradient) : evaluateLanes(wantsGradient)
         lp += logLik
         guard let gradient else { return lp }
         let g = gradient.baseAddress!
@@ -188,6 +192,40 @@ public final class HierarchicalPosterior {
             }
         }
         return lp
+    }
+
+    /// The likelihood with one lane per subject.
+    private func evaluateSubjects(_ wantsGradient: Bool) -> Double {
+        theta.withUnsafeBufferPointer { th in
+            subjectLogLikelihood.withUnsafeMutableBufferPointer { ll in
+                thetaGradient.withUnsafeMutableBufferPointer { g in
+                    likelihood.evaluate(theta: th.baseAddress!, subjectLogLikelihood: ll.baseAddress!,
+                                        gradient: wantsGradient ? g.baseAddress! : nil)
+                }
+            }
+        }
+    }
+
+    /// The likelihood over condition lanes: θ copied to each subject's lanes, the lanes'
+    /// log-likelihoods and gradients summed back per subject.
+    private func evaluateLanes(_ wantsGradient: Bool) -> Double {
+        let P = parameterCount, S = subjectCount, L = laneSubject.count
+        for p in 0..<P { for l in 0..<L { laneTheta[p * L + l] = theta[p * S + laneSubject[l]] } }
+        let total = laneTheta.withUnsafeBufferPointer { th in
+            laneLogLikelihood.withUnsafeMutableBufferPointer { ll in
+                laneGradient.withUnsafeMutableBufferPointer { g in
+                    likelihood.evaluate(theta: th.baseAddress!, subjectLogLikelihood: ll.baseAddress!,
+                                        gradient: wantsGradient ? g.baseAddress! : nil)
+                }
+            }
+        }
+        for s in 0..<S { subjectLogLikelihood[s] = 0 }
+        for l in 0..<L { subjectLogLikelihood[laneSubject[l]] += laneLogLikelihood[l] }
+        if wantsGradient {
+            for i in 0..<(P * S) { thetaGradient[i] = 0 }
+            for p in 0..<P { for l in 0..<L { thetaGradient[p * S + laneSubject[l]] += laneGradient[p * L + l] } }
+        }
+        return total
     }
 
     @inline(__always)

@@ -1,0 +1,71 @@
+import XCTest
+import Foundation
+@testable import RLModels
+
+/// `--condition`: each (subject, condition) keeps its own values while the subject's parameters
+/// are shared; `--columns` renames the model's columns; `--first-option 0` reads 0-based choices.
+final class ConditionTests: XCTestCase {
+    let text = """
+        subj_idx,cond,trial,response,feedback
+        7,AB,1,1,1
+        7,CD,1,0,0
+        7,AB,2,1,1
+        7,EF,1,0,1
+        7,CD,2,1,1
+        9,AB,1,0,0
+        9,AB,2,1,1
+        """
+
+    func requirements(condition: String? = "cond") -> DataRequirements {
+        DataRequirements(optionCount: 2, numericColumns: ["outcome"], condition: condition,
+                         columnNames: ["subjID": "subj_idx", "choice": "response", "outcome": "feedback"], firstOption: 0)
+    }
+
+    func testConditionsBecomeLanesOfTheirSubject() throws {
+        let b = try TrialTableReader.parse(text: text, fileName: "pst.csv", requirements: requirements())
+        XCTAssertEqual(b.studySubjectIDs, ["7", "9"])
+        XCTAssertEqual(b.subjectIDs, ["7:AB", "7:CD", "7:EF", "9:AB"])
+        XCTAssertEqual(b.laneSubject, [0, 0, 0, 1])
+        XCTAssertEqual(b.laneConditions, ["AB", "CD", "EF", "AB"])
+        XCTAssertEqual(b.trialsPerSubject, [2, 2, 1, 2])
+        // time-major over 4 lanes: t = 0 then t = 1; 0-based choices become options 1, 2 (stored 0, 1).
+        XCTAssertEqual(b.choice, [1, 0, 0, 0, 1, 1, -1, 1])
+        XCTAssertEqual(b.blockStart, [true, true, true, true, false, false, false, false])
+        XCTAssertEqual(b.readerNotes, [])
+        // Trials are checked within each condition: trial 1 of CD after trial 2 of AB is fine,
+        // but going back inside a condition is not.
+        let backwards = text + "\n7,AB,1,1,1"
+        XCTAssertThrowsError(try TrialTableReader.parse(text: backwards, fileName: "pst.csv", requirements: requirements())) { error in
+            XCTAssert("\(error)".contains("in condition 'AB'"), "\(error)")
+        }
+        // Without --condition, the same trial column goes backwards across conditions.
+        XCTAssertThrowsError(try TrialTableReader.parse(text: text, fileName: "pst.csv", requirements: requirements(condition: nil)))
+    }
+
+    /// The likelihood of a subject with conditions is the sum over its conditions, each a
+    /// separate learner with the same parameters; the gradient is exact.
+    func testSubjectLikelihoodSumsItsConditions() throws {
+        let model = ModelCatalog.deltaDual
+        let b = try TrialTableReader.parse(text: text, fileName: "pst.csv", requirements: requirements())
+        let posterior = HierarchicalPosterior(model: model, batch: b)
+        XCTAssertEqual(posterior.subjectCount, 2)
+        let x = (0..<posterior.dimension).map { 0.1 * Double($0 % 7) - 0.3 }
+        _ = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
+        let theta = posterior.subjectParameters(x)  // P·S for the 2 subjects
+        let lanes = (0..<3).map { p in b.laneSubject.map { theta[p * 2 + $0] } }
+        let perLane = referenceLikelihood(rule: model.rule, batch: b, reward: b.column("outcome"), theta: lanes)
+        XCTAssertEqual(posterior.subjectLogLikelihood[0], perLane[0].v + perLane[1].v + perLane[2].v, accuracy: 1e-12)
+        XCTAssertEqual(posterior.subjectLogLikelihood[1], perLane[3].v, accuracy: 1e-12)
+
+        var g = [Double](repeating: 0, count: posterior.dimension)
+        _ = x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) } }
+        for i in 0..<posterior.dimension {
+            var up = x, down = x
+            up[i] += 1e-6
+            down[i] -= 1e-6
+            let numeric = (up.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
+                           - down.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }) / 2e-6
+            XCTAssertEqual(g[i], numeric, accuracy: 1e-6 * max(1, abs(numeric)), posterior.coordinateNames[i])
+        }
+    }
+}
