@@ -7,6 +7,8 @@ Usage: validate_fit_outputs.py FIT_DIR
 """
 import glob
 import math
+import os
+import subprocess
 import sys
 
 import arviz as az
@@ -35,6 +37,16 @@ def main(fit_dir: str) -> int:
 
     loo = az.loo(idata)
     print(f"arviz loo: elpd_loo {loo.elpd_loo:.2f} (se {loo.se:.2f})")
+    rlfit = os.environ.get("RLFIT")
+    if rlfit:
+        # `rlfit compare DIR` computes the same subject-level PSIS-LOO in Swift.
+        out = subprocess.run([rlfit, "compare", fit_dir], capture_output=True, text=True, check=True).stdout
+        row = next(line for line in out.splitlines() if line.startswith(os.path.basename(fit_dir.rstrip("/"))))
+        elpd, se, p_loo = (float(v) for v in row.split(")")[1].split()[:3])
+        assert abs(elpd - loo.elpd_loo) < 0.05 + 1e-3 * abs(loo.elpd_loo), (elpd, loo.elpd_loo)
+        assert abs(se - loo.se) < 0.05 + 1e-2 * loo.se, (se, loo.se)
+        assert abs(p_loo - loo.p_loo) < 0.05 + 1e-2 * abs(loo.p_loo), (p_loo, loo.p_loo)
+        print(f"rlfit compare agrees with arviz.loo: elpd_loo {elpd} (se {se}, p_loo {p_loo})")
 
     fit = cmdstanpy.from_csv(files)
     shape = fit.draws().shape

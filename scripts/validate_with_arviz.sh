@@ -13,5 +13,5 @@ swift build -c release --product rlfit
 out=$(mktemp -d)
 .build/release/rlfit simulate --model bandit2arm_delta --subjects 12 --trials 100 --seed 5 --out "$out/study.tsv" >/dev/null
 .build/release/rlfit fit "$out/study.tsv" --model bandit2arm_delta --warmup 500 --draws 500 --seed 9 --quiet --out "$out/fit" >/dev/null
-"$venv/bin/python" scripts/validate_fit_outputs.py "$out/fit"
+RLFIT=.build/release/rlfit "$venv/bin/python" scripts/validate_fit_outputs.py "$out/fit"
 rm -rf "$out"

@@ -210,6 +210,35 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(try CommandLineRunner.run(["fit", path, "--model", "delta_dual", "--columns", "subjID", "--out", out.path]).status, 64)
     }
 
+    /// `rlfit compare` ranks fits of the same data by subject-level PSIS-LOO; fits of different
+    /// subjects are refused.
+    func testCompareRanksFitsOfTheSameData() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let delta = base.appendingPathComponent("delta"), stick = base.appendingPathComponent("stick")
+        XCTAssertEqual(try fit([], out: delta).status, 0)
+        let r = try CommandLineRunner.run(["fit", Self.study, "--model", "delta_stick", "--warmup", "150", "--draws", "100",
+                                           "--seed", "11", "--quiet", "--out", stick.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let compare = try CommandLineRunner.run(["compare", delta.path, stick.path])
+        XCTAssertEqual(compare.status, 0, compare.stderr)
+        XCTAssert(compare.stdout.contains("delta (bandit2arm_delta)") && compare.stdout.contains("stick (delta_stick)"), compare.stdout)
+        XCTAssert(compare.stdout.contains("elpd_loo") && compare.stdout.contains("pxp"), compare.stdout)
+        let rows = compare.stdout.split(separator: "\n").filter { $0.hasPrefix("delta (") || $0.hasPrefix("stick (") }
+        let weights = rows.prefix(2).map { Double($0.split(separator: ")")[1].split(separator: " ")[5])! }
+        XCTAssertEqual(weights.reduce(0, +), 1, accuracy: 1e-3)
+
+        // A fit of other subjects cannot be compared.
+        let other = base.appendingPathComponent("other.tsv").path
+        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "5", "--trials", "40",
+                                                  "--seed", "1", "--out", other]).status, 0)
+        let otherFit = base.appendingPathComponent("otherfit")
+        XCTAssertEqual(try CommandLineRunner.run(["fit", other, "--model", "bandit2arm_delta", "--warmup", "100", "--draws", "100",
+                                                  "--seed", "1", "--quiet", "--out", otherFit.path]).status, 0)
+        let mismatch = try CommandLineRunner.run(["compare", delta.path, otherFit.path])
+        XCTAssertEqual(mismatch.status, 65)
+        XCTAssert(mismatch.stderr.contains("differ"), mismatch.stderr)
+    }
+
     func testBadUsageAndBadData() throws {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("x")
         XCTAssertEqual(try fit(["--metric", "euclid"], out: out).status, 64)

@@ -1,0 +1,102 @@
+import Diagnostics
+import Foundation
+
+/// `rlfit compare DIR DIR...`: subject-level PSIS-LOO of each fit (hBayesDM's unit: each
+/// subject's log-likelihood `log_lik.s`), the models ranked by elpd_loo with se, p_loo,
+/// elpd_diff and its se, stacking weights, k̂ warnings, and random-effects Bayesian model
+/// selection over subjects (Rigoux et al. 2014) from the per-subject elpd.
+///
+/// PSIS-LOO follows Vehtari, Gelman & Gabry (2017) and ArviZ: one relative efficiency r_eff
+/// per fit, the mean over every reported quantity of its "mean" ESS divided by the number of
+/// draws (ArviZ's `loo`).
+public struct ModelComparisonReport: Sendable {
+    public struct Fit: Sendable {
+        public let label: String
+        public let loo: LOOEstimate
+        public let subjectCount: Int
+    }
+
+    public let fits: [Fit]
+    public let rows: [ModelComparisonRow]
+    public let selection: BayesianModelSelection?
+
+    public struct ComparisonError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { "error: \(message)" }
+    }
+
+    /// Reads each fit directory and compares them. Fits must cover the same subjects.
+    public static func compare(directories: [String]) throws -> ModelComparisonReport {
+        var fits: [Fit] = []
+        var names: [String] = []
+        for dir in directories {
+            let contents = try FitDirectory.read(dir)
+            let chains = contents.chains
+            let columns = chains[0].columnNames
+            let logLik = columns.indices.filter { columns[$0].hasPrefix("log_lik.") }
+            guard !logLik.isEmpty else {
+                throw ComparisonError(message: "\(dir): the chain files have no log_lik columns")
+            }
+            let subjects = logLik.map { columns[$0] }
+            if names.isEmpty { names = subjects } else if names != subjects {
+                throw ComparisonError(message: "\(dir): its subjects (\(subjects.count)) differ from \(directories[0])'s (\(names.count)); compare fits of the same data")
+            }
+            let draws = chains.map(\.drawCount).min() ?? 0
+            // r_eff: the mean over quantities of ESS(mean) / total draws, as ArviZ.
+            var essSum = 0.0, essCount = 0
+            for k in columns.indices where !columns[k].hasPrefix("log_lik.") {
+                let ess = Convergence.essMean(chains.map { Array($0.column(k + 7).prefix(draws)) })
+                if ess.isFinite { essSum += ess; essCount += 1 }
+            }
+            let total = draws * chains.count
+            let rEff = essCount > 0 ? min(1, max(essSum / Double(essCount) / Double(total), 1e-3)) : 1
+            var accumulator = LOOAccumulator(drawCount: total, relativeEfficiency: rEff)
+            for k in logLik {
+                let values = chains.flatMap { $0.column(k + 7).prefix(draws) }
+                _ = accumulator.add(logLikelihood: values)
+            }
+            let model = contents.configuration["model"] ?? "model"
+            fits.append(Fit(label: "\((dir as NSString).lastPathComponent) (\(model))", loo: accumulator.estimate,
+                            subjectCount: subjects.count))
+        }
+        let rows = ModelComparison.compare(fits.map { ($0.label, $0.loo) }, weighting: .stacking)
+        var selection: BayesianModelSelection? = nil
+        if fits.count >= 2 {
+            let evidence = (0..<names.count).map { s in fits.map { $0.loo.points[s].elpd } }
+            selection = BayesianModelSelection(logEvidence: evidence)
+        }
+        return ModelComparisonReport(fits: fits, rows: rows, selection: selection)
+    }
+
+    public var text: String {
+        var lines: [String] = []
+        let width = max(12, (rows.map(\.name.count).max() ?? 0) + 2)
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func num(_ x: Double, _ f: String = "%.1f") -> String { x.isFinite ? String(format: f, x) : "nan" }
+        lines.append("PSIS-LOO at subject level (each subject's log-likelihood is one observation), ranked by elpd_loo:")
+        lines.append(pad("model", width) + ["elpd_loo", "se", "p_loo", "elpd_diff", "diff_se", "weight", "looic", "k>good"].map { pad($0, 10) }.joined())
+        for r in rows {
+            let fit = fits.first { $0.label == r.name }!
+            let high = fit.loo.points.filter { $0.paretoK > fit.loo.goodK }.count
+            lines.append(pad(r.name, width) + [num(r.elpd), num(r.elpdSE), num(r.pLoo), num(r.elpdDiff), num(r.diffSE),
+                                                num(r.weight, "%.3f"), num(fit.loo.looic), "\(high)/\(fit.subjectCount)"].map { pad($0, 10) }.joined())
+        }
+        lines.append("weights: stacking (Yao et al. 2018); elpd_diff = best − model, as ArviZ")
+        for fit in fits where fit.loo.hasKWarning {
+            lines.append("warning: \(fit.label): Pareto k̂ above \(String(format: "%.2f", fit.loo.goodK)) for subject(s) "
+                         + fit.loo.highKIndices.prefix(10).map { String($0 + 1) }.joined(separator: ", ")
+                         + ": their LOO estimate is unreliable (a subject is many trials, so leaving one out moves the posterior a lot); treat elpd differences as approximate.")
+        }
+        if let bms = selection {
+            lines.append("")
+            lines.append("random-effects Bayesian model selection over subjects (Rigoux et al. 2014), from per-subject elpd:")
+            lines.append(pad("model", width) + ["freq", "xp", "pxp"].map { pad($0, 10) }.joined())
+            for (i, fit) in fits.enumerated() {
+                lines.append(pad(fit.label, width) + [num(bms.expectedFrequencies[i], "%.3f"), num(bms.exceedanceProbabilities[i], "%.3f"),
+                                                      num(bms.protectedExceedanceProbabilities[i], "%.3f")].map { pad($0, 10) }.joined())
+            }
+            lines.append("Bayesian omnibus risk \(num(bms.bayesOmnibusRisk, "%.3f")) (probability that the models are equally frequent)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
