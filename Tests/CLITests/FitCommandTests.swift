@@ -239,6 +239,24 @@ final class FitCommandTests: XCTestCase {
         XCTAssert(mismatch.stderr.contains("differ"), mismatch.stderr)
     }
 
+    /// `rlfit recover` fits simulated studies and reports recovery per parameter.
+    func testRecoverReportsEveryParameter() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("recover.csv")
+        let r = try CommandLineRunner.run(["recover", "--model", "delta_stick", "--subjects", "12", "--trials", "80",
+                                           "--replicates", "2", "--warmup", "150", "--draws", "100", "--group", "A=0.4,kappa=1",
+                                           "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for p in ["A ", "tau ", "kappa "] { XCTAssert(r.stdout.contains("\n" + p), r.stdout) }
+        let csv = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv[0], "parameter,correlation,bias,rmse,coverage90")
+        XCTAssertEqual(csv.count, 4)
+        for row in csv.dropFirst() {
+            let coverage = Double(row.split(separator: ",")[4])!
+            XCTAssert(coverage >= 0 && coverage <= 1)
+        }
+        XCTAssertEqual(try CommandLineRunner.run(["recover", "--model", "delta_stick", "--group", "A=2"]).status, 64)
+    }
+
     func testBadUsageAndBadData() throws {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("x")
         XCTAssertEqual(try fit(["--metric", "euclid"], out: out).status, 64)
