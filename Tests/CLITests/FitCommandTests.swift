@@ -257,6 +257,26 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(try CommandLineRunner.run(["recover", "--model", "delta_stick", "--group", "A=2"]).status, 64)
     }
 
+    /// `rlfit trajectories DIR` writes one row per trial with values, prediction errors and
+    /// choice probabilities (mean and 90% interval).
+    func testTrajectories() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("fit")
+        XCTAssertEqual(try fit([], out: out).status, 0)
+        let r = try CommandLineRunner.run(["trajectories", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try String(contentsOf: out.appendingPathComponent("trajectories.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines[0], "subjID,trial,block_start,choice,reward,Q1_mean,Q1_q5,Q1_q95,Q2_mean,Q2_q5,Q2_q95,pe_mean,pe_q5,pe_q95,p1_mean,p1_q5,p1_q95,p2_mean,p2_q5,p2_q95")
+        XCTAssertEqual(lines.count, 1 + 8 * 60)
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let p1 = Double(f[14])!, p2 = Double(f[17])!
+            XCTAssertEqual(p1 + p2, 1, accuracy: 1e-5)
+            XCTAssert(Double(f[6])! <= Double(f[5])! + 1e-9 && Double(f[5])! <= Double(f[7])! + 1e-9)
+            if f[3] == "NA" { XCTAssertEqual(f[11], "NA") }
+        }
+        XCTAssertEqual(try CommandLineRunner.run(["trajectories", "/nonexistent"]).status, 66)
+    }
+
     func testBadUsageAndBadData() throws {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("x")
         XCTAssertEqual(try fit(["--metric", "euclid"], out: out).status, 64)

@@ -79,6 +79,36 @@ final class ModelFamilyTests: XCTestCase {
         }
     }
 
+    /// The scalar trial step (simulation, trajectories) and the vectorized scan are one model:
+    /// replaying the observed choices through `choiceProbabilities`/`update` gives each
+    /// subject's log-likelihood as the scan computes it.
+    func testTrialStepAgreesWithTheScan() throws {
+        for model in ModelCatalog.all {
+            let study = StudySimulator.simulate(model: model, subjects: 5, trials: 40, blocks: 2, missingProbability: 0.1,
+                                                seed: 21, options: model.optionCount == nil ? 4 : nil)
+            let batch = study.batch
+            let posterior = HierarchicalPosterior(model: model, batch: batch)
+            let x = (0..<posterior.dimension).map { Double($0 % 7) * 0.15 - 0.45 }
+            let theta = posterior.subjectParameters(x)
+            let rewards = model.reward.rewards(batch)
+            let P = model.parameters.count, S = batch.subjectCount, K = batch.optionCount
+            for s in 0..<S {
+                let th = (0..<P).map { theta[$0 * S + s] }
+                var q = [Double](repeating: 0, count: K), previous = -1, total = 0.0
+                for t in 0..<batch.trialsPerSubject[s] {
+                    let i = t * S + s
+                    if batch.blockStart[i] { q = [Double](repeating: 0, count: K); previous = -1 }
+                    let c = Int(batch.choice[i])
+                    guard c >= 0 else { continue }
+                    total += Foundation.log(model.rule.choiceProbabilities(q: q, theta: th, previous: previous)[c])
+                    model.rule.update(q: &q, chosen: c, reward: rewards[i], theta: th)
+                    previous = c
+                }
+                XCTAssertEqual(total, posterior.subjectLogLikelihood[s], accuracy: 1e-10 * abs(total), "\(model.name) subject \(s)")
+            }
+        }
+    }
+
     /// Rewards as each model defines them, and hBayesDM's multiple-block names.
     func testRewardDefinitionsAndNames() throws {
         let text = "subjID\tchoice\tgain\tloss\toutcome\n1\t1\t1\t0\t25\n1\t3\t0\t-1\t-25\n1\t2\t1\t-1\t0\n"

@@ -8,7 +8,7 @@ import Foundation
 /// point, so in a rare near-tie the last digit may round the other way than `%g` would; the
 /// value written is within a unit of its last digit. From 16 digits on (where that rounding is
 /// not exact enough) it calls the C library. NaN is written `nan`, infinities `inf`/`-inf`.
-struct DecimalFormatter {
+public struct DecimalFormatter {
     let digits: Int
     private let powers: [Double]
 
