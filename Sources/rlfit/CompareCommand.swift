@@ -8,15 +8,21 @@ struct CompareCommand: ParsableCommand {
         abstract: "Compare fits of the same data by subject-level PSIS-LOO, with stacking weights and Bayesian model selection.")
 
     @Argument(help: "Fit directories written by `rlfit fit`.") var directories: [String]
+    @Option(help: "Observations: subject (default; hBayesDM's log_lik) or trial (each answered trial; replays the draws, needs run.json and the data).")
+    var level: String = "subject"
 
     func validate() throws {
         guard !directories.isEmpty else { throw ValidationError("give at least one fit directory") }
+        guard ModelComparisonReport.Level(rawValue: level) != nil else { throw ValidationError("--level must be subject or trial") }
     }
 
     func run() throws {
         do {
-            print(try ModelComparisonReport.compare(directories: directories).text)
+            print(try ModelComparisonReport.compare(directories: directories, level: ModelComparisonReport.Level(rawValue: level)!).text)
         } catch let e as StanCSVReader.ReadError {
+            printError("\(e)")
+            throw ExitCodes.noInput
+        } catch let e as Trajectories.Problem {
             printError("\(e)")
             throw ExitCodes.noInput
         } catch let e as ModelComparisonReport.ComparisonError {

@@ -227,6 +227,15 @@ final class FitCommandTests: XCTestCase {
         let weights = rows.prefix(2).map { Double($0.split(separator: ")")[1].split(separator: " ")[5])! }
         XCTAssertEqual(weights.reduce(0, +), 1, accuracy: 1e-3)
 
+        // Trial level: every answered trial is an observation; replaying a draw through the model
+        // gives back each subject's log_lik (up to the chain files' 6 digits).
+        let trial = try CommandLineRunner.run(["compare", delta.path, stick.path, "--level", "trial"])
+        XCTAssertEqual(trial.status, 0, trial.stderr)
+        XCTAssert(trial.stdout.contains("trial level"), trial.stdout)
+        let answered = try String(contentsOfFile: Self.study, encoding: .utf8).split(separator: "\n").dropFirst()
+            .filter { !$0.split(separator: "\t")[2].hasPrefix("NA") }.count
+        XCTAssert(trial.stdout.contains("/\(answered)"), "expected \(answered) trials: " + trial.stdout)
+
         // A fit of other subjects cannot be compared.
         let other = base.appendingPathComponent("other.tsv").path
         XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "5", "--trials", "40",

@@ -19,6 +19,10 @@ public struct ModelComparisonReport: Sendable {
     public let fits: [Fit]
     public let rows: [ModelComparisonRow]
     public let selection: BayesianModelSelection?
+    /// The observations: each subject (default) or each answered trial.
+    public let level: Level
+
+    public enum Level: String, Sendable, CaseIterable { case subject, trial }
 
     public struct ComparisonError: Error, CustomStringConvertible {
         public let message: String
@@ -26,7 +30,7 @@ public struct ModelComparisonReport: Sendable {
     }
 
     /// Reads each fit directory and compares them. Fits must cover the same subjects.
-    public static func compare(directories: [String]) throws -> ModelComparisonReport {
+    public static func compare(directories: [String], level: Level = .subject) throws -> ModelComparisonReport {
         var fits: [Fit] = []
         var names: [String] = []
         for dir in directories {
@@ -56,16 +60,19 @@ public struct ModelComparisonReport: Sendable {
                 _ = accumulator.add(logLikelihood: values)
             }
             let model = contents.configuration["model"] ?? "model"
-            fits.append(Fit(label: "\((dir as NSString).lastPathComponent) (\(model))", loo: accumulator.estimate,
-                            subjectCount: subjects.count))
+            let loo = level == .subject ? accumulator.estimate : try TrialLogLikelihood.loo(directory: dir)
+            if let first = fits.first, first.loo.count != loo.count {
+                throw ComparisonError(message: "\(dir): \(loo.count) trials, \(directories[0]) has \(first.loo.count); compare fits of the same data")
+            }
+            fits.append(Fit(label: "\((dir as NSString).lastPathComponent) (\(model))", loo: loo, subjectCount: subjects.count))
         }
         let rows = ModelComparison.compare(fits.map { ($0.label, $0.loo) }, weighting: .stacking)
         var selection: BayesianModelSelection? = nil
-        if fits.count >= 2 {
+        if fits.count >= 2 && level == .subject {
             let evidence = (0..<names.count).map { s in fits.map { $0.loo.points[s].elpd } }
             selection = BayesianModelSelection(logEvidence: evidence)
         }
-        return ModelComparisonReport(fits: fits, rows: rows, selection: selection)
+        return ModelComparisonReport(fits: fits, rows: rows, selection: selection, level: level)
     }
 
     public var text: String {
@@ -73,19 +80,22 @@ public struct ModelComparisonReport: Sendable {
         let width = max(12, (rows.map(\.name.count).max() ?? 0) + 2)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func num(_ x: Double, _ f: String = "%.1f") -> String { x.isFinite ? String(format: f, x) : "nan" }
-        lines.append("PSIS-LOO at subject level (each subject's log-likelihood is one observation), ranked by elpd_loo:")
+        lines.append(level == .subject
+            ? "PSIS-LOO at subject level (each subject's log-likelihood is one observation), ranked by elpd_loo:"
+            : "PSIS-LOO at trial level (each answered trial is one observation), ranked by elpd_loo:")
         lines.append(pad("model", width) + ["elpd_loo", "se", "p_loo", "elpd_diff", "diff_se", "weight", "looic", "k>good"].map { pad($0, 10) }.joined())
         for r in rows {
             let fit = fits.first { $0.label == r.name }!
             let high = fit.loo.points.filter { $0.paretoK > fit.loo.goodK }.count
             lines.append(pad(r.name, width) + [num(r.elpd), num(r.elpdSE), num(r.pLoo), num(r.elpdDiff), num(r.diffSE),
-                                                num(r.weight, "%.3f"), num(fit.loo.looic), "\(high)/\(fit.subjectCount)"].map { pad($0, 10) }.joined())
+                                                num(r.weight, "%.3f"), num(fit.loo.looic), "\(high)/\(fit.loo.count)"].map { pad($0, 10) }.joined())
         }
         lines.append("weights: stacking (Yao et al. 2018); elpd_diff = best − model, as ArviZ")
         for fit in fits where fit.loo.hasKWarning {
-            lines.append("warning: \(fit.label): Pareto k̂ above \(String(format: "%.2f", fit.loo.goodK)) for subject(s) "
+            let what = level == .subject ? "subject(s)" : "trial(s) (in data order)"
+            lines.append("warning: \(fit.label): Pareto k̂ above \(String(format: "%.2f", fit.loo.goodK)) for \(fit.loo.highKIndices.count) \(what) "
                          + fit.loo.highKIndices.prefix(10).map { String($0 + 1) }.joined(separator: ", ")
-                         + ": their LOO estimate is unreliable (a subject is many trials, so leaving one out moves the posterior a lot); treat elpd differences as approximate.")
+                         + ": their LOO estimate is unreliable (leaving one out moves the posterior a lot); treat elpd differences as approximate.")
         }
         if let bms = selection {
             lines.append("")
