@@ -92,6 +92,12 @@ public struct FitRunner: Sendable {
         let runPath = directory.appendingPathComponent("run.json")
         try AtomicFile.write(o.runFile.json, to: runPath)
         files.append(runPath)
+        let curves = records.allSatisfy { $0.drawCount > 0 } ? LearningCurves.compute(batch: batch, model: model, chains: records) : nil
+        let html = HTMLReport.html(title: title, report: report, chains: records, subjectIDs: batch.studySubjectIDs,
+                                   parameterNames: model.parameters.map(\.name), curves: curves)
+        let reportPath = directory.appendingPathComponent("report.html" + suffix)
+        try AtomicFile.write(Data(html.utf8), to: reportPath)
+        files.append(reportPath)
         let manifestPath = directory.appendingPathComponent("fit.json")
         files.append(manifestPath)
         let manifest = FitManifest.json(options: o, results: results, diagnostics: diagnostics, dataSHA256: SHA256.hexDigest(dataBytes),

@@ -29,7 +29,13 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("mu_A") && r.stdout.contains("R-hat") && r.stdout.contains("divergences"), r.stdout)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json", "run.json"])
+        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json", "run.json", "report.html"])
+        // The offline report: inline SVG, no scripts or remote resources.
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        for part in ["<svg", "mu_A", "Trace and rank plots", "Subjects", "Posterior predictive learning curve", "<table>"] {
+            XCTAssert(html.contains(part), part)
+        }
+        XCTAssertFalse(html.contains("<script") || html.contains("http://") || html.contains("https://"))
         let header = try chainBody(out.appendingPathComponent("chain-1.csv"))[0]
         let columns = header.split(separator: ",").map(String.init)
         XCTAssertEqual(Array(columns.prefix(11)), ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__",
@@ -315,7 +321,8 @@ final class FitCommandTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        XCTAssert(names.contains("chain-1.csv.incomplete") && names.contains("summary.csv.incomplete"), "\(names)")
+        XCTAssert(names.contains("chain-1.csv.incomplete") && names.contains("summary.csv.incomplete")
+                  && names.contains("report.html.incomplete"), "\(names)")
         XCTAssertFalse(names.contains("summary.csv") || names.contains("subjects.csv"))
         XCTAssertFalse(names.contains("chain-1.csv"))
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]

@@ -1,0 +1,105 @@
+import Diagnostics
+import Foundation
+import RLModels
+
+/// Posterior predictive learning curves: by trial within block, the share of choices of the
+/// block's better option, observed against predicted (one-step-ahead, as hBayesDM's `y_pred`:
+/// each draw's parameters replayed on the observed history), group mean with a 90% band over
+/// draws. The data carry no reward schedule, so the better option at trial t is the one whose
+/// choices earned the highest mean reward within ±`window` trials of t in the same block (the
+/// block's best over all its trials breaks ties and fills gaps), which follows reversals. Per
+/// draw only the group curve is kept, never the simulated choices.
+public struct LearningCurves: Sendable {
+    /// Trials within block, 1...n (positions reached by at least one block).
+    public let trials: [Int]
+    public let observed: [Double]
+    public let predictedMean: [Double]
+    public let predictedLow: [Double]
+    public let predictedHigh: [Double]
+
+    static func compute(batch: TrialBatch, model: ModelDefinition, chains: [ChainRecord], maxDraws: Int = 100,
+                        window: Int = 10) -> LearningCurves {
+        let K = batch.optionCount, L = batch.subjectCount, T = batch.trialCount
+        let rewards = model.reward.rewards(batch)
+        // Each lane's blocks: start index, length, better option.
+        var better = [Int](repeating: -1, count: T * L)   // per slot: the better option of its block
+        var position = [Int](repeating: -1, count: T * L) // per slot: trial within block (0-based)
+        for l in 0..<L {
+            var t = 0
+            let n = batch.trialsPerSubject[l]
+            while t < n {
+                var end = t + 1
+                while end < n && !batch.blockStart[end * L + l] { end += 1 }
+                var sum = [Double](repeating: 0, count: K), count = [Double](repeating: 0, count: K)
+                for u in t..<end where batch.choice[u * L + l] >= 0 {
+                    let c = Int(batch.choice[u * L + l])
+                    sum[c] += rewards[u * L + l]
+                    count[c] += 1
+                }
+                let means = (0..<K).map { count[$0] > 0 ? sum[$0] / count[$0] : -Double.infinity }
+                let blockBest = means.indices.max { means[$0] < means[$1] } ?? 0
+                for u in t..<end {
+                    var ws = [Double](repeating: 0, count: K), wc = [Double](repeating: 0, count: K)
+                    for v in max(t, u - window)..<min(end, u + window + 1) where batch.choice[v * L + l] >= 0 {
+                        let c = Int(batch.choice[v * L + l])
+                        ws[c] += rewards[v * L + l]
+                        wc[c] += 1
+                    }
+                    let local = (0..<K).map { wc[$0] > 0 ? ws[$0] / wc[$0] : -Double.infinity }
+                    let top = local.max() ?? -Double.infinity
+                    let candidates = (0..<K).filter { local[$0] == top }
+                    better[u * L + l] = top.isFinite && candidates.count == 1 ? candidates[0] : blockBest
+                    position[u * L + l] = u - t
+                }
+                t = end
+            }
+        }
+        let maxPosition = (position.max() ?? -1) + 1
+        var observedSum = [Double](repeating: 0, count: maxPosition), observedCount = observedSum
+        for i in 0..<(T * L) where position[i] >= 0 && batch.choice[i] >= 0 {
+            observedSum[position[i]] += Int(batch.choice[i]) == better[i] ? 1 : 0
+            observedCount[position[i]] += 1
+        }
+        var index: [String: Int] = [:]
+        for (i, n) in chains[0].columnNames.enumerated() { index[n] = i + 7 }
+        var rows: [(ChainRecord, Int)] = []
+        for chain in chains { for r in chain.warmupRowCount..<chain.rowCount { rows.append((chain, r)) } }
+        let step = max(1, (rows.count + maxDraws - 1) / maxDraws)
+        var curves: [[Double]] = []
+        for k in stride(from: 0, to: rows.count, by: step) {
+            let (chain, r) = rows[k]
+            var sum = [Double](repeating: 0, count: maxPosition), count = sum
+            for l in 0..<L {
+                let s = batch.laneSubject[l]
+                let theta = model.parameters.map { spec -> Double in
+                    guard let c = index["\(spec.name).\(s + 1)"] else { return .nan }
+                    return chain.table[r * chain.rowWidth + c]
+                }
+                var q = [Double](repeating: 0, count: K), previous = -1
+                for t in 0..<batch.trialsPerSubject[l] {
+                    let i = t * L + l
+                    if batch.blockStart[i] { q = [Double](repeating: 0, count: K); previous = -1 }
+                    let c = Int(batch.choice[i])
+                    guard c >= 0 else { continue }
+                    let p = model.rule.choiceProbabilities(q: q, theta: theta, previous: previous)
+                    sum[position[i]] += p[better[i]]
+                    count[position[i]] += 1
+                    model.rule.update(q: &q, chosen: c, reward: rewards[i], theta: theta)
+                    previous = c
+                }
+            }
+            curves.append((0..<maxPosition).map { count[$0] > 0 ? sum[$0] / count[$0] : .nan })
+        }
+        let positions = (0..<maxPosition).filter { observedCount[$0] > 0 }
+        var mean: [Double] = [], low: [Double] = [], high: [Double] = []
+        for p in positions {
+            let values = curves.map { $0[p] }.filter { $0.isFinite }
+            let q = quantiles(values, probabilities: [0.05, 0.95])
+            mean.append(values.reduce(0, +) / Double(max(values.count, 1)))
+            low.append(q[0])
+            high.append(q[1])
+        }
+        return LearningCurves(trials: positions.map { $0 + 1 }, observed: positions.map { observedSum[$0] / observedCount[$0] },
+                              predictedMean: mean, predictedLow: low, predictedHigh: high)
+    }
+}
