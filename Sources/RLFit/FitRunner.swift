@@ -98,6 +98,11 @@ public struct FitRunner: Sendable {
         let reportPath = directory.appendingPathComponent("report.html" + suffix)
         try AtomicFile.write(Data(html.utf8), to: reportPath)
         files.append(reportPath)
+        if let curves {
+            let ppcPath = directory.appendingPathComponent("ppc.csv" + suffix)
+            try AtomicFile.write(Data(curves.csv(batch: batch).utf8), to: ppcPath)
+            files.append(ppcPath)
+        }
         let manifestPath = directory.appendingPathComponent("fit.json")
         files.append(manifestPath)
         let manifest = FitManifest.json(options: o, results: results, diagnostics: diagnostics, dataSHA256: SHA256.hexDigest(dataBytes),

@@ -10,6 +10,8 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "Fit directories written by `rlfit fit`.") var directories: [String]
     @Option(help: "Observations: subject (default; hBayesDM's log_lik) or trial (each answered trial; replays the draws, needs run.json and the data).")
     var level: String = "subject"
+    @Option(help: "Also write every observation's elpd_loo, p_loo and Pareto k (all models) as CSV to this file.")
+    var pointwise: String?
 
     func validate() throws {
         guard !directories.isEmpty else { throw ValidationError("give at least one fit directory") }
@@ -18,7 +20,9 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         do {
-            print(try ModelComparisonReport.compare(directories: directories, level: ModelComparisonReport.Level(rawValue: level)!).text)
+            let report = try ModelComparisonReport.compare(directories: directories, level: ModelComparisonReport.Level(rawValue: level)!)
+            print(report.text)
+            if let pointwise { try reportingDataErrors { try AtomicFile.write(Data(report.pointwiseCSV.utf8), to: pointwise) } }
         } catch let e as StanCSVReader.ReadError {
             printError("\(e)")
             throw ExitCodes.noInput

@@ -29,7 +29,11 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("mu_A") && r.stdout.contains("R-hat") && r.stdout.contains("divergences"), r.stdout)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json", "run.json", "report.html"])
+        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json", "run.json", "report.html", "ppc.csv"])
+        let ppc = try String(contentsOf: out.appendingPathComponent("ppc.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(ppc[0], "subjID,trial,trial_in_block,observed_better,predicted_mean,predicted_q5,predicted_q95")
+        XCTAssertEqual(ppc.filter { $0.hasPrefix("group,") }.count, 60)
+        XCTAssertEqual(ppc.count, 1 + 60 + 8 * 60)
         // The offline report: inline SVG, no scripts or remote resources.
         let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         for part in ["<svg", "mu_A", "Trace and rank plots", "Subjects", "Posterior predictive learning curve", "<table>"] {
@@ -229,18 +233,22 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(compare.status, 0, compare.stderr)
         XCTAssert(compare.stdout.contains("delta (bandit2arm_delta)") && compare.stdout.contains("stick (delta_stick)"), compare.stdout)
         XCTAssert(compare.stdout.contains("elpd_loo") && compare.stdout.contains("pxp"), compare.stdout)
-        let rows = compare.stdout.split(separator: "\n").filter { $0.hasPrefix("delta (") || $0.hasPrefix("stick (") }
-        let weights = rows.prefix(2).map { Double($0.split(separator: ")")[1].split(separator: " ")[5])! }
+        let rankRows = compare.stdout.split(separator: "\n").filter { $0.hasPrefix("delta (") || $0.hasPrefix("stick (") }
+        let weights = rankRows.prefix(2).map { Double($0.split(separator: ")")[1].split(separator: " ")[5])! }
         XCTAssertEqual(weights.reduce(0, +), 1, accuracy: 1e-3)
 
         // Trial level: every answered trial is an observation; replaying a draw through the model
         // gives back each subject's log_lik (up to the chain files' 6 digits).
-        let trial = try CommandLineRunner.run(["compare", delta.path, stick.path, "--level", "trial"])
+        let pointwise = base.appendingPathComponent("pointwise.csv")
+        let trial = try CommandLineRunner.run(["compare", delta.path, stick.path, "--level", "trial", "--pointwise", pointwise.path])
         XCTAssertEqual(trial.status, 0, trial.stderr)
         XCTAssert(trial.stdout.contains("trial level"), trial.stdout)
         let answered = try String(contentsOfFile: Self.study, encoding: .utf8).split(separator: "\n").dropFirst()
             .filter { !$0.split(separator: "\t")[2].hasPrefix("NA") }.count
         XCTAssert(trial.stdout.contains("/\(answered)"), "expected \(answered) trials: " + trial.stdout)
+        let rows = try String(contentsOf: pointwise, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows[0], "model,observation,elpd_loo,p_loo,pareto_k")
+        XCTAssertEqual(rows.count, 1 + 2 * answered)
 
         // A fit of other subjects cannot be compared.
         let other = base.appendingPathComponent("other.tsv").path

@@ -16,6 +16,14 @@ public struct LearningCurves: Sendable {
     public let predictedMean: [Double]
     public let predictedLow: [Double]
     public let predictedHigh: [Double]
+    /// Per lane and trial (time-major slot t·L + l): observed 1/0 (NaN when missed or padding),
+    /// and the predicted probability of the better option: mean and 90% interval over draws.
+    public let slotObserved: [Double]
+    public let slotMean: [Double]
+    public let slotLow: [Double]
+    public let slotHigh: [Double]
+    /// Trial within block of each slot (−1 for padding).
+    public let slotPosition: [Int]
 
     static func compute(batch: TrialBatch, model: ModelDefinition, chains: [ChainRecord], maxDraws: Int = 100,
                         window: Int = 10) -> LearningCurves {
@@ -66,6 +74,7 @@ public struct LearningCurves: Sendable {
         for chain in chains { for r in chain.warmupRowCount..<chain.rowCount { rows.append((chain, r)) } }
         let step = max(1, (rows.count + maxDraws - 1) / maxDraws)
         var curves: [[Double]] = []
+        var slotValues = [[Double]](repeating: [], count: T * L)
         for k in stride(from: 0, to: rows.count, by: step) {
             let (chain, r) = rows[k]
             var sum = [Double](repeating: 0, count: maxPosition), count = sum
@@ -83,6 +92,7 @@ public struct LearningCurves: Sendable {
                     guard c >= 0 else { continue }
                     let p = model.rule.choiceProbabilities(q: q, theta: theta, previous: previous)
                     sum[position[i]] += p[better[i]]
+                    slotValues[i].append(p[better[i]])
                     count[position[i]] += 1
                     model.rule.update(q: &q, chosen: c, reward: rewards[i], theta: theta)
                     previous = c
@@ -99,7 +109,38 @@ public struct LearningCurves: Sendable {
             low.append(q[0])
             high.append(q[1])
         }
+        var slotObserved = [Double](repeating: .nan, count: T * L), slotMean = slotObserved, slotLow = slotObserved, slotHigh = slotObserved
+        for i in 0..<(T * L) where !slotValues[i].isEmpty {
+            slotObserved[i] = Int(batch.choice[i]) == better[i] ? 1 : 0
+            let q = quantiles(slotValues[i], probabilities: [0.05, 0.95])
+            slotMean[i] = slotValues[i].reduce(0, +) / Double(slotValues[i].count)
+            slotLow[i] = q[0]
+            slotHigh[i] = q[1]
+        }
         return LearningCurves(trials: positions.map { $0 + 1 }, observed: positions.map { observedSum[$0] / observedCount[$0] },
-                              predictedMean: mean, predictedLow: low, predictedHigh: high)
+                              predictedMean: mean, predictedLow: low, predictedHigh: high,
+                              slotObserved: slotObserved, slotMean: slotMean, slotLow: slotLow, slotHigh: slotHigh, slotPosition: position)
+    }
+
+    /// `ppc.csv`: the group curve (subjID "group") then every subject's trials: the better
+    /// option chosen or not (observed), and its predicted probability (mean, 90% interval).
+    func csv(batch: TrialBatch) -> String {
+        let L = batch.subjectCount
+        let formatter = DecimalFormatter(significantDigits: 6)
+        func f(_ x: Double) -> String { x.isFinite ? formatter.string(x) : "NA" }
+        var lines = ["subjID" + (batch.hasConditions ? ",condition" : "") + ",trial,trial_in_block,observed_better,predicted_mean,predicted_q5,predicted_q95"]
+        for (k, t) in trials.enumerated() {
+            lines.append("group" + (batch.hasConditions ? "," : "") + ",NA,\(t),\(f(observed[k])),\(f(predictedMean[k])),\(f(predictedLow[k])),\(f(predictedHigh[k]))")
+        }
+        for l in 0..<L {
+            for t in 0..<batch.trialsPerSubject[l] {
+                let i = t * L + l
+                var row = FitFiles.csvField(batch.studySubjectIDs[batch.laneSubject[l]])
+                if batch.hasConditions { row += "," + FitFiles.csvField(batch.laneConditions[l]) }
+                row += ",\(t + 1),\(slotPosition[i] + 1),\(f(slotObserved[i])),\(f(slotMean[i])),\(f(slotLow[i])),\(f(slotHigh[i]))"
+                lines.append(row)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

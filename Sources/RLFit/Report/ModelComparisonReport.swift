@@ -75,6 +75,18 @@ public struct ModelComparisonReport: Sendable {
         return ModelComparisonReport(fits: fits, rows: rows, selection: selection, level: level)
     }
 
+    /// Every observation's LOO terms, long format: `model,observation,elpd_loo,p_loo,pareto_k`
+    /// (observations numbered in data order: subjects, or answered trials subject by subject).
+    public var pointwiseCSV: String {
+        var lines = ["model,observation,elpd_loo,p_loo,pareto_k"]
+        for fit in fits {
+            for (i, p) in fit.loo.points.enumerated() {
+                lines.append("\(FitFiles.csvField(fit.label)),\(i + 1),\(p.elpd),\(p.pLoo),\(p.paretoK)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     public var text: String {
         var lines: [String] = []
         let width = max(12, (rows.map(\.name.count).max() ?? 0) + 2)
