@@ -54,7 +54,7 @@ enum HTMLReport {
         body += "</div>\n"
 
         if let c = curves, !c.trials.isEmpty {
-            body += "<h2>Posterior predictive learning curve</h2>\n<p class=note>Share of choices of the better option (the one whose choices earned most within ±10 trials, so reversals are followed), by trial within block, over all subjects: observed (black) against the model's one-step-ahead prediction (blue, 90% band over draws).</p>\n"
+            body += "<h2>Posterior predictive learning curve</h2>\n<p class=note>Share of choices of the better option (the one whose choices earned most within ±10 trials, so reversals are followed), by trial within block, over all subjects: observed (black) against choices simulated one step ahead from posterior draws (blue: mean and 90% band over draws).</p>\n"
             body += learningCurvePlot(c)
         }
         return """

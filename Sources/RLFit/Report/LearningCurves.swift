@@ -1,11 +1,14 @@
 import Diagnostics
 import Foundation
+import Randomness
 import RLModels
 
 /// Posterior predictive learning curves: by trial within block, the share of choices of the
-/// block's better option, observed against predicted (one-step-ahead, as hBayesDM's `y_pred`:
-/// each draw's parameters replayed on the observed history), group mean with a 90% band over
-/// draws. The data carry no reward schedule, so the better option at trial t is the one whose
+/// better option, observed against choices simulated from posterior draws (one step ahead, as
+/// hBayesDM's `y_pred`: each draw's parameters replayed on the observed history, and at every
+/// trial a choice drawn from the model's probabilities), group mean with a 90% band over draws.
+/// Per subject and trial, the predicted probability of the better option (mean and 90%
+/// interval over draws) is reported instead: a single simulated choice is only 0 or 1. The data carry no reward schedule, so the better option at trial t is the one whose
 /// choices earned the highest mean reward within ±`window` trials of t in the same block (the
 /// block's best over all its trials breaks ties and fills gaps), which follows reversals. Per
 /// draw only the group curve is kept, never the simulated choices.
@@ -77,6 +80,7 @@ public struct LearningCurves: Sendable {
         var slotValues = [[Double]](repeating: [], count: T * L)
         for k in stride(from: 0, to: rows.count, by: step) {
             let (chain, r) = rows[k]
+            var rng = Philox(seed: 0x5EED_C0FF, stream: UInt64(k))
             var sum = [Double](repeating: 0, count: maxPosition), count = sum
             for l in 0..<L {
                 let s = batch.laneSubject[l]
@@ -91,7 +95,7 @@ public struct LearningCurves: Sendable {
                     let c = Int(batch.choice[i])
                     guard c >= 0 else { continue }
                     let p = model.rule.choiceProbabilities(q: q, theta: theta, previous: previous)
-                    sum[position[i]] += p[better[i]]
+                    sum[position[i]] += rng.nextCategorical(p) == better[i] ? 1 : 0
                     slotValues[i].append(p[better[i]])
                     count[position[i]] += 1
                     model.rule.update(q: &q, chosen: c, reward: rewards[i], theta: theta)
