@@ -62,19 +62,9 @@ public enum Trajectories {
             for (c, r) in selected {
                 let chain = contents.chains[c]
                 let theta = parameterColumns.map { chain.table[r * chain.rowWidth + $0!] }
-                var values = [Double](repeating: 0, count: K)
-                var previous = -1
-                for t in 0..<T {
-                    let i = t * L + l
-                    if batch.blockStart[i] { values = [Double](repeating: 0, count: K); previous = -1 }
-                    let probabilities = rule.choiceProbabilities(q: values, theta: theta, previous: previous)
-                    for k in 0..<K { q[t][k].append(values[k]); p[t][k].append(probabilities[k]) }
-                    let choice = Int(batch.choice[i])
-                    if choice >= 0 {
-                        pe[t].append(rewards[i] - values[choice])
-                        rule.update(q: &values, chosen: choice, reward: rewards[i], theta: theta)
-                        previous = choice
-                    }
+                rule.replay(batch: batch, lane: l, theta: theta, rewards: rewards) { trial in
+                    for k in 0..<K { q[trial.t][k].append(trial.values[k]); p[trial.t][k].append(trial.probabilities[k]) }
+                    if trial.choice >= 0 { pe[trial.t].append(rewards[trial.t * L + l] - trial.values[trial.choice]) }
                 }
             }
             for t in 0..<T {

@@ -18,7 +18,7 @@ public enum TrialLogLikelihood {
         let contents = try FitDirectory.read(directory)
         let model = options.model, rule = model.rule
         let rewards = model.reward.rewards(batch)
-        let K = batch.optionCount, L = batch.subjectCount
+        let L = batch.subjectCount
         var index: [String: Int] = [:]
         for (i, n) in contents.chains[0].columnNames.enumerated() { index[n] = i + 7 }
         let draws = contents.chains.map(\.drawCount).min() ?? 0
@@ -43,16 +43,11 @@ public enum TrialLogLikelihood {
             for chain in contents.chains {
                 for r in chain.warmupRowCount..<(chain.warmupRowCount + draws) {
                     let theta = columns.map { chain.table[r * chain.rowWidth + $0!] }
-                    var q = [Double](repeating: 0, count: K), previous = -1, a = 0
-                    for t in 0..<T {
-                        let i = t * L + l
-                        if batch.blockStart[i] { q = [Double](repeating: 0, count: K); previous = -1 }
-                        let c = Int(batch.choice[i])
-                        guard c >= 0 else { continue }
-                        pointwise[a].append(Foundation.log(rule.choiceProbabilities(q: q, theta: theta, previous: previous)[c]))
+                    var a = 0
+                    rule.replay(batch: batch, lane: l, theta: theta, rewards: rewards) { trial in
+                        guard trial.choice >= 0 else { return }
+                        pointwise[a].append(Foundation.log(trial.probabilities[trial.choice]))
                         a += 1
-                        rule.update(q: &q, chosen: c, reward: rewards[i], theta: theta)
-                        previous = c
                     }
                 }
             }

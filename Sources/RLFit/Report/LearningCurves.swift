@@ -88,18 +88,12 @@ public struct LearningCurves: Sendable {
                     guard let c = index["\(spec.name).\(s + 1)"] else { return .nan }
                     return chain.table[r * chain.rowWidth + c]
                 }
-                var q = [Double](repeating: 0, count: K), previous = -1
-                for t in 0..<batch.trialsPerSubject[l] {
-                    let i = t * L + l
-                    if batch.blockStart[i] { q = [Double](repeating: 0, count: K); previous = -1 }
-                    let c = Int(batch.choice[i])
-                    guard c >= 0 else { continue }
-                    let p = model.rule.choiceProbabilities(q: q, theta: theta, previous: previous)
-                    sum[position[i]] += rng.nextCategorical(p) == better[i] ? 1 : 0
-                    slotValues[i].append(p[better[i]])
+                model.rule.replay(batch: batch, lane: l, theta: theta, rewards: rewards) { trial in
+                    guard trial.choice >= 0 else { return }
+                    let i = trial.t * L + l
+                    sum[position[i]] += rng.nextCategorical(trial.probabilities) == better[i] ? 1 : 0
                     count[position[i]] += 1
-                    model.rule.update(q: &q, chosen: c, reward: rewards[i], theta: theta)
-                    previous = c
+                    slotValues[i].append(trial.probabilities[better[i]])
                 }
             }
             curves.append((0..<maxPosition).map { count[$0] > 0 ? sum[$0] / count[$0] : .nan })

@@ -39,3 +39,33 @@ extension LearningRule {
         }
     }
 }
+
+extension LearningRule {
+    /// One trial of a replay: its time index, the values before the choice, the choice
+    /// probabilities, and the observed choice (−1 when missed).
+    public struct ReplayedTrial {
+        public let t: Int
+        public let values: [Double]
+        public let probabilities: [Double]
+        public let choice: Int
+    }
+
+    /// Replays lane `lane` of `batch` with subject parameters `theta` on the observed choices:
+    /// values reset at block starts, the choice probabilities of every trial (missed ones too),
+    /// and the update after every answered trial. `visit` sees each trial in order. Used by
+    /// trajectories, trial-level log-likelihoods and predictive checks, so the trial loop
+    /// exists once outside the vectorized scan.
+    public func replay(batch: TrialBatch, lane: Int, theta: [Double], rewards: [Double], _ visit: (ReplayedTrial) -> Void) {
+        let L = batch.subjectCount, K = batch.optionCount
+        var q = [Double](repeating: 0, count: K), previous = -1
+        for t in 0..<batch.trialsPerSubject[lane] {
+            let i = t * L + lane
+            if batch.blockStart[i] { q = [Double](repeating: 0, count: K); previous = -1 }
+            let c = Int(batch.choice[i])
+            visit(ReplayedTrial(t: t, values: q, probabilities: choiceProbabilities(q: q, theta: theta, previous: previous), choice: c))
+            guard c >= 0 else { continue }
+            update(q: &q, chosen: c, reward: rewards[i], theta: theta)
+            previous = c
+        }
+    }
+}
