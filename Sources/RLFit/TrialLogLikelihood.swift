@@ -3,15 +3,29 @@ import Foundation
 import RLModels
 
 /// Trial-level log-likelihood, log p(choice_t | history, θ), replayed from a fit's draws
-/// (`<param>.s` in the chain files) through the model's learning rule, and PSIS-LOO over trials.
-/// One lane of trials × all draws is held at a time (a few MB), never draws × all trials.
+/// (`<param>.s` in the chain files) through the model's learning rule (`LearningRule.replay`):
+/// PSIS-LOO over trials, and on request the values themselves as a file. One lane of trials ×
+/// all draws is held at a time (a few MB), never draws × all trials.
 public enum TrialLogLikelihood {
-    /// Pointwise LOO for every answered trial of the fit in `directory` (needs `run.json` and
-    /// its data file), in data order (lane by lane, trial by trial), and the trials' count.
-    public static func loo(directory: String) throws -> LOOEstimate {
+    /// One lane's answered trials: their 1-based trial numbers and log-likelihood per draw.
+    public struct Lane {
+        public let subjectID: String
+        public let condition: String?
+        public let trials: [Int]
+        /// values[answered trial][draw]
+        public let values: [[Double]]
+        /// The fit's relative efficiency for PSIS (ArviZ's: mean "mean" ESS over the draws).
+        public let relativeEfficiency: Double
+    }
+
+    /// Replays every lane of the fit in `directory` (needs `run.json` and its data file) and
+    /// hands each to `body`; returns the number of draws and the fit's relative efficiency
+    /// (ArviZ's: the mean "mean" ESS of the reported quantities over the draws).
+    @discardableResult
+    public static func forEachLane(directory: String, _ body: (Lane) throws -> Void) throws -> (draws: Int, relativeEfficiency: Double) {
         let runPath = (directory as NSString).appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runPath) else {
-            throw Trajectories.Problem(message: "\(directory): no run.json (trial-level LOO needs the fit's data and options)")
+            throw Trajectories.Problem(message: "\(directory): no run.json (trial-level log-likelihoods need the fit's data and options)")
         }
         let options = try FitOptions(runFile: RunFile.read(path: runPath))
         let batch = try TrialTableReader.read(path: options.dataPath, requirements: options.dataRequirements)
@@ -23,45 +37,80 @@ public enum TrialLogLikelihood {
         for (i, n) in contents.chains[0].columnNames.enumerated() { index[n] = i + 7 }
         let draws = contents.chains.map(\.drawCount).min() ?? 0
         let total = draws * contents.chains.count
-        // One r_eff for the fit, as ArviZ: mean "mean" ESS of the parameters over the draws.
         var essSum = 0.0, essCount = 0
         for (k, name) in contents.chains[0].columnNames.enumerated() where !name.hasPrefix("log_lik.") {
             let e = Convergence.essMean(contents.chains.map { Array($0.column(k + 7).prefix(draws)) })
             if e.isFinite { essSum += e; essCount += 1 }
         }
         let rEff = essCount > 0 ? min(1, max(essSum / Double(essCount) / Double(total), 1e-3)) : 1
-        var accumulator = LOOAccumulator(drawCount: total, relativeEfficiency: rEff)
         for l in 0..<L {
             let s = batch.laneSubject[l]
-            let T = batch.trialsPerSubject[l]
             let columns = model.parameters.map { index["\($0.name).\(s + 1)"] }
             guard columns.allSatisfy({ $0 != nil }) else {
                 throw Trajectories.Problem(message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
             }
-            let answered = (0..<T).filter { batch.choice[$0 * L + l] >= 0 }
-            var pointwise = [[Double]](repeating: [], count: answered.count)
+            let answered = (0..<batch.trialsPerSubject[l]).filter { batch.choice[$0 * L + l] >= 0 }
+            var values = [[Double]](repeating: [], count: answered.count)
             for chain in contents.chains {
                 for r in chain.warmupRowCount..<(chain.warmupRowCount + draws) {
                     let theta = columns.map { chain.table[r * chain.rowWidth + $0!] }
                     var a = 0
                     rule.replay(batch: batch, lane: l, theta: theta, rewards: rewards) { trial in
                         guard trial.choice >= 0 else { return }
-                        pointwise[a].append(Foundation.log(trial.probabilities[trial.choice]))
+                        values[a].append(Foundation.log(trial.probabilities[trial.choice]))
                         a += 1
                     }
                 }
             }
-            for values in pointwise {
-                // A trial whose probability does not depend on θ (the first trial of a block, where
-                // every option is worth Q₀) has equal importance weights: its LOO is exact. PSIS
-                // cannot fit a tail to constant ratios and would flag it, so it is added directly.
+            try body(Lane(subjectID: batch.studySubjectIDs[s], condition: batch.hasConditions ? batch.laneConditions[l] : nil,
+                          trials: answered.map { $0 + 1 }, values: values, relativeEfficiency: rEff))
+        }
+        return (total, rEff)
+    }
+
+    /// Pointwise LOO for every answered trial, in data order (lane by lane, trial by trial).
+    /// A trial whose probability does not depend on θ (the first trial of a block, where every
+    /// option is worth Q₀) has equal importance weights: its LOO is exact, so it is added
+    /// directly (PSIS cannot fit a tail to constant ratios and would flag it).
+    public static func loo(directory: String) throws -> LOOEstimate {
+        var points: [PointwiseLOO] = []
+        let (total, _) = try forEachLane(directory: directory) { lane in
+            for values in lane.values {
                 if let first = values.first, values.allSatisfy({ $0 == first }) {
-                    accumulator.add(PointwiseLOO(elpd: first, lpd: first, paretoK: 0))
+                    points.append(PointwiseLOO(elpd: first, lpd: first, paretoK: 0))
                 } else {
-                    _ = accumulator.add(logLikelihood: values)
+                    points.append(LeaveOneOut.pointwise(logLikelihood: values, relativeEfficiency: lane.relativeEfficiency))
                 }
             }
         }
-        return accumulator.estimate
+        return LOOEstimate(points: points, drawCount: total)
+    }
+
+    /// Writes `log_lik_trial.csv`-style long rows `subjID,[condition,]trial,draw,log_lik` to
+    /// `path` (under a temporary name, renamed when complete), one lane at a time.
+    public static func write(directory: String, to path: String) throws {
+        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        FileManager.default.createFile(atPath: temporary, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw AtomicFile.WriteError(path: path, reason: "cannot create the file")
+        }
+        let formatter = DecimalFormatter(significantDigits: 9)
+        var wroteHeader = false
+        try forEachLane(directory: directory) { lane in
+            var text = ""
+            if !wroteHeader {
+                text += "subjID," + (lane.condition != nil ? "condition," : "") + "trial,draw,log_lik\n"
+                wroteHeader = true
+            }
+            let prefix = FitFiles.csvField(lane.subjectID) + "," + (lane.condition.map { FitFiles.csvField($0) + "," } ?? "")
+            for (a, trial) in lane.trials.enumerated() {
+                for (d, v) in lane.values[a].enumerated() { text += prefix + "\(trial),\(d + 1),\(formatter.string(v))\n" }
+            }
+            handle.write(Data(text.utf8))
+        }
+        try handle.close()
+        if rename(temporary, path) != 0 {
+            throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
+        }
     }
 }

@@ -300,6 +300,30 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(try CommandLineRunner.run(["trajectories", "/nonexistent"]).status, 66)
     }
 
+    /// `rlfit loglik DIR`: trial-level log-likelihoods whose per-subject sums are the chain
+    /// files' log_lik.s (up to the 6 digits the chain files keep of the parameters).
+    func testTrialLogLikelihoodSumsToSubjectLogLikelihood() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("fit")
+        XCTAssertEqual(try fit(["--chains", "1"], out: out).status, 0)
+        XCTAssertEqual(try CommandLineRunner.run(["loglik", out.path]).status, 0)
+        let rows = try String(contentsOf: out.appendingPathComponent("log_lik_trial.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows[0], "subjID,trial,draw,log_lik")
+        var sums: [String: Double] = [:]
+        for row in rows.dropFirst() {
+            let f = row.split(separator: ",")
+            sums["\(f[0]).\(f[2])", default: 0] += Double(f[3])!
+        }
+        let body = try chainBody(out.appendingPathComponent("chain-1.csv"))
+        let header = body[0].split(separator: ",").map(String.init)
+        for draw in [1, 50, 100] {
+            let values = body[draw].split(separator: ",").map { Double($0)! }
+            for s in 1...8 {
+                let want = values[header.firstIndex(of: "log_lik.\(s)")!]
+                XCTAssertEqual(sums["\(s).\(draw)"]!, want, accuracy: 1e-3 * abs(want), "subject \(s) draw \(draw)")
+            }
+        }
+    }
+
     func testBadUsageAndBadData() throws {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("x")
         XCTAssertEqual(try fit(["--metric", "euclid"], out: out).status, 64)
