@@ -2,7 +2,6 @@ import Diagnostics
 import Foundation
 import Randomness
 import RLModels
-import Sampling
 
 /// Parameter recovery (`rlfit recover`): simulate studies from known group values, fit them,
 /// and compare each subject's posterior with the truth — correlation of posterior means with
@@ -53,19 +52,13 @@ public struct Recovery: Sendable {
             let group = o.fromPrior ? priorDraw(model: model, seed: o.seed, replicate: r) : (o.group ?? GroupValues.defaults(for: model))
             let study = StudySimulator.simulate(model: model, subjects: S, trials: o.trials, blocks: o.blocks,
                                                 seed: o.seed &+ UInt64(r), group: group, options: o.options)
-            let batch = study.batch
-            let sampler = Sampler(configuration: SamplerConfiguration(
-                warmup: o.warmup, draws: o.draws, covarianceEstimator: .shrinkage, seed: o.seed &+ UInt64(r)))
-            let results = try sampler.runChains(chainIDs: Array(1...o.chains), threads: o.threads) { _ in
-                PosteriorDensity(posterior: HierarchicalPosterior(model: model, batch: batch))
-            }
-            let posterior = HierarchicalPosterior(model: model, batch: batch)
+            let (posterior, kept) = try SimulatedStudyFit.keptDraws(
+                model: model, batch: study.batch, warmup: o.warmup, draws: o.draws, chains: o.chains,
+                seed: o.seed &+ UInt64(r), threads: o.threads)
             var draws = [[Double]](repeating: [], count: P * S)
-            for result in results {
-                for d in result.warmupDrawCount..<result.drawCount {
-                    let theta = posterior.subjectParameters(Array(result.position(d)))
-                    for i in 0..<(P * S) { draws[i].append(theta[i]) }
-                }
+            for x in kept {
+                let theta = posterior.subjectParameters(x)
+                for i in 0..<(P * S) { draws[i].append(theta[i]) }
             }
             for p in 0..<P {
                 var means: [Double] = [], truth: [Double] = []

@@ -2,7 +2,6 @@ import Diagnostics
 import Foundation
 import Randomness
 import RLModels
-import Sampling
 
 /// Simulation-based calibration (Talts, Betancourt, Simpson, Vehtari & Gelman 2018): draw the
 /// group values from the priors, subjects from the group, data from the model; fit; record the
@@ -49,17 +48,9 @@ public struct SimulationBasedCalibration: Sendable {
                                                 seed: o.seed &+ 7919 &* UInt64(r + 1), group: group,
                                                 options: model.optionCount == nil ? 3 : nil)
             let truth = group.mu + group.sigma + (0..<P).map { study.theta[$0 * o.subjects] }
-            let batch = study.batch
-            let sampler = Sampler(configuration: SamplerConfiguration(
-                warmup: o.warmup, draws: o.draws, covarianceEstimator: .shrinkage, seed: o.seed &+ UInt64(r)))
-            let results = try sampler.runChains(chainIDs: Array(1...o.chains), threads: o.threads) { _ in
-                PosteriorDensity(posterior: HierarchicalPosterior(model: model, batch: batch))
-            }
-            let posterior = HierarchicalPosterior(model: model, batch: batch)
-            var kept: [[Double]] = []
-            for result in results {
-                for d in result.warmupDrawCount..<result.drawCount { kept.append(Array(result.position(d))) }
-            }
+            let (posterior, kept) = try SimulatedStudyFit.keptDraws(
+                model: model, batch: study.batch, warmup: o.warmup, draws: o.draws, chains: o.chains,
+                seed: o.seed &+ UInt64(r), threads: o.threads)
             let step = max(1, kept.count / o.rankDraws)
             let thinned = stride(from: 0, to: kept.count, by: step).prefix(o.rankDraws).map { kept[$0] }
             var below = [Int](repeating: 0, count: names.count)

@@ -10,16 +10,11 @@ import RLModels
 /// `update`, the steps the simulator uses), so nothing new is sampled. Memory is bounded: one
 /// lane of trials × at most `maxDraws` draws at a time.
 public enum Trajectories {
-    public struct Problem: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { "error: \(message)" }
-    }
-
     /// The CSV text for the fit in `directory` (which must hold `run.json` and its data file).
     public static func csv(directory: String, maxDraws: Int = 1000) throws -> String {
         let runPath = (directory as NSString).appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runPath) else {
-            throw Problem(message: "\(directory): no run.json (trajectories need the fit's data and options; refit with this version)")
+            throw FitReplayError(message: "\(directory): no run.json (trajectories need the fit's data and options; refit with this version)")
         }
         let options = try FitOptions(runFile: RunFile.read(path: runPath))
         let batch = try TrialTableReader.read(path: options.dataPath, requirements: options.dataRequirements)
@@ -38,7 +33,7 @@ public enum Trajectories {
         }
         let step = max(1, (rows.count + maxDraws - 1) / maxDraws)
         let selected = stride(from: 0, to: rows.count, by: step).map { rows[$0] }
-        guard !selected.isEmpty else { throw Problem(message: "\(directory): the chains hold no draws") }
+        guard !selected.isEmpty else { throw FitReplayError(message: "\(directory): the chains hold no draws") }
 
         var header = ["subjID"] + (batch.hasConditions ? ["condition"] : []) + ["trial", "block_start", "choice", "reward"]
         for k in 1...K { header += ["Q\(k)_mean", "Q\(k)_q5", "Q\(k)_q95"] }
@@ -53,7 +48,7 @@ public enum Trajectories {
             let T = batch.trialsPerSubject[l]
             let parameterColumns = model.parameters.map { index["\($0.name).\(s + 1)"] }
             guard parameterColumns.allSatisfy({ $0 != nil }) else {
-                throw Problem(message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
+                throw FitReplayError(message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
             }
             // values[t][k][draw], pe[t][draw], p[t][k][draw]
             var q = [[[Double]]](repeating: [[Double]](repeating: [], count: K), count: T)

@@ -25,7 +25,7 @@ public enum TrialLogLikelihood {
     public static func forEachLane(directory: String, _ body: (Lane) throws -> Void) throws -> (draws: Int, relativeEfficiency: Double) {
         let runPath = (directory as NSString).appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runPath) else {
-            throw Trajectories.Problem(message: "\(directory): no run.json (trial-level log-likelihoods need the fit's data and options)")
+            throw FitReplayError(message: "\(directory): no run.json (trial-level log-likelihoods need the fit's data and options)")
         }
         let options = try FitOptions(runFile: RunFile.read(path: runPath))
         let batch = try TrialTableReader.read(path: options.dataPath, requirements: options.dataRequirements)
@@ -47,7 +47,7 @@ public enum TrialLogLikelihood {
             let s = batch.laneSubject[l]
             let columns = model.parameters.map { index["\($0.name).\(s + 1)"] }
             guard columns.allSatisfy({ $0 != nil }) else {
-                throw Trajectories.Problem(message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
+                throw FitReplayError(message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
             }
             let answered = (0..<batch.trialsPerSubject[l]).filter { batch.choice[$0 * L + l] >= 0 }
             var values = [[Double]](repeating: [], count: answered.count)
@@ -90,8 +90,8 @@ public enum TrialLogLikelihood {
     /// `path` (under a temporary name, renamed when complete), one lane at a time.
     public static func write(directory: String, to path: String) throws {
         let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-        FileManager.default.createFile(atPath: temporary, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: temporary) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
             throw AtomicFile.WriteError(path: path, reason: "cannot create the file")
         }
         let formatter = DecimalFormatter(significantDigits: 9)

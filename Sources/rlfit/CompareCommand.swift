@@ -26,7 +26,7 @@ struct CompareCommand: ParsableCommand {
         } catch let e as StanCSVReader.ReadError {
             printError("\(e)")
             throw ExitCodes.noInput
-        } catch let e as Trajectories.Problem {
+        } catch let e as FitReplayError {
             printError("\(e)")
             throw ExitCodes.noInput
         } catch let e as ModelComparisonReport.ComparisonError {

@@ -15,7 +15,7 @@ struct LogLikCommand: ParsableCommand {
         let path = out ?? (directory as NSString).appendingPathComponent("log_lik_trial.csv")
         do {
             try reportingDataErrors { try TrialLogLikelihood.write(directory: directory, to: path) }
-        } catch let e as Trajectories.Problem {
+        } catch let e as FitReplayError {
             printError("\(e)")
             throw ExitCodes.noInput
         } catch let e as StanCSVReader.ReadError {

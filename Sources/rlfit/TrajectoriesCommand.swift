@@ -15,7 +15,7 @@ struct TrajectoriesCommand: ParsableCommand {
         let text: String
         do {
             text = try Trajectories.csv(directory: directory, maxDraws: max(1, maxDraws))
-        } catch let e as Trajectories.Problem {
+        } catch let e as FitReplayError {
             printError("\(e)")
             throw ExitCodes.noInput
         } catch let e as StanCSVReader.ReadError {
