@@ -25,8 +25,13 @@ public struct Recovery: Sendable {
         public var group: GroupValues? = nil
         /// Draw each replicate's group values from the priors (μ ~ N(0, 1), σ ~ the scale prior).
         public var fromPrior = false
+        /// The simulated task; nil: the model's reference task (`BanditTask.standard(for:options:)`).
+        public var task: BanditTask? = nil
 
         public init(model: ModelDefinition) { self.model = model }
+
+        /// The task the studies are simulated on.
+        public var resolvedTask: BanditTask { task ?? BanditTask.standard(for: model, options: model.optionCount ?? options ?? 2) }
     }
 
     public struct Row: Sendable {
@@ -51,7 +56,7 @@ public struct Recovery: Sendable {
         for r in 0..<o.replicates {
             let group = o.fromPrior ? priorDraw(model: model, seed: o.seed, replicate: r) : (o.group ?? GroupValues.defaults(for: model))
             let study = StudySimulator.simulate(model: model, subjects: S, trials: o.trials, blocks: o.blocks,
-                                                seed: o.seed &+ UInt64(r), group: group, options: o.options)
+                                                seed: o.seed &+ UInt64(r), group: group, options: o.options, task: o.task)
             let (posterior, kept) = try SimulatedStudyFit.keptDraws(
                 model: model, batch: study.batch, warmup: o.warmup, draws: o.draws, chains: o.chains,
                 seed: o.seed &+ UInt64(r), threads: o.threads)
@@ -118,6 +123,7 @@ public struct Recovery: Sendable {
         let o = options
         var lines = ["parameter recovery: \(o.model.name), \(o.replicates) replicate(s) of \(o.subjects) subjects × \(o.trials) trials"
                      + (o.blocks > 1 ? " in \(o.blocks) blocks" : "") + ", \(o.chains) chains × (\(o.warmup) + \(o.draws)), seed \(o.seed)",
+                     "task: \(o.resolvedTask.description)",
                      "",
                      "parameter  r(mean, truth)  bias      RMSE      90% coverage"]
         for r in rows {

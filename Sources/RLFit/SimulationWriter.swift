@@ -5,7 +5,7 @@ import RLModels
 /// `path + ".truth.json"`. Both go to temporary names first and are renamed when complete.
 public enum SimulationWriter {
     public static func write(_ study: SimulatedStudy, model: ModelDefinition, seed: UInt64,
-                             blocks: Int, missingProbability: Double, to path: String) throws {
+                             blocks: Int, missingProbability: Double, task: BanditTask, to path: String) throws {
         let text = TrialTableWriter.tsv(study.batch, blockNumber: study.blockNumber, writeBlockColumn: blocks > 1)
         let S = study.batch.subjectCount
         var truth: [String: Any] = [
@@ -15,6 +15,8 @@ public enum SimulationWriter {
             "trials": study.batch.trialCount,
             "blocks": blocks,
             "missing_probability": missingProbability,
+            "task": task.description,
+            "reward_probabilities": task.rewardProbabilities,
             "subject_ids": study.batch.subjectIDs,
             "mu_pr": study.group.mu,
             "sigma": study.group.sigma,

@@ -12,10 +12,12 @@ struct RecoverCommand: ParsableCommand {
             true values, the bias and RMSE of the posterior mean, and the 90% interval coverage. \
             Group values: the model's typical values (see `rlfit models`), --group A=0.3,tau=2.5 \
             (medians on the natural scale, with --group-sd on the Phi_approx scale), or \
-            --from-prior (each replicate draws them from the hierarchy's priors).
+            --from-prior (each replicate draws them from the hierarchy's priors). The task: see \
+            `rlfit simulate --help`.
             """)
 
     @OptionGroup var model: ModelOption
+    @OptionGroup var task: TaskOption
     @Option(help: "Subjects per simulated study.") var subjects: Int = 50
     @Option(help: "Trials per subject.") var trials: Int = 200
     @Option(help: "Blocks per subject.") var blocks: Int = 1
@@ -25,8 +27,7 @@ struct RecoverCommand: ParsableCommand {
     @Option(help: "Warmup iterations per chain.") var warmup: Int = 500
     @Option(help: "Draws per chain.") var draws: Int = 500
     @Option(help: "Chains per fit.") var chains: Int = 2
-    @Option(help: "Group medians on the natural scale, e.g. A=0.3,tau=2.5 (others keep their typical value).") var group: String?
-    @Option(name: .customLong("group-sd"), help: "Between-subject sd on the Phi_approx scale (bounded parameters; unbounded ones get 0.5 unless given).") var groupSD: Double?
+    @OptionGroup var group: GroupOption
     @Flag(name: .customLong("from-prior"), help: "Draw each replicate's group values from the priors.") var fromPrior = false
     @Option(help: "Also write the table as CSV to this file.") var out: String?
 
@@ -34,27 +35,6 @@ struct RecoverCommand: ParsableCommand {
         guard subjects >= 2, trials >= 1, replicates >= 1, chains >= 1, draws >= 10, warmup >= 0, blocks >= 1, blocks <= trials else {
             throw ValidationError("need --subjects ≥ 2, --trials ≥ 1, --replicates ≥ 1, --chains ≥ 1, --draws ≥ 10, 1 ≤ --blocks ≤ --trials")
         }
-        _ = try groupValues()
-    }
-
-    func groupValues() throws -> GroupValues? {
-        let m = model.definition
-        guard group != nil || groupSD != nil else { return nil }
-        var values = GroupValues.defaults(for: m)
-        if let groupSD {
-            guard groupSD > 0 else { throw ValidationError("--group-sd must be positive") }
-            values.sigma = m.parameters.map { $0.transform == .identity ? 0.5 : groupSD }
-        }
-        for pair in (group ?? "").split(separator: ",") {
-            let parts = pair.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, let v = Double(parts[1]), let p = m.parameterIndex(parts[0]) else {
-                throw ValidationError("--group takes NAME=VALUE pairs with \(m.name)'s parameters (\(m.parameters.map(\.name).joined(separator: ", "))); got '\(pair)'")
-            }
-            let (lo, hi) = m.parameters[p].bounds
-            guard v > lo && v < hi else { throw ValidationError("--group \(parts[0])=\(v) is outside (\(lo), \(hi))") }
-            values.mu[p] = m.parameters[p].unconstrain(v)
-        }
-        return values
     }
 
     func run() throws {
@@ -65,11 +45,12 @@ struct RecoverCommand: ParsableCommand {
         o.options = model.definition.optionCount == nil ? options : nil
         o.replicates = replicates
         o.seed = seed
+        o.task = try task.task(for: model.definition, options: model.definition.optionCount ?? options)
         o.warmup = warmup
         o.draws = draws
         o.chains = chains
         o.threads = min(ProcessInfo.processInfo.activeProcessorCount, chains)
-        o.group = try groupValues()
+        o.group = try group.values(for: model.definition)
         o.fromPrior = fromPrior
         let recovery = try Recovery.run(o) { done in printError("replicate \(done) of \(replicates) fitted") }
         print(recovery.text)

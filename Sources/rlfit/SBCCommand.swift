@@ -8,6 +8,7 @@ struct SBCCommand: ParsableCommand {
         abstract: "Simulation-based calibration (Talts et al. 2018): rank statistics of prior-drawn truths among posterior draws.")
 
     @OptionGroup var model: ModelOption
+    @OptionGroup var task: TaskOption
     @Option(help: "Simulated studies.") var replicates: Int = 100
     @Option(help: "Subjects per study.") var subjects: Int = 10
     @Option(help: "Trials per subject.") var trials: Int = 100
@@ -31,6 +32,7 @@ struct SBCCommand: ParsableCommand {
         o.subjects = subjects
         o.trials = trials
         o.seed = seed
+        o.task = try task.task(for: model.definition, options: model.definition.optionCount ?? 3)
         o.warmup = warmup
         o.draws = draws
         o.rankDraws = rankDraws

@@ -8,12 +8,17 @@ struct SimulateCommand: ParsableCommand {
         abstract: "Simulate a study from a model; writes the trial table and FILE.truth.json.",
         discussion: """
             Subjects are drawn from the model's default group values (bandit2arm_delta: median \
-            A = 0.3, tau = 2.5, sigma = 0.35 on the probit-like scale); the task is a bandit \
-            whose reward probabilities reverse halfway through each block. The same seed gives \
-            the same file.
+            A = 0.3, tau = 2.5, sigma = 0.35 on the probit-like scale), or from --group and \
+            --group-sd. The task is a bandit \
+            paying +1 or -1 whose reward probabilities reverse halfway through each block, or, \
+            for the prl models, probabilistic reversal learning as den Ouden et al. (2013): \
+            0.8 / 0.2, reversed after 5-9 consecutive choices of the better option \
+            (--reward-probabilities and --reversal change it). The same seed gives the same file.
             """)
 
     @OptionGroup var model: ModelOption
+    @OptionGroup var task: TaskOption
+    @OptionGroup var group: GroupOption
 
     @Option(help: "Number of subjects.") var subjects: Int
     @Option(help: "Trials per subject (split evenly across blocks).") var trials: Int
@@ -31,10 +36,12 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let definition = model.definition
+        let simulatedTask = try task.task(for: definition, options: definition.optionCount ?? 2)
         let study = StudySimulator.simulate(
             model: definition, subjects: subjects, trials: trials, blocks: blocks,
-            missingProbability: missing, seed: seed)
-        try SimulationWriter.write(study, model: definition, seed: seed, blocks: blocks, missingProbability: missing, to: out)
+            missingProbability: missing, seed: seed, group: try group.values(for: definition), task: simulatedTask)
+        try SimulationWriter.write(study, model: definition, seed: seed, blocks: blocks, missingProbability: missing,
+                                   task: simulatedTask, to: out)
         print("wrote \(out) (\(subjects) subjects × \(trials) trials) and \(out).truth.json")
     }
 }

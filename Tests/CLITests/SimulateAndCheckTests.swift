@@ -25,6 +25,42 @@ final class SimulateAndCheckTests: XCTestCase {
         XCTAssertEqual(names, ["a.tsv", "a.tsv.truth.json", "b.tsv", "b.tsv.truth.json"])
     }
 
+    /// The task and group flags reach the simulation and the truth file; bad values are usage
+    /// errors (64) that say what is expected, and no file is written.
+    func testSimulateTaskAndGroupFlags() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let a = dir.appendingPathComponent("prl.tsv").path
+        let base = ["simulate", "--model", "prl_rp", "--subjects", "3", "--trials", "60", "--seed", "2"]
+        let ok = try CommandLineRunner.run(base + ["--reward-probabilities", "0.9,0.1", "--reversal", "after-correct=4-6",
+                                                   "--group", "Arew=0.5", "--group-sd", "0.1", "--out", a])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a + ".truth.json"))) as! [String: Any]
+        XCTAssertEqual(truth["task"] as? String, "P(+1) 0.9 / 0.1, reversed after 4-6 consecutive best-option choices")
+        XCTAssertEqual(truth["reward_probabilities"] as? [Double], [0.9, 0.1])
+        XCTAssertEqual(truth["mu_Arew"] as! Double, 0.5, accuracy: 1e-9)
+        XCTAssertEqual(truth["sigma"] as? [Double], [0.1, 0.1, 0.1])
+        let defaultTask = dir.appendingPathComponent("default.tsv").path
+        XCTAssertEqual(try CommandLineRunner.run(base + ["--out", defaultTask]).status, 0)
+        let defaultTruth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: defaultTask + ".truth.json"))) as! [String: Any]
+        XCTAssertEqual(defaultTruth["task"] as? String, "P(+1) 0.8 / 0.2, reversed after 5-9 consecutive best-option choices")
+
+        let bad: [([String], String)] = [
+            (["--reversal", "sometimes"], "after-correct=MIN-MAX"),
+            (["--reversal", "after-correct=9-5"], "after-correct=MIN-MAX"),
+            (["--reward-probabilities", "0.8"], "two or more probabilities"),
+            (["--reward-probabilities", "0.5,0.3,0.2"], "give 2 values"),
+            (["--group", "Arew=1.5"], "outside"),
+            (["--group-sd", "0"], "must be positive"),
+        ]
+        for (flags, message) in bad {
+            let out = dir.appendingPathComponent("bad.tsv").path
+            let r = try CommandLineRunner.run(base + flags + ["--out", out])
+            XCTAssertEqual(r.status, 64, "\(flags)")
+            XCTAssert(r.stderr.contains(message), "\(flags): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(flags)")
+        }
+    }
+
     func testBadDataExits65WithLocationAndNoReport() throws {
         let dir = try CommandLineRunner.temporaryDirectory()
         let path = dir.appendingPathComponent("bad.tsv").path

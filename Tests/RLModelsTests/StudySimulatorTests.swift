@@ -1,5 +1,6 @@
 import XCTest
 @testable import RLModels
+import Randomness
 
 final class StudySimulatorTests: XCTestCase {
     /// Reading what the writer wrote gives back the same batch; the same seed gives the same text.
@@ -36,5 +37,66 @@ final class StudySimulatorTests: XCTestCase {
         // A more subjects study extends one with fewer (same seed): subject 0's trials agree.
         let small = StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 3, trials: 100, seed: 3)
         for t in 0..<100 { XCTAssertEqual(small.batch.choice[t * 3], b.choice[t * 200]) }
+    }
+
+    /// Criterion reversal: the probabilities flip once the run of best-option choices reaches
+    /// the drawn criterion; a worse choice restarts the run; after a flip the other option is
+    /// the best one; criteria cover the whole range and nothing outside it.
+    func testReversalAfterARunOfCorrectChoices() {
+        let task = BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .afterCorrectRun(3...3))
+        var rng = Philox(seed: 1, stream: 0)
+        var state = BanditTaskState(task: task, blockLength: 100, rng: &rng)
+        XCTAssertEqual(state.rewardProbability(arm: 0, trialInBlock: 0), 0.8)
+        for c in [0, 0, 1, 0, 0] { state.record(choice: c, rng: &rng) }
+        XCTAssertFalse(state.reversed, "a worse choice restarts the run")
+        state.record(choice: 0, rng: &rng)
+        XCTAssertTrue(state.reversed)
+        XCTAssertEqual(state.rewardProbability(arm: 0, trialInBlock: 6), 0.2)
+        XCTAssertEqual(state.rewardProbability(arm: 1, trialInBlock: 6), 0.8)
+        for _ in 0..<3 { state.record(choice: 0, rng: &rng) }
+        XCTAssertTrue(state.reversed, "the old best option no longer counts")
+        for _ in 0..<3 { state.record(choice: 1, rng: &rng) }
+        XCTAssertFalse(state.reversed)
+
+        let ranged = BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .afterCorrectRun(5...9))
+        var ranged_state = BanditTaskState(task: ranged, blockLength: 10_000, rng: &rng)
+        var runs: [Int: Int] = [:], run = 0
+        for _ in 0..<5000 {
+            let best = ranged_state.reversed ? 1 : 0
+            let was = ranged_state.reversed
+            ranged_state.record(choice: best, rng: &rng)
+            run += 1
+            if ranged_state.reversed != was { runs[run, default: 0] += 1; run = 0 }
+        }
+        XCTAssertEqual(Set(runs.keys), Set(5...9))
+        for n in 5...9 { XCTAssertEqual(Double(runs[n]!) / Double(runs.values.reduce(0, +)), 0.2, accuracy: 0.05) }
+    }
+
+    /// The fixed designs: `.never` never reverses, `.halfway` reverses at the block's middle
+    /// trial; three options read backwards after the reversal.
+    func testFixedReversalDesigns() {
+        var rng = Philox(seed: 1, stream: 0)
+        let never = BanditTaskState(task: BanditTask(rewardProbabilities: [0.7, 0.3], reversal: .never), blockLength: 10, rng: &rng)
+        XCTAssertEqual(never.rewardProbability(arm: 0, trialInBlock: 9), 0.7)
+        let halfway = BanditTaskState(task: BanditTask.standard(options: 3), blockLength: 10, rng: &rng)
+        XCTAssertEqual(halfway.rewardProbability(arm: 0, trialInBlock: 4), 0.8)
+        XCTAssertEqual(halfway.rewardProbability(arm: 0, trialInBlock: 5), 0.2, accuracy: 1e-12)
+        XCTAssertEqual(halfway.rewardProbability(arm: 1, trialInBlock: 5), 0.5, accuracy: 1e-12)
+    }
+
+    /// The prl models are simulated on probabilistic reversal learning by default: with ~17
+    /// reversals the two options are chosen about equally often, where the same learners on a
+    /// never-reversing 0.8 / 0.2 task mostly choose option 1. The bandit models keep the
+    /// halfway design.
+    func testPRLModelsUseTheReversalTask() {
+        XCTAssertEqual(BanditTask.standard(for: ModelCatalog.prlRP, options: 2), .probabilisticReversal)
+        XCTAssertEqual(BanditTask.standard(for: ModelCatalog.prlFictitious, options: 2), .probabilisticReversal)
+        XCTAssertEqual(BanditTask.standard(for: ModelCatalog.bandit2armDelta, options: 2), .standard(options: 2))
+        func shareOfFirstOption(_ task: BanditTask?) -> Double {
+            let b = StudySimulator.simulate(model: ModelCatalog.prlRP, subjects: 20, trials: 200, seed: 4, task: task).batch
+            return Double(b.choice.filter { $0 == 0 }.count) / Double(b.choice.count)
+        }
+        XCTAssertEqual(shareOfFirstOption(nil), 0.5, accuracy: 0.05)
+        XCTAssertGreaterThan(shareOfFirstOption(BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .never)), 0.75)
     }
 }

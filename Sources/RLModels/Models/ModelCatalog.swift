@@ -68,11 +68,11 @@ public enum ModelCatalog {
         summary: "reward-punishment learning (rate by the sign of the outcome), softmax, 2 options",
         parameters: [ParameterSpec(name: "Apun", transform: .phiApprox(upper: 1), meaning: "learning rate after a punishment (outcome <= 0)", typicalValue: 0.2),
                      ParameterSpec(name: "Arew", transform: .phiApprox(upper: 1), meaning: "learning rate after a reward (outcome > 0)", typicalValue: 0.4),
-                     ParameterSpec(name: "beta", transform: .phiApprox(upper: 10), meaning: "inverse temperature", typicalValue: 3)],
+                     ParameterSpec(name: "beta", transform: .phiApprox(upper: 10), meaning: "inverse temperature", typicalValue: 5)],
         optionCount: 2, reward: .signOf("outcome"),
         rule: LearningRule(rate: .byOutcomeSign(positive: 1, otherwise: 0), inverseTemperature: 2),
         outcomeCoding: "reward > 0, punishment < 0; sign(outcome) is used (as hBayesDM)", documentedRewardValues: [1, -1],
-        reference: "hBayesDM prl_rp / prl_rp_multipleB (den Ouden et al. 2013)")
+        reference: "hBayesDM prl_rp / prl_rp_multipleB (den Ouden et al. 2013)", task: .probabilisticReversal)
 
     /// hBayesDM's `prl_fictitious`: both options learn (the unchosen one the opposite outcome),
     /// with an indecision point α.
@@ -81,11 +81,11 @@ public enum ModelCatalog {
         summary: "fictitious update of the unchosen option, logistic choice with indecision point alpha, 2 options",
         parameters: [ParameterSpec(name: "eta", transform: .phiApprox(upper: 1), meaning: "learning rate", typicalValue: 0.3),
                      ParameterSpec(name: "alpha", transform: .identity, meaning: "indecision point", typicalValue: 0, scalePrior: .halfCauchy(1)),
-                     ParameterSpec(name: "beta", transform: .phiApprox(upper: 10), meaning: "inverse temperature", typicalValue: 3)],
+                     ParameterSpec(name: "beta", transform: .phiApprox(upper: 10), meaning: "inverse temperature", typicalValue: 5)],
         optionCount: 2, reward: .signOf("outcome"),
         rule: LearningRule(rate: .single(0), unchosen: .fictitious, inverseTemperature: 2, bias: .indecision(1)),
         outcomeCoding: "reward > 0, punishment < 0; sign(outcome) is used (as hBayesDM)", documentedRewardValues: [1, -1],
-        reference: "hBayesDM prl_fictitious / prl_fictitious_multipleB (Glascher et al. 2009)")
+        reference: "hBayesDM prl_fictitious / prl_fictitious_multipleB (Glascher et al. 2009)", task: .probabilisticReversal)
 
     public static let all: [ModelDefinition] = [bandit2armDelta, banditNarmDelta, deltaForget, deltaDual, deltaStick, prlRP, prlFictitious]
 

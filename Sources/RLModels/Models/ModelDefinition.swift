@@ -39,6 +39,15 @@ public enum RewardDefinition: Sendable, Equatable {
     }
 }
 
+/// The kind of task a model's reference study ran.
+public enum TaskDesign: String, Sendable, Equatable {
+    /// A bandit whose reward probabilities reverse once, halfway (`BanditTask.standard`).
+    case bandit
+    /// Probabilistic reversal learning: reversals after runs of correct choices
+    /// (`BanditTask.probabilisticReversal`).
+    case probabilisticReversal = "probabilistic reversal"
+}
+
 /// A model of the catalog: its name (hBayesDM's where hBayesDM has it), per-subject
 /// parameters, the data it reads and how it makes rewards of them, the learning rule, the
 /// outcome coding it documents, and the reference it follows.
@@ -56,10 +65,13 @@ public struct ModelDefinition: Sendable {
     public let documentedRewardValues: Set<Double>?
     /// The reference the model follows.
     public let reference: String
+    /// The task the reference study ran, which simulations (`simulate`, `recover`, `sbc`) use.
+    public let task: TaskDesign
 
     public init(
         name: String, summary: String, parameters: [ParameterSpec], optionCount: Int?, reward: RewardDefinition,
-        rule: LearningRule, outcomeCoding: String, documentedRewardValues: Set<Double>?, reference: String
+        rule: LearningRule, outcomeCoding: String, documentedRewardValues: Set<Double>?, reference: String,
+        task: TaskDesign = .bandit
     ) {
         precondition(!rule.requiresTwoOptions || optionCount == 2, "\(name): the rule needs exactly two options")
         self.name = name
@@ -71,6 +83,7 @@ public struct ModelDefinition: Sendable {
         self.outcomeCoding = outcomeCoding
         self.documentedRewardValues = documentedRewardValues
         self.reference = reference
+        self.task = task
     }
 
     /// What the reader must find in the data file.

@@ -44,6 +44,9 @@ public struct ParameterSpec: Sendable, Equatable {
     public let meaning: String
     public let scalePrior: ScalePrior
     /// A typical value on the natural scale: the group median simulations use by default.
+    /// Learning rates take values typical of fitted studies (0.2–0.4); inverse temperatures
+    /// take half their upper bound, the median of hBayesDM's prior Φ≈(N(0, 1))·upper (τ = 2.5
+    /// of 5, β = 5 of 10), which for bandit2arm_delta is also the bundled study's value.
     public let typicalValue: Double
 
     public init(name: String, transform: Transform, meaning: String, typicalValue: Double,

@@ -22,31 +22,6 @@ public struct GroupValues: Sendable, Equatable {
     }
 }
 
-/// The task a simulated subject faces: a K-armed bandit with Bernoulli rewards. Arm k pays
-/// +1 with probability `rewardProbabilities[k]` and −1 otherwise (the ±1 coding the models
-/// document); the probabilities reverse (are listed backwards) after the first half of every
-/// block, the classic reversal design. For models that read `gain` and `loss`, a win is
-/// gain 1 / loss 0 and a loss gain 0 / loss −1 (hBayesDM's bandit4arm coding).
-public struct BanditTask: Sendable, Equatable {
-    public var rewardProbabilities: [Double]
-
-    public init(rewardProbabilities: [Double]) {
-        self.rewardProbabilities = rewardProbabilities
-    }
-
-    /// 0.7 / 0.3 for two arms; evenly spaced from 0.8 down to 0.2 for more.
-    public static func standard(options k: Int) -> BanditTask {
-        if k == 2 { return BanditTask(rewardProbabilities: [0.7, 0.3]) }
-        return BanditTask(rewardProbabilities: (0..<k).map { 0.8 - 0.6 * Double($0) / Double(k - 1) })
-    }
-
-    /// P(reward) for `arm` at trial `trialInBlock` of a block of `blockLength` trials.
-    public func rewardProbability(arm: Int, trialInBlock: Int, blockLength: Int) -> Double {
-        let reversed = trialInBlock >= blockLength / 2
-        return rewardProbabilities[reversed ? rewardProbabilities.count - 1 - arm : arm]
-    }
-}
-
 /// A simulated study: the batch (as the reader would return it) and the truth.
 public struct SimulatedStudy: Sendable {
     public let batch: TrialBatch
@@ -73,7 +48,7 @@ public enum StudySimulator {
         let group = group ?? GroupValues.defaults(for: model)
         let P = model.parameters.count, S = subjects, T = trials
         let K = model.data.optionCount ?? options ?? 2
-        let task = task ?? BanditTask.standard(options: K)
+        let task = task ?? BanditTask.standard(for: model, options: K)
 
         var parameterStream = Philox(seed: seed, stream: 0)
         var z = [Double](repeating: 0, count: P * S)
@@ -100,6 +75,7 @@ public enum StudySimulator {
             var previous = -1
             for b in 0..<blocks {
                 let start = blockStartIndex[b], length = blockStartIndex[b + 1] - start
+                var taskState = BanditTaskState(task: task, blockLength: length, rng: &rng)
                 for i in 0..<length {
                     let t = start + i
                     let slot = t * S + s
@@ -109,8 +85,9 @@ public enum StudySimulator {
                     // the trial is missed.
                     let missed = rng.nextUniform() < missingProbability
                     let c = rng.nextCategorical(rule.choiceProbabilities(q: q, theta: subjectTheta, previous: previous))
-                    let rewarded = rng.nextUniform() < task.rewardProbability(arm: c, trialInBlock: i, blockLength: length)
+                    let rewarded = rng.nextUniform() < taskState.rewardProbability(arm: c, trialInBlock: i)
                     if missed { continue }
+                    taskState.record(choice: c, rng: &rng)
                     let r: Double = rewarded ? 1 : -1
                     choice[slot] = Int32(c)
                     outcome[slot] = r

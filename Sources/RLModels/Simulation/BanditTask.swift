@@ -1,0 +1,114 @@
+import Foundation
+import Randomness
+
+/// The task a simulated subject faces: a K-armed bandit with Bernoulli rewards. Arm k pays +1
+/// with probability `rewardProbabilities[k]` and −1 otherwise (the ±1 coding the models
+/// document); when the task reverses, the list is read backwards (the best arm becomes the
+/// worst). For models that read `gain` and `loss`, a win is gain 1 / loss 0 and a loss
+/// gain 0 / loss −1 (hBayesDM's bandit4arm coding). Every block starts unreversed.
+public struct BanditTask: Sendable, Equatable {
+    /// When the reward probabilities reverse.
+    public enum Reversal: Sendable, Equatable {
+        /// Never: a stationary bandit.
+        case never
+        /// Once, after the first half of every block (the classic fixed reversal).
+        case halfway
+        /// After the subject has chosen the currently best arm on `n` consecutive answered
+        /// trials, n drawn uniformly from the range afresh after every reversal: the
+        /// probabilistic reversal-learning design of den Ouden et al. (2013), whose data
+        /// (hBayesDM's prl_multipleB example) reverse after runs of 5–9 correct choices, and of
+        /// Cools et al. (2002).
+        case afterCorrectRun(ClosedRange<Int>)
+    }
+
+    public var rewardProbabilities: [Double]
+    public var reversal: Reversal
+
+    public init(rewardProbabilities: [Double], reversal: Reversal = .halfway) {
+        precondition(rewardProbabilities.count >= 2 && rewardProbabilities.allSatisfy { $0 >= 0 && $0 <= 1 })
+        if case let .afterCorrectRun(range) = reversal { precondition(range.lowerBound >= 1) }
+        self.rewardProbabilities = rewardProbabilities
+        self.reversal = reversal
+    }
+
+    /// 0.7 / 0.3 for two arms, evenly spaced from 0.8 down to 0.2 for more; reversed halfway.
+    public static func standard(options k: Int) -> BanditTask {
+        if k == 2 { return BanditTask(rewardProbabilities: [0.7, 0.3]) }
+        return BanditTask(rewardProbabilities: (0..<k).map { 0.8 - 0.6 * Double($0) / Double(k - 1) })
+    }
+
+    /// Probabilistic reversal learning as den Ouden et al. (2013) ran it: 0.8 / 0.2, reversed
+    /// after 5–9 consecutive correct choices (about 17 reversals in 200 trials).
+    public static let probabilisticReversal = BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .afterCorrectRun(5...9))
+
+    /// The task a model's reference study used: probabilistic reversal learning for the prl
+    /// models, the standard bandit for the others.
+    public static func standard(for model: ModelDefinition, options k: Int) -> BanditTask {
+        model.task == .probabilisticReversal ? probabilisticReversal : standard(options: k)
+    }
+
+    /// E.g. "P(+1) 0.8 / 0.2, reversed after 5-9 consecutive best-option choices".
+    public var description: String {
+        let p = rewardProbabilities.map { String(format: "%g", $0) }.joined(separator: " / ")
+        switch reversal {
+        case .never: return "P(+1) \(p), never reversed"
+        case .halfway: return "P(+1) \(p), reversed halfway through each block"
+        case let .afterCorrectRun(range):
+            let n = range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
+            return "P(+1) \(p), reversed after \(n) consecutive best-option choices"
+        }
+    }
+
+    /// The arm paying most before any reversal.
+    var bestArm: Int { rewardProbabilities.indices.max { rewardProbabilities[$0] < rewardProbabilities[$1] }! }
+
+    /// P(reward) for `arm`, with the probabilities reversed or not.
+    public func rewardProbability(arm: Int, reversed: Bool) -> Double {
+        rewardProbabilities[reversed ? rewardProbabilities.count - 1 - arm : arm]
+    }
+}
+
+/// The task's state for one subject inside a block: whether the probabilities are reversed
+/// and, for criterion reversals, the run of correct choices so far and the run that triggers
+/// the next reversal.
+struct BanditTaskState {
+    let task: BanditTask
+    let blockLength: Int
+    private(set) var reversed = false
+    private var correctRun = 0
+    private var criterion = 0
+
+    /// A block's start. Draws the first criterion from `rng` only for criterion reversals, so
+    /// the other designs' random streams are unchanged.
+    init(task: BanditTask, blockLength: Int, rng: inout Philox) {
+        self.task = task
+        self.blockLength = blockLength
+        if case let .afterCorrectRun(range) = task.reversal { criterion = Self.draw(range, &rng) }
+    }
+
+    /// P(reward) for `arm` at trial `trialInBlock`.
+    func rewardProbability(arm: Int, trialInBlock: Int) -> Double {
+        switch task.reversal {
+        case .never: return task.rewardProbability(arm: arm, reversed: false)
+        case .halfway: return task.rewardProbability(arm: arm, reversed: trialInBlock >= blockLength / 2)
+        case .afterCorrectRun: return task.rewardProbability(arm: arm, reversed: reversed)
+        }
+    }
+
+    /// Records an answered trial's choice; reverses once the run of best-arm choices reaches
+    /// the criterion, then draws the next criterion.
+    mutating func record(choice: Int, rng: inout Philox) {
+        guard case let .afterCorrectRun(range) = task.reversal else { return }
+        let best = reversed ? task.rewardProbabilities.count - 1 - task.bestArm : task.bestArm
+        correctRun = choice == best ? correctRun + 1 : 0
+        if correctRun >= criterion {
+            reversed.toggle()
+            correctRun = 0
+            criterion = Self.draw(range, &rng)
+        }
+    }
+
+    private static func draw(_ range: ClosedRange<Int>, _ rng: inout Philox) -> Int {
+        range.lowerBound + min(Int(rng.nextUniform() * Double(range.count)), range.count - 1)
+    }
+}

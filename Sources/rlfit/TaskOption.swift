@@ -1,0 +1,56 @@
+import ArgumentParser
+import RLModels
+
+/// `--reward-probabilities` and `--reversal`: the simulated task, for `simulate`, `recover`
+/// and `sbc`. Without them each model gets its reference study's task
+/// (`BanditTask.standard(for:options:)`).
+struct TaskOption: ParsableArguments {
+    @Option(name: .customLong("reward-probabilities"),
+            help: "P(+1) of each option before any reversal, e.g. 0.8,0.2 (default: 0.7,0.3 for 2 options; 0.8 down to 0.2 for more; 0.8,0.2 for the prl models).")
+    var rewardProbabilities: String?
+
+    @Option(help: "When the probabilities reverse: never, halfway (of every block), or after-correct=MIN-MAX (after a run of MIN to MAX consecutive choices of the best option, drawn afresh each time, as den Ouden et al. 2013; the prl models' default is after-correct=5-9).")
+    var reversal: String?
+
+    func validate() throws {
+        if let rewardProbabilities { _ = try Self.probabilities(rewardProbabilities) }
+        if let reversal { _ = try Self.reversalRule(reversal) }
+    }
+
+    /// The task for `model` with `k` options: the model's default with the flags applied.
+    func task(for model: ModelDefinition, options k: Int) throws -> BanditTask {
+        var task = BanditTask.standard(for: model, options: k)
+        if let rewardProbabilities {
+            let p = try Self.probabilities(rewardProbabilities)
+            guard p.count == k else {
+                throw ValidationError("--reward-probabilities lists \(p.count) options but \(model.name) is simulated with \(k); give \(k) values")
+            }
+            task.rewardProbabilities = p
+        }
+        if let reversal { task.reversal = try Self.reversalRule(reversal) }
+        return task
+    }
+
+    static func probabilities(_ text: String) throws -> [Double] {
+        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count >= 2, values.allSatisfy({ $0 != nil && $0! >= 0 && $0! <= 1 }) else {
+            throw ValidationError("--reward-probabilities takes two or more probabilities in [0, 1] separated by commas, e.g. 0.8,0.2; got '\(text)'")
+        }
+        return values.map { $0! }
+    }
+
+    static func reversalRule(_ text: String) throws -> BanditTask.Reversal {
+        switch text {
+        case "never": return .never
+        case "halfway": return .halfway
+        default:
+            let prefix = "after-correct="
+            if text.hasPrefix(prefix) {
+                let bounds = text.dropFirst(prefix.count).split(separator: "-").map { Int($0) }
+                if bounds.count == 1, let n = bounds[0], n >= 1 { return .afterCorrectRun(n...n) }
+                if bounds.count == 2, let lo = bounds[0], let hi = bounds[1], lo >= 1, lo <= hi { return .afterCorrectRun(lo...hi) }
+            }
+            throw ValidationError("--reversal takes never, halfway or after-correct=MIN-MAX (e.g. after-correct=5-9, MIN ≥ 1); got '\(text)'")
+        }
+    }
+}
