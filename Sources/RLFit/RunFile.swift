@@ -58,18 +58,26 @@ public struct RunFile: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// Reads a run file; errors name the file and what is wrong.
+    /// Reads a run file; errors name the file, the line and column, and what is wrong. The
+    /// syntax is checked by `JSONSerialization` first: it rejects what JSON does not allow
+    /// (trailing commas, comments), which the decoder would pass.
     public static func read(path: String) throws -> RunFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RunFileError(path: path, problem: "cannot read the file")
         }
         do {
+            _ = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
+            throw RunFileError(path: path, position: JSONTextLocation.syntaxErrorPosition(error, in: data),
+                               problem: "not valid JSON: \(detail)")
+        }
+        do {
             return try JSONDecoder().decode(RunFile.self, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw RunFileError(path: path, problem: "key '\(key)': \(context.debugDescription)")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw RunFileError(path: path, problem: "not valid JSON: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)")
+            let keys = context.codingPath.map(\.stringValue)
+            throw RunFileError(path: path, position: JSONTextLocation.valuePosition(keyPath: keys, in: data),
+                               problem: "key '\(keys.joined(separator: "."))': \(context.debugDescription)")
         } catch {
             throw RunFileError(path: path, problem: "\(error)")
         }
@@ -127,13 +135,34 @@ public struct RunFile: Codable, Sendable, Equatable {
     }
 }
 
+/// A run file that cannot be used: `path:line:column: error: problem` and a fix.
 public struct RunFileError: Error, CustomStringConvertible {
     public let path: String
+    /// Where in the file, when known.
+    public let position: (line: Int, column: Int)?
     public let problem: String
+
+    public init(path: String, position: (line: Int, column: Int)? = nil, problem: String) {
+        self.path = path
+        self.position = position
+        self.problem = problem
+    }
+
+    /// A run file whose keys include ones RLFit does not know (a typo would otherwise fall back
+    /// to a default silently); the first is located.
+    public static func unknownKeys(_ keys: [String], path: String) -> RunFileError {
+        let data = FileManager.default.contents(atPath: path) ?? Data()
+        let position = keys.first.flatMap {
+            JSONTextLocation.valuePosition(keyPath: $0.split(separator: ".").map(String.init), in: data, atKey: true)
+        }
+        return RunFileError(path: path, position: position, problem: "unknown key\(keys.count > 1 ? "s" : "") \(keys.joined(separator: ", "))")
+    }
+
     public var description: String {
-        problem == "cannot read the file"
-            ? "\(path): error: cannot read the run file\n  fix: check the path given to --config"
-            : "\(path): error: \(problem)\n  fix: keys are the long option names with _ for - (chain_ids, adapt_delta, ...); priors go in \"priors\": {\"mu\", \"sigma\", \"gamma\"}"
+        let place = position.map { "\(path):\($0.line):\($0.column)" } ?? path
+        return problem == "cannot read the file"
+            ? "\(place): error: cannot read the run file\n  fix: check the path given to --config"
+            : "\(place): error: \(problem)\n  fix: keys are the long option names with _ for - (chain_ids, adapt_delta, ...); priors go in \"priors\": {\"mu\", \"sigma\", \"gamma\"}"
     }
 }
 

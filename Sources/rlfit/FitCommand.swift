@@ -98,7 +98,7 @@ struct FitCommand: ParsableCommand {
             file = try RunFile.read(path: config)
             let unknown = RunFile.unknownKeys(path: config)
             guard unknown.isEmpty else {
-                throw ValidationError("\(config): unknown key\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) (keys are the long option names with _ for -, e.g. adapt_delta; priors go in \"priors\": {\"mu\", \"sigma\", \"gamma\"})")
+                throw ValidationError("\(RunFileError.unknownKeys(unknown, path: config))")
             }
         }
         let merged = file.overridden(by: try commandLineRunFile())

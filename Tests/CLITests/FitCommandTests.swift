@@ -114,7 +114,17 @@ final class FitCommandTests: XCTestCase {
         try #"{"model": "bandit2arm_delta", "warmpu": 10}"#.write(toFile: bad, atomically: true, encoding: .utf8)
         let rejected = try CommandLineRunner.run(["fit", Self.study, "--config", bad, "--out", base.appendingPathComponent("x").path])
         XCTAssertEqual(rejected.status, 64)
-        XCTAssert(rejected.stderr.contains("warmpu"), rejected.stderr)
+        XCTAssert(rejected.stderr.contains("\(bad):1:31: error: unknown key warmpu"), rejected.stderr)
+        // Errors point at the place in the file: a wrong type, and broken syntax.
+        for (text, expected) in [("{\n  \"model\": \"bandit2arm_delta\",\n  \"chains\": \"four\"\n}\n", ":3:13: error: key 'chains'"),
+                                 ("{\n  \"model\": \"bandit2arm_delta\",\n  \"chains\": four\n}\n", ":3:13: error: not valid JSON"),
+                                 ("{\"priors\": {\"mu\": \"wide\"}}", ":1:19: error: key 'priors.mu'")] {
+            try text.write(toFile: bad, atomically: true, encoding: .utf8)
+            let r = try CommandLineRunner.run(["fit", Self.study, "--config", bad, "--out", base.appendingPathComponent("x").path])
+            XCTAssertEqual(r.status, 64, text)
+            XCTAssert(r.stderr.contains(bad + expected) && r.stderr.contains("fix:"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("x").path))
+        }
     }
 
     /// --hierarchy none and pooled, and --covariates, as the output columns show them.

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Line and column (both 1-based, columns in characters) of places in a JSON text, so run-file
+/// errors can point at them as the data reader's errors do (`file:line:column: error: …`).
+/// Foundation's decoders say which key is wrong, or at which UTF-8 offset the syntax broke,
+/// but not where that is in the file.
+enum JSONTextLocation {
+    /// The line and column of UTF-8 byte `offset` (clamped to the text).
+    static func lineColumn(ofOffset offset: Int, in data: Data) -> (line: Int, column: Int) {
+        let bytes = [UInt8](data.prefix(max(0, offset)))
+        let line = bytes.filter { $0 == UInt8(ascii: "\n") }.count + 1
+        let lineStart = bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let column = (String(decoding: bytes[lineStart...], as: UTF8.self).count) + 1
+        return (line, column)
+    }
+
+    /// The line and column of the value of `keyPath` (e.g. ["priors", "mu"]), or of its last
+    /// key's opening quote with `atKey`: each key is searched as `"key"` after the previous
+    /// key's position. Nil when a key is not found (the error then has no position).
+    static func valuePosition(keyPath: [String], in data: Data, atKey: Bool = false) -> (line: Int, column: Int)? {
+        let bytes = [UInt8](data)
+        var from = 0
+        for key in keyPath {
+            let needle = [UInt8]("\"\(key)\"".utf8)
+            guard let start = firstMatch(of: needle, in: bytes, from: from) else { return nil }
+            if atKey && key == keyPath.last { return lineColumn(ofOffset: start, in: data) }
+            var i = start + needle.count
+            while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")
+                || bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "\r") || bytes[i] == UInt8(ascii: ":") { i += 1 }
+            from = i
+        }
+        return lineColumn(ofOffset: from, in: data)
+    }
+
+    /// The place Foundation's JSON parser reports ("… around character 31.", counted from 1, or
+    /// "… around line 3, column 13."), as a line and column; nil when the message has none.
+    static func syntaxErrorPosition(_ error: Error, in data: Data) -> (line: Int, column: Int)? {
+        var texts = ["\(error)"]
+        var next: Error? = error
+        while let e = next {
+            let info = (e as NSError).userInfo
+            if let d = info[NSDebugDescriptionErrorKey] as? String { texts.append(d) }
+            next = info[NSUnderlyingErrorKey] as? Error
+        }
+        for text in texts {
+            if let n = integer(after: "around line ", in: text), let c = integer(after: ", column ", in: text) { return (n, c) }
+            // "character N" counts from 1.
+            if let n = integer(after: "around character ", in: text) { return lineColumn(ofOffset: n - 1, in: data) }
+        }
+        return nil
+    }
+
+    private static func integer(after marker: String, in text: String) -> Int? {
+        guard let range = text.range(of: marker) else { return nil }
+        return Int(text[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    private static func firstMatch(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        var i = from
+        while i + needle.count <= bytes.count {
+            if bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle { return i }
+            i += 1
+        }
+        return nil
+    }
+}
