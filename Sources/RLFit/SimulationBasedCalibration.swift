@@ -24,6 +24,8 @@ public struct SimulationBasedCalibration: Sendable {
         public var threads = ProcessInfo.processInfo.activeProcessorCount
         /// The simulated task; nil: the model's reference task (`BanditTask.standard(for:options:)`).
         public var task: BanditTask? = nil
+        /// K for models that take it from the data (ignored by fixed-K models).
+        public var options: Int? = nil
         public init(model: ModelDefinition) { self.model = model }
     }
 
@@ -48,7 +50,7 @@ public struct SimulationBasedCalibration: Sendable {
             let group = Recovery.priorDraw(model: model, seed: o.seed, replicate: r)
             let study = StudySimulator.simulate(model: model, subjects: o.subjects, trials: o.trials,
                                                 seed: o.seed &+ 7919 &* UInt64(r + 1), group: group,
-                                                options: model.optionCount == nil ? 3 : nil, task: o.task)
+                                                options: model.optionCount == nil ? (o.options ?? 3) : nil, task: o.task)
             let truth = group.mu + group.sigma + (0..<P).map { study.theta[$0 * o.subjects] }
             let (posterior, kept) = try SimulatedStudyFit.keptDraws(
                 model: model, batch: study.batch, warmup: o.warmup, draws: o.draws, chains: o.chains,

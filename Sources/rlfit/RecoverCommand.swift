@@ -21,7 +21,6 @@ struct RecoverCommand: ParsableCommand {
     @Option(help: "Subjects per simulated study.") var subjects: Int = 50
     @Option(help: "Trials per subject.") var trials: Int = 200
     @Option(help: "Blocks per subject.") var blocks: Int = 1
-    @Option(help: "Options, for models that take K from the data.") var options: Int = 3
     @Option(help: "Simulated studies.") var replicates: Int = 1
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Warmup iterations per chain.") var warmup: Int = 500
@@ -42,10 +41,10 @@ struct RecoverCommand: ParsableCommand {
         o.subjects = subjects
         o.trials = trials
         o.blocks = blocks
-        o.options = model.definition.optionCount == nil ? options : nil
+        o.options = model.definition.optionCount == nil ? try task.optionCount(for: model.definition) : nil
         o.replicates = replicates
         o.seed = seed
-        o.task = try task.task(for: model.definition, options: model.definition.optionCount ?? options)
+        o.task = try task.task(for: model.definition)
         o.warmup = warmup
         o.draws = draws
         o.chains = chains

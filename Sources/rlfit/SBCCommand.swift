@@ -32,7 +32,8 @@ struct SBCCommand: ParsableCommand {
         o.subjects = subjects
         o.trials = trials
         o.seed = seed
-        o.task = try task.task(for: model.definition, options: model.definition.optionCount ?? 3)
+        o.task = try task.task(for: model.definition)
+        o.options = model.definition.optionCount == nil ? try task.optionCount(for: model.definition) : nil
         o.warmup = warmup
         o.draws = draws
         o.rankDraws = rankDraws

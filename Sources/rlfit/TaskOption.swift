@@ -1,10 +1,13 @@
 import ArgumentParser
 import RLModels
 
-/// `--reward-probabilities` and `--reversal`: the simulated task, for `simulate`, `recover`
-/// and `sbc`. Without them each model gets its reference study's task
-/// (`BanditTask.standard(for:options:)`).
+/// `--options`, `--reward-probabilities` and `--reversal`: the simulated task, for `simulate`,
+/// `recover` and `sbc`. Without them each model gets its reference study's task
+/// (`BanditTask.standard(for:options:)`), with 3 options where the model takes K from the data.
 struct TaskOption: ParsableArguments {
+    @Option(help: "Options K, for models that take K from the data (default: as many as --reward-probabilities lists, else 3).")
+    var options: Int?
+
     @Option(name: .customLong("reward-probabilities"),
             help: "P(+1) of each option before any reversal, e.g. 0.8,0.2 (default: 0.7,0.3 for 2 options; 0.8 down to 0.2 for more; 0.8,0.2 for the prl models).")
     var rewardProbabilities: String?
@@ -13,12 +16,25 @@ struct TaskOption: ParsableArguments {
     var reversal: String?
 
     func validate() throws {
+        if let options { guard options >= 2 else { throw ValidationError("--options must be at least 2") } }
         if let rewardProbabilities { _ = try Self.probabilities(rewardProbabilities) }
         if let reversal { _ = try Self.reversalRule(reversal) }
     }
 
-    /// The task for `model` with `k` options: the model's default with the flags applied.
-    func task(for model: ModelDefinition, options k: Int) throws -> BanditTask {
+    /// K for `model`: its fixed count, or --options, or the number of --reward-probabilities, or 3.
+    func optionCount(for model: ModelDefinition) throws -> Int {
+        if let fixed = model.optionCount {
+            if let options, options != fixed { throw ValidationError("\(model.name) has \(fixed) options; drop --options \(options)") }
+            return fixed
+        }
+        if let options { return options }
+        if let rewardProbabilities { return try Self.probabilities(rewardProbabilities).count }
+        return 3
+    }
+
+    /// The task for `model`: the model's default with the flags applied.
+    func task(for model: ModelDefinition) throws -> BanditTask {
+        let k = try optionCount(for: model)
         var task = BanditTask.standard(for: model, options: k)
         if let rewardProbabilities {
             let p = try Self.probabilities(rewardProbabilities)

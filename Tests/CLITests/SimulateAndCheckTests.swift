@@ -44,6 +44,14 @@ final class SimulateAndCheckTests: XCTestCase {
         let defaultTruth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: defaultTask + ".truth.json"))) as! [String: Any]
         XCTAssertEqual(defaultTruth["task"] as? String, "P(+1) 0.8 / 0.2, reversed after 5-9 consecutive best-option choices")
 
+        // K for a model that takes it from the data: from the listed probabilities.
+        let four = dir.appendingPathComponent("four.tsv").path
+        let narm = try CommandLineRunner.run(["simulate", "--model", "banditNarm_delta", "--subjects", "5", "--trials", "80", "--seed", "3",
+                                              "--reward-probabilities", "0.9,0.6,0.4,0.1", "--out", four])
+        XCTAssertEqual(narm.status, 0, narm.stderr)
+        let check = try CommandLineRunner.run(["check", four, "--model", "banditNarm_delta"])
+        XCTAssert(check.stdout.contains("options         4"), check.stdout)
+
         let bad: [([String], String)] = [
             (["--reversal", "sometimes"], "after-correct=MIN-MAX"),
             (["--reversal", "after-correct=9-5"], "after-correct=MIN-MAX"),
@@ -51,6 +59,7 @@ final class SimulateAndCheckTests: XCTestCase {
             (["--reward-probabilities", "0.5,0.3,0.2"], "give 2 values"),
             (["--group", "Arew=1.5"], "outside"),
             (["--group-sd", "0"], "must be positive"),
+            (["--options", "3"], "prl_rp has 2 options"),
         ]
         for (flags, message) in bad {
             let out = dir.appendingPathComponent("bad.tsv").path

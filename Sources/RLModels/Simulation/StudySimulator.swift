@@ -49,6 +49,7 @@ public enum StudySimulator {
         let P = model.parameters.count, S = subjects, T = trials
         let K = model.data.optionCount ?? options ?? 2
         let task = task ?? BanditTask.standard(for: model, options: K)
+        precondition(task.rewardProbabilities.count == K, "the task lists \(task.rewardProbabilities.count) options, the study has \(K)")
 
         var parameterStream = Philox(seed: seed, stream: 0)
         var z = [Double](repeating: 0, count: P * S)
