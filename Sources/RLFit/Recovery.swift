@@ -38,6 +38,8 @@ public struct Recovery: Sendable {
         public let parameter: String
         /// Mean over replicates of the correlation between posterior means and true values.
         public let correlation: Double
+        /// The smallest and largest replicate's correlation: how much one study's r varies.
+        public let correlationRange: ClosedRange<Double>
         public let bias: Double
         public let rmse: Double
         public let coverage90: Double
@@ -92,6 +94,7 @@ public struct Recovery: Sendable {
             }
             let n = Double(errors.count)
             rows.append(Row(parameter: spec.name, correlation: correlations.reduce(0, +) / Double(correlations.count),
+                            correlationRange: correlations.min()!...correlations.max()!,
                             bias: errors.reduce(0, +) / n, rmse: (errors.reduce(0) { $0 + $1 * $1 } / n).squareRoot(),
                             coverage90: Double(covered[p]) / n))
         }
@@ -125,20 +128,25 @@ public struct Recovery: Sendable {
                      + (o.blocks > 1 ? " in \(o.blocks) blocks" : "") + ", \(o.chains) chains × (\(o.warmup) + \(o.draws)), seed \(o.seed)",
                      "task: \(o.resolvedTask.description)",
                      "",
-                     "parameter  r(mean, truth)  bias      RMSE      90% coverage"]
+                     "parameter  r(mean, truth)  " + (o.replicates > 1 ? "r range      " : "") + "bias      RMSE      90% coverage"]
         for r in rows {
-            lines.append(String(format: "%@%6.3f          %+8.4f  %8.4f  %5.3f",
-                                r.parameter.padding(toLength: 11, withPad: " ", startingAt: 0), r.correlation, r.bias, r.rmse, r.coverage90))
+            let range = o.replicates > 1 ? String(format: "%5.3f–%5.3f  ", r.correlationRange.lowerBound, r.correlationRange.upperBound) : ""
+            lines.append(r.parameter.padding(toLength: 11, withPad: " ", startingAt: 0) + String(format: "%-16.3f", r.correlation)
+                         + range + String(format: "%+8.4f  %8.4f  %5.3f", r.bias, r.rmse, r.coverage90))
         }
         lines.append("")
-        lines.append("r: correlation across subjects, averaged over replicates; bias and RMSE of the posterior mean; coverage: share of true values inside the 90% interval (near 0.90 when calibrated)")
+        lines.append("r: correlation across subjects, averaged over replicates" + (o.replicates > 1 ? " (range: the lowest and highest replicate)" : "")
+                     + "; bias and RMSE of the posterior mean; coverage: share of true values inside the 90% interval (near 0.90 when calibrated)")
         return lines.joined(separator: "\n")
     }
 
-    /// `replicate,parameter,correlation` rows plus the summary, as CSV.
+    /// One row per parameter, as CSV: the mean correlation, the lowest and highest replicate's,
+    /// bias, RMSE and 90% coverage.
     public var csv: String {
-        var lines = ["parameter,correlation,bias,rmse,coverage90"]
-        for r in rows { lines.append("\(r.parameter),\(r.correlation),\(r.bias),\(r.rmse),\(r.coverage90)") }
+        var lines = ["parameter,correlation,correlation_min,correlation_max,bias,rmse,coverage90"]
+        for r in rows {
+            lines.append("\(r.parameter),\(r.correlation),\(r.correlationRange.lowerBound),\(r.correlationRange.upperBound),\(r.bias),\(r.rmse),\(r.coverage90)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -16,7 +16,7 @@ final class ParameterRecoveryTests: XCTestCase {
     static let rateOrTemperature: Set<String> = ["A", "A_pos", "A_neg", "Apun", "Arew", "eta", "tau", "beta"]
 
     func testEveryModelRecoversItsParameters() throws {
-        var table = ["model            parameter  r(mean, truth)  mean bias  90% coverage"]
+        var table = ["model            parameter  r (range)              mean bias  90% coverage"]
         for (m, model) in ModelCatalog.all.enumerated() {
             var group = GroupValues.defaults(for: model)
             group.sigma = model.parameters.map { $0.transform == .identity ? 0.8 : 0.6 }
@@ -28,9 +28,13 @@ final class ParameterRecoveryTests: XCTestCase {
             o.threads = 2
             let recovery = try Recovery.run(o)
             XCTAssertEqual(recovery.rows.map(\.parameter), model.parameters.map(\.name))
+            XCTAssert(recovery.rows.allSatisfy { $0.correlationRange.contains($0.correlation) })
+            XCTAssertEqual(recovery.csv.split(separator: "\n").map { $0.split(separator: ",").count }, [Int](repeating: 7, count: model.parameters.count + 1))
+            XCTAssert(recovery.text.contains("r range"), recovery.text)
             for row in recovery.rows {
-                table.append(String(format: "%-16@ %-10@ %6.3f          %+.3f     %.3f",
-                                    model.name, row.parameter, row.correlation, row.bias, row.coverage90))
+                table.append(String(format: "%-16@ %-10@ %6.3f (%5.3f–%5.3f)  %+.3f     %.3f",
+                                    model.name, row.parameter, row.correlation, row.correlationRange.lowerBound,
+                                    row.correlationRange.upperBound, row.bias, row.coverage90))
                 if Self.rateOrTemperature.contains(row.parameter) {
                     XCTAssertGreaterThanOrEqual(row.correlation, 0.8, "\(model.name) \(row.parameter)")
                 }
