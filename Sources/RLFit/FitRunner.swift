@@ -54,7 +54,8 @@ public struct FitRunner: Sendable {
         let records = ChainRecordBuilder.records(results: results, makePosterior: makePosterior, seed: o.seed, threads: o.threads)
         let configuration = StanCSVConfiguration(
             model: model.name, dataFile: o.dataPath, numSamples: o.draws, numWarmup: o.warmup, saveWarmup: o.saveWarmup,
-            thin: o.thin, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, initRadius: 2, rlfitVersion: RLFitVersion.string)
+            thin: o.thin, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, initRadius: 2, rlfitVersion: RLFitVersion.string,
+            initBuffer: o.initBuffer, window: o.window, termBuffer: o.termBuffer)
         var files: [String] = []
         let directory = o.outputDirectory as NSString
         // Remove files of an earlier run in the same directory so nothing stale looks current.

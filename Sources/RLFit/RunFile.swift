@@ -206,7 +206,8 @@ extension FitOptions {
         for (name, v) in [("mu", priors.muScale), ("sigma", priors.sigmaScale ?? 1), ("gamma", priors.gammaScale)] where !(v > 0 && v.isFinite) {
             throw fail("prior scale \(name) must be positive, got \(v)")
         }
-        let initBuffer = r.initBuffer ?? 75, window = r.window ?? 25, termBuffer = r.termBuffer ?? 50
+        let initBuffer = r.initBuffer ?? FitOptions.defaultInitBuffer, window = r.window ?? FitOptions.defaultWindow
+        let termBuffer = r.termBuffer ?? FitOptions.defaultTermBuffer
         guard initBuffer >= 0, termBuffer >= 0, window >= 1 else { throw fail("init buffer and term buffer must be ≥ 0, window ≥ 1") }
         self.init(model: model, dataPath: data, outputDirectory: out, chainIDs: ids, warmup: warmup, draws: draws,
                   seed: r.seed ?? UInt64.random(in: 1...UInt64(UInt32.max)), metric: metric, covariance: covariance,

@@ -32,8 +32,8 @@ struct FitCommand: ParsableCommand {
     var covariance: String?
     @Option(name: .customLong("adapt-delta"), help: "Target acceptance statistic in (0, 1); default 0.8.") var adaptDelta: Double?
     @Option(name: .customLong("max-depth"), help: "Maximum tree depth; default 10.") var maxDepth: Int?
-    @Option(name: .customLong("init-buffer"), help: "Warmup: initial fast adaptation buffer (Stan's init_buffer, 75).") var initBuffer: Int?
-    @Option(help: "Warmup: first slow adaptation window, doubling after (Stan's window, 25).") var window: Int?
+    @Option(name: .customLong("init-buffer"), help: "Warmup: initial fast adaptation buffer; default 15 (Stan's init_buffer is 75).") var initBuffer: Int?
+    @Option(help: "Warmup: first slow adaptation window, doubling after; default 15 (Stan's window is 25).") var window: Int?
     @Option(name: .customLong("term-buffer"), help: "Warmup: terminal fast adaptation buffer (Stan's term_buffer, 50).") var termBuffer: Int?
     @Flag(name: .customLong("save-warmup"), help: "Also write the warmup iterations (before '# Adaptation terminated').")
     var saveWarmup = false

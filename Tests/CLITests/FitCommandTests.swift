@@ -103,6 +103,10 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(resolved["seed"] as? Int, 11)
         XCTAssertEqual(resolved["model"] as? String, "bandit2arm_delta")
         XCTAssertEqual(resolved["warmup"] as? Int, 150)
+        XCTAssertEqual(resolved["init_buffer"] as? Int, 15)
+        XCTAssertEqual(resolved["window"] as? Int, 15)
+        let chainText = try String(contentsOf: first.appendingPathComponent("chain-1.csv"), encoding: .utf8)
+        XCTAssert(chainText.contains("#       init_buffer = 15\n#       term_buffer = 50\n#       window = 15\n"), chainText)
         let second = base.appendingPathComponent("second")
         let r = try CommandLineRunner.run(["fit", "--config", runFile.path, "--out", second.path, "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -281,12 +285,14 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         for p in ["A ", "tau ", "kappa "] { XCTAssert(r.stdout.contains("\n" + p), r.stdout) }
         let csv = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(csv[0], "parameter,correlation,bias,rmse,coverage90")
+        XCTAssertEqual(csv[0], "parameter,correlation,correlation_min,correlation_max,bias,rmse,coverage90")
         XCTAssertEqual(csv.count, 4)
         for row in csv.dropFirst() {
-            let coverage = Double(row.split(separator: ",")[4])!
-            XCTAssert(coverage >= 0 && coverage <= 1)
+            let fields = row.split(separator: ",").dropFirst().map { Double($0)! }
+            XCTAssert(fields[1] <= fields[0] && fields[0] <= fields[2], "\(row)")  // min ≤ mean ≤ max
+            XCTAssert(fields[5] >= 0 && fields[5] <= 1)  // coverage
         }
+        XCTAssert(r.stdout.contains("r range") && r.stdout.contains("task: P(+1) 0.8 / 0.5 / 0.2, reversed halfway"), r.stdout)
         XCTAssertEqual(try CommandLineRunner.run(["recover", "--model", "delta_stick", "--group", "A=2"]).status, 64)
     }
 

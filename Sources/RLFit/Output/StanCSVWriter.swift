@@ -62,9 +62,14 @@ public struct StanCSVConfiguration: Sendable {
     public var maxDepth: Int
     public var initRadius: Double
     public var rlfitVersion: String
+    /// The warmup windows (`adapt init_buffer`, `window`, `term_buffer`).
+    public var initBuffer: Int
+    public var window: Int
+    public var termBuffer: Int
 
     public init(model: String, dataFile: String, numSamples: Int, numWarmup: Int, saveWarmup: Bool, thin: Int,
-                adaptDelta: Double, maxDepth: Int, initRadius: Double, rlfitVersion: String) {
+                adaptDelta: Double, maxDepth: Int, initRadius: Double, rlfitVersion: String,
+                initBuffer: Int = 75, window: Int = 25, termBuffer: Int = 50) {
         self.model = model
         self.dataFile = dataFile
         self.numSamples = numSamples
@@ -75,6 +80,9 @@ public struct StanCSVConfiguration: Sendable {
         self.maxDepth = maxDepth
         self.initRadius = initRadius
         self.rlfitVersion = rlfitVersion
+        self.initBuffer = initBuffer
+        self.window = window
+        self.termBuffer = termBuffer
     }
 }
 
@@ -114,9 +122,9 @@ public enum StanCSVWriter {
             "      delta = \(c.adaptDelta)",
             "      kappa = 0.75",
             "      t0 = 10",
-            "      init_buffer = 75",
-            "      term_buffer = 50",
-            "      window = 25",
+            "      init_buffer = \(c.initBuffer)",
+            "      term_buffer = \(c.termBuffer)",
+            "      window = \(c.window)",
             "      save_metric = 0",
             "    algorithm = hmc (Default)",
             "      hmc",
