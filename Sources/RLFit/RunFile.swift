@@ -76,8 +76,9 @@ public struct RunFile: Codable, Sendable, Equatable {
             return try JSONDecoder().decode(RunFile.self, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let keys = context.codingPath.map(\.stringValue)
-            throw RunFileError(path: path, position: JSONTextLocation.valuePosition(keyPath: keys, in: data),
-                               problem: "key '\(keys.joined(separator: "."))': \(context.debugDescription)")
+            let problem = keys.isEmpty ? "a run file is one JSON object, {\"model\": ..., \"data\": ...}: \(context.debugDescription)"
+                : "key '\(keys.joined(separator: "."))': \(context.debugDescription)"
+            throw RunFileError(path: path, position: JSONTextLocation.valuePosition(keyPath: keys, in: data), problem: problem)
         } catch {
             throw RunFileError(path: path, problem: "\(error)")
         }

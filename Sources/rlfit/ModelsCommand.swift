@@ -19,10 +19,9 @@ struct ModelsCommand: ParsableCommand {
             print("  reward: \(m.reward.description); coding: \(m.outcomeCoding)")
             print("  follows \(m.reference)")
             let typical = m.parameters.map { "\($0.name) = \(format($0.typicalValue))" }.joined(separator: ", ")
-            let task = m.optionCount == nil && m.task == .bandit
-                ? "P(+1) 0.7 / 0.3 for 2 options, 0.8 down to 0.2 for more, reversed halfway through each block"
-                : BanditTask.standard(for: m, options: m.optionCount ?? 2).description
-            print("  simulated around \(typical) (simulate, recover); task: \(task)")
+            let k = m.optionCount ?? 3
+            let task = BanditTask.standard(for: m, options: k).description
+            print("  simulated around \(typical) (simulate, recover); task\(m.optionCount == nil ? " with --options 3 (the default)" : ""): \(task)")
             print("")
         }
         print("Hierarchy (--hierarchy partial): mu_pr ~ N(0, 1), sigma ~ the prior above, <param>_pr ~ N(0, 1);")

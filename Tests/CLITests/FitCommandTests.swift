@@ -122,7 +122,8 @@ final class FitCommandTests: XCTestCase {
         // Errors point at the place in the file: a wrong type, and broken syntax.
         for (text, expected) in [("{\n  \"model\": \"bandit2arm_delta\",\n  \"chains\": \"four\"\n}\n", ":3:13: error: key 'chains'"),
                                  ("{\n  \"model\": \"bandit2arm_delta\",\n  \"chains\": four\n}\n", ":3:13: error: not valid JSON"),
-                                 ("{\"priors\": {\"mu\": \"wide\"}}", ":1:19: error: key 'priors.mu'")] {
+                                 ("{\"priors\": {\"mu\": \"wide\"}}", ":1:19: error: key 'priors.mu'"),
+                                 ("[1]", ":1:1: error: a run file is one JSON object")] {
             try text.write(toFile: bad, atomically: true, encoding: .utf8)
             let r = try CommandLineRunner.run(["fit", Self.study, "--config", bad, "--out", base.appendingPathComponent("x").path])
             XCTAssertEqual(r.status, 64, text)

@@ -69,7 +69,7 @@ public struct StanCSVConfiguration: Sendable {
 
     public init(model: String, dataFile: String, numSamples: Int, numWarmup: Int, saveWarmup: Bool, thin: Int,
                 adaptDelta: Double, maxDepth: Int, initRadius: Double, rlfitVersion: String,
-                initBuffer: Int = 75, window: Int = 25, termBuffer: Int = 50) {
+                initBuffer: Int, window: Int, termBuffer: Int) {
         self.model = model
         self.dataFile = dataFile
         self.numSamples = numSamples

@@ -40,12 +40,12 @@ public enum RewardDefinition: Sendable, Equatable {
 }
 
 /// The kind of task a model's reference study ran.
-public enum TaskDesign: String, Sendable, Equatable {
+public enum TaskDesign: Sendable, Equatable {
     /// A bandit whose reward probabilities reverse once, halfway (`BanditTask.standard`).
     case bandit
     /// Probabilistic reversal learning: reversals after runs of correct choices
     /// (`BanditTask.probabilisticReversal`).
-    case probabilisticReversal = "probabilistic reversal"
+    case probabilisticReversal
 }
 
 /// A model of the catalog: its name (hBayesDM's where hBayesDM has it), per-subject
