@@ -29,6 +29,7 @@ let package = Package(
         .executable(name: "rlfit", targets: ["rlfit"]),
         .library(name: "RLFit", targets: ["RLFit"]),
         .library(name: "RLModels", targets: ["RLModels"]),
+        .library(name: "ModelLanguage", targets: ["ModelLanguage"]),
         .library(name: "Sampling", targets: ["Sampling"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
@@ -47,7 +48,8 @@ let package = Package(
         .target(name: "Randomness", swiftSettings: numerics),
         .target(name: "Sampling", dependencies: ["LinearAlgebra", "Randomness"], swiftSettings: numerics),
         .target(name: "Diagnostics", dependencies: ["LinearAlgebra"], swiftSettings: numerics),
-        .target(name: "RLModels", dependencies: ["LinearAlgebra", "Randomness"], swiftSettings: numerics),
+        .target(name: "ModelLanguage", swiftSettings: numerics),
+        .target(name: "RLModels", dependencies: ["ModelLanguage", "LinearAlgebra", "Randomness"], swiftSettings: numerics),
         .target(
             name: "RLFit",
             dependencies: ["Sampling", "Diagnostics", "RLModels", "LinearAlgebra", "Randomness"],

@@ -1,3 +1,4 @@
+import ModelLanguage
 /// The one scan over time that turns a `LearningRule` into the log-likelihood of every
 /// subject's choices, each subject's log-likelihood, and the exact gradient with respect to
 /// every subject parameter θ (DESIGN.md §3).

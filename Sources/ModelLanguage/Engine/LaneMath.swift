@@ -1,5 +1,5 @@
 /// Exponential and logarithm kernels on four lanes at once (`SIMD4<Double>`: one AVX2 register),
-/// for the scan's whole-vector loops across subjects. libm's `exp` and `log1p` are scalar calls;
+/// for the lane machine's whole-vector loops across subjects. libm's `exp` and `log1p` are scalar calls;
 /// these are plain arithmetic and bit manipulation, branch-free, with fused multiply-adds.
 ///
 /// Accuracy: within a few units in the last place over the documented ranges (tested against
@@ -98,4 +98,95 @@ public func logPositive(_ x: Lanes) -> Lanes {
     let f = unsafeBitCast((adjusted & 0x000F_FFFF_FFFF_FFFF) &+ sqrtHalfBits, to: Lanes.self)
     let s = (f - 1) / (f + 1)
     return m * ln2High + (twiceAtanhSmall(s) + m * ln2Low)
+}
+
+/// e^x for any x, lane-wise, as accurate as `expNonPositive` (relative error < 1e−15):
+/// +∞ above 709.78, gradual underflow to 0 below −708 (subnormal results, then 0 below
+/// −745.2), NaN → NaN.
+///
+/// Method: as `expNonPositive`, with 2ⁿ applied as two normal factors 2^⌊n/2⌋·2^(n−⌊n/2⌋) so
+/// that results between the smallest normal and the largest finite double are exact in the
+/// exponent.
+@inlinable @inline(__always)
+public func laneExp(_ y: Lanes) -> Lanes {
+    let x = y.clamped(lowerBound: Lanes(repeating: -746), upperBound: Lanes(repeating: 710))
+    let shifted = x * log2e + roundingShifter
+    let n = shifted - roundingShifter
+    let r = (x - n * ln2High) - n * ln2Low
+    let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
+    let a0 = Lanes(repeating: 1).addingProduct(r, Lanes(repeating: 1))
+    let a1 = Lanes(repeating: 1.0 / 2).addingProduct(r, Lanes(repeating: 1.0 / 6))
+    let a2 = Lanes(repeating: 1.0 / 24).addingProduct(r, Lanes(repeating: 1.0 / 120))
+    let a3 = Lanes(repeating: 1.0 / 720).addingProduct(r, Lanes(repeating: 1.0 / 5_040))
+    let a4 = Lanes(repeating: 1.0 / 40_320).addingProduct(r, Lanes(repeating: 1.0 / 362_880))
+    let a5 = Lanes(repeating: 1.0 / 3_628_800).addingProduct(r, Lanes(repeating: 1.0 / 39_916_800))
+    let a6 = Lanes(repeating: 1.0 / 479_001_600)
+    let b0 = a0.addingProduct(a1, r2), b1 = a2.addingProduct(a3, r2), b2 = a4.addingProduct(a5, r2)
+    let d0 = b0.addingProduct(b1, r4), d1 = b2.addingProduct(a6, r4)
+    let p = d0.addingProduct(d1, r8)
+    let whole = unsafeBitCast(shifted, to: SIMD4<Int64>.self) &- unsafeBitCast(Lanes(repeating: roundingShifter), to: SIMD4<Int64>.self)
+    let half = whole &>> 1
+    let rest = whole &- half
+    let f1 = unsafeBitCast((half &+ 1023) &<< 52, to: Lanes.self)
+    let f2 = unsafeBitCast((rest &+ 1023) &<< 52, to: Lanes.self)
+    let result = p * f1 * f2
+    return result
+        .replacing(with: .infinity, where: y .> 709.782_712_893_384)
+        .replacing(with: 0, where: y .< -745.2)
+        .replacing(with: y, where: y .!= y)
+}
+
+/// Natural logarithm of any lanes: log of a positive finite value (subnormals included),
+/// −∞ at 0, +∞ at +∞, NaN for negative values and NaN. Relative error < 1e−15.
+@inlinable @inline(__always)
+public func laneLog(_ x: Lanes) -> Lanes {
+    // Subnormals are scaled into the normal range by 2^54 first.
+    let tiny = x .< 2.2250738585072014e-308
+    let scaled = x.replacing(with: x * 18_014_398_509_481_984.0, where: tiny)
+    var y = logPositive(scaled)
+    y = y.replacing(with: y - 54 * 0.693_147_180_559_945_3, where: tiny)
+    return y
+        .replacing(with: -.infinity, where: x .== 0)
+        .replacing(with: .infinity, where: x .== .infinity)
+        .replacing(with: .nan, where: (x .< 0) .| (x .!= x))
+}
+
+/// log(1 + x) for any x ≥ −1, lane-wise, accurate relative to the result for tiny x:
+/// 2·atanh(x / (2 + x)) near 0, else log(u) + (x − (u − 1))/u with u = 1 + x (the rounding
+/// of u corrected to first order). −1 → −∞; below −1 or NaN → NaN.
+@inlinable @inline(__always)
+public func laneLog1p(_ x: Lanes) -> Lanes {
+    let small = (x .> -0.29) .& (x .< 0.41)
+    let series = twiceAtanhSmall(x / (x + 2))
+    let u = x + 1
+    let corrected = laneLog(u) + (x - (u - 1)) / u
+    return corrected.replacing(with: series, where: small)
+        .replacing(with: .infinity, where: x .== .infinity)
+}
+
+/// e^x − 1, lane-wise, accurate relative to the result for tiny x (Kahan's method:
+/// (u − 1)·x / log u with u = e^x rounded). +∞ → +∞, −∞ → −1, NaN → NaN.
+@inlinable @inline(__always)
+public func laneExpm1(_ x: Lanes) -> Lanes {
+    let u = laneExp(x)
+    let kahan = (u - 1) * x / laneLog(u)
+    return kahan
+        .replacing(with: x, where: u .== 1)
+        .replacing(with: u - 1, where: (x .> 30) .| (x .< -30))
+}
+
+/// The logistic function 1 / (1 + e^−x), lane-wise, without overflow for either sign
+/// (e^−|x| is formed, never e^|x|). NaN → NaN.
+@inlinable @inline(__always)
+public func laneLogistic(_ x: Lanes) -> Lanes {
+    let magnitude = laneAbs(x)
+    let e = expNonPositive(-magnitude).replacing(with: 0, where: magnitude .> 745)
+    let positive = 1 / (1 + e)
+    return positive.replacing(with: e * positive, where: x .< 0)
+}
+
+/// |x|, lane-wise (the sign bit cleared; NaN stays NaN).
+@inlinable @inline(__always)
+public func laneAbs(_ x: Lanes) -> Lanes {
+    unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF, to: Lanes.self)
 }

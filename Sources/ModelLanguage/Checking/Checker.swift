@@ -1,0 +1,801 @@
+/// Resolves and types a parsed model file (`ModelSyntax`) into a `CheckedModel`, or rejects it
+/// with `file:line:column`, what is wrong and the fix: unknown names (with a suggestion), wrong
+/// index types, indices that depend on parameters, values read before they are assigned,
+/// parameters never used, shapes that do not match, observations of what is not data.
+///
+/// Levels: a state is parameter-level when any assignment to it depends on the parameters;
+/// since that can depend on other states, the trial block is checked until the states' levels
+/// stop rising (at most three passes: levels only rise, and there are three).
+struct Checker {
+    let file: String
+    let syntax: ModelSyntax
+    let source: String
+
+    // Declarations, resolved.
+    private var dataIndex: [String: Int] = [:]
+    private var argumentIndex: [String: Int] = [:]
+    private var parameterIndex: [String: Int] = [:]
+    private var stateIndex: [String: Int] = [:]
+    private var stateLevels: [Level] = []
+    private var stateDimensions: [[Dimension]] = []
+    private var stateIsIndex: [Bool] = []
+
+    // The trial block's variables.
+    private var locals: [CheckedModel.Local] = []
+    /// Innermost scope last: name → local slot.
+    private var scopes: [[String: Int]] = []
+    /// The current type of each local slot (its level follows assignments).
+    private var localTypes: [Int: ValueType] = [:]
+    private var assignedSomewhere: [String: SourceLocation] = [:]
+    private var loopDepth = 0
+    private var topLevel: Bool { scopes.count == 1 && loopDepth == 0 }
+
+    // Usage.
+    private var usedParameters: Set<Int> = []
+    private var usedData: Set<Int> = []
+    private var usedArguments: Set<Int> = []
+    private var readStates: Set<Int> = []
+    private var observed: [Int] = []
+    private var observedAt: [Int: SourceLocation] = [:]
+    private var firstRead: [Int: SourceLocation] = [:]
+
+    init(file: String, syntax: ModelSyntax, source: String) {
+        self.file = file
+        self.syntax = syntax
+        self.source = source
+    }
+
+    private func fail(_ at: SourceLocation, _ problem: String, _ fix: String) -> ModelFileError {
+        ModelFileError(file: file, location: at, problem: problem, fix: fix)
+    }
+
+    // MARK: The model
+
+    mutating func check() throws -> CheckedModel {
+        guard let name = syntax.name else {
+            throw fail(SourceLocation(line: 1, column: 1), "the file has no model declaration",
+                       "start the file with: model NAME \"one line saying what it is\"")
+        }
+        try declareNames()
+        let data = try checkData()
+        let parameters = try checkParameters()
+        let states = try checkStates()
+        let reward = try syntax.reward.map { try expression($0, context: .reward) }
+        if let reward, !(reward.type.isScalar && reward.type.kind != .boolean) {
+            throw fail(reward.location, "the reward must be one number per trial", "write e.g. reward outcome, or reward gain - abs(loss)")
+        }
+        guard let trialSyntax = syntax.trial, let trialLocation = syntax.trialLocation else {
+            throw fail(name.location, "the model has no trial block", "add: trial { … } with the statements run on every trial")
+        }
+        collectAssignments(trialSyntax)
+        var trial: [TypedStatement] = []
+        // Check until the states' levels stop rising.
+        for pass in 0..<4 {
+            let before = stateLevels
+            resetTrialScope()
+            trial = try block(trialSyntax)
+            if stateLevels == before { break }
+            precondition(pass < 3, "state levels did not settle")
+        }
+        guard !observed.isEmpty else {
+            throw fail(trialLocation, "the trial observes nothing, so the model has no likelihood",
+                       "add an observation, e.g. choice ~ softmax(tau * Q)")
+        }
+        for (p, declaration) in syntax.parameters.enumerated() where !usedParameters.contains(p) {
+            throw fail(declaration.location, "parameter '\(declaration.name)' is never used",
+                       "use it in the trial block (or as a state's initial value), or remove it")
+        }
+        var warnings: [ModelFileWarning] = []
+        for (c, declaration) in syntax.data.enumerated() where !usedData.contains(c) && !observed.contains(c) {
+            warnings.append(ModelFileWarning(file: file, location: declaration.location,
+                                             message: "data column '\(declaration.name)' is declared but never used (the data file must still have it)"))
+        }
+        for (a, declaration) in syntax.arguments.enumerated() where !usedArguments.contains(a) {
+            warnings.append(ModelFileWarning(file: file, location: declaration.location, message: "argument '\(declaration.name)' is never used"))
+        }
+        for (s, declaration) in syntax.states.enumerated() where !readStates.contains(s) {
+            warnings.append(ModelFileWarning(file: file, location: declaration.location,
+                                             message: "state '\(declaration.name)' is never read, so it does not change the likelihood"))
+        }
+        let task = syntax.task?.name ?? "bandit"
+        let settled = states.enumerated().map { s, state in
+            CheckedModel.State(name: state.name, dimensions: state.dimensions, isIndex: state.isIndex, initial: state.initial,
+                               acrossBlocks: state.acrossBlocks, level: stateLevels[s], location: state.location)
+        }
+        if let t = syntax.task, !["bandit", "reversal_learning"].contains(t.name) {
+            throw fail(t.location, "unknown task '\(t.name)'", "write task bandit (reward probabilities reversed halfway) or task reversal_learning (reversal after a run of correct choices)")
+        }
+        return CheckedModel(
+            file: file, source: source, name: name.text, summary: syntax.summary, reference: syntax.reference,
+            optionCount: syntax.options?.count, task: task,
+            data: data.enumerated().map { c, d in
+                CheckedModel.DataColumn(name: d.name, kind: d.kind, coding: d.coding, expectation: d.expectation,
+                                        observed: observed.contains(c), location: d.location)
+            },
+            arguments: syntax.arguments.map { CheckedModel.Argument(name: $0.name, defaultValue: $0.value, meaning: $0.meaning, location: $0.location) },
+            parameters: parameters, states: settled, locals: locals, trial: trial, reward: reward, warnings: warnings,
+            observedColumns: observed)
+    }
+
+    // MARK: Declarations
+
+    private static let reserved: Set<String> = ["option", "K", "none", "softmax", "sum", "select"]
+
+    private mutating func declareNames() throws {
+        var seen: [String: (String, SourceLocation)] = [:]
+        func declare(_ name: String, _ what: String, _ at: SourceLocation) throws {
+            if Checker.reserved.contains(name) {
+                throw fail(at, "'\(name)' is a built-in name and cannot be declared", "choose another name")
+            }
+            if let (kind, first) = seen[name] {
+                throw fail(at, "'\(name)' is declared twice (as \(kind) at line \(first.line))", "give each declaration its own name")
+            }
+            seen[name] = (what, at)
+        }
+        for (i, d) in syntax.data.enumerated() { try declare(d.name, "a data column", d.location); dataIndex[d.name] = i }
+        for (i, a) in syntax.arguments.enumerated() { try declare(a.name, "an argument", a.location); argumentIndex[a.name] = i }
+        for (i, p) in syntax.parameters.enumerated() { try declare(p.name, "a parameter", p.location); parameterIndex[p.name] = i }
+        for (i, s) in syntax.states.enumerated() { try declare(s.name, "a state", s.location); stateIndex[s.name] = i }
+        guard !syntax.parameters.isEmpty else {
+            throw fail(syntax.name!.location, "the model has no parameters", "declare at least one, e.g. parameter A in (0, 1) typical 0.3 \"learning rate\"")
+        }
+    }
+
+    private func checkData() throws -> [DataDeclaration] {
+        for d in syntax.data {
+            if let e = d.expectation {
+                if case .option = d.kind { throw fail(d.location, "an option column's values are checked already (1..K)", "remove the values {…} list") }
+                if case .index = d.kind { throw fail(d.location, "an index column's values are checked already (1..levels)", "remove the values {…} list") }
+                if case let .values(v) = e, v.isEmpty { throw fail(d.location, "an empty list of expected values", "list the values, e.g. values {-1, 1}") }
+            }
+        }
+        return syntax.data
+    }
+
+    private func checkParameters() throws -> [CheckedModel.Parameter] {
+        try syntax.parameters.map { p in
+            let typical: Double
+            switch p.range {
+            case let .interval(lower, upper):
+                typical = p.typical ?? (lower + upper) / 2
+                guard typical > lower && typical < upper else {
+                    throw fail(p.location, "the typical value \(typical) of '\(p.name)' is outside (\(lower), \(upper))", "give a typical value strictly inside the range")
+                }
+            case .real:
+                typical = p.typical ?? 0
+            case .positive:
+                typical = p.typical ?? 1
+                guard typical > 0 else { throw fail(p.location, "the typical value of positive '\(p.name)' must be above 0", "give a typical value above 0") }
+            }
+            return CheckedModel.Parameter(
+                name: p.name, range: p.range, typical: typical, muScale: p.muPrior?.scale,
+                sigmaPrior: (p.sigmaPrior?.family ?? "normal", p.sigmaPrior?.scale ?? 0.2), meaning: p.meaning, location: p.location)
+        }
+    }
+
+    /// A dimension by the name the file writes: `option` or an index data column.
+    private func dimension(_ name: String, at: SourceLocation) throws -> Dimension {
+        if name == "option" { return .option }
+        if let c = dataIndex[name] {
+            if case .index = syntax.data[c].kind { return .category(c) }
+            throw fail(at, "'\(name)' is a data column of kind \(kindName(syntax.data[c].kind)), not a dimension",
+                       "declare it as data \(name): index (its values 1..n then index tables), or use option")
+        }
+        let candidates = ["option"] + syntax.data.filter { if case .index = $0.kind { return true }; return false }.map(\.name)
+        let guess = Suggestions.closest(to: name, among: candidates)
+        throw fail(at, "unknown dimension '\(name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+                   "a dimension is option or a data column declared as index (data cue: index 1..4)")
+    }
+
+    private func kindName(_ kind: DataDeclaration.Kind) -> String {
+        switch kind { case .option: return "option"; case .index: return "index"; case .binary: return "binary"; case .real: return "real" }
+    }
+
+    /// The number of elements along a dimension when the file fixes it.
+    private func size(_ d: Dimension) -> Int? {
+        switch d {
+        case .option: return syntax.options?.count
+        case let .category(c): if case let .index(levels) = syntax.data[c].kind { return levels }; return nil
+        case let .literal(n): return n
+        }
+    }
+
+    private mutating func checkStates() throws -> [CheckedModel.State] {
+        var result: [CheckedModel.State] = []
+        for s in syntax.states {
+            var dims: [Dimension] = []
+            var isIndex = false
+            switch s.shape {
+            case .scalar: break
+            case let .table(list): dims = try list.map { try dimension($0.name, at: $0.location) }
+            case let .index(name, location): dims = [try dimension(name, at: location)]; isIndex = true
+            }
+            let initial = try initialValue(s.initial, state: s, dims: dims, isIndex: isIndex)
+            stateDimensions.append(dims)
+            stateIsIndex.append(isIndex)
+            stateLevels.append(initialLevel(initial))
+            result.append(CheckedModel.State(name: s.name, dimensions: dims, isIndex: isIndex, initial: initial,
+                                             acrossBlocks: s.acrossBlocks, level: .data, location: s.location))
+        }
+        return result
+    }
+
+    private func initialLevel(_ v: CheckedModel.InitialValue) -> Level {
+        switch v {
+        case .parameter: return .parameter
+        case let .elements(list): return list.map(initialLevel).max() ?? .data
+        default: return .data
+        }
+    }
+
+    /// A state's initial value: a number, an argument, a parameter or none, or a vector literal
+    /// of these (one per element of a vector state).
+    private mutating func initialValue(_ e: Expression, state: StateDeclaration, dims: [Dimension], isIndex: Bool) throws -> CheckedModel.InitialValue {
+        func scalar(_ e: Expression) throws -> CheckedModel.InitialValue {
+            switch e.node {
+            case let .number(x): return isIndex ? try wholeIndex(x, e) : .constant(x)
+            case let .integer(n): return isIndex ? try wholeIndex(Double(n), e) : .constant(Double(n))
+            case let .unary("-", inner):
+                if case let .number(x) = inner.node, !isIndex { return .constant(-x) }
+                if case let .integer(n) = inner.node, !isIndex { return .constant(-Double(n)) }
+            case .none:
+                guard isIndex else { throw fail(e.location, "none is the initial value of an option state", "give \(state.name) a number, e.g. 0") }
+                return .none
+            case let .name(n):
+                if let a = argumentIndex[n] { usedArguments.insert(a); return .argument(a) }
+                if let p = parameterIndex[n] {
+                    guard !isIndex else { throw fail(e.location, "an option state cannot start at a parameter", "write none or an option number") }
+                    usedParameters.insert(p)
+                    return .parameter(p)
+                }
+                if stateIndex[n] != nil || dataIndex[n] != nil {
+                    throw fail(e.location, "state \(state.name)'s initial value reads '\(n)', which has no value before the first trial",
+                               "start it at a number, an argument or a parameter, and assign it in the trial block")
+                }
+                let names = Array(argumentIndex.keys) + Array(parameterIndex.keys)
+                throw unknownName(n, at: e.location, candidates: names)
+            default: break
+            }
+            throw fail(e.location, "a state's initial value is a number, an argument, a parameter\(isIndex ? " or none" : "")",
+                       "write e.g. state \(state.name)\(isIndex ? ": option = none" : (dims.isEmpty ? "" : "[option]") + " = 0"); compute other values in the trial block")
+        }
+        func wholeIndex(_ x: Double, _ e: Expression) throws -> CheckedModel.InitialValue {
+            guard x == x.rounded(), x >= 1 else { throw fail(e.location, "an option state starts at none or an option number 1, 2, …", "write none or a whole number from 1") }
+            return .constant(x)
+        }
+        if case let .vector(elements) = e.node {
+            guard dims.count == 1, !isIndex else {
+                throw fail(e.location, "a list of initial values needs a vector state", dims.isEmpty ? "give \(state.name) one value" : "give a table one value for all its elements")
+            }
+            if let n = size(dims[0]), n != elements.count {
+                throw fail(e.location, "\(elements.count) initial values for \(state.name), which has \(n) elements", "list \(n) values, or give one value for all")
+            }
+            if size(dims[0]) == nil {
+                throw fail(e.location, "a list of initial values needs a fixed size, but \(dims[0] == .option ? "the options come" : "its levels come") from the data",
+                           dims[0] == .option ? "declare options N, or give one value for all elements" : "declare the column's levels (index 1..N), or give one value")
+            }
+            return .elements(try elements.map(scalar))
+        }
+        return try scalar(e)
+    }
+
+    // MARK: Names
+
+    private func unknownName(_ name: String, at: SourceLocation, candidates: [String]) -> ModelFileError {
+        let guess = Suggestions.closest(to: name, among: candidates)
+        return fail(at, "unknown name '\(name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+                    "declare it (data, argument, parameter or state), assign it before this line, or correct the spelling")
+    }
+
+    private var allNames: [String] {
+        Array(dataIndex.keys) + Array(argumentIndex.keys) + Array(parameterIndex.keys) + Array(stateIndex.keys)
+            + scopes.flatMap { Array($0.keys) } + ["K"]
+    }
+
+    private func lookupLocal(_ name: String) -> Int? {
+        for scope in scopes.reversed() { if let l = scope[name] { return l } }
+        return nil
+    }
+
+    /// Every local name assigned anywhere in the trial, with its first place (for "read before
+    /// it is assigned").
+    private mutating func collectAssignments(_ statements: [Statement]) {
+        for s in statements {
+            switch s {
+            case let .assign(target, _, _, _, location):
+                if assignedSomewhere[target] == nil { assignedSomewhere[target] = location }
+            case let .ifElse(_, then, otherwise, _): collectAssignments(then); collectAssignments(otherwise)
+            case let .forEach(_, _, body, _, _): collectAssignments(body)
+            case .observe: break
+            }
+        }
+    }
+
+    private mutating func resetTrialScope() {
+        locals = []
+        scopes = [[:]]
+        localTypes = [:]
+        observed = []
+        observedAt = [:]
+        firstRead = [:]
+        loopDepth = 0
+    }
+
+    // MARK: Statements
+
+    private mutating func block(_ statements: [Statement]) throws -> [TypedStatement] {
+        try statements.map { try statement($0) }
+    }
+
+    private mutating func statement(_ s: Statement) throws -> TypedStatement {
+        switch s {
+        case let .assign(target, indices, op, value, location):
+            return try assignment(target: target, indices: indices, op: op, value: value, location: location)
+        case let .observe(column, distributionName, arguments, location, distributionLocation):
+            return try observation(column: column, distributionName: distributionName, arguments: arguments,
+                                   location: location, distributionLocation: distributionLocation)
+        case let .ifElse(condition, then, otherwise, location):
+            let c = try expression(condition, context: .trial)
+            guard c.type.isScalar, c.type.kind == .boolean else {
+                throw fail(condition.location, "an if condition must be a comparison (true or false), not a number",
+                           "compare it, e.g. if pe >= 0 { … }")
+            }
+            let outer = localTypes
+            scopes.append([:])
+            let thenTyped = try block(then)
+            scopes.removeLast()
+            let afterThen = localTypes
+            localTypes = outer
+            scopes.append([:])
+            let elseTyped = try block(otherwise)
+            scopes.removeLast()
+            // An outer local's level after the if is the higher of the two branches'.
+            for (slot, t) in afterThen {
+                if let e = localTypes[slot], t.level > e.level { localTypes[slot]?.level = t.level }
+            }
+            return .ifElse(condition: c, then: thenTyped, otherwise: elseTyped, location: location)
+        case let .forEach(variable, dimensionName, body, location, dimensionLocation):
+            let d = try dimension(dimensionName, at: dimensionLocation)
+            if lookupLocal(variable) != nil || isDeclared(variable) {
+                throw fail(location, "the loop variable '\(variable)' hides another name", "choose another loop variable, e.g. k")
+            }
+            var typed: [TypedStatement] = []
+            loopDepth += 1
+            // Twice: a local raised to parameter level late in the body is read early in the next pass.
+            for _ in 0..<2 {
+                scopes.append([:])
+                let slot = newLocal(variable, ValueType(.index(d), level: .constant), location, loop: true)
+                typed = [.forEach(variable: slot, dimension: d, body: try block(body), location: location)]
+                scopes.removeLast()
+            }
+            loopDepth -= 1
+            return typed[0]
+        }
+    }
+
+    private func isDeclared(_ name: String) -> Bool {
+        dataIndex[name] != nil || argumentIndex[name] != nil || parameterIndex[name] != nil || stateIndex[name] != nil || name == "K"
+    }
+
+    private mutating func newLocal(_ name: String, _ type: ValueType, _ location: SourceLocation, loop: Bool) -> Int {
+        let slot = locals.count
+        locals.append(CheckedModel.Local(name: name, type: type, location: location, topLevel: topLevel && !loop, isLoopVariable: loop))
+        scopes[scopes.count - 1][name] = slot
+        localTypes[slot] = type
+        return slot
+    }
+
+    private mutating func assignment(target: String, indices: [Expression], op: String, value: Expression,
+                                     location: SourceLocation) throws -> TypedStatement {
+        var typedValue = try expression(value, context: .trial)
+        // The target, before this assignment.
+        let targetKind: TypedStatement.Target
+        let base: TypedExpression?
+        if let l = lookupLocal(target) {
+            targetKind = .local(l)
+            base = TypedExpression(node: .local(l), type: localTypes[l]!, location: location)
+        } else if let s = stateIndex[target] {
+            targetKind = .state(s)
+            base = TypedExpression(node: .state(s), type: stateType(s), location: location)
+        } else if parameterIndex[target] != nil || argumentIndex[target] != nil || dataIndex[target] != nil || target == "K" {
+            let what = parameterIndex[target] != nil ? "a parameter" : argumentIndex[target] != nil ? "an argument" : target == "K" ? "the number of options" : "a data column"
+            throw fail(location, "'\(target)' is \(what) and cannot be assigned", "assign the result to a new name, e.g. \(target)_t = …")
+        } else {
+            guard indices.isEmpty else {
+                throw fail(location, "'\(target)' is not defined, so its elements cannot be assigned",
+                           "declare it as state (state \(target)[option] = 0), or assign the whole vector first (\(target) = [ … for k in option])")
+            }
+            guard op == "=" else {
+                throw fail(location, "'\(target) \(op) …' needs '\(target)' to exist", "assign it first (\(target) = …) or declare it as state")
+            }
+            let slot = newLocal(target, typedValue.type, location, loop: false)
+            return .assign(target: .local(slot), indices: [], value: typedValue, location: location)
+        }
+        // The element assigned, typed as a read.
+        let element: TypedExpression
+        if indices.isEmpty {
+            element = base!
+        } else {
+            element = try elementAccess(base: base!, name: target, indices: indices, location: location)
+        }
+        if op != "=" {
+            let function = ElementwiseFunction.named(["+=": "add", "-=": "sub", "*=": "mul", "/=": "div"][op]!)
+            typedValue = try elementwise(function, [element, typedValue], location: location)
+        }
+        let typedIndices: [TypedExpression]
+        if case let .element(_, list) = element.node { typedIndices = list } else { typedIndices = [] }
+        try checkAssignable(value: typedValue, to: element, target: target, location: location)
+        switch targetKind {
+        case let .state(s):
+            if typedValue.type.level > stateLevels[s] { stateLevels[s] = typedValue.type.level }
+        case let .local(l):
+            let level = max(typedValue.type.level, indices.isEmpty ? typedValue.type.level : localTypes[l]!.level)
+            localTypes[l]?.level = level
+        }
+        return .assign(target: targetKind, indices: typedIndices, value: typedValue, location: location)
+    }
+
+    private func stateType(_ s: Int) -> ValueType {
+        stateIsIndex[s]
+            ? ValueType(.index(stateDimensions[s][0]), level: stateLevels[s])
+            : ValueType(.real, shape: stateDimensions[s], level: stateLevels[s])
+    }
+
+    private func checkAssignable(value: TypedExpression, to element: TypedExpression, target: String, location: SourceLocation) throws {
+        let want = element.type, have = value.type
+        switch want.kind {
+        case let .index(d):
+            guard have.isScalar else { throw fail(value.location, "'\(target)' holds one \(dimensionWord(d)) number, not a vector", "assign a single value") }
+            switch have.kind {
+            case .integer: break
+            case let .index(e) where e == d: break
+            default:
+                throw fail(value.location, "'\(target)' holds \(dimensionWord(d)) numbers; this value is \(describe(have))",
+                           "assign \(dimensionWord(d)) numbers (e.g. \(target) = \(d == .option ? "choice" : "the column")), or none")
+            }
+            guard have.level <= .data else {
+                throw fail(value.location, "'\(target)' would depend on the parameters; option and category numbers come from the data",
+                           "compute it from data columns only")
+            }
+        default:
+            if !have.isScalar {
+                guard try sameShape(have.shape, want.shape) else {
+                    throw fail(value.location, "shape mismatch: '\(target)' is \(shapeWord(want.shape)) but the value is \(shapeWord(have.shape))",
+                               "assign a value of the same shape, or one number for every element")
+                }
+            }
+            if case .integer = want.kind, case .real = have.kind {
+                throw fail(value.location, "'\(target)' was defined as a whole number; this value is real",
+                           "define it as a real number first (e.g. \(target) = 0.0), or keep whole numbers")
+            }
+            if case .integer = want.kind, case .boolean = have.kind {
+                throw fail(value.location, "'\(target)' was defined as a whole number; this value is a condition", "assign whole numbers")
+            }
+            if case .boolean = want.kind, have.kind != .boolean {
+                throw fail(value.location, "'\(target)' was defined as a condition; this value is a number", "assign a comparison, or define it as a number")
+            }
+        }
+    }
+
+    private mutating func observation(column: String, distributionName: String, arguments: [Expression],
+                                      location: SourceLocation, distributionLocation: SourceLocation) throws -> TypedStatement {
+        guard let c = dataIndex[column] else {
+            if lookupLocal(column) != nil || stateIndex[column] != nil || parameterIndex[column] != nil {
+                throw fail(location, "only data columns can be observed; '\(column)' is computed by the model", "observe a data column declared with data \(column): …")
+            }
+            throw unknownName(column, at: location, candidates: Array(dataIndex.keys))
+        }
+        guard let distribution = ObservationDistribution(rawValue: distributionName) else {
+            let names = ObservationDistribution.allCases.map(\.rawValue)
+            let guess = Suggestions.closest(to: distributionName, among: names)
+            throw fail(distributionLocation, "unknown distribution '\(distributionName)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+                       "observations use \(names.joined(separator: ", "))")
+        }
+        guard loopDepth == 0 else {
+            throw fail(location, "an observation inside a for loop would observe '\(column)' several times per trial", "move the observation out of the loop")
+        }
+        if let first = observedAt[c] {
+            throw fail(location, "'\(column)' is observed twice (first at line \(first.line))", "observe each column once per trial")
+        }
+        if let read = firstRead[c] {
+            throw fail(read, "'\(column)' is read here, before it is observed (line \(location.line)): the model would use the response to predict itself",
+                       "move the observation \(column) ~ … above the first use of \(column)")
+        }
+        guard distribution.argumentCounts.contains(arguments.count) else {
+            throw fail(distributionLocation, "\(distributionName) takes \(distribution.argumentCounts.lowerBound == distribution.argumentCounts.upperBound ? "\(distribution.argumentCounts.lowerBound)" : "1 or 2") argument(s), found \(arguments.count)",
+                       "write \(distribution.usage)")
+        }
+        let kind = syntax.data[c].kind
+        let typed = try arguments.map { try expression($0, context: .trial) }
+        if distribution.observesChoice {
+            let d: Dimension
+            switch kind {
+            case .option: d = .option
+            case .index: d = .category(c)
+            default:
+                throw fail(location, "\(distributionName) observes a choice among options, but '\(column)' is \(kindName(kind))",
+                           kind == .binary ? "observe a binary column with bernoulli_logit(x) or bernoulli(p)" : "declare '\(column)' as data \(column): option")
+            }
+            for (i, a) in typed.enumerated() {
+                guard a.type.shape.count == 1, let u = unify(a.type.shape[0], d), u == d else {
+                    throw fail(a.location, "\(i == 0 ? (distribution == .softmax ? "the utilities" : "the probabilities") : "the offered options") must be a vector over \(syntax.data[c].name)'s \(dimensionWord(d))s, found \(shapeWord(a.type.shape))",
+                               "write \(distribution.usage)")
+                }
+                if i == 1 && a.type.level > .data {
+                    throw fail(a.location, "the options offered on a trial come from the data, but this depends on the parameters", "build it from data columns only")
+                }
+            }
+        } else {
+            guard kind == .binary else {
+                throw fail(location, "\(distributionName) observes a 0/1 outcome, but '\(column)' is \(kindName(kind))",
+                           "declare it as data \(column): binary, or observe a choice with softmax")
+            }
+            guard typed[0].type.isScalar, typed[0].type.kind != .boolean else {
+                throw fail(typed[0].location, "\(distributionName) takes one number per trial", "write \(distribution.usage)")
+            }
+        }
+        observed.append(c)
+        observedAt[c] = location
+        return .observe(column: c, distribution: distribution, arguments: typed, location: location)
+    }
+
+    // MARK: Expressions
+
+    enum Context { case trial, reward }
+
+    private mutating func expression(_ e: Expression, context: Context) throws -> TypedExpression {
+        func typed(_ node: TypedExpression.Node, _ type: ValueType) -> TypedExpression {
+            TypedExpression(node: node, type: type, location: e.location)
+        }
+        switch e.node {
+        case let .number(x): return typed(.constant(x), ValueType(.real, level: .constant))
+        case let .integer(n): return typed(.constant(Double(n)), ValueType(.integer, level: .constant))
+        case .none: return typed(.none, ValueType(.integer, level: .constant))
+        case let .name(name): return try nameReference(name, at: e.location, context: context)
+        case let .element(name, indices):
+            let base = try nameReference(name, at: e.location, context: context)
+            return try elementAccess(base: base, name: name, indices: indices, location: e.location, context: context)
+        case let .call(function, arguments):
+            return try call(function, arguments, at: e.location, context: context)
+        case let .unary(op, operand):
+            let x = try expression(operand, context: context)
+            return try elementwise(ElementwiseFunction.named(op == "-" ? "neg" : "not"), [x], location: e.location)
+        case let .binary(op, left, right):
+            let a = try expression(left, context: context), b = try expression(right, context: context)
+            let names = ["+": "add", "-": "sub", "*": "mul", "/": "div", "^": "pow", "<": "lt", "<=": "le", ">": "gt",
+                         ">=": "ge", "==": "eq", "!=": "ne", "and": "and", "or": "or"]
+            return try elementwise(ElementwiseFunction.named(names[op]!), [a, b], location: e.location)
+        case let .vector(elements):
+            let items = try elements.map { try expression($0, context: context) }
+            for item in items where !item.type.isScalar {
+                throw fail(item.location, "a vector's elements must be single numbers", "write [a, b, …] with numbers, or use a comprehension")
+            }
+            let kind: ValueType.Kind = items.allSatisfy(\.type.isIndexLike) ? .integer : .real
+            return typed(.vector(items), ValueType(kind, shape: [.literal(items.count)], level: items.map(\.type.level).max()!))
+        case let .comprehension(body, variable, dimensionName, dimensionLocation):
+            let d = try dimension(dimensionName, at: dimensionLocation)
+            if lookupLocal(variable) != nil || isDeclared(variable) {
+                throw fail(e.location, "the comprehension variable '\(variable)' hides another name", "choose another variable, e.g. k")
+            }
+            scopes.append([:])
+            let slot = newLocal(variable, ValueType(.index(d), level: .constant), e.location, loop: true)
+            let b = try expression(body, context: context)
+            scopes.removeLast()
+            guard b.type.isScalar else { throw fail(body.location, "each element of a comprehension must be one number", "index the vector inside, e.g. [Q[k] for k in option]") }
+            let kind: ValueType.Kind = b.type.kind == .boolean ? .boolean : (b.type.isIndexLike ? .integer : .real)
+            return typed(.comprehension(variable: slot, dimension: d, body: b), ValueType(kind, shape: [d], level: b.type.level))
+        }
+    }
+
+    private mutating func nameReference(_ name: String, at: SourceLocation, context: Context) throws -> TypedExpression {
+        func typed(_ node: TypedExpression.Node, _ type: ValueType) -> TypedExpression {
+            TypedExpression(node: node, type: type, location: at)
+        }
+        if context == .trial, let l = lookupLocal(name) {
+            return typed(locals[l].isLoopVariable ? .loopVariable(l) : .local(l), localTypes[l]!)
+        }
+        if let s = stateIndex[name] {
+            guard context == .trial else { throw fail(at, "the reward is computed from the data alone; '\(name)' is a state", "use data columns and arguments only") }
+            readStates.insert(s)
+            return typed(.state(s), stateType(s))
+        }
+        if let p = parameterIndex[name] {
+            guard context == .trial else { throw fail(at, "the reward is computed from the data alone; '\(name)' is a parameter", "use data columns and arguments only") }
+            usedParameters.insert(p)
+            return typed(.parameter(p), ValueType(.real, level: .parameter))
+        }
+        if let a = argumentIndex[name] {
+            usedArguments.insert(a)
+            return typed(.argument(a), ValueType(.real, level: .constant))
+        }
+        if let c = dataIndex[name] {
+            usedData.insert(c)
+            if context == .trial && observedAt[c] == nil && firstRead[c] == nil { firstRead[c] = at }
+            let kind: ValueType.Kind
+            switch syntax.data[c].kind {
+            case .option: kind = .index(.option)
+            case .index: kind = .index(.category(c))
+            case .binary: kind = .integer
+            case .real: kind = .real
+            }
+            return typed(.data(c), ValueType(kind, level: .data))
+        }
+        if name == "K" { return typed(.optionCount, ValueType(.integer, level: .constant)) }
+        if name == "option" {
+            throw fail(at, "'option' is a dimension, not a value", "loop over it (for k in option { … }) or build a vector ([… for k in option])")
+        }
+        if context == .trial, let first = assignedSomewhere[name] {
+            throw fail(at, "'\(name)' is read before it is assigned (it is first assigned at line \(first.line)\(first < at ? ", inside a block that ends before this line" : ""))",
+                       first < at ? "assign it before the if or for block so it exists here" : "assign it before this line, or declare it as state if it carries over from the previous trial")
+        }
+        throw unknownName(name, at: at, candidates: allNames)
+    }
+
+    private mutating func elementAccess(base: TypedExpression, name: String, indices: [Expression], location: SourceLocation,
+                                        context: Context = .trial) throws -> TypedExpression {
+        let dims = base.type.shape
+        if case .index = base.type.kind {
+            throw fail(location, "'\(name)' is one option number, not a vector", "use \(name) itself")
+        }
+        guard !dims.isEmpty else {
+            throw fail(location, "'\(name)' is a single number and cannot be indexed", "declare it as a vector (state \(name)[option] = 0) or drop the index")
+        }
+        guard indices.count <= dims.count else {
+            throw fail(location, "'\(name)' has \(dims.count) dimension\(dims.count == 1 ? "" : "s") but \(indices.count) indices", "write \(name)[\(dims.map { dimensionWord($0) }.joined(separator: ", "))]")
+        }
+        var typedIndices: [TypedExpression] = []
+        var level = base.type.level
+        for (i, index) in indices.enumerated() {
+            let t = try expression(index, context: context)
+            let d = dims[i]
+            guard t.type.isScalar else { throw fail(t.location, "an index must be one number", "index with an option or category number") }
+            switch t.type.kind {
+            case .integer: break
+            case let .index(e):
+                if e != d {
+                    throw fail(t.location, "'\(name)' is indexed by \(dimensionWord(d)), but this is a \(dimensionWord(e)) number",
+                               "index \(name) with \(dimensionWord(d)) numbers (e.g. \(d == .option ? "choice, or a loop variable over option" : "the \(dimensionWord(d)) column"))")
+                }
+            case .real:
+                throw fail(t.location, "this index is a real number; '\(name)' is indexed by \(dimensionWord(d)) numbers",
+                           "index with \(d == .option ? "an option column (choice), a loop variable" : "an index data column") or a whole number")
+            case .boolean:
+                throw fail(t.location, "a condition cannot index '\(name)'", "index with \(dimensionWord(d)) numbers")
+            }
+            guard t.type.level <= .data else {
+                throw fail(t.location, "this index depends on the parameters; indices must come from the data", "choose the element with data (e.g. the choice) and use select(...) for parameter-dependent choices")
+            }
+            if case let .constant(x) = t.node, let n = size(d), x < 1 || x > Double(n) {
+                throw fail(t.location, "index \(Int(x)) is outside \(name)'s \(dimensionWord(d))s 1..\(n)", "use an index from 1 to \(n)")
+            }
+            level = max(level, t.type.level)
+            typedIndices.append(t)
+        }
+        let kind: ValueType.Kind = base.type.kind
+        return TypedExpression(node: .element(base: base, indices: typedIndices),
+                               type: ValueType(kind, shape: Array(dims.dropFirst(indices.count)), level: level), location: location)
+    }
+
+    private mutating func call(_ function: String, _ arguments: [Expression], at: SourceLocation, context: Context) throws -> TypedExpression {
+        let args = try arguments.map { try expression($0, context: context) }
+        switch function {
+        case "softmax", "sum":
+            guard args.count == 1 else { throw fail(at, "\(function) takes one vector, found \(args.count) arguments", "write \(function)(v)") }
+            let v = args[0]
+            guard v.type.shape.count == 1, v.type.kind != .boolean else {
+                throw fail(v.location, "\(function) takes a vector of numbers, found \(shapeWord(v.type.shape))", "write e.g. \(function)(tau * Q)")
+            }
+            if function == "softmax" {
+                return TypedExpression(node: .softmax(v), type: ValueType(.real, shape: v.type.shape, level: v.type.level), location: at)
+            }
+            return TypedExpression(node: .sum(v), type: ValueType(v.type.isIndexLike ? .integer : .real, level: v.type.level), location: at)
+        default:
+            if let f = ElementwiseFunction.callable(function) {
+                guard args.count == f.arity else {
+                    throw fail(at, "\(function) takes \(f.arity) argument\(f.arity == 1 ? "" : "s"), found \(args.count)", "write \(function)(\((["x", "y", "z"].prefix(f.arity)).joined(separator: ", ")))")
+                }
+                return try elementwise(f, args, location: at)
+            }
+            if ObservationDistribution(rawValue: function) != nil {
+                throw fail(at, "\(function) is a distribution, not a function", "use it in an observation: column ~ \(function)(…)")
+            }
+            let guess = Suggestions.closest(to: function, among: ElementwiseFunction.callableNames + ["Phi_approx"])
+            throw fail(at, "unknown function '\(function)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+                       "the functions are: \(ElementwiseFunction.callableNames.sorted().joined(separator: ", "))")
+        }
+    }
+
+    /// Types an elementwise call: arguments broadcast (scalars with anything, vectors of the
+    /// same dimension), the result's kind from the primitive's typing rule.
+    private func elementwise(_ f: ElementwiseFunction, _ args: [TypedExpression], location: SourceLocation) throws -> TypedExpression {
+        let shown = ["add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
+                     "eq": "==", "ne": "!=", "neg": "-", "not": "not", "and": "and", "or": "or"][f.name] ?? f.name
+        var shape: [Dimension] = []
+        for a in args where !a.type.isScalar {
+            if shape.isEmpty { shape = a.type.shape; continue }
+            guard try sameShape(shape, a.type.shape) else {
+                throw fail(location, "'\(shown)' combines \(shapeWord(shape)) with \(shapeWord(a.type.shape))", "combine values of the same shape (or a single number with anything)")
+            }
+            shape = try unifiedShape(shape, a.type.shape)
+        }
+        let level = args.map(\.type.level).max() ?? .constant
+        let kind: ValueType.Kind
+        switch f.typing {
+        case .arithmetic:
+            kind = args.allSatisfy(\.type.isIndexLike) ? .integer : .real
+        case .real:
+            kind = .real
+        case .order:
+            for a in args where a.type.kind == .boolean {
+                throw fail(a.location, "'\(shown)' compares numbers, but this is a condition", "compare numbers")
+            }
+            kind = .boolean
+        case .equality:
+            if case let .index(d1) = args[0].type.kind, case let .index(d2) = args[1].type.kind, d1 != d2 {
+                throw fail(location, "'\(shown)' compares a \(dimensionWord(d1)) number with a \(dimensionWord(d2)) number", "compare numbers of the same kind")
+            }
+            kind = .boolean
+        case .logical:
+            for a in args where a.type.kind != .boolean {
+                throw fail(a.location, "'\(shown)' needs conditions (true or false), but this is a number", "compare it, e.g. x > 0")
+            }
+            kind = .boolean
+        case .selection:
+            guard args[0].type.kind == .boolean else {
+                throw fail(args[0].location, "select's first argument must be a condition", "write select(condition, value if true, value if false), e.g. select(pe >= 0, A_pos, A_neg)")
+            }
+            switch (args[1].type.kind, args[2].type.kind) {
+            case let (.index(a), .index(b)) where a == b: kind = .index(a)
+            case (.boolean, .boolean): kind = .boolean
+            default: kind = args[1].type.isIndexLike && args[2].type.isIndexLike ? .integer : .real
+            }
+        }
+        return TypedExpression(node: .elementwise(f, args), type: ValueType(kind, shape: shape, level: level), location: location)
+    }
+
+    // MARK: Shapes
+
+    private func unify(_ a: Dimension, _ b: Dimension) -> Dimension? {
+        if a == b { return a }
+        if case let .literal(n) = a { return size(b) == n ? b : nil }
+        if case let .literal(n) = b { return size(a) == n ? a : nil }
+        return nil
+    }
+
+    private func sameShape(_ a: [Dimension], _ b: [Dimension]) throws -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { unify($0, $1) != nil }
+    }
+
+    private func unifiedShape(_ a: [Dimension], _ b: [Dimension]) throws -> [Dimension] {
+        zip(a, b).map { x, y in
+            let u = unify(x, y)!
+            if case .literal = u, case .literal = x { return y }
+            return u
+        }
+    }
+
+    private func dimensionWord(_ d: Dimension) -> String {
+        switch d {
+        case .option: return "option"
+        case let .category(c): return syntax.data[c].name
+        case let .literal(n): return "\(n)-element"
+        }
+    }
+
+    private func shapeWord(_ shape: [Dimension]) -> String {
+        switch shape.count {
+        case 0: return "a single number"
+        case 1: return "a vector over \(dimensionWord(shape[0]))"
+        default: return "a table over \(shape.map { dimensionWord($0) }.joined(separator: " and "))"
+        }
+    }
+
+    private func describe(_ t: ValueType) -> String {
+        switch t.kind {
+        case .real: return "a real number"
+        case .boolean: return "a condition"
+        case .integer: return "a whole number"
+        case let .index(d): return "a \(dimensionWord(d)) number"
+        }
+    }
+}

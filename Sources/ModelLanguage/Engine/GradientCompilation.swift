@@ -1,0 +1,283 @@
+/// The gradient half of `MachineCompiler`: the split into a data pre-pass and a main program,
+/// activity, the tape, and the backward steps with their adjoint rows and modes.
+extension MachineCompilation {
+    /// An operand of a backward step before adjoint rows are assigned.
+    enum AdjointOperand {
+        /// A value from the forward pass (tape, plane, parameter, constant).
+        case value(Address)
+        /// λ of a register, read.
+        case read(Int)
+        /// λ of a register, written (assign or accumulate, decided in order).
+        case write(Int)
+        /// A fixed row (λ of carried state, a gradient row, zeros).
+        case fixed(Address)
+        /// An output λ position with nothing to write (the argument carries no gradient).
+        case none
+    }
+
+    struct AdjointStep {
+        var kind: MachineInstruction.Kind
+        var operands: [AdjointOperand]
+        var size = 0
+        var flags: UInt64 = 0
+        var function: ElementwiseFunction? = nil
+    }
+
+    mutating func compileGradient(_ useful: [Bool]) {
+        let elements = neededStates(useful)
+        let nodes = self.nodes, registers = program.registers
+        let isMain = nodes.map { n in n.isObservation || n.outputs.contains { registers[$0].level == .parameter } }
+        let mainOrder = nodes.indices.filter { useful[$0] && isMain[$0] }
+        let prepassOrder = nodes.indices.filter { useful[$0] && !isMain[$0] }
+        let mainElements = elements.filter { program.states[$0].level == .parameter }
+        let prepassElements = elements.filter { program.states[$0].level != .parameter }
+
+        // Data values the main program reads, and every data index, live in planes.
+        var planeRegisters = Set<Int>()
+        for i in mainOrder { for case let .register(r) in nodes[i].operands { planeRegisters.insert(r) } }
+        for e in mainElements {
+            if case let .register(r) = program.states[e].final { planeRegisters.insert(r) }
+        }
+        var indexOf: [(register: Int, range: Int, location: SourceLocation)] = []
+        for i in mainOrder + prepassOrder {
+            switch nodes[i].operation {
+            case .gather, .scatter:
+                if case let .register(r) = nodes[i].operands[0] {
+                    let range = nodes[i].operation.isGather ? nodes[i].operands.count - 1 : nodes[i].operands.count - 2
+                    indexOf.append((r, range, nodes[i].location))
+                    planeRegisters.insert(r)
+                }
+            default: break
+            }
+        }
+        let prepassDefined = Set(prepassOrder.flatMap { nodes[$0].outputs } + prepassElements.map { program.states[$0].start })
+        var fixed: [Int: Address] = [:]
+        for r in planeRegisters where prepassDefined.contains(r) { fixed[r] = newRow(.plane) }
+        var storage: [Int: Address] = [:]
+        allocateScratch(order: prepassOrder, elements: prepassElements, fixed: fixed, into: &storage)
+        for check in indexOf {
+            let plane = address(.register(check.register), storage)
+            code.indexChecks.append(IndexCheck(plane: Int(plane.slot), range: check.range, location: check.location))
+        }
+        var noFactors: [Int: [Address]] = [:]
+        var prepass = MachineProgram()
+        assemble(order: prepassOrder, storage: storage, into: &prepass, factors: &noFactors)
+        let prepassCarry = carryRows(prepassElements)
+        carryIn(prepassElements, carry: prepassCarry, storage: storage, into: &prepass)
+        commit(prepassElements, carry: prepassCarry, storage: storage, into: &prepass)
+        code.prepass = prepass
+
+        // The main program: what the gradient reaches, what its adjoints read.
+        let active = activeRegisters(mainOrder: mainOrder, mainElements: mainElements)
+        let mainLocal = Set(mainOrder.flatMap { nodes[$0].outputs } + mainElements.map { program.states[$0].start })
+        var taped = Set<Int>()
+        for i in mainOrder where nodes[i].outputs.contains(where: active.contains) || nodes[i].isObservation {
+            switch nodes[i].operation {
+            case let .elementwise(f):
+                for (k, v) in nodes[i].operands.enumerated() where f.readsArguments[k] { if let r = v.register { taped.insert(r) } }
+                if f.readsOutput { taped.insert(nodes[i].outputs[0]) }
+            case .softmax:
+                nodes[i].outputs.forEach { taped.insert($0) }
+            default: break
+            }
+        }
+        var mainFixed: [Int: Address] = [:]
+        for r in taped where mainLocal.contains(r) { mainFixed[r] = newRow(.tape) }
+        allocateScratch(order: mainOrder, elements: mainElements, fixed: mainFixed, into: &storage)
+        var factors: [Int: [Address]] = [:]
+        for i in mainOrder {
+            guard case let .observe(distribution, _, offered) = nodes[i].operation else { continue }
+            let arguments = nodes[i].operands.count - 1
+            let size = distribution == .softmax ? (offered ? arguments / 2 : arguments) : 1
+            let count = distribution == .softmax && (size > 2 || offered) ? size : 1
+            factors[i] = (0..<count).map { _ in newRow(.tape) }
+        }
+        var main = MachineProgram()
+        assemble(order: mainOrder, storage: storage, into: &main, factors: &factors)
+        let mainCarry = carryRows(mainElements)
+        carryIn(mainElements, carry: mainCarry, storage: storage, into: &main)
+        commit(mainElements, carry: mainCarry, storage: storage, into: &main)
+
+        let steps = adjointSteps(mainOrder: mainOrder, mainElements: mainElements, active: active, storage: storage, factors: factors)
+        emitBackward(steps, into: &main)
+        code.main = main
+    }
+
+    /// Registers whose adjoint can be non-zero: reached backward from the observations'
+    /// differentiable arguments, through differentiable operands, and from a state element's
+    /// start to its final value (the next trial's start).
+    func activeRegisters(mainOrder: [Int], mainElements: [Int]) -> Set<Int> {
+        var active = Set<Int>()
+        var work: [Int] = []
+        func mark(_ v: TrialProgram.Value) {
+            if case let .register(r) = v, program.registers[r].level == .parameter, active.insert(r).inserted { work.append(r) }
+        }
+        for i in mainOrder {
+            guard case let .observe(distribution, _, offered) = nodes[i].operation else { continue }
+            let arguments = Array(nodes[i].operands.dropFirst())
+            let differentiable = distribution == .softmax && offered ? Array(arguments.prefix(arguments.count / 2)) : arguments
+            differentiable.forEach(mark)
+        }
+        var finalOf: [Int: [TrialProgram.Value]] = [:]
+        for e in mainElements { finalOf[program.states[e].start, default: []].append(program.states[e].final) }
+        while let r = work.popLast() {
+            if let d = definingNode[r] {
+                let n = nodes[d]
+                switch n.operation {
+                case let .elementwise(f):
+                    for (k, v) in n.operands.enumerated() where f.differentiableArguments[k] { mark(v) }
+                case .gather: n.operands.dropFirst().forEach(mark)
+                case .scatter: n.operands.dropFirst().forEach(mark)
+                case .softmax: n.operands.forEach(mark)
+                case .observe: break
+                }
+            }
+            finalOf[r]?.forEach(mark)
+        }
+        return active
+    }
+
+    /// The backward steps in execution order: seeds from the carried state, the instructions'
+    /// adjoints in reverse, the carry-in adjoint, the parameter sinks.
+    mutating func adjointSteps(mainOrder: [Int], mainElements: [Int], active: Set<Int>, storage: [Int: Address],
+                               factors: [Int: [Address]]) -> [AdjointStep] {
+        var steps: [AdjointStep] = []
+        let activeElements = mainElements.enumerated().filter { active.contains(program.states[$0.element].start) }
+        // λ of the carried state flows into each element's final value.
+        var seed = AdjointStep(kind: .seed, operands: [])
+        for (k, e) in activeElements {
+            guard case let .register(r) = program.states[e].final, active.contains(r) else { continue }
+            seed.operands += [.fixed(Address(.carryAdjoint, k)), .write(r)]
+        }
+        if !seed.operands.isEmpty { seed.size = seed.operands.count / 2; steps.append(seed) }
+        func lambda(_ v: TrialProgram.Value) -> AdjointOperand? {
+            if case let .register(r) = v, active.contains(r) { return .write(r) }
+            return nil
+        }
+        for i in mainOrder.reversed() {
+            let n = nodes[i]
+            switch n.operation {
+            case let .elementwise(f):
+                guard active.contains(n.outputs[0]) else { continue }
+                let args = n.operands.map { address($0, storage) }
+                var operands: [AdjointOperand] = [.read(n.outputs[0])]
+                for k in 0..<3 { operands.append(.value(k < args.count ? args[k] : args[0])) }
+                operands.append(.value(storage[n.outputs[0]]!))
+                for k in 0..<3 {
+                    if k < n.operands.count, f.differentiableArguments[k], let l = lambda(n.operands[k]) { operands.append(l) }
+                    else { operands.append(.none) }
+                }
+                steps.append(AdjointStep(kind: .elementwiseAdjoint, operands: operands, function: f))
+            case .gather:
+                guard active.contains(n.outputs[0]) else { continue }
+                var operands: [AdjointOperand] = [.read(n.outputs[0]), .value(address(n.operands[0], storage))]
+                for v in n.operands.dropFirst() { operands.append(lambda(v) ?? .none) }
+                steps.append(AdjointStep(kind: .gatherAdjoint, operands: operands, size: n.operands.count - 1))
+            case .scatter:
+                guard n.outputs.contains(where: active.contains) else { continue }
+                var operands: [AdjointOperand] = [.value(address(n.operands[0], storage)), lambda(n.operands[1]) ?? .none]
+                for r in n.outputs { operands.append(active.contains(r) ? .read(r) : .fixed(.zero)) }
+                for v in n.operands.dropFirst(2) { operands.append(lambda(v) ?? .none) }
+                steps.append(AdjointStep(kind: .scatterAdjoint, operands: operands, size: n.outputs.count))
+            case .softmax:
+                guard n.outputs.contains(where: active.contains) else { continue }
+                var operands: [AdjointOperand] = n.outputs.map { .value(storage[$0]!) }
+                for r in n.outputs { operands.append(active.contains(r) ? .read(r) : .fixed(.zero)) }
+                for v in n.operands { operands.append(lambda(v) ?? .none) }
+                steps.append(AdjointStep(kind: .softmaxAdjoint, operands: operands, size: n.outputs.count))
+            case let .observe(distribution, column, offered):
+                let arguments = Array(n.operands.dropFirst())
+                let rows = factors[i]!
+                switch distribution {
+                case .softmax:
+                    let u = offered ? Array(arguments.prefix(arguments.count / 2)) : arguments
+                    guard u.contains(where: { lambda($0) != nil }) else { continue }
+                    let operands = rows.map { AdjointOperand.value($0) } + u.map { lambda($0) ?? .none }
+                    steps.append(AdjointStep(kind: rows.count == 1 ? .observeSoftmax2Adjoint : .observeSoftmaxAdjoint,
+                                             operands: operands, size: u.count))
+                case .categorical:
+                    guard arguments.contains(where: { lambda($0) != nil }) else { continue }
+                    let operands: [AdjointOperand] = [.value(dataPlane(column)), .value(rows[0])] + arguments.map { lambda($0) ?? .none }
+                    steps.append(AdjointStep(kind: .observeCategoricalAdjoint, operands: operands, size: arguments.count))
+                case .bernoulliLogit, .bernoulli:
+                    guard let l = lambda(arguments[0]) else { continue }
+                    steps.append(AdjointStep(kind: .observeScalarAdjoint, operands: [.value(rows[0]), l], size: 1))
+                }
+            }
+        }
+        // The state before the trial: λ through the carry (or to a parameter initial value at a
+        // block start).
+        var carry = AdjointStep(kind: .carryInAdjoint, operands: [.value(Address(.plane, MachineCode.blockStartPlane)),
+                                                                    .value(Address(.plane, MachineCode.answeredPlane))])
+        for (position, (k, e)) in activeElements.enumerated() {
+            let s = program.states[e]
+            var gradient = Address.zero
+            if case let .register(r) = s.initial, case let .parameter(p) = program.registers[r].source { gradient = Address(.gradient, p) }
+            carry.operands += [.read(s.start), .fixed(Address(.carryAdjoint, k)), .fixed(gradient)]
+            if s.acrossBlocks {
+                carry.flags |= 1 << UInt64(position)
+                if gradient != .zero { code.initialGradients.append((k, Int(gradient.slot))) }
+            }
+        }
+        if activeElements.count > 0 { carry.size = activeElements.count; steps.append(carry) }
+        var sink = AdjointStep(kind: .parameterSink, operands: [.value(Address(.plane, MachineCode.answeredPlane))])
+        for (p, r) in program.parameterRegisters.enumerated() where active.contains(r) {
+            sink.operands += [.read(r), .fixed(Address(.gradient, p))]
+        }
+        if sink.operands.count > 1 { sink.size = (sink.operands.count - 1) / 2; steps.append(sink) }
+        code.regionSizes[Address.Region.carryAdjoint.rawValue] = max(code.regionSizes[Address.Region.carryAdjoint.rawValue], mainElements.count)
+        return steps
+    }
+
+    /// Assigns λ rows (reused once a λ has been read for the last time) and modes (the first
+    /// write assigns, later ones accumulate), and appends the backward instructions.
+    mutating func emitBackward(_ steps: [AdjointStep], into target: inout MachineProgram) {
+        var lastRead: [Int: Int] = [:]
+        for (s, step) in steps.enumerated() {
+            for case let .read(r) in step.operands { lastRead[r] = s }
+        }
+        var rows: [Int: Address] = [:]
+        var free: [Address] = []
+        var written = Set<Int>()
+        for (s, step) in steps.enumerated() {
+            var addresses: [Address] = []
+            var modes: [AdjointMode] = []
+            var dying: [Int] = []
+            for operand in step.operands {
+                switch operand {
+                case let .value(a), let .fixed(a):
+                    addresses.append(a)
+                case .none:
+                    addresses.append(.zero)
+                    modes.append(.skip)
+                case let .read(r):
+                    addresses.append(written.contains(r) ? rows[r]! : .zero)
+                    if lastRead[r] == s { dying.append(r) }
+                case let .write(r):
+                    guard lastRead[r] != nil else {
+                        // Nobody reads this λ: skip the write.
+                        addresses.append(.zero)
+                        modes.append(.skip)
+                        continue
+                    }
+                    if rows[r] == nil { rows[r] = free.popLast() ?? newRow(.adjoint) }
+                    addresses.append(rows[r]!)
+                    modes.append(written.insert(r).inserted ? .assign : .accumulate)
+                }
+            }
+            for r in dying { if let a = rows[r] { free.append(a); rows[r] = nil; written.remove(r) } }
+            var instruction = MachineInstruction(kind: step.kind, first: Int32(target.addresses.count), count: Int32(addresses.count),
+                                                 size: Int32(step.size), modes: Int32(target.modes.count))
+            instruction.flags = step.flags
+            target.addresses += addresses
+            // One mode per output λ position, in operand order; elementwise kernels have theirs baked in.
+            if let f = step.function { instruction.backward = f.backward(modes) }
+            target.modes += modes
+            target.backward.append(instruction)
+        }
+    }
+}
+
+extension TrialProgram.Instruction.Operation {
+    var isGather: Bool { if case .gather = self { return true }; return false }
+}

@@ -1,0 +1,376 @@
+/// Runs compiled model code (`MachineCode`) over a batch of lanes (subjects, or draws in a
+/// replay) and trials: every instruction is one loop over the lanes, four at a time, so a trial
+/// of a hundred subjects is a few dozen whole-vector loops, with no allocation and no
+/// per-subject work. Memory is allocated once, per region (`Address.Region`).
+///
+/// Use: set the masks and data columns (`setPlane`), run the data pre-pass once
+/// (`prepare()`, which also checks every data index), then `evaluate` as often as needed.
+/// Not thread-safe: one machine per chain.
+public final class LaneMachine {
+    public let code: MachineCode
+    /// Lanes in use, and lane vectors per row (lanes padded to a multiple of 4).
+    public let lanes: Int
+    public let width: Int
+    public let trials: Int
+
+    private let base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
+    private let slotSize: UnsafeMutablePointer<Int>
+    private let stride: UnsafeMutablePointer<Int>
+    private var allocations: [(UnsafeMutablePointer<Lanes>, Int)] = []
+    private let rows: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
+    private let rowCapacity: Int
+    private let prepass: CompiledProgram
+    private let main: CompiledProgram
+
+    /// A program's instructions and operand pools in raw memory (no array checks in the loops).
+    private struct CompiledProgram {
+        let forward: UnsafeMutableBufferPointer<MachineInstruction>
+        let backward: UnsafeMutableBufferPointer<MachineInstruction>
+        let addresses: UnsafeMutablePointer<Address>
+        let modes: UnsafeMutablePointer<AdjointMode>
+
+        init(_ p: MachineProgram) {
+            forward = .allocate(capacity: max(p.forward.count, 1))
+            _ = forward.initialize(from: p.forward)
+            backward = .allocate(capacity: max(p.backward.count, 1))
+            _ = backward.initialize(from: p.backward)
+            addresses = .allocate(capacity: max(p.addresses.count, 1))
+            addresses.initialize(from: p.addresses, count: p.addresses.count)
+            modes = .allocate(capacity: max(p.modes.count, 1))
+            modes.initialize(from: p.modes, count: p.modes.count)
+            forwardCount = p.forward.count
+            backwardCount = p.backward.count
+        }
+
+        let forwardCount: Int
+        let backwardCount: Int
+
+        func free() {
+            forward.baseAddress!.deinitialize(count: forwardCount)
+            forward.deallocate()
+            backward.baseAddress!.deinitialize(count: backwardCount)
+            backward.deallocate()
+            addresses.deallocate()
+            modes.deallocate()
+        }
+    }
+
+    public init(code: MachineCode, lanes: Int, trials: Int) {
+        precondition(lanes >= 1 && trials >= 1)
+        self.code = code
+        self.lanes = lanes
+        self.trials = trials
+        width = (lanes + 3) / 4
+        let regions = Address.Region.allCases.count
+        base = .allocate(capacity: regions)
+        slotSize = .allocate(capacity: regions)
+        stride = .allocate(capacity: regions)
+        let tapeRows = code.regionSizes[Address.Region.tape.rawValue]
+        for region in Address.Region.allCases {
+            let r = region.rawValue
+            let count = code.regionSizes[r]
+            let vectors: Int
+            switch region {
+            case .plane:
+                slotSize[r] = trials * width; stride[r] = width; vectors = count * trials * width
+            case .tape:
+                slotSize[r] = width; stride[r] = tapeRows * width; vectors = count * trials * width
+            default:
+                slotSize[r] = width; stride[r] = 0; vectors = count * width
+            }
+            let memory = UnsafeMutablePointer<Lanes>.allocate(capacity: max(vectors, 1))
+            memory.initialize(repeating: .zero, count: max(vectors, 1))
+            allocations.append((memory, max(vectors, 1)))
+            base[r] = memory
+        }
+        let constants = base[Address.Region.constant.rawValue]
+        for (s, x) in code.constants.enumerated() {
+            for j in 0..<width { constants[s * width + j] = Lanes(repeating: x) }
+        }
+        prepass = CompiledProgram(code.prepass)
+        main = CompiledProgram(code.main)
+        let widest = max(code.prepass.forward.map(\.count).max() ?? 0, code.main.forward.map(\.count).max() ?? 0,
+                         code.main.backward.map(\.count).max() ?? 0, 1)
+        rowCapacity = Int(widest)
+        rows = .allocate(capacity: rowCapacity)
+    }
+
+    deinit {
+        for (memory, count) in allocations { memory.deinitialize(count: count); memory.deallocate() }
+        base.deallocate()
+        slotSize.deallocate()
+        stride.deallocate()
+        rows.deallocate()
+        prepass.free()
+        main.free()
+    }
+
+    // MARK: Data
+
+    /// Fills plane `plane` from `values` (T·lanes, time-major: index t·lanes + lane); padding
+    /// lanes get 0.
+    public func setPlane(_ plane: Int, values: [Double]) {
+        precondition(values.count == trials * lanes)
+        let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width).assumingMemoryBound(to: Double.self)
+        for t in 0..<trials {
+            for j in 0..<(width * 4) { p[t * width * 4 + j] = j < lanes ? values[t * lanes + j] : 0 }
+        }
+    }
+
+    /// One value of plane `plane` (simulation writes outcomes as the task produces them).
+    public func setPlaneValue(_ plane: Int, trial t: Int, lane: Int, _ value: Double) {
+        let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width).assumingMemoryBound(to: Double.self)
+        p[t * width * 4 + lane] = value
+    }
+
+    public func planeValue(_ plane: Int, trial t: Int, lane: Int) -> Double {
+        let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width).assumingMemoryBound(to: Double.self)
+        return p[t * width * 4 + lane]
+    }
+
+    /// A data index outside its range on an answered trial.
+    public struct IndexViolation: Sendable {
+        public let lane: Int
+        public let trial: Int
+        public let value: Double
+        public let range: Int
+        public let location: SourceLocation
+    }
+
+    /// Runs the data pre-pass (values computed from data alone, once) and checks every data
+    /// index on answered trials; returns the first violation, if any.
+    public func prepare() -> IndexViolation? {
+        let carry = base[Address.Region.carry.rawValue]
+        for (slot, constant, _) in code.carryInitial {
+            for j in 0..<width { carry[slot * width + j] = Lanes(repeating: constant ?? 0) }
+        }
+        runForward(prepass, hook: nil)
+        for check in code.indexChecks {
+            for t in 0..<trials {
+                for l in 0..<lanes where planeValue(MachineCode.answeredPlane, trial: t, lane: l) != 0 {
+                    let v = planeValue(check.plane, trial: t, lane: l)
+                    if !(v >= 1 && v <= Double(check.range) && v == v.rounded()) {
+                        return IndexViolation(lane: l, trial: t, value: v, range: check.range, location: check.location)
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    // MARK: Evaluation
+
+    /// Sets the parameters (P planes of `lanes` values, parameter-major) and the carried state's
+    /// initial values. Padding lanes copy lane 0 (so they compute finite values; they are masked).
+    private func load(theta: UnsafePointer<Double>) {
+        let P = code.parameterCount
+        let params = UnsafeMutableRawPointer(base[Address.Region.parameter.rawValue]).assumingMemoryBound(to: Double.self)
+        for p in 0..<P {
+            for j in 0..<(width * 4) { params[p * width * 4 + j] = theta[p * lanes + (j < lanes ? j : 0)] }
+        }
+        let carry = base[Address.Region.carry.rawValue], parameters = base[Address.Region.parameter.rawValue]
+        for (slot, constant, parameter) in code.carryInitial {
+            for j in 0..<width {
+                carry[slot * width + j] = parameter.map { parameters[$0 * width + j] } ?? Lanes(repeating: constant ?? 0)
+            }
+        }
+        let ll = base[Address.Region.logLikelihood.rawValue]
+        for j in 0..<width { ll[j] = .zero }
+    }
+
+    /// The log-likelihood of every lane (written to `logLikelihood`, `lanes` values) at the
+    /// parameters `theta` (P·lanes, parameter-major), and when `gradient` is given, ∂/∂θ in the
+    /// same layout. Returns the total.
+    public func evaluate(theta: UnsafePointer<Double>, logLikelihood out: UnsafeMutablePointer<Double>,
+                         gradient: UnsafeMutablePointer<Double>?) -> Double {
+        load(theta: theta)
+        runForward(main, hook: nil)
+        if let gradient {
+            let P = code.parameterCount
+            let g = base[Address.Region.gradient.rawValue], lc = base[Address.Region.carryAdjoint.rawValue]
+            for i in 0..<(P * width) { g[i] = .zero }
+            for i in 0..<(code.regionSizes[Address.Region.carryAdjoint.rawValue] * width) { lc[i] = .zero }
+            var t = trials - 1
+            while t >= 0 {
+                runBackward(t)
+                t -= 1
+            }
+            // A parameter initial value of a state kept across blocks gets the λ left at the start.
+            for (adjointSlot, p) in code.initialGradients {
+                for j in 0..<width { g[p * width + j] += lc[adjointSlot * width + j] }
+            }
+            let gs = UnsafeMutableRawPointer(g).assumingMemoryBound(to: Double.self)
+            for p in 0..<P { for l in 0..<lanes { gradient[p * lanes + l] = gs[p * width * 4 + l] } }
+        }
+        let ll = UnsafeMutableRawPointer(base[Address.Region.logLikelihood.rawValue]).assumingMemoryBound(to: Double.self)
+        var total = 0.0
+        for l in 0..<lanes { out[l] = ll[l]; total += ll[l] }
+        return total
+    }
+
+    /// A forward run that keeps every probe per trial (replay programs): the values are then read
+    /// with `probe(_:trial:lane:)`.
+    public func replay(theta: UnsafePointer<Double>) {
+        load(theta: theta)
+        runForward(main, hook: nil)
+    }
+
+    /// The value of tape or plane row `address` at trial t for a lane (replays).
+    func value(at address: Address, trial t: Int, lane: Int) -> Double {
+        let r = address.region.rawValue
+        let row = base[r] + Int(address.slot) * slotSize[r] + t * stride[r]
+        return UnsafeMutableRawPointer(row).assumingMemoryBound(to: Double.self)[lane]
+    }
+
+    /// An observation drawn during a simulation: which column, lane and trial, and the outcome
+    /// probabilities (P(y = k) for a choice, P(y = 1) for a binary column).
+    public struct Draw {
+        public let column: Int
+        public let lane: Int
+        public let trial: Int
+        public let probabilities: [Double]
+        public let binary: Bool
+    }
+
+    /// A forward run that draws every observation instead of reading it: at each observation,
+    /// for every lane, `draw` returns the value (1…K, or 0/1) and may write the columns the task
+    /// produces in response (`setPlaneValue`) before the model reads them.
+    public func simulate(theta: UnsafePointer<Double>, draw: (Draw) -> Double) {
+        load(theta: theta)
+        withoutActuallyEscaping(draw) { draw in
+        runForward(main, hook: { [self] index, t in
+            guard let sampler = code.samplers[index] else { return }
+            for l in 0..<lanes {
+                let probabilities = sampler.probabilities.map { value(at: $0, trial: t, lane: l) }
+                let v = draw(Draw(column: sampler.column, lane: l, trial: t, probabilities: probabilities, binary: sampler.binary))
+                setPlaneValue(sampler.plane, trial: t, lane: l, v)
+            }
+        })
+        }
+    }
+
+    // MARK: The loops
+
+    @inline(__always) private func resolve(_ program: CompiledProgram, _ instruction: MachineInstruction, _ t: Int) {
+        let first = Int(instruction.first)
+        for k in 0..<Int(instruction.count) {
+            let a = program.addresses[first + k]
+            let r = a.region.rawValue
+            rows[k] = base[r] + Int(a.slot) * slotSize[r] + t * stride[r]
+        }
+    }
+
+    private func runForward(_ program: CompiledProgram, hook: ((Int, Int) -> Void)? = nil) {
+        let w = width
+        let ll = base[Address.Region.logLikelihood.rawValue]
+        for t in 0..<trials {
+            for index in 0..<program.forwardCount {
+                let instruction = program.forward[index]
+                resolve(program, instruction, t)
+                let n = Int(instruction.size)
+                switch instruction.kind {
+                case .elementwise:
+                    instruction.forward!(rows[0], rows[1], rows[2], rows[3], w)
+                case .gather: StructuralKernels.gather(rows, n: n, w: w)
+                case .scatter: StructuralKernels.scatter(rows, n: n, w: w)
+                case .softmax: StructuralKernels.softmax(rows, n: n, w: w)
+                case .observeSoftmax2:
+                    hook?(index, t)
+                    ObservationKernels.softmax2(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                case .observeSoftmax:
+                    hook?(index, t)
+                    ObservationKernels.softmax(rows, n: n, w: w, offered: instruction.flags & 2 != 0, logLikelihood: ll,
+                                               writesLogProbability: instruction.flags & 1 != 0)
+                case .observeCategorical:
+                    hook?(index, t)
+                    ObservationKernels.categorical(rows, n: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                case .observeBernoulliLogit:
+                    hook?(index, t)
+                    ObservationKernels.bernoulliLogit(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                case .observeBernoulli:
+                    hook?(index, t)
+                    ObservationKernels.bernoulli(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                case .carryIn:
+                    let blockStart = rows[0]
+                    for e in 0..<n {
+                        let start = rows[1 + 3 * e], carry = rows[2 + 3 * e], initial = rows[3 + 3 * e]
+                        if instruction.flags & (1 << UInt64(e)) != 0 {
+                            for j in 0..<w { start[j] = carry[j] }
+                        } else {
+                            for j in 0..<w { start[j] = carry[j].replacing(with: initial[j], where: blockStart[j] .!= 0) }
+                        }
+                    }
+                case .commit:
+                    let answered = rows[0]
+                    for e in 0..<n {
+                        let carry = rows[1 + 3 * e], final = rows[2 + 3 * e], start = rows[3 + 3 * e]
+                        for j in 0..<w { carry[j] = start[j].replacing(with: final[j], where: answered[j] .!= 0) }
+                    }
+                default:
+                    preconditionFailure("a backward instruction in a forward program")
+                }
+            }
+        }
+    }
+
+    private func runBackward(_ t: Int) {
+        let w = width
+        let program = main
+        let zero = base[Address.Region.zero.rawValue]
+        for index in 0..<program.backwardCount {
+            let instruction = program.backward[index]
+            resolve(program, instruction, t)
+            let n = Int(instruction.size)
+            let modes = program.modes + Int(instruction.modes)
+            switch instruction.kind {
+            case .elementwiseAdjoint:
+                instruction.backward!(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], w)
+            case .gatherAdjoint: StructuralKernels.gatherAdjoint(rows, n: n, w: w, modes: modes)
+            case .scatterAdjoint: StructuralKernels.scatterAdjoint(rows, n: n, w: w, modes: modes)
+            case .softmaxAdjoint: StructuralKernels.softmaxAdjoint(rows, n: n, w: w, modes: modes)
+            case .observeSoftmax2Adjoint: ObservationKernels.softmax2Adjoint(rows, w: w, modes: modes)
+            case .observeSoftmaxAdjoint: ObservationKernels.softmaxAdjoint(rows, n: n, w: w, modes: modes)
+            case .observeCategoricalAdjoint: ObservationKernels.categoricalAdjoint(rows, n: n, w: w, modes: modes)
+            case .observeScalarAdjoint: ObservationKernels.scalarAdjoint(rows, w: w, modes: modes)
+            case .seed:
+                for e in 0..<n {
+                    let carry = rows[2 * e], target = rows[2 * e + 1]
+                    switch modes[e] {
+                    case .skip: break
+                    case .assign: for j in 0..<w { target[j] = carry[j] }
+                    case .accumulate: for j in 0..<w { target[j] += carry[j] }
+                    }
+                }
+            case .carryInAdjoint:
+                let blockStart = rows[0], answered = rows[1]
+                for e in 0..<n {
+                    let start = rows[2 + 3 * e], carry = rows[3 + 3 * e], gradient = rows[4 + 3 * e]
+                    // Unanswered lanes pass λ straight through (nothing of the trial counted there).
+                    if instruction.flags & (1 << UInt64(e)) != 0 {
+                        for j in 0..<w { carry[j] = carry[j].replacing(with: start[j], where: answered[j] .!= 0) }
+                    } else if gradient == zero {
+                        for j in 0..<w {
+                            let total = carry[j].replacing(with: start[j], where: answered[j] .!= 0)
+                            carry[j] = total.replacing(with: 0, where: blockStart[j] .!= 0)
+                        }
+                    } else {
+                        for j in 0..<w {
+                            let total = carry[j].replacing(with: start[j], where: answered[j] .!= 0)
+                            let reset = blockStart[j] .!= 0
+                            gradient[j] += Lanes(repeating: 0).replacing(with: total, where: reset)
+                            carry[j] = total.replacing(with: 0, where: reset)
+                        }
+                    }
+                }
+            case .parameterSink:
+                let answered = rows[0]
+                for e in 0..<n {
+                    let lambda = rows[1 + 2 * e], gradient = rows[2 + 2 * e]
+                    for j in 0..<w { gradient[j] += Lanes(repeating: 0).replacing(with: lambda[j], where: answered[j] .!= 0) }
+                }
+            default:
+                preconditionFailure("a forward instruction in a backward program")
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+/// Where a value lives in the lane machine's memory. Every slot is one row of `width` lane
+/// vectors (all subjects); a plane slot is T rows (one per trial) and a tape slot one row per
+/// trial, so the row a trial uses is `slot·slotSize + t·stride` past the region's base.
+struct Address: Sendable, Hashable {
+    enum Region: Int, Sendable, CaseIterable {
+        /// Per-trial inputs: the answered and block-start masks, data columns, and values the
+        /// data pre-pass computed (T rows per slot).
+        case plane
+        /// Values the backward pass (or a replay) reads, one row per trial.
+        case tape
+        /// Values used only within the trial, reused when dead.
+        case scratch
+        case parameter
+        case constant
+        /// State carried from one trial to the next.
+        case carry
+        /// Adjoints λ of the trial's values (reused when dead).
+        case adjoint
+        /// λ of the carried state.
+        case carryAdjoint
+        /// ∂ log-likelihood / ∂ parameter, per lane.
+        case gradient
+        /// A row of zeros (the λ of a value that received no gradient).
+        case zero
+        /// Each lane's log-likelihood.
+        case logLikelihood
+    }
+
+    let region: Region
+    let slot: Int32
+
+    init(_ region: Region, _ slot: Int) {
+        self.region = region
+        self.slot = Int32(slot)
+    }
+
+    static let zero = Address(.zero, 0)
+}
+
+/// One step of compiled code. `addresses[first ..< first + count]` are its operands, in the
+/// layout its `kind` documents; `size` is the vector length n where there is one; `modes`
+/// points into the adjoint-mode pool for backward steps.
+struct MachineInstruction: Sendable {
+    enum Kind: UInt8, Sendable {
+        // Forward. Layouts:
+        /// [y, a, b, c]
+        case elementwise
+        /// [y, index, e₁…eₙ]
+        case gather
+        /// [index, value, e₁…eₙ, y₁…yₙ]
+        case scatter
+        /// [u₁…uₙ, y₁…yₙ]
+        case softmax
+        /// [observed, answered, predicate, u₁, u₂, factor, (log p)]
+        case observeSoftmax2
+        /// [observed, answered, predicate, u₁…uₙ, (offered₁…offeredₙ), factor₁…factorₙ, (log p)]
+        case observeSoftmax
+        /// [observed, answered, predicate, p₁…pₙ, factor, (log p)]
+        case observeCategorical
+        /// [observed, answered, predicate, x, factor, (log p)]
+        case observeBernoulliLogit
+        /// [observed, answered, predicate, p, factor, (log p)]
+        case observeBernoulli
+        /// [blockStart, (start, carry, initial)ₑ…]: start = blockStart ? initial : carry
+        /// (size = the number of elements; `flags` marks elements kept across blocks).
+        case carryIn
+        /// [answered, (carry, final, start)ₑ…]: carry = answered ? final : start.
+        case commit
+
+        // Backward. Layouts:
+        /// [λy, a, b, c, y, λa, λb, λc]
+        case elementwiseAdjoint
+        /// [λy, index, λe₁…λeₙ]
+        case gatherAdjoint
+        /// [index, λvalue, λy₁…λyₙ, λe₁…λeₙ]
+        case scatterAdjoint
+        /// [y₁…yₙ, λy₁…λyₙ, λu₁…λuₙ]
+        case softmaxAdjoint
+        /// [factor, λu₁, λu₂]
+        case observeSoftmax2Adjoint
+        /// [factor₁…factorₙ, λu₁…λuₙ]
+        case observeSoftmaxAdjoint
+        /// [observed, factor, λp₁…λpₙ]
+        case observeCategoricalAdjoint
+        /// [factor, λx] (bernoulli_logit and bernoulli)
+        case observeScalarAdjoint
+        /// [(λcarry, λfinal)ₑ…]: λfinal ⊕= λcarry.
+        case seed
+        /// [blockStart, answered, (λstart, λcarry, gradient or zero)ₑ…]: the λ of the state
+        /// before the trial, and of a parameter initial value at a block start.
+        case carryInAdjoint
+        /// [answered, (λparameter, gradient)ₚ…]: gradient += answered ? λ : 0.
+        case parameterSink
+    }
+
+    var kind: Kind
+    var first: Int32
+    var count: Int32
+    var size: Int32 = 0
+    var modes: Int32 = 0
+    /// carryIn: bit e set when element e keeps its value across blocks; observations: 1 when
+    /// they write log p; observeSoftmax: 2 when options can be unavailable (offered).
+    var flags: UInt64 = 0
+    var forward: ForwardKernel? = nil
+    var backward: BackwardKernel? = nil
+    /// Where the instruction came from in the model file (for data errors on indices).
+    var location: SourceLocation? = nil
+    /// The trial-program instruction it was compiled from.
+    var sourceNode: Int? = nil
+}
+
+/// A compiled program: its instructions (and for gradients, their adjoints in backward order)
+/// over a shared address pool.
+struct MachineProgram: Sendable {
+    var forward: [MachineInstruction] = []
+    var backward: [MachineInstruction] = []
+    var addresses: [Address] = []
+    var modes: [AdjointMode] = []
+}
+
+/// A gather or scatter whose index comes from the data: checked once, when the data are
+/// loaded, against its range 1…n on every answered trial.
+struct IndexCheck: Sendable {
+    let plane: Int
+    let range: Int
+    let location: SourceLocation
+}
+
+/// Everything the lane machine needs to run a model on a data shape: the data pre-pass, the
+/// per-trial program, and the memory layout (rows per region).
+public struct MachineCode: Sendable {
+    public enum Purpose: Sendable {
+        /// Log-likelihood and gradient: data-only values hoisted into a pre-pass, a backward pass.
+        case gradient
+        /// Forward only, every probe kept per trial (trajectories, trial log-likelihoods).
+        case replay
+        /// Forward only, observations drawn instead of read (simulation).
+        case simulation
+    }
+
+    let purpose: Purpose
+    /// Forward only, over data; writes planes the main program reads.
+    var prepass = MachineProgram()
+    var main = MachineProgram()
+    /// Rows per region (planes: planes count).
+    var regionSizes = [Int](repeating: 0, count: Address.Region.allCases.count)
+    /// Constant values, by constant slot.
+    var constants: [Double] = []
+    /// The plane slot of each data column the program reads (answered is plane 0, block start 1).
+    public internal(set) var dataPlanes: [Int: Int] = [:]
+    /// The carry slot and initial value (constant or parameter) of each state element, for
+    /// the first trial; `initialParameter` gets the gradient of a parameter initial value.
+    var carryInitial: [(slot: Int, constant: Double?, parameter: Int?)] = []
+    /// State elements kept across blocks whose initial value is a parameter: the carry-adjoint
+    /// slot whose λ, left after the first trial, is that parameter's gradient.
+    var initialGradients: [(adjointSlot: Int, parameter: Int)] = []
+    var indexChecks: [IndexCheck] = []
+    /// Replay and simulation: the tape slot of each named value (state elements as "Q[1]",
+    /// probes, "log_lik").
+    var probeSlots: [(name: String, address: Address)] = []
+    /// Simulation: per observation instruction (by forward index), the data plane it writes
+    /// and the addresses of its outcome probabilities.
+    var samplers: [Int: (column: Int, plane: Int, probabilities: [Address], binary: Bool)] = [:]
+    /// Rows of tape per trial (memory per gradient: tape · T · width · 32 bytes).
+    public var tapeRowsPerTrial: Int { regionSizes[Address.Region.tape.rawValue] }
+    public var parameterCount: Int { regionSizes[Address.Region.parameter.rawValue] }
+
+    public static let answeredPlane = 0, blockStartPlane = 1
+}

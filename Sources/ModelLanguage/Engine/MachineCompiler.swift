@@ -1,0 +1,375 @@
+/// Compiles a `TrialProgram` into `MachineCode` for one purpose.
+///
+/// **Gradient.** (1) Fuse a·b + c into fma and c − a·b into fnma where the product is used
+/// once. (2) Keep only what reaches an observation, through the state carried between trials
+/// (fixed point). (3) Split by level: what depends on data alone runs once, in the pre-pass,
+/// writing planes the main program reads; the rest runs on every evaluation. (4) Activity:
+/// a value gets an adjoint λ when the gradient can reach it. (5) Tape what the backward
+/// steps read; keep everything else in scratch rows reused when dead; the same for λ rows in
+/// backward order. (6) Adjoint modes: the first contribution to a λ in the backward sweep
+/// assigns, later ones accumulate, so nothing is zeroed per trial.
+///
+/// **Replay and simulation.** One forward program, no split; every probe and state element is
+/// taped (kept per trial), and observations write log p per trial.
+enum MachineCompiler {
+    typealias Value = TrialProgram.Value
+
+    static func compile(_ program: TrialProgram, purpose: MachineCode.Purpose) -> MachineCode {
+        var compiler = MachineCompilation(program: program, purpose: purpose)
+        return compiler.run()
+    }
+}
+
+/// A working copy of an instruction (fusion rewrites them).
+struct Node {
+    var operation: TrialProgram.Instruction.Operation
+    var operands: [TrialProgram.Value]
+    var outputs: [Int]
+    var location: SourceLocation
+    var isObservation: Bool { if case .observe = operation { return true }; return false }
+}
+
+struct MachineCompilation {
+    typealias Value = TrialProgram.Value
+    let program: TrialProgram
+    let purpose: MachineCode.Purpose
+    var code: MachineCode
+    var nodes: [Node]
+    /// The node defining each instruction-output register.
+    var definingNode: [Int: Int] = [:]
+    var constantSlots: [Double: Int] = [:]
+
+    init(program: TrialProgram, purpose: MachineCode.Purpose) {
+        self.program = program
+        self.purpose = purpose
+        code = MachineCode(purpose: purpose)
+        nodes = program.instructions.map { Node(operation: $0.operation, operands: $0.operands, outputs: $0.outputs, location: $0.location) }
+        for (i, n) in nodes.enumerated() { for r in n.outputs { definingNode[r] = i } }
+    }
+
+    // MARK: Driver
+
+    mutating func run() -> MachineCode {
+        code.regionSizes[Address.Region.parameter.rawValue] = program.parameterRegisters.count
+        code.regionSizes[Address.Region.zero.rawValue] = 1
+        code.regionSizes[Address.Region.logLikelihood.rawValue] = 1
+        code.regionSizes[Address.Region.gradient.rawValue] = program.parameterRegisters.count
+        code.regionSizes[Address.Region.plane.rawValue] = 2  // answered, block start
+        fuse()
+        let useful = usefulNodes()
+        switch purpose {
+        case .gradient: compileGradient(useful)
+        case .replay, .simulation: compileForward(useful)
+        }
+        return code
+    }
+
+    // MARK: Fusion
+
+    /// a·b + c → fma(a, b, c) and c − a·b → fnma(a, b, c) when the product has one use.
+    mutating func fuse() {
+        var uses: [Int: Int] = [:]
+        for n in nodes { for case let .register(r) in n.operands { uses[r, default: 0] += 1 } }
+        for s in program.states { if case let .register(r) = s.final { uses[r, default: 0] += 1 } }
+        for p in program.probes { if case let .register(r) = p.value { uses[r, default: 0] += 1 } }
+        if case let .register(r)? = program.reward { uses[r, default: 0] += 1 }
+        for i in nodes.indices {
+            guard case let .elementwise(f) = nodes[i].operation, f.name == "add" || f.name == "sub",
+                  program.registers[nodes[i].outputs[0]].level == .parameter else { continue }
+            let candidates = f.name == "add" ? [1, 0] : [1]
+            for side in candidates {
+                guard case let .register(m) = nodes[i].operands[side], uses[m] == 1, let d = definingNode[m],
+                      case let .elementwise(g) = nodes[d].operation, g.name == "mul" else { continue }
+                let other = nodes[i].operands[1 - side]
+                let fused = ElementwiseFunction.named(f.name == "add" ? "fma" : "fnma")
+                nodes[i].operation = .elementwise(fused)
+                nodes[i].operands = [nodes[d].operands[0], nodes[d].operands[1], other]
+                nodes[d].outputs = []  // dead
+                nodes[d].operands = []
+                break
+            }
+        }
+    }
+
+    // MARK: What is needed
+
+    /// Nodes that reach an observation (and, for replays, a probe), through the carried state.
+    func usefulNodes() -> [Bool] {
+        var useful = [Bool](repeating: false, count: nodes.count)
+        var neededRegisters = Set<Int>()
+        var work: [Int] = []
+        func need(_ v: Value) {
+            if case let .register(r) = v, neededRegisters.insert(r).inserted { work.append(r) }
+        }
+        for (i, n) in nodes.enumerated() where n.isObservation {
+            useful[i] = true
+            n.operands.forEach(need)
+        }
+        if purpose != .gradient {
+            for p in program.probes { need(p.value) }
+            for s in program.states { need(.register(s.start)) }
+            if let r = program.reward { need(r) }
+        }
+        var startOf: [Int: Int] = [:]
+        for (e, s) in program.states.enumerated() { startOf[s.start] = e }
+        while let r = work.popLast() {
+            if let d = definingNode[r], !nodes[d].outputs.isEmpty {
+                if !useful[d] { useful[d] = true; nodes[d].operands.forEach(need) }
+            } else if let e = startOf[r] {
+                need(program.states[e].final)
+                need(program.states[e].initial)
+            }
+        }
+        return useful
+    }
+
+    func neededStates(_ useful: [Bool]) -> [Int] {
+        var read = Set<Int>()
+        for (i, n) in nodes.enumerated() where useful[i] { for case let .register(r) in n.operands { read.insert(r) } }
+        var needed = Set<Int>()
+        var changed = true
+        while changed {
+            changed = false
+            for (e, s) in program.states.enumerated() where !needed.contains(e) {
+                if read.contains(s.start) || (purpose != .gradient) {
+                    needed.insert(e)
+                    changed = true
+                    if case let .register(r) = s.final { read.insert(r) }
+                }
+            }
+            for (e, s) in program.states.enumerated() where needed.contains(e) {
+                if case let .register(r) = s.final, program.states.contains(where: { $0.start == r }) {
+                    for (f, t) in program.states.enumerated() where t.start == r && !needed.contains(f) { needed.insert(f); changed = true }
+                }
+            }
+        }
+        return needed.sorted()
+    }
+
+    // MARK: Storage helpers
+
+    mutating func constant(_ x: Double) -> Address {
+        if let s = constantSlots[x] { return Address(.constant, s) }
+        let s = code.constants.count
+        code.constants.append(x)
+        constantSlots[x] = s
+        code.regionSizes[Address.Region.constant.rawValue] = code.constants.count
+        return Address(.constant, s)
+    }
+
+    mutating func newRow(_ region: Address.Region) -> Address {
+        let s = code.regionSizes[region.rawValue]
+        code.regionSizes[region.rawValue] += 1
+        return Address(region, s)
+    }
+
+    mutating func dataPlane(_ column: Int) -> Address {
+        if let p = code.dataPlanes[column] { return Address(.plane, p) }
+        let a = newRow(.plane)
+        code.dataPlanes[column] = Int(a.slot)
+        return a
+    }
+
+    // MARK: Forward assembly
+
+    /// Assigns storage to the trial-local registers of `order` (instruction outputs and the
+    /// state starts of `elements`): `fixed` ones keep the address given, the rest get scratch
+    /// rows reused after their last use.
+    mutating func allocateScratch(order: [Int], elements: [Int], fixed: [Int: Address], into storage: inout [Int: Address]) {
+        var lastUse: [Int: Int] = [:]
+        let end = order.count
+        for (position, i) in order.enumerated() { for case let .register(r) in nodes[i].operands { lastUse[r] = position } }
+        for e in elements {
+            lastUse[program.states[e].start] = end
+            if case let .register(r) = program.states[e].final { lastUse[r] = end }
+        }
+        var free: [Address] = []
+        func take(_ r: Int) {
+            if storage[r] != nil { return }
+            if let f = fixed[r] { storage[r] = f; return }
+            storage[r] = free.popLast() ?? newRow(.scratch)
+        }
+        for e in elements { take(program.states[e].start) }
+        for (position, i) in order.enumerated() {
+            for r in nodes[i].outputs { take(r) }
+            for case let .register(r) in Set(nodes[i].operands) where lastUse[r] == position {
+                if let a = storage[r], a.region == .scratch, fixed[r] == nil, definingNode[r] != nil || isStart(r) { free.append(a) }
+            }
+            // Outputs never read are dead at once.
+            for r in nodes[i].outputs where lastUse[r] == nil {
+                if let a = storage[r], a.region == .scratch { free.append(a) }
+            }
+        }
+    }
+
+    func isStart(_ r: Int) -> Bool { if case .stateStart = program.registers[r].source { return true }; return false }
+
+    mutating func address(_ v: Value, _ storage: [Int: Address]) -> Address {
+        switch v {
+        case let .constant(x): return constant(x)
+        case let .register(r):
+            if let a = storage[r] { return a }
+            switch program.registers[r].source {
+            case let .parameter(p): return Address(.parameter, p)
+            case let .data(column): return dataPlane(column)
+            default: preconditionFailure("register %\(r) has no storage")
+            }
+        }
+    }
+
+    /// Appends the forward instructions of `order` to `target`. Observations get taped factor
+    /// rows (gradient) or a log p row (replay, simulation).
+    mutating func assemble(order: [Int], storage: [Int: Address], into target: inout MachineProgram,
+                           factors: inout [Int: [Address]], logProbability: [Int: Address] = [:]) {
+        for i in order {
+            let n = nodes[i]
+            var instruction: MachineInstruction
+            let first = Int32(target.addresses.count)
+            func push(_ a: Address) { target.addresses.append(a) }
+            switch n.operation {
+            case let .elementwise(f):
+                let args = n.operands.map { address($0, storage) }
+                push(storage[n.outputs[0]]!)
+                for k in 0..<3 { push(k < args.count ? args[k] : args[0]) }
+                instruction = MachineInstruction(kind: .elementwise, first: first, count: 4)
+                instruction.forward = f.forward
+            case .gather:
+                push(storage[n.outputs[0]]!)
+                n.operands.forEach { push(address($0, storage)) }
+                instruction = MachineInstruction(kind: .gather, first: first, count: Int32(n.operands.count + 1), size: Int32(n.operands.count - 1))
+            case .scatter:
+                n.operands.forEach { push(address($0, storage)) }
+                n.outputs.forEach { push(storage[$0]!) }
+                instruction = MachineInstruction(kind: .scatter, first: first, count: Int32(n.operands.count + n.outputs.count), size: Int32(n.outputs.count))
+            case .softmax:
+                n.operands.forEach { push(address($0, storage)) }
+                n.outputs.forEach { push(storage[$0]!) }
+                instruction = MachineInstruction(kind: .softmax, first: first, count: Int32(2 * n.outputs.count), size: Int32(n.outputs.count))
+            case let .observe(distribution, column, offered):
+                push(dataPlane(column))
+                push(Address(.plane, MachineCode.answeredPlane))
+                n.operands.forEach { push(address($0, storage)) }
+                let arguments = n.operands.count - 1
+                let kind: MachineInstruction.Kind
+                var size = arguments
+                var factorCount = 1
+                switch distribution {
+                case .softmax:
+                    size = offered ? arguments / 2 : arguments
+                    if size == 2 && !offered { kind = .observeSoftmax2 } else { kind = .observeSoftmax; factorCount = size }
+                case .categorical: kind = .observeCategorical
+                case .bernoulliLogit: kind = .observeBernoulliLogit
+                case .bernoulli: kind = .observeBernoulli
+                }
+                let rows = factors[i] ?? (0..<factorCount).map { _ in newRow(.scratch) }
+                rows.forEach(push)
+                var flags: UInt64 = offered ? 2 : 0
+                if let lp = logProbability[i] { push(lp); flags |= 1 }
+                instruction = MachineInstruction(kind: kind, first: first, count: Int32(target.addresses.count) - first, size: Int32(size))
+                instruction.flags = flags
+                factors[i] = rows
+            }
+            instruction.location = n.location
+            instruction.sourceNode = i
+            target.forward.append(instruction)
+        }
+    }
+
+    /// carryIn at the top of the program, for `elements` with carry rows `carry`.
+    mutating func carryIn(_ elements: [Int], carry: [Int: Address], storage: [Int: Address], into target: inout MachineProgram) {
+        guard !elements.isEmpty else { return }
+        let first = Int32(target.addresses.count)
+        target.addresses.append(Address(.plane, MachineCode.blockStartPlane))
+        var flags: UInt64 = 0
+        for (k, e) in elements.enumerated() {
+            let s = program.states[e]
+            target.addresses.append(storage[s.start]!)
+            target.addresses.append(carry[e]!)
+            target.addresses.append(address(s.initial, storage))
+            if s.acrossBlocks { flags |= 1 << UInt64(k) }
+        }
+        precondition(elements.count <= 64, "at most 64 state elements kept across blocks are supported per program")
+        var instruction = MachineInstruction(kind: .carryIn, first: first, count: Int32(target.addresses.count) - first, size: Int32(elements.count))
+        instruction.flags = flags
+        target.forward.insert(instruction, at: 0)
+    }
+
+    mutating func commit(_ elements: [Int], carry: [Int: Address], storage: [Int: Address], into target: inout MachineProgram) {
+        let changed = elements.filter { program.states[$0].final != .register(program.states[$0].start) }
+        guard !changed.isEmpty else { return }
+        let first = Int32(target.addresses.count)
+        target.addresses.append(Address(.plane, MachineCode.answeredPlane))
+        for e in changed {
+            let s = program.states[e]
+            target.addresses.append(carry[e]!)
+            target.addresses.append(address(s.final, storage))
+            target.addresses.append(storage[s.start]!)
+        }
+        target.forward.append(MachineInstruction(kind: .commit, first: first, count: Int32(target.addresses.count) - first, size: Int32(changed.count)))
+    }
+
+    mutating func carryRows(_ elements: [Int]) -> [Int: Address] {
+        var rows: [Int: Address] = [:]
+        for e in elements {
+            let row = newRow(.carry)
+            rows[e] = row
+            let s = program.states[e]
+            var parameter: Int?
+            if case let .register(r) = s.initial, case let .parameter(p) = program.registers[r].source { parameter = p }
+            code.carryInitial.append((Int(row.slot), s.initial.constant, parameter))
+        }
+        return rows
+    }
+
+    // MARK: Replay and simulation
+
+    mutating func compileForward(_ useful: [Bool]) {
+        let order = nodes.indices.filter { useful[$0] }
+        let elements = neededStates(useful)
+        var storage: [Int: Address] = [:]
+        var fixed: [Int: Address] = [:]
+        // Kept per trial: state starts, probes, the reward.
+        for e in elements {
+            let row = newRow(.tape)
+            fixed[program.states[e].start] = row
+            code.probeSlots.append((program.states[e].label, row))
+        }
+        for p in program.probes {
+            guard case let .register(r) = p.value else { continue }
+            if fixed[r] == nil, definingNode[r] != nil || isStart(r) { fixed[r] = newRow(.tape) }
+        }
+        if case let .register(r)? = program.reward, fixed[r] == nil, definingNode[r] != nil { fixed[r] = newRow(.tape) }
+        allocateScratch(order: order, elements: elements, fixed: fixed, into: &storage)
+        for p in program.probes { code.probeSlots.append((p.name, address(p.value, storage))) }
+        if let r = program.reward { code.probeSlots.append(("reward", address(r, storage))) }
+        var logProbability: [Int: Address] = [:]
+        for i in order where nodes[i].isObservation {
+            let row = newRow(.tape)
+            logProbability[i] = row
+            if case let .observe(_, column, _) = nodes[i].operation { code.probeSlots.append(("log_lik_\(column)", row)) }
+        }
+        var factors: [Int: [Address]] = [:]
+        var main = MachineProgram()
+        assemble(order: order, storage: storage, into: &main, factors: &factors, logProbability: logProbability)
+        let carry = carryRows(elements)
+        carryIn(elements, carry: carry, storage: storage, into: &main)
+        commit(elements, carry: carry, storage: storage, into: &main)
+        if purpose == .simulation {
+            // Each observation draws its column from the outcome probabilities the lowering
+            // computed just before it.
+            for (k, instruction) in main.forward.enumerated() {
+                guard let i = instruction.sourceNode, case let .observe(distribution, column, _) = nodes[i].operation else { continue }
+                let probabilities = program.outcomeProbabilities[i]!.map { address($0, storage) }
+                code.samplers[k] = (column, code.dataPlanes[column]!, probabilities, !distribution.observesChoice)
+            }
+        }
+        code.main = main
+    }
+}
+
+extension TrialProgram {
+    /// This program compiled for the lane machine.
+    public func compiled(for purpose: MachineCode.Purpose) -> MachineCode {
+        MachineCompiler.compile(self, purpose: purpose)
+    }
+}

@@ -1,0 +1,155 @@
+/// The observations' forward and adjoint loops. Forward adds log p(observed | arguments) to
+/// each lane's log-likelihood where the trial counts (answered, and the observation's predicate
+/// holds), optionally writes log p per trial (replays: 0 where it does not count), and writes
+/// the factors its adjoint needs — already zero where the trial does not count, so the
+/// backward pass needs no masks: λ_argument ⊕= factor (× λ of the log-likelihood, which is 1).
+///
+/// Non-finite arguments give a non-finite log-likelihood (the sampler's divergence), never a trap.
+enum ObservationKernels {
+    typealias Rows = UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
+
+    @inline(__always) static func counted(_ answered: Lanes, _ predicate: Lanes) -> SIMDMask<SIMD4<Int64>> {
+        (answered .!= 0) .& (predicate .!= 0)
+    }
+
+    /// log σ(z) = min(z, 0) − log(1 + e^−|z|), and σ(−z), with one exponential and one log1p.
+    @inline(__always) static func logSigmoid(_ z: Lanes) -> (value: Lanes, complement: Lanes) {
+        let e = expNonPositive(-laneAbs(z))
+        let value = z.replacing(with: 0, where: z .> 0) - log1pUnit(e)
+        let inverse = 1 / (1 + e)
+        return (value, inverse.replacing(with: e * inverse, where: z .>= 0))
+    }
+
+    /// [observed, answered, predicate, u₁, u₂, factor, (log p)]. Two options: with x = u_c − u_o,
+    /// log p = log σ(x), and factor = ∂ log p/∂u₂ = ±σ(−x).
+    static func softmax2(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+        let y = p[0], answered = p[1], predicate = p[2], u1 = p[3], u2 = p[4], factor = p[5]
+        for j in 0..<w {
+            let second = y[j] .== 2
+            let d = u2[j] - u1[j]
+            let x = d.replacing(with: -d, where: .!second)
+            let (value, complement) = logSigmoid(x)
+            let mask = counted(answered[j], predicate[j])
+            let logP = Lanes(repeating: 0).replacing(with: value, where: mask)
+            ll[j] += logP
+            factor[j] = Lanes(repeating: 0).replacing(with: complement.replacing(with: -complement, where: .!second), where: mask)
+            if writesLogProbability { p[6][j] = logP }
+        }
+    }
+
+    /// [factor, λu₁, λu₂].
+    static func softmax2Adjoint(_ p: Rows, w: Int, modes: UnsafePointer<AdjointMode>) {
+        let f = p[0]
+        for j in 0..<w {
+            StructuralKernels.write(modes[0], p[1], j, -f[j])
+            StructuralKernels.write(modes[1], p[2], j, f[j])
+        }
+    }
+
+    /// [observed, answered, predicate, u₁…uₙ, (offered₁…offeredₙ), factor₁…factorₙ, (log p)]:
+    /// log p = u_y − m − log Σ_k e^{u_k − m} over offered k (m their maximum); factor_k =
+    /// [y = k] − p_k.
+    static func softmax(_ p: Rows, n: Int, w: Int, offered: Bool, logLikelihood ll: UnsafeMutablePointer<Lanes>,
+                        writesLogProbability: Bool) {
+        let y = p[0], answered = p[1], predicate = p[2]
+        let u = p + 3, available = p + 3 + n, factors = p + 3 + (offered ? 2 * n : n)
+        for j in 0..<w {
+            var m = Lanes(repeating: -.infinity)
+            for k in 0..<n {
+                let candidate = offered ? u[k][j].replacing(with: -.infinity, where: available[k][j] .== 0) : u[k][j]
+                m = m.replacing(with: candidate, where: candidate .> m)
+            }
+            var total = Lanes(repeating: 0), chosen = Lanes(repeating: 0)
+            let observed = y[j]
+            for k in 0..<n {
+                var e = expNonPositive(u[k][j] - m)
+                if offered { e = e.replacing(with: 0, where: available[k][j] .== 0) }
+                factors[k][j] = e
+                total += e
+                chosen = chosen.replacing(with: u[k][j], where: observed .== Lanes(repeating: Double(k + 1)))
+            }
+            let mask = counted(answered[j], predicate[j])
+            let value = chosen - m - logPositive(total)
+            let logP = Lanes(repeating: 0).replacing(with: value, where: mask)
+            ll[j] += logP
+            let inverse = 1 / total
+            for k in 0..<n {
+                let indicator = Lanes(repeating: 0).replacing(with: 1, where: observed .== Lanes(repeating: Double(k + 1)))
+                factors[k][j] = Lanes(repeating: 0).replacing(with: indicator - factors[k][j] * inverse, where: mask)
+            }
+            if writesLogProbability { p[3 + (offered ? 3 * n : 2 * n)][j] = logP }
+        }
+    }
+
+    /// [factor₁…factorₙ, λu₁…λuₙ].
+    static func softmaxAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
+        for k in 0..<n where modes[k] != .skip {
+            let f = p[k], target = p[n + k]
+            if modes[k] == .assign { for j in 0..<w { target[j] = f[j] } } else { for j in 0..<w { target[j] += f[j] } }
+        }
+    }
+
+    /// [observed, answered, predicate, p₁…pₙ, factor, (log p)]: log p = log p_y; factor = 1/p_y.
+    static func categorical(_ p: Rows, n: Int, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+        let y = p[0], answered = p[1], predicate = p[2], factor = p[3 + n]
+        for j in 0..<w {
+            var chosen = p[3][j]
+            for k in 1..<n { chosen = chosen.replacing(with: p[3 + k][j], where: y[j] .== Lanes(repeating: Double(k + 1))) }
+            let mask = counted(answered[j], predicate[j])
+            let logP = Lanes(repeating: 0).replacing(with: laneLog(chosen), where: mask)
+            ll[j] += logP
+            factor[j] = Lanes(repeating: 0).replacing(with: 1 / chosen, where: mask)
+            if writesLogProbability { p[4 + n][j] = logP }
+        }
+    }
+
+    /// [observed, factor, λp₁…λpₙ]: λp_y ⊕= factor.
+    static func categoricalAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
+        let y = p[0], f = p[1]
+        for k in 0..<n where modes[k] != .skip {
+            let key = Lanes(repeating: Double(k + 1))
+            for j in 0..<w { StructuralKernels.write(modes[k], p[2 + k], j, Lanes(repeating: 0).replacing(with: f[j], where: y[j] .== key)) }
+        }
+    }
+
+    /// [observed, answered, predicate, x, factor, (log p)]: y ∈ {0, 1}, P(y = 1) = σ(x);
+    /// log p = log σ(s·x) with s = 2y − 1; factor = y − σ(x) = s·σ(−s·x).
+    static func bernoulliLogit(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+        let y = p[0], answered = p[1], predicate = p[2], x = p[3], factor = p[4]
+        for j in 0..<w {
+            let s = 2 * y[j] - 1
+            let (value, complement) = logSigmoid(s * x[j])
+            let mask = counted(answered[j], predicate[j])
+            let logP = Lanes(repeating: 0).replacing(with: value, where: mask)
+            ll[j] += logP
+            factor[j] = Lanes(repeating: 0).replacing(with: s * complement, where: mask)
+            if writesLogProbability { p[5][j] = logP }
+        }
+    }
+
+    /// [observed, answered, predicate, p, factor, (log p)]: log p = log p (y = 1) or log(1 − p);
+    /// factor = 1/p or −1/(1 − p).
+    static func bernoulli(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+        let y = p[0], answered = p[1], predicate = p[2], probability = p[3], factor = p[4]
+        for j in 0..<w {
+            let one = y[j] .== 1
+            let q = probability[j]
+            let value = laneLog1p(-q).replacing(with: laneLog(q), where: one)
+            let mask = counted(answered[j], predicate[j])
+            let logP = Lanes(repeating: 0).replacing(with: value, where: mask)
+            ll[j] += logP
+            factor[j] = Lanes(repeating: 0).replacing(with: (-1 / (1 - q)).replacing(with: 1 / q, where: one), where: mask)
+            if writesLogProbability { p[5][j] = logP }
+        }
+    }
+
+    /// [factor, λx].
+    static func scalarAdjoint(_ p: Rows, w: Int, modes: UnsafePointer<AdjointMode>) {
+        let f = p[0], target = p[1]
+        switch modes[0] {
+        case .skip: break
+        case .assign: for j in 0..<w { target[j] = f[j] }
+        case .accumulate: for j in 0..<w { target[j] += f[j] }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/// The lane machine's vector-level steps: picking an element by a data index (gather), replacing
+/// one (scatter), softmax, and their adjoints. `p` holds the instruction's operand rows in the
+/// layout `MachineInstruction.Kind` documents; `n` is the vector length and `w` the number of
+/// lane vectors per row. Option numbers are 1-based doubles; an index matching no element (0 on
+/// a missed trial) leaves the first element (gather) or nothing (scatter): such lanes are
+/// masked by the caller.
+enum StructuralKernels {
+    typealias Rows = UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
+
+    @inline(__always) static func write(_ mode: AdjointMode, _ row: UnsafeMutablePointer<Lanes>, _ j: Int, _ v: Lanes) {
+        switch mode {
+        case .skip: break
+        case .assign: row[j] = v
+        case .accumulate: row[j] += v
+        }
+    }
+
+    /// [y, index, e₁…eₙ]: y = e_index.
+    static func gather(_ p: Rows, n: Int, w: Int) {
+        let y = p[0], index = p[1]
+        if n == 2 {
+            let e1 = p[2], e2 = p[3]
+            for j in 0..<w { y[j] = e1[j].replacing(with: e2[j], where: index[j] .== 2) }
+            return
+        }
+        for j in 0..<w {
+            var v = p[2][j]
+            let i = index[j]
+            for k in 1..<n { v = v.replacing(with: p[2 + k][j], where: i .== Lanes(repeating: Double(k + 1))) }
+            y[j] = v
+        }
+    }
+
+    /// [λy, index, λe₁…λeₙ]: λe_k ⊕= λy where index = k.
+    static func gatherAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
+        let l = p[0], index = p[1]
+        for k in 0..<n where modes[k] != .skip {
+            let target = p[2 + k], key = Lanes(repeating: Double(k + 1))
+            if modes[k] == .assign {
+                for j in 0..<w { target[j] = Lanes(repeating: 0).replacing(with: l[j], where: index[j] .== key) }
+            } else {
+                for j in 0..<w { target[j] += Lanes(repeating: 0).replacing(with: l[j], where: index[j] .== key) }
+            }
+        }
+    }
+
+    /// [index, value, e₁…eₙ, y₁…yₙ]: y_k = value where index = k, else e_k.
+    static func scatter(_ p: Rows, n: Int, w: Int) {
+        let index = p[0], value = p[1]
+        for k in 0..<n {
+            let e = p[2 + k], y = p[2 + n + k], key = Lanes(repeating: Double(k + 1))
+            for j in 0..<w { y[j] = e[j].replacing(with: value[j], where: index[j] .== key) }
+        }
+    }
+
+    /// [index, λvalue, λy₁…λyₙ, λe₁…λeₙ]; modes [value, e₁…eₙ]: λvalue ⊕= λy_index,
+    /// λe_k ⊕= λy_k where index ≠ k.
+    static func scatterAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
+        let index = p[0], lambdaValue = p[1]
+        if modes[0] != .skip {
+            for j in 0..<w {
+                var v = Lanes(repeating: 0)
+                let i = index[j]
+                for k in 0..<n { v = v.replacing(with: p[2 + k][j], where: i .== Lanes(repeating: Double(k + 1))) }
+                write(modes[0], lambdaValue, j, v)
+            }
+        }
+        for k in 0..<n where modes[1 + k] != .skip {
+            let ly = p[2 + k], le = p[2 + n + k], key = Lanes(repeating: Double(k + 1))
+            if modes[1 + k] == .assign {
+                for j in 0..<w { le[j] = ly[j].replacing(with: 0, where: index[j] .== key) }
+            } else {
+                for j in 0..<w { le[j] += ly[j].replacing(with: 0, where: index[j] .== key) }
+            }
+        }
+    }
+
+    /// [u₁…uₙ, y₁…yₙ]: y = softmax(u), max-shifted (an element at −∞ gets probability 0).
+    static func softmax(_ p: Rows, n: Int, w: Int) {
+        for j in 0..<w {
+            var m = p[0][j]
+            for k in 1..<n { m = m.replacing(with: p[k][j], where: p[k][j] .> m) }
+            var total = Lanes(repeating: 0)
+            for k in 0..<n {
+                let e = laneExp(p[k][j] - m)
+                p[n + k][j] = e
+                total += e
+            }
+            let inverse = 1 / total
+            for k in 0..<n { p[n + k][j] *= inverse }
+        }
+    }
+
+    /// [y₁…yₙ, λy₁…λyₙ, λu₁…λuₙ]: λu_k ⊕= y_k·(λy_k − Σ_i λy_i·y_i).
+    static func softmaxAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
+        for j in 0..<w {
+            var s = Lanes(repeating: 0)
+            for k in 0..<n { s = s.addingProduct(p[n + k][j], p[k][j]) }
+            for k in 0..<n { write(modes[k], p[2 * n + k], j, p[k][j] * (p[n + k][j] - s)) }
+        }
+    }
+}

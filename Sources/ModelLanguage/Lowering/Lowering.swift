@@ -1,0 +1,301 @@
+/// Turns a checked model into the `TrialProgram` for one data shape: K options, each index
+/// column's number of levels, and the arguments' values (defaults, or a fit's `--arg`).
+///
+/// - A vector or table is one value per element (row-major); a scalar broadcasts.
+/// - `for k in option` runs its body K times with k a constant; comprehensions likewise.
+/// - `x[i]` with i from the data is a `gather`; `x[i] = v` a `scatter` (a constant i picks
+///   the element directly). Several data indices combine into one linear index.
+/// - `if c { … } else { … }` lowers both branches and merges every value they change with
+///   select(c, then, else); an observation inside a branch holds only where the branch's
+///   condition does (its predicate). A constant condition keeps one branch.
+public enum Lowering {
+    public static func lower(_ model: CheckedModel, optionCount: Int, levels: [Int: Int], arguments: [Double]? = nil) -> TrialProgram {
+        var lowering = LoweringState(model: model, optionCount: optionCount, levels: levels,
+                                     arguments: arguments ?? model.arguments.map(\.defaultValue))
+        return lowering.run()
+    }
+}
+
+/// Values of a vector, table or scalar, row-major, with the element counts per dimension.
+struct Tensor {
+    var shape: [Int]
+    var values: [TrialProgram.Value]
+
+    static func scalar(_ v: TrialProgram.Value) -> Tensor { Tensor(shape: [], values: [v]) }
+    var scalar: TrialProgram.Value { values[0] }
+    var isScalar: Bool { shape.isEmpty }
+}
+
+private struct LoweringState {
+    typealias Value = TrialProgram.Value
+    let model: CheckedModel
+    let optionCount: Int
+    let levels: [Int: Int]
+    let arguments: [Double]
+    var builder: ProgramBuilder
+    var locals: [Int: Tensor] = [:]
+    var states: [Tensor] = []
+    var predicate: Value = .constant(1)
+
+    init(model: CheckedModel, optionCount: Int, levels: [Int: Int], arguments: [Double]) {
+        self.model = model
+        self.optionCount = optionCount
+        self.levels = levels
+        self.arguments = arguments
+        builder = ProgramBuilder(optionCount: optionCount, levels: levels)
+    }
+
+    func size(_ d: Dimension) -> Int {
+        switch d {
+        case .option: return optionCount
+        case let .category(c): return levels[c]!
+        case let .literal(n): return n
+        }
+    }
+
+    mutating func run() -> TrialProgram {
+        for c in model.data.indices {
+            builder.program.dataRegisters[c] = builder.addRegister(.data(column: c), level: .data)
+        }
+        builder.program.parameterRegisters = model.parameters.indices.map { builder.addRegister(.parameter($0), level: .parameter) }
+        // State elements: a register each for the value at the start of the trial.
+        for (s, state) in model.states.enumerated() {
+            let shape = state.isIndex ? [] : state.dimensions.map(size)
+            let count = shape.reduce(1, *)
+            var values: [Value] = []
+            for e in 0..<count {
+                let element = builder.program.states.count
+                let start = builder.addRegister(.stateStart(element: element), level: state.level)
+                builder.program.states.append(TrialProgram.StateElement(
+                    state: s, label: label(state.name, shape: shape, flat: e), start: start, final: .register(start),
+                    initial: initial(state.initial, element: e), acrossBlocks: state.acrossBlocks, level: state.level))
+                values.append(.register(start))
+            }
+            states.append(Tensor(shape: shape, values: values))
+        }
+        block(model.trial, topLevel: true)
+        for (i, element) in builder.program.states.enumerated() {
+            let s = element.state
+            let flat = i - builder.program.states.firstIndex { $0.state == s }!
+            builder.program.states[i].final = states[s].values[flat]
+        }
+        if let reward = model.reward {
+            builder.program.reward = expression(reward).scalar
+        }
+        return builder.program
+    }
+
+    func label(_ name: String, shape: [Int], flat: Int) -> String {
+        guard !shape.isEmpty else { return name }
+        var rest = flat
+        var index: [Int] = []
+        for n in shape.reversed() { index.append(rest % n + 1); rest /= n }
+        return "\(name)[\(index.reversed().map(String.init).joined(separator: ","))]"
+    }
+
+    func initial(_ v: CheckedModel.InitialValue, element: Int) -> Value {
+        switch v {
+        case let .constant(x): return .constant(x)
+        case let .argument(a): return .constant(arguments[a])
+        case let .parameter(p): return .register(builder.program.parameterRegisters[p])
+        case .none: return .constant(0)
+        case let .elements(list): return initial(list[element], element: 0)
+        }
+    }
+
+    // MARK: Statements
+
+    mutating func block(_ statements: [TypedStatement], topLevel: Bool = false) {
+        for s in statements { statement(s, topLevel: topLevel) }
+    }
+
+    mutating func statement(_ s: TypedStatement, topLevel: Bool) {
+        switch s {
+        case let .assign(target, indices, value, location):
+            let v = expression(value)
+            var current: Tensor
+            switch target {
+            case let .state(i): current = states[i]
+            case let .local(l):
+                guard let existing = locals[l] else {
+                    locals[l] = v
+                    if topLevel && model.locals[l].topLevel { addProbes(name: model.locals[l].name, v) }
+                    return
+                }
+                current = existing
+            }
+            let updated = indices.isEmpty
+                ? Tensor(shape: current.shape, values: broadcast(v, count: current.values.count))
+                : assignElements(current, indices: indices.map { expression($0).scalar }, value: v, location: location)
+            switch target {
+            case let .state(i): states[i] = updated
+            case let .local(l):
+                locals[l] = updated
+                if topLevel && model.locals[l].topLevel { addProbes(name: model.locals[l].name, updated) }
+            }
+        case let .observe(column, distribution, arguments, location):
+            let args = arguments.map { expression($0) }
+            var flat = args[0].values
+            if distribution == .softmax, args.count == 2 { flat += args[1].values }
+            let probabilities = outcomeProbabilities(column: column, distribution: distribution, args: args, location: location)
+            builder.observe(distribution, column: column, predicate: predicate, arguments: flat, offered: args.count == 2,
+                            probabilities: probabilities, location: location)
+        case let .ifElse(condition, then, otherwise, location):
+            let c = expression(condition).scalar
+            if let known = c.constant {
+                block(known != 0 ? then : otherwise)
+                return
+            }
+            let outerPredicate = predicate
+            let savedLocals = locals, savedStates = states
+            predicate = builder.call("and", [outerPredicate, c], location: location)
+            block(then)
+            let thenLocals = locals, thenStates = states
+            locals = savedLocals
+            states = savedStates
+            predicate = builder.call("and", [outerPredicate, builder.call("not", [c], location: location)], location: location)
+            block(otherwise)
+            predicate = outerPredicate
+            // Merge what either branch changed (locals defined inside a branch end with it).
+            for i in states.indices {
+                states[i] = merge(c, thenStates[i], states[i], location: location)
+            }
+            for (slot, before) in savedLocals {
+                let a = thenLocals[slot] ?? before, b = locals[slot] ?? before
+                locals[slot] = merge(c, a, b, location: location)
+            }
+            locals = locals.filter { savedLocals[$0.key] != nil }
+        case let .forEach(variable, dimension, body, _):
+            for k in 1...size(dimension) {
+                locals[variable] = .scalar(.constant(Double(k)))
+                block(body)
+            }
+            locals[variable] = nil
+        }
+    }
+
+    mutating func merge(_ c: Value, _ a: Tensor, _ b: Tensor, location: SourceLocation) -> Tensor {
+        Tensor(shape: a.shape, values: zip(a.values, b.values).map { x, y in
+            x == y ? x : builder.call("select", [c, x, y], location: location)
+        })
+    }
+
+    func broadcast(_ v: Tensor, count: Int) -> [Value] {
+        v.values.count == count ? v.values : [Value](repeating: v.values[0], count: count)
+    }
+
+    /// `current` with the elements addressed by `indices` (a prefix of its dimensions) set to
+    /// `value` (one value per remaining position, or one for all).
+    mutating func assignElements(_ current: Tensor, indices: [Value], value: Tensor, location: SourceLocation) -> Tensor {
+        let prefix = Array(current.shape.prefix(indices.count))
+        let trailing = current.shape.dropFirst(indices.count).reduce(1, *)
+        let prefixCount = prefix.reduce(1, *)
+        let linear = linearIndex(indices, shape: prefix, location: location)
+        var result = current
+        let values = broadcast(value, count: trailing)
+        for q in 0..<trailing {
+            let elements = (0..<prefixCount).map { current.values[$0 * trailing + q] }
+            let updated = builder.scatter(index: linear, value: values[q], elements, location: location)
+            for p in 0..<prefixCount { result.values[p * trailing + q] = updated[p] }
+        }
+        return result
+    }
+
+    /// The 1-based position among the prefix elements: Σ (iₖ − 1)·strideₖ + 1 (data arithmetic,
+    /// computed once when the data are loaded).
+    mutating func linearIndex(_ indices: [Value], shape: [Int], location: SourceLocation) -> Value {
+        if indices.count == 1 { return indices[0] }
+        var total: Value = .constant(1)
+        var stride = shape.reduce(1, *)
+        for (i, index) in indices.enumerated() {
+            stride /= shape[i]
+            let zeroBased = builder.call("sub", [index, .constant(1)], location: location)
+            total = builder.call("add", [total, builder.call("mul", [zeroBased, .constant(Double(stride))], location: location)], location: location)
+        }
+        return total
+    }
+
+    mutating func addProbes(name: String, _ v: Tensor) {
+        builder.program.probes.removeAll { $0.name == name || $0.name.hasPrefix(name + "[") }
+        if v.isScalar {
+            builder.program.probes.append(TrialProgram.Probe(name: name, value: v.scalar))
+        } else {
+            for (i, x) in v.values.enumerated() {
+                builder.program.probes.append(TrialProgram.Probe(name: label(name, shape: v.shape, flat: i), value: x))
+            }
+        }
+    }
+
+    /// The observed column's probability of each outcome, computed before the observation
+    /// (simulation samples from them) and reported by replays as `p_choice[k]` or `p_pressed`;
+    /// a compiled fit drops them.
+    mutating func outcomeProbabilities(column: Int, distribution: ObservationDistribution, args: [Tensor],
+                                       location: SourceLocation) -> [Value] {
+        let name = "p_" + model.data[column].name
+        let p: Tensor
+        switch distribution {
+        case .softmax:
+            var u = args[0].values
+            if args.count == 2 {
+                u = zip(u, args[1].values).map { builder.call("select", [$1, $0, .constant(-.infinity)], location: location) }
+            }
+            p = Tensor(shape: [u.count], values: builder.softmax(u, location: location))
+        case .categorical: p = args[0]
+        case .bernoulliLogit: p = .scalar(builder.call("logistic", [args[0].scalar], location: location))
+        case .bernoulli: p = args[0]
+        }
+        addProbes(name: name, p)
+        return p.values
+    }
+
+    // MARK: Expressions
+
+    mutating func expression(_ e: TypedExpression) -> Tensor {
+        switch e.node {
+        case let .constant(x): return .scalar(.constant(x))
+        case let .argument(a): return .scalar(.constant(arguments[a]))
+        case let .parameter(p): return .scalar(.register(builder.program.parameterRegisters[p]))
+        case let .data(c): return .scalar(.register(builder.program.dataRegisters[c]!))
+        case let .state(s): return states[s]
+        case let .local(l), let .loopVariable(l): return locals[l]!
+        case .optionCount: return .scalar(.constant(Double(optionCount)))
+        case .none: return .scalar(.constant(0))
+        case let .element(base, indices):
+            let tensor = expression(base)
+            let index = indices.map { expression($0).scalar }
+            let prefix = Array(tensor.shape.prefix(index.count))
+            let rest = Array(tensor.shape.dropFirst(index.count))
+            let trailing = rest.reduce(1, *), prefixCount = prefix.reduce(1, *)
+            let linear = linearIndex(index, shape: prefix, location: e.location)
+            let values = (0..<trailing).map { q in
+                builder.gather(index: linear, (0..<prefixCount).map { tensor.values[$0 * trailing + q] }, location: e.location)
+            }
+            return Tensor(shape: rest, values: values)
+        case let .elementwise(f, args):
+            let lowered = args.map { expression($0) }
+            let shape = lowered.first { !$0.isScalar }?.shape ?? []
+            let count = shape.reduce(1, *)
+            let values = (0..<count).map { i in
+                builder.elementwise(f, lowered.map { $0.isScalar ? $0.scalar : $0.values[i] }, location: e.location)
+            }
+            return Tensor(shape: shape, values: values)
+        case let .softmax(v):
+            let u = expression(v)
+            return Tensor(shape: u.shape, values: builder.softmax(u.values, location: e.location))
+        case let .sum(v):
+            let u = expression(v)
+            return .scalar(u.values.dropFirst().reduce(u.values[0]) { builder.call("add", [$0, $1], location: e.location) })
+        case let .vector(items):
+            return Tensor(shape: [items.count], values: items.map { expression($0).scalar })
+        case let .comprehension(variable, dimension, body):
+            let n = size(dimension)
+            var values: [Value] = []
+            for k in 1...n {
+                locals[variable] = .scalar(.constant(Double(k)))
+                values.append(expression(body).scalar)
+            }
+            locals[variable] = nil
+            return Tensor(shape: [n], values: values)
+        }
+    }
+}

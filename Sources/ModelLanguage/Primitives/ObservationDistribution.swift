@@ -1,0 +1,31 @@
+/// The distributions an observation `column ~ distribution(arguments)` can use. Each adds
+/// log p(observed value | arguments) to the subject's log-likelihood on every answered trial.
+public enum ObservationDistribution: String, Sendable, CaseIterable {
+    /// `y ~ softmax(u)` or `y ~ softmax(u, offered)`: P(y = k) = e^{u_k} / Σ_j e^{u_j}, the sum
+    /// over the options offered on the trial (offered_j ≠ 0; all when omitted). y is an option
+    /// or index column; u a vector over its dimension.
+    case softmax
+    /// `y ~ categorical(p)`: P(y = k) = p_k; p a vector of probabilities over y's dimension
+    /// (e.g. a lapse mixture (1 − ξ)·softmax(u) + ξ/K).
+    case categorical
+    /// `y ~ bernoulli_logit(x)`: P(y = 1) = logistic(x); y a binary column.
+    case bernoulliLogit = "bernoulli_logit"
+    /// `y ~ bernoulli(p)`: P(y = 1) = p; y a binary column.
+    case bernoulli
+
+    /// How many arguments the distribution takes (softmax: 1 or 2).
+    public var argumentCounts: ClosedRange<Int> { self == .softmax ? 1...2 : 1...1 }
+
+    /// Whether the observed column is a choice among options (option or index column) rather
+    /// than a binary one.
+    public var observesChoice: Bool { self == .softmax || self == .categorical }
+
+    public var usage: String {
+        switch self {
+        case .softmax: return "choice ~ softmax(u) or choice ~ softmax(u, offered), u a vector over the options"
+        case .categorical: return "choice ~ categorical(p), p a vector of probabilities over the options"
+        case .bernoulliLogit: return "y ~ bernoulli_logit(x), y a binary column, x a number"
+        case .bernoulli: return "y ~ bernoulli(p), y a binary column, p a probability"
+        }
+    }
+}

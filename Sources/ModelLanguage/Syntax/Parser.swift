@@ -1,0 +1,529 @@
+/// Reads a model file's tokens into `ModelSyntax` (the grammar is in DESIGN.md §3 and the
+/// README's language reference). Every error names the token where the parser stopped and
+/// what would have been valid there.
+struct Parser {
+    private let file: String
+    private let tokens: [Token]
+    private var position = 0
+
+    init(file: String, tokens: [Token]) {
+        self.file = file
+        self.tokens = tokens
+    }
+
+    static let declarationWords = ["model", "reference", "options", "task", "data", "argument", "parameter", "state", "reward", "trial"]
+    static let keywords: Set<String> = ["and", "or", "not", "none", "for", "in", "if", "else"]
+
+    // MARK: Token access
+
+    private var current: Token { tokens[position] }
+    private func peek(_ offset: Int = 1) -> Token { tokens[min(position + offset, tokens.count - 1)] }
+    private mutating func advance() -> Token {
+        let t = tokens[position]
+        if position < tokens.count - 1 { position += 1 }
+        return t
+    }
+
+    private func fail(_ token: Token, _ problem: String, _ fix: String) -> ModelFileError {
+        ModelFileError(file: file, location: token.location, problem: problem, fix: fix)
+    }
+
+    private mutating func expectSymbol(_ s: String, _ context: String) throws {
+        guard current.isSymbol(s) else {
+            throw fail(current, "expected '\(s)' \(context), found \(current.text)", "write '\(s)' there")
+        }
+        _ = advance()
+    }
+
+    private mutating func expectWord(_ s: String, _ context: String) throws {
+        guard current.isWord(s) else {
+            throw fail(current, "expected '\(s)' \(context), found \(current.text)", "write '\(s)' there")
+        }
+        _ = advance()
+    }
+
+    private mutating func identifier(_ what: String, example: String) throws -> (String, SourceLocation) {
+        guard case let .identifier(name) = current.kind else {
+            throw fail(current, "expected \(what), found \(current.text)", "write \(what), e.g. \(example)")
+        }
+        if Parser.keywords.contains(name) {
+            throw fail(current, "'\(name)' is a keyword and cannot be \(what)", "choose another name")
+        }
+        let location = current.location
+        _ = advance()
+        return (name, location)
+    }
+
+    private mutating func signedNumber(_ what: String) throws -> Double {
+        var sign = 1.0
+        if current.isSymbol("-") { sign = -1; _ = advance() }
+        guard case let .number(x, _) = current.kind else {
+            throw fail(current, "expected \(what), found \(current.text)", "write a number, e.g. 0.5")
+        }
+        _ = advance()
+        return sign * x
+    }
+
+    private mutating func integer(_ what: String) throws -> Int {
+        let token = current
+        let x = try signedNumber(what)
+        guard x == x.rounded(), abs(x) < 1e6 else { throw fail(token, "\(what) must be a whole number, found \(token.text)", "write a whole number") }
+        return Int(x)
+    }
+
+    private mutating func optionalString() -> String? {
+        if case let .string(s) = current.kind { _ = advance(); return s }
+        return nil
+    }
+
+    private mutating func endOfLine(_ context: String) throws {
+        if current.kind == .newline { _ = advance(); return }
+        if current.kind == .end { return }
+        throw fail(current, "unexpected \(current.text) after \(context)", "end the \(context) here; put anything else on a new line")
+    }
+
+    private mutating func skipNewlines() {
+        while current.kind == .newline || current.isSymbol(";") { _ = advance() }
+    }
+
+    // MARK: Declarations
+
+    mutating func parse() throws -> ModelSyntax {
+        var model = ModelSyntax()
+        skipNewlines()
+        while current.kind != .end {
+            let token = current
+            guard case let .identifier(word) = token.kind else {
+                throw fail(token, "expected a declaration, found \(token.text)",
+                           "start each line with one of: \(Parser.declarationWords.joined(separator: ", "))")
+            }
+            _ = advance()
+            switch word {
+            case "model":
+                if let first = model.name { throw duplicate("model", token, first.location) }
+                let (name, location) = try identifier("the model's name", example: "model my_delta")
+                model.name = (name, location)
+                model.summary = optionalString() ?? ""
+                try endOfLine("model declaration")
+            case "reference":
+                guard let text = optionalString() else { throw fail(current, "expected the reference as text in double quotes", "e.g. reference \"Rescorla & Wagner (1972)\"") }
+                model.reference = text
+                try endOfLine("reference")
+            case "options":
+                if let first = model.options { throw duplicate("options", token, first.location) }
+                if current.isWord("from") {
+                    _ = advance()
+                    try expectWord("data", "after 'options from'")
+                    model.options = OptionsDeclaration(count: nil, location: token.location)
+                } else {
+                    let countToken = current
+                    let k = try integer("the number of options")
+                    guard k >= 2 && k <= 64 else { throw fail(countToken, "a task needs 2 to 64 options, found \(k)", "write e.g. options 2, or options from data") }
+                    model.options = OptionsDeclaration(count: k, location: token.location)
+                }
+                try endOfLine("options declaration")
+            case "task":
+                if let first = model.task { throw duplicate("task", token, first.location) }
+                let (name, location) = try identifier("the simulated task's name", example: "task bandit")
+                model.task = (name, location)
+                try endOfLine("task declaration")
+            case "data": model.data.append(try dataDeclaration(token))
+            case "argument": model.arguments.append(try argumentDeclaration(token))
+            case "parameter": model.parameters.append(try parameterDeclaration(token))
+            case "state": model.states.append(try stateDeclaration(token))
+            case "reward":
+                if let first = model.reward { throw duplicate("reward", token, first.location) }
+                model.reward = try expression()
+                try endOfLine("reward declaration")
+            case "trial":
+                if let first = model.trialLocation { throw duplicate("trial", token, first) }
+                model.trialLocation = token.location
+                model.trial = try block("trial")
+                try endOfLine("trial block")
+            default:
+                let guess = Suggestions.closest(to: word, among: Parser.declarationWords)
+                throw fail(token, "unknown declaration '\(word)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+                           "start each line with one of: \(Parser.declarationWords.joined(separator: ", "))")
+            }
+            skipNewlines()
+        }
+        return model
+    }
+
+    private func duplicate(_ what: String, _ token: Token, _ first: SourceLocation) -> ModelFileError {
+        fail(token, "a second '\(what)' declaration (the first is at line \(first.line))", "keep one '\(what)' declaration")
+    }
+
+    private mutating func dataDeclaration(_ keyword: Token) throws -> DataDeclaration {
+        let (name, location) = try identifier("the data column's name", example: "data outcome: real")
+        try expectSymbol(":", "after the data column's name (data \(name): option, index, binary or real)")
+        let kindToken = current
+        let kind: DataDeclaration.Kind
+        switch current.kind {
+        case .identifier("option"): kind = .option; _ = advance()
+        case .identifier("binary"): kind = .binary; _ = advance()
+        case .identifier("real"): kind = .real; _ = advance()
+        case .identifier("index"):
+            _ = advance()
+            if case .number = current.kind {
+                let lowToken = current
+                let low = try integer("the first level")
+                guard low == 1 else { throw fail(lowToken, "categories are numbered from 1", "write index 1..N") }
+                try expectSymbol("..", "in the levels 1..N")
+                let high = try integer("the last level")
+                guard high >= 1 && high <= 4096 else { throw fail(kindToken, "an index has 1 to 4096 levels, found \(high)", "write index 1..N with N the number of categories") }
+                kind = .index(levels: high)
+            } else {
+                kind = .index(levels: nil)
+            }
+        default:
+            throw fail(kindToken, "expected the column's kind (option, index, binary or real), found \(kindToken.text)",
+                       "write e.g. data choice: option, data cue: index 1..4, data pressed: binary, data outcome: real")
+        }
+        var coding = ""
+        var expectation: DataDeclaration.Expectation?
+        while current.kind != .newline && current.kind != .end {
+            if let s = optionalString() { coding = s; continue }
+            if current.isWord("values") || current.isWord("signs") {
+                let isSigns = current.isWord("signs")
+                _ = advance()
+                try expectSymbol("{", "before the list of expected values")
+                var list: [Double] = []
+                repeat {
+                    if current.isSymbol(",") { _ = advance() }
+                    list.append(try signedNumber("an expected value"))
+                } while current.isSymbol(",")
+                try expectSymbol("}", "after the list of expected values")
+                expectation = isSigns ? .signs(list) : .values(list)
+                continue
+            }
+            throw fail(current, "unexpected \(current.text) in the data declaration",
+                       "a data line is: data NAME: KIND [\"coding\"] [values {…} | signs {…}]")
+        }
+        try endOfLine("data declaration")
+        _ = keyword
+        return DataDeclaration(name: name, kind: kind, coding: coding, expectation: expectation, location: location)
+    }
+
+    private mutating func argumentDeclaration(_ keyword: Token) throws -> ArgumentDeclaration {
+        let (name, location) = try identifier("the argument's name", example: "argument payscale = 100")
+        try expectSymbol("=", "after the argument's name (argument \(name) = DEFAULT)")
+        let value = try signedNumber("the argument's default value")
+        let meaning = optionalString() ?? ""
+        try endOfLine("argument declaration")
+        return ArgumentDeclaration(name: name, value: value, meaning: meaning, location: location)
+    }
+
+    private mutating func parameterDeclaration(_ keyword: Token) throws -> ParameterDeclaration {
+        let (name, location) = try identifier("the parameter's name", example: "parameter A in (0, 1)")
+        let rangeToken = current
+        let range: ParameterDeclaration.Range
+        if current.isWord("in") {
+            _ = advance()
+            try expectSymbol("(", "before the bounds (in (lower, upper))")
+            let lower = try signedNumber("the lower bound")
+            try expectSymbol(",", "between the bounds")
+            let upper = try signedNumber("the upper bound")
+            try expectSymbol(")", "after the bounds")
+            guard lower < upper else { throw fail(rangeToken, "the lower bound \(lower) is not below the upper bound \(upper)", "write in (lower, upper) with lower < upper") }
+            range = .interval(lower, upper)
+        } else if current.isWord("real") {
+            _ = advance(); range = .real
+        } else if current.isWord("positive") {
+            _ = advance(); range = .positive
+        } else {
+            throw fail(current, "expected the parameter's range (in (L, U), real or positive), found \(current.text)",
+                       "write e.g. parameter \(name) in (0, 1), parameter \(name) real, or parameter \(name) positive")
+        }
+        var typical: Double?, mu: ParameterDeclaration.Prior?, sigma: ParameterDeclaration.Prior?
+        var meaning = ""
+        while current.kind != .newline && current.kind != .end {
+            if let s = optionalString() { meaning = s; continue }
+            if current.isWord("typical") {
+                _ = advance()
+                typical = try signedNumber("the typical value")
+                continue
+            }
+            if current.isWord("mu") || current.isWord("sigma") {
+                let which = current
+                _ = advance()
+                try expectSymbol("~", "in the prior (\(which.text) ~ normal(0, s))")
+                let familyToken = current
+                let (family, _) = try identifier("a prior family", example: "normal(0, 1)")
+                guard family == "normal" || (family == "cauchy" && which.isWord("sigma")) else {
+                    throw fail(familyToken, "unknown prior '\(family)' for \(which.text)",
+                               which.isWord("sigma") ? "write sigma ~ normal(0, s) or sigma ~ cauchy(0, s) (half-distributions: sigma > 0)" : "write mu ~ normal(0, s)")
+                }
+                try expectSymbol("(", "after the prior's family")
+                let centre = current
+                guard try signedNumber("the prior's location") == 0 else {
+                    throw fail(centre, "priors are centred at 0 (as hBayesDM's)", "write \(family)(0, s)")
+                }
+                try expectSymbol(",", "between the prior's location and scale")
+                let scaleToken = current
+                let scale = try signedNumber("the prior's scale")
+                guard scale > 0 else { throw fail(scaleToken, "a prior's scale must be positive", "write a scale above 0") }
+                try expectSymbol(")", "after the prior's scale")
+                let prior = ParameterDeclaration.Prior(family: family, scale: scale, location: which.location)
+                if which.isWord("mu") { mu = prior } else { sigma = prior }
+                continue
+            }
+            throw fail(current, "unexpected \(current.text) in the parameter declaration",
+                       "a parameter line is: parameter NAME RANGE [typical V] [mu ~ normal(0, s)] [sigma ~ normal(0, s)] [\"meaning\"]")
+        }
+        try endOfLine("parameter declaration")
+        return ParameterDeclaration(name: name, range: range, typical: typical, muPrior: mu, sigmaPrior: sigma, meaning: meaning, location: location)
+    }
+
+    private mutating func stateDeclaration(_ keyword: Token) throws -> StateDeclaration {
+        let (name, location) = try identifier("the state's name", example: "state Q[option] = 0")
+        var shape = StateDeclaration.Shape.scalar
+        if current.isSymbol("[") {
+            _ = advance()
+            var dims: [(String, SourceLocation)] = []
+            repeat {
+                if current.isSymbol(",") { _ = advance() }
+                dims.append(try identifier("a dimension (option or an index data column)", example: "Q[option]"))
+            } while current.isSymbol(",")
+            try expectSymbol("]", "after the state's dimensions")
+            guard dims.count <= 2 else { throw fail(current, "a state has at most two dimensions", "split it into several states") }
+            shape = .table(dims)
+        } else if current.isSymbol(":") {
+            _ = advance()
+            let (dim, dimLocation) = try identifier("a dimension (option or an index data column)", example: "state previous: option = none")
+            shape = .index(name: dim, location: dimLocation)
+        }
+        guard current.isSymbol("=") else {
+            throw fail(current, "state \(name) has no initial value", "write its value at the start of each block, e.g. state \(name)\(shape == .scalar ? "" : "[option]") = 0")
+        }
+        _ = advance()
+        let initial = try expression()
+        var across = false
+        if current.isWord("across") {
+            _ = advance()
+            try expectWord("blocks", "after 'across'")
+            across = true
+        }
+        try endOfLine("state declaration")
+        return StateDeclaration(name: name, shape: shape, initial: initial, acrossBlocks: across, location: location)
+    }
+
+    // MARK: Statements
+
+    private mutating func block(_ context: String) throws -> [Statement] {
+        guard current.isSymbol("{") else {
+            throw fail(current, "expected '{' to open the \(context) block, found \(current.text)", "write { after \(context == "trial" ? "trial" : "the \(context)") and close the block with }")
+        }
+        let open = advance()
+        var statements: [Statement] = []
+        while true {
+            skipNewlines()
+            if current.isSymbol("}") { _ = advance(); break }
+            if current.kind == .end {
+                throw fail(open, "this '{' is never closed", "close the \(context) block with }")
+            }
+            statements.append(try statement())
+            if !(current.kind == .newline || current.isSymbol(";") || current.isSymbol("}")) {
+                throw fail(current, "unexpected \(current.text) after a statement", "put one statement per line (or separate them with ;)")
+            }
+        }
+        return statements
+    }
+
+    private mutating func statement() throws -> Statement {
+        let start = current
+        if start.isWord("if") { return try ifStatement() }
+        if start.isWord("for") {
+            _ = advance()
+            let (variable, _) = try identifier("the loop variable", example: "for k in option { … }")
+            try expectWord("in", "after the loop variable (for \(variable) in option)")
+            let (dimension, dimLocation) = try identifier("a dimension (option or an index data column)", example: "for k in option")
+            let body = try block("for")
+            return .forEach(variable: variable, dimension: dimension, body: body, location: start.location, dimensionLocation: dimLocation)
+        }
+        let (name, _) = try identifier("a statement (an assignment, an observation ~, if or for)", example: "Q[choice] += A * (outcome - Q[choice])")
+        if current.isSymbol("~") {
+            _ = advance()
+            let distributionLocation = current.location
+            let (distribution, _) = try identifier("a distribution", example: "choice ~ softmax(tau * Q)")
+            try expectSymbol("(", "after the distribution's name")
+            let arguments = try argumentList(closing: ")")
+            return .observe(column: name, distribution: distribution, arguments: arguments, location: start.location, distributionLocation: distributionLocation)
+        }
+        var indices: [Expression] = []
+        if current.isSymbol("[") {
+            _ = advance()
+            indices = try argumentList(closing: "]")
+            guard !indices.isEmpty else { throw fail(current, "empty index []", "write the index, e.g. Q[choice]") }
+        }
+        guard case let .symbol(op) = current.kind, ["=", "+=", "-=", "*=", "/="].contains(op) else {
+            if current.isSymbol("==") { throw fail(current, "'==' compares; it does not assign", "write = to assign") }
+            throw fail(current, "expected =, +=, -=, *=, /= or ~ after '\(name)', found \(current.text)", "write an assignment (x = …) or an observation (column ~ distribution(…))")
+        }
+        _ = advance()
+        let value = try expression()
+        return .assign(target: name, indices: indices, op: op, value: value, location: start.location)
+    }
+
+    private mutating func ifStatement() throws -> Statement {
+        let keyword = advance()
+        let condition = try expression()
+        let then = try block("if")
+        var otherwise: [Statement] = []
+        var look = position
+        while tokens[look].kind == .newline { look += 1 }
+        if tokens[look].isWord("else") {
+            position = look
+            _ = advance()
+            if current.isWord("if") {
+                otherwise = [try ifStatement()]
+            } else {
+                otherwise = try block("else")
+            }
+        }
+        return .ifElse(condition: condition, then: then, otherwise: otherwise, location: keyword.location)
+    }
+
+    private mutating func argumentList(closing: String) throws -> [Expression] {
+        var list: [Expression] = []
+        if current.isSymbol(closing) { _ = advance(); return list }
+        while true {
+            list.append(try expression())
+            if current.isSymbol(",") { _ = advance(); continue }
+            try expectSymbol(closing, "to close the list")
+            return list
+        }
+    }
+
+    // MARK: Expressions (lowest precedence first)
+
+    mutating func expression() throws -> Expression { try orExpression() }
+
+    private mutating func orExpression() throws -> Expression {
+        var left = try andExpression()
+        while current.isWord("or") {
+            let op = advance()
+            left = Expression(node: .binary(op: "or", left: left, right: try andExpression()), location: op.location)
+        }
+        return left
+    }
+
+    private mutating func andExpression() throws -> Expression {
+        var left = try notExpression()
+        while current.isWord("and") {
+            let op = advance()
+            left = Expression(node: .binary(op: "and", left: left, right: try notExpression()), location: op.location)
+        }
+        return left
+    }
+
+    private mutating func notExpression() throws -> Expression {
+        if current.isWord("not") {
+            let op = advance()
+            return Expression(node: .unary(op: "not", operand: try notExpression()), location: op.location)
+        }
+        return try comparison()
+    }
+
+    private static let comparisons: Set<String> = ["==", "!=", "<", "<=", ">", ">="]
+
+    private mutating func comparison() throws -> Expression {
+        let left = try additive()
+        guard case let .symbol(op) = current.kind, Parser.comparisons.contains(op) else { return left }
+        let opToken = advance()
+        let right = try additive()
+        if case let .symbol(next) = current.kind, Parser.comparisons.contains(next) {
+            throw fail(current, "comparisons do not chain (a < b < c)", "write a < b and b < c")
+        }
+        return Expression(node: .binary(op: op, left: left, right: right), location: opToken.location)
+    }
+
+    private mutating func additive() throws -> Expression {
+        var left = try multiplicative()
+        while current.isSymbol("+") || current.isSymbol("-") {
+            let op = advance()
+            left = Expression(node: .binary(op: op.text, left: left, right: try multiplicative()), location: op.location)
+        }
+        return left
+    }
+
+    private mutating func multiplicative() throws -> Expression {
+        var left = try unary()
+        while current.isSymbol("*") || current.isSymbol("/") {
+            let op = advance()
+            left = Expression(node: .binary(op: op.text, left: left, right: try unary()), location: op.location)
+        }
+        return left
+    }
+
+    private mutating func unary() throws -> Expression {
+        if current.isSymbol("-") {
+            let op = advance()
+            return Expression(node: .unary(op: "-", operand: try unary()), location: op.location)
+        }
+        if current.isSymbol("+") { _ = advance(); return try unary() }
+        return try power()
+    }
+
+    private mutating func power() throws -> Expression {
+        let base = try postfix()
+        guard current.isSymbol("^") else { return base }
+        let op = advance()
+        let exponent = try unary()  // right-associative, and 2^-1 works
+        return Expression(node: .binary(op: "^", left: base, right: exponent), location: op.location)
+    }
+
+    private mutating func postfix() throws -> Expression {
+        let token = current
+        switch token.kind {
+        case let .number(x, whole):
+            _ = advance()
+            return Expression(node: whole ? .integer(Int(x)) : .number(x), location: token.location)
+        case .identifier("none"):
+            _ = advance()
+            return Expression(node: .none, location: token.location)
+        case let .identifier(name):
+            if Parser.keywords.contains(name) {
+                throw fail(token, "'\(name)' cannot start an expression", name == "if" ? "for a value that depends on a condition write select(condition, a, b)" : "write a value, a name or a function call")
+            }
+            _ = advance()
+            if current.isSymbol("(") {
+                _ = advance()
+                return Expression(node: .call(function: name, arguments: try argumentList(closing: ")")), location: token.location)
+            }
+            if current.isSymbol("[") {
+                _ = advance()
+                let indices = try argumentList(closing: "]")
+                guard !indices.isEmpty else { throw fail(current, "empty index []", "write the index, e.g. Q[choice]") }
+                return Expression(node: .element(name: name, indices: indices), location: token.location)
+            }
+            return Expression(node: .name(name), location: token.location)
+        case .symbol("("):
+            _ = advance()
+            let inner = try expression()
+            try expectSymbol(")", "to close the parenthesis")
+            return inner
+        case .symbol("["):
+            _ = advance()
+            if current.isSymbol("]") { throw fail(current, "an empty vector []", "write its elements, e.g. [a, b]") }
+            let first = try expression()
+            if current.isWord("for") {
+                _ = advance()
+                let (variable, _) = try identifier("the comprehension's variable", example: "[tau * Q[k] for k in option]")
+                try expectWord("in", "after the comprehension's variable")
+                let (dimension, dimLocation) = try identifier("a dimension", example: "[tau * Q[k] for k in option]")
+                try expectSymbol("]", "to close the comprehension")
+                return Expression(node: .comprehension(body: first, variable: variable, dimension: dimension, dimensionLocation: dimLocation), location: token.location)
+            }
+            var elements = [first]
+            while current.isSymbol(",") {
+                _ = advance()
+                elements.append(try expression())
+            }
+            try expectSymbol("]", "to close the vector")
+            return Expression(node: .vector(elements), location: token.location)
+        default:
+            throw fail(token, "expected a value, found \(token.text)", "write a number, a name, a function call or a parenthesized expression")
+        }
+    }
+}

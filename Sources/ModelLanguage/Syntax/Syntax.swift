@@ -1,0 +1,152 @@
+/// The parsed model file, as written (names not yet resolved). `Parser` builds it; `Checker`
+/// resolves and types it into a `CheckedModel`.
+public struct ModelSyntax: Sendable {
+    public var name: (text: String, location: SourceLocation)?
+    public var summary = ""
+    public var reference = ""
+    public var options: OptionsDeclaration?
+    public var task: (name: String, location: SourceLocation)?
+    public var data: [DataDeclaration] = []
+    public var arguments: [ArgumentDeclaration] = []
+    public var parameters: [ParameterDeclaration] = []
+    public var states: [StateDeclaration] = []
+    public var reward: Expression?
+    public var trial: [Statement]?
+    public var trialLocation: SourceLocation?
+}
+
+/// `options 2` or `options from data` (K = the largest option number in the data).
+public struct OptionsDeclaration: Sendable {
+    public let count: Int?
+    public let location: SourceLocation
+}
+
+/// `data NAME: KIND ["coding"] [values {…} | signs {…}]`.
+public struct DataDeclaration: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// An option number 1..K (K: `options`), e.g. the choice.
+        case option
+        /// A category 1..levels (levels nil: the largest value in the data), e.g. the cue shown;
+        /// tables can be indexed by it.
+        case index(levels: Int?)
+        /// 0 or 1, e.g. whether a key was pressed.
+        case binary
+        /// Any finite number, e.g. the outcome.
+        case real
+    }
+
+    /// What the file's values are expected to look like (a warning when they do not).
+    public enum Expectation: Sendable, Equatable {
+        case values([Double])
+        case signs([Double])
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let coding: String
+    public let expectation: Expectation?
+    public let location: SourceLocation
+}
+
+/// `argument NAME = VALUE ["meaning"]`: a named constant a fit may override (`--arg NAME=VALUE`).
+public struct ArgumentDeclaration: Sendable {
+    public let name: String
+    public let value: Double
+    public let meaning: String
+    public let location: SourceLocation
+}
+
+/// `parameter NAME RANGE [typical V] [mu ~ normal(0, s)] [sigma ~ normal(0, s) | cauchy(0, s)] ["meaning"]`.
+public struct ParameterDeclaration: Sendable {
+    public enum Range: Sendable, Equatable {
+        /// (lower, upper): lower + (upper − lower)·Φ≈(x), hBayesDM's bounded parameters.
+        case interval(Double, Double)
+        /// ℝ: the unconstrained value itself.
+        case real
+        /// (0, ∞): exp(x).
+        case positive
+    }
+
+    /// A prior written in the file: `normal(0, s)` or `cauchy(0, s)` (half-distributions for σ).
+    public struct Prior: Sendable, Equatable {
+        public let family: String
+        public let scale: Double
+        public let location: SourceLocation
+    }
+
+    public let name: String
+    public let range: Range
+    public let typical: Double?
+    public let muPrior: Prior?
+    public let sigmaPrior: Prior?
+    public let meaning: String
+    public let location: SourceLocation
+}
+
+/// `state NAME = INIT`, `state NAME[DIM] = INIT`, `state NAME[DIM, DIM] = INIT`,
+/// `state NAME: DIM = none`, each optionally `across blocks` (not reset at a block start).
+public struct StateDeclaration: Sendable {
+    public enum Shape: Sendable, Equatable {
+        case scalar
+        /// A vector or table over these dimensions (`option` or an index data column).
+        case table([(name: String, location: SourceLocation)])
+        /// An option or category number (e.g. the previous choice), `none` before the first.
+        case index(name: String, location: SourceLocation)
+
+        public static func == (a: Shape, b: Shape) -> Bool {
+            switch (a, b) {
+            case (.scalar, .scalar): return true
+            case let (.table(x), .table(y)): return x.map(\.name) == y.map(\.name)
+            case let (.index(x, _), .index(y, _)): return x == y
+            default: return false
+            }
+        }
+    }
+
+    public let name: String
+    public let shape: Shape
+    public let initial: Expression
+    public let acrossBlocks: Bool
+    public let location: SourceLocation
+}
+
+/// A statement of the trial block.
+public indirect enum Statement: Sendable {
+    /// `target = value`, `target[i, j] += value`, …; `op` is "=", "+=", "-=", "*=" or "/=".
+    case assign(target: String, indices: [Expression], op: String, value: Expression, location: SourceLocation)
+    /// `column ~ distribution(arguments)`.
+    case observe(column: String, distribution: String, arguments: [Expression], location: SourceLocation, distributionLocation: SourceLocation)
+    case ifElse(condition: Expression, then: [Statement], otherwise: [Statement], location: SourceLocation)
+    /// `for k in DIM { … }`: the body once per value of the dimension.
+    case forEach(variable: String, dimension: String, body: [Statement], location: SourceLocation, dimensionLocation: SourceLocation)
+
+    public var location: SourceLocation {
+        switch self {
+        case let .assign(_, _, _, _, l), let .observe(_, _, _, l, _), let .ifElse(_, _, _, l), let .forEach(_, _, _, l, _): return l
+        }
+    }
+}
+
+/// An expression as written.
+public struct Expression: Sendable {
+    public indirect enum Node: Sendable {
+        /// A number written with a decimal point or exponent (real).
+        case number(Double)
+        /// A whole number written without a decimal point (it can index).
+        case integer(Int)
+        case name(String)
+        /// `none`: no option (a state of option type before its first assignment).
+        case none
+        case element(name: String, indices: [Expression])
+        case call(function: String, arguments: [Expression])
+        case unary(op: String, operand: Expression)
+        case binary(op: String, left: Expression, right: Expression)
+        /// `[a, b, c]`
+        case vector([Expression])
+        /// `[body for k in DIM]`
+        case comprehension(body: Expression, variable: String, dimension: String, dimensionLocation: SourceLocation)
+    }
+
+    public let node: Node
+    public let location: SourceLocation
+}
