@@ -25,7 +25,7 @@ extension MachineCompilation {
 
     mutating func compileGradient(_ useful: [Bool]) {
         let elements = neededStates(useful)
-        let nodes = self.nodes, registers = program.registers
+        let registers = program.registers
         let isMain = nodes.map { n in n.isObservation || n.outputs.contains { registers[$0].level == .parameter } }
         let mainOrder = nodes.indices.filter { useful[$0] && isMain[$0] }
         let prepassOrder = nodes.indices.filter { useful[$0] && !isMain[$0] }
@@ -78,23 +78,43 @@ extension MachineCompilation {
                 if f.readsOutput { taped.insert(nodes[i].outputs[0]) }
             case .softmax:
                 nodes[i].outputs.forEach { taped.insert($0) }
+            case .observe where nodes[i].scaled:
+                for case let .register(r) in nodes[i].operands.dropFirst() { taped.insert(r) }
             default: break
             }
         }
         var mainFixed: [Int: Address] = [:]
         for r in taped where mainLocal.contains(r) { mainFixed[r] = newRow(.tape) }
+        let mainCarry = carryRows(mainElements)
+        // A scatter whose inputs are the starts and whose outputs are only the finals writes the
+        // carried state itself (on answered lanes): no commit, no seed for those elements.
+        var useCount: [Int: Int] = [:]
+        for i in mainOrder { for case let .register(r) in nodes[i].operands { useCount[r, default: 0] += 1 } }
+        for e in elements { if case let .register(r) = program.states[e].final { useCount[r, default: 0] += 1 } }
+        for i in mainOrder {
+            guard case .scatter = nodes[i].operation else { continue }
+            var rows: [Int: Address] = [:]
+            for (k, out) in nodes[i].outputs.enumerated() {
+                guard useCount[out] == 1, !taped.contains(out),
+                      let e = mainElements.first(where: { program.states[$0].final == .register(out) }),
+                      nodes[i].operands[2 + k] == .register(program.states[e].start) else { rows = [:]; break }
+                rows[out] = mainCarry[e]!
+            }
+            guard rows.count == nodes[i].outputs.count else { continue }
+            nodes[i].commits = true
+            for (r, a) in rows { mainFixed[r] = a }
+        }
         allocateScratch(order: mainOrder, elements: mainElements, fixed: mainFixed, into: &storage)
         var factors: [Int: [Address]] = [:]
         for i in mainOrder {
             guard case let .observe(distribution, _, offered) = nodes[i].operation else { continue }
             let arguments = nodes[i].operands.count - 1
-            let size = distribution == .softmax ? (offered ? arguments / 2 : arguments) : 1
+            let size = distribution == .softmax ? (nodes[i].scaled ? arguments - 1 : offered ? arguments / 2 : arguments) : 1
             let count = distribution == .softmax && (size > 2 || offered) ? size : 1
             factors[i] = (0..<count).map { _ in newRow(.tape) }
         }
         var main = MachineProgram()
         assemble(order: mainOrder, storage: storage, into: &main, factors: &factors)
-        let mainCarry = carryRows(mainElements)
         carryIn(mainElements, carry: mainCarry, storage: storage, into: &main)
         commit(mainElements, carry: mainCarry, storage: storage, into: &main)
 
@@ -137,19 +157,24 @@ extension MachineCompilation {
         return active
     }
 
-    /// The backward steps in execution order: seeds from the carried state, the instructions'
-    /// adjoints in reverse, the carry-in adjoint, the parameter sinks.
+    /// The backward steps in execution order: seeds from the carried state (answered lanes
+    /// only), the instructions' adjoints in reverse, the carry-in adjoint. Parameters' λ go
+    /// straight into the gradient rows.
     mutating func adjointSteps(mainOrder: [Int], mainElements: [Int], active: Set<Int>, storage: [Int: Address],
                                factors: [Int: [Address]]) -> [AdjointStep] {
         var steps: [AdjointStep] = []
         let activeElements = mainElements.enumerated().filter { active.contains(program.states[$0.element].start) }
         // λ of the carried state flows into each element's final value.
-        var seed = AdjointStep(kind: .seed, operands: [])
+        var seed = AdjointStep(kind: .seed, operands: [.value(Address(.plane, MachineCode.answeredPlane))])
+        var committed: [Int: Int] = [:]  // final register → carry-adjoint slot, for scatters that commit
+        for (k, e) in mainElements.enumerated() {
+            if case let .register(r) = program.states[e].final, let d = definingNode[r], nodes[d].commits { committed[r] = k }
+        }
         for (k, e) in activeElements {
-            guard case let .register(r) = program.states[e].final, active.contains(r) else { continue }
+            guard case let .register(r) = program.states[e].final, active.contains(r), committed[r] == nil else { continue }
             seed.operands += [.fixed(Address(.carryAdjoint, k)), .write(r)]
         }
-        if !seed.operands.isEmpty { seed.size = seed.operands.count / 2; steps.append(seed) }
+        if seed.operands.count > 1 { seed.size = (seed.operands.count - 1) / 2; steps.append(seed) }
         func lambda(_ v: TrialProgram.Value) -> AdjointOperand? {
             if case let .register(r) = v, active.contains(r) { return .write(r) }
             return nil
@@ -176,9 +201,13 @@ extension MachineCompilation {
             case .scatter:
                 guard n.outputs.contains(where: active.contains) else { continue }
                 var operands: [AdjointOperand] = [.value(address(n.operands[0], storage)), lambda(n.operands[1]) ?? .none]
-                for r in n.outputs { operands.append(active.contains(r) ? .read(r) : .fixed(.zero)) }
+                for r in n.outputs {
+                    if let k = committed[r] { operands.append(.fixed(Address(.carryAdjoint, k))) }
+                    else { operands.append(active.contains(r) ? .read(r) : .fixed(.zero)) }
+                }
                 for v in n.operands.dropFirst(2) { operands.append(lambda(v) ?? .none) }
-                steps.append(AdjointStep(kind: .scatterAdjoint, operands: operands, size: n.outputs.count))
+                if n.commits { operands.append(.value(Address(.plane, MachineCode.answeredPlane))) }
+                steps.append(AdjointStep(kind: .scatterAdjoint, operands: operands, size: n.outputs.count, flags: n.commits ? 1 : 0))
             case .softmax:
                 guard n.outputs.contains(where: active.contains) else { continue }
                 var operands: [AdjointOperand] = n.outputs.map { .value(storage[$0]!) }
@@ -189,6 +218,14 @@ extension MachineCompilation {
                 let arguments = Array(n.operands.dropFirst())
                 let rows = factors[i]!
                 switch distribution {
+                case .softmax where n.scaled:
+                    let beta = arguments[0], x = Array(arguments.dropFirst())
+                    guard arguments.contains(where: { lambda($0) != nil }) else { continue }
+                    var operands = rows.map { AdjointOperand.value($0) } + [AdjointOperand.value(address(beta, storage))]
+                    operands += x.map { .value(address($0, storage)) }
+                    operands += [lambda(beta) ?? .none] + x.map { lambda($0) ?? .none }
+                    steps.append(AdjointStep(kind: rows.count == 1 ? .observeScaledSoftmax2Adjoint : .observeScaledSoftmaxAdjoint,
+                                             operands: operands, size: x.count))
                 case .softmax:
                     let u = offered ? Array(arguments.prefix(arguments.count / 2)) : arguments
                     guard u.contains(where: { lambda($0) != nil }) else { continue }
@@ -220,11 +257,6 @@ extension MachineCompilation {
             }
         }
         if activeElements.count > 0 { carry.size = activeElements.count; steps.append(carry) }
-        var sink = AdjointStep(kind: .parameterSink, operands: [.value(Address(.plane, MachineCode.answeredPlane))])
-        for (p, r) in program.parameterRegisters.enumerated() where active.contains(r) {
-            sink.operands += [.read(r), .fixed(Address(.gradient, p))]
-        }
-        if sink.operands.count > 1 { sink.size = (sink.operands.count - 1) / 2; steps.append(sink) }
         code.regionSizes[Address.Region.carryAdjoint.rawValue] = max(code.regionSizes[Address.Region.carryAdjoint.rawValue], mainElements.count)
         return steps
     }
@@ -254,6 +286,13 @@ extension MachineCompilation {
                     addresses.append(written.contains(r) ? rows[r]! : .zero)
                     if lastRead[r] == s { dying.append(r) }
                 case let .write(r):
+                    if case let .parameter(p) = program.registers[r].source {
+                        // Every λ source is masked (observation factors, seeds), so parameter
+                        // adjoints accumulate straight into the gradient across trials.
+                        addresses.append(Address(.gradient, p))
+                        modes.append(.accumulate)
+                        continue
+                    }
                     guard lastRead[r] != nil else {
                         // Nobody reads this λ: skip the write.
                         addresses.append(.zero)

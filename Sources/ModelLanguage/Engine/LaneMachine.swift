@@ -17,8 +17,6 @@ public final class LaneMachine {
     private let slotSize: UnsafeMutablePointer<Int>
     private let stride: UnsafeMutablePointer<Int>
     private var allocations: [(UnsafeMutablePointer<Lanes>, Int)] = []
-    private let rows: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
-    private let rowCapacity: Int
     private let prepass: CompiledProgram
     private let main: CompiledProgram
 
@@ -28,8 +26,24 @@ public final class LaneMachine {
         let backward: UnsafeMutableBufferPointer<MachineInstruction>
         let addresses: UnsafeMutablePointer<Address>
         let modes: UnsafeMutablePointer<AdjointMode>
+        /// Every operand's row at the current trial; time-varying ones are moved per trial.
+        let rows: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
+        /// Operands whose row depends on the trial: their index, row at trial 0, and stride.
+        let moving: UnsafeMutablePointer<(index: Int, origin: UnsafeMutablePointer<Lanes>, stride: Int)>
+        let movingCount: Int
 
-        init(_ p: MachineProgram) {
+        init(_ p: MachineProgram, base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, slotSize: UnsafeMutablePointer<Int>,
+             stride: UnsafeMutablePointer<Int>) {
+            rows = .allocate(capacity: max(p.addresses.count, 1))
+            var list: [(Int, UnsafeMutablePointer<Lanes>, Int)] = []
+            for (k, a) in p.addresses.enumerated() {
+                let r = a.region.rawValue
+                rows[k] = base[r] + Int(a.slot) * slotSize[r]
+                if stride[r] != 0 { list.append((k, rows[k], stride[r])) }
+            }
+            moving = .allocate(capacity: max(list.count, 1))
+            moving.initialize(from: list.map { (index: $0.0, origin: $0.1, stride: $0.2) }, count: list.count)
+            movingCount = list.count
             forward = .allocate(capacity: max(p.forward.count, 1))
             _ = forward.initialize(from: p.forward)
             backward = .allocate(capacity: max(p.backward.count, 1))
@@ -52,6 +66,16 @@ public final class LaneMachine {
             backward.deallocate()
             addresses.deallocate()
             modes.deallocate()
+            rows.deallocate()
+            moving.deallocate()
+        }
+
+        /// Points the time-varying operands at trial t.
+        @inline(__always) func move(to t: Int) {
+            for k in 0..<movingCount {
+                let m = moving[k]
+                rows[m.index] = m.origin + t * m.stride
+            }
         }
     }
 
@@ -87,12 +111,8 @@ public final class LaneMachine {
         for (s, x) in code.constants.enumerated() {
             for j in 0..<width { constants[s * width + j] = Lanes(repeating: x) }
         }
-        prepass = CompiledProgram(code.prepass)
-        main = CompiledProgram(code.main)
-        let widest = max(code.prepass.forward.map(\.count).max() ?? 0, code.main.forward.map(\.count).max() ?? 0,
-                         code.main.backward.map(\.count).max() ?? 0, 1)
-        rowCapacity = Int(widest)
-        rows = .allocate(capacity: rowCapacity)
+        prepass = CompiledProgram(code.prepass, base: base, slotSize: slotSize, stride: stride)
+        main = CompiledProgram(code.main, base: base, slotSize: slotSize, stride: stride)
     }
 
     deinit {
@@ -100,7 +120,6 @@ public final class LaneMachine {
         base.deallocate()
         slotSize.deallocate()
         stride.deallocate()
-        rows.deallocate()
         prepass.free()
         main.free()
     }
@@ -251,28 +270,20 @@ public final class LaneMachine {
 
     // MARK: The loops
 
-    @inline(__always) private func resolve(_ program: CompiledProgram, _ instruction: MachineInstruction, _ t: Int) {
-        let first = Int(instruction.first)
-        for k in 0..<Int(instruction.count) {
-            let a = program.addresses[first + k]
-            let r = a.region.rawValue
-            rows[k] = base[r] + Int(a.slot) * slotSize[r] + t * stride[r]
-        }
-    }
-
     private func runForward(_ program: CompiledProgram, hook: ((Int, Int) -> Void)? = nil) {
         let w = width
         let ll = base[Address.Region.logLikelihood.rawValue]
         for t in 0..<trials {
+            program.move(to: t)
             for index in 0..<program.forwardCount {
                 let instruction = program.forward[index]
-                resolve(program, instruction, t)
+                let rows = program.rows + Int(instruction.first)
                 let n = Int(instruction.size)
                 switch instruction.kind {
                 case .elementwise:
                     instruction.forward!(rows[0], rows[1], rows[2], rows[3], w)
                 case .gather: StructuralKernels.gather(rows, n: n, w: w)
-                case .scatter: StructuralKernels.scatter(rows, n: n, w: w)
+                case .scatter: StructuralKernels.scatter(rows, n: n, w: w, masked: instruction.flags & 1 != 0)
                 case .softmax: StructuralKernels.softmax(rows, n: n, w: w)
                 case .observeSoftmax2:
                     hook?(index, t)
@@ -281,6 +292,10 @@ public final class LaneMachine {
                     hook?(index, t)
                     ObservationKernels.softmax(rows, n: n, w: w, offered: instruction.flags & 2 != 0, logLikelihood: ll,
                                                writesLogProbability: instruction.flags & 1 != 0)
+                case .observeScaledSoftmax2:
+                    ObservationKernels.scaledSoftmax2(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                case .observeScaledSoftmax:
+                    ObservationKernels.scaledSoftmax(rows, n: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeCategorical:
                     hook?(index, t)
                     ObservationKernels.categorical(rows, n: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
@@ -317,28 +332,30 @@ public final class LaneMachine {
         let w = width
         let program = main
         let zero = base[Address.Region.zero.rawValue]
+        program.move(to: t)
         for index in 0..<program.backwardCount {
             let instruction = program.backward[index]
-            resolve(program, instruction, t)
+            let rows = program.rows + Int(instruction.first)
             let n = Int(instruction.size)
             let modes = program.modes + Int(instruction.modes)
             switch instruction.kind {
             case .elementwiseAdjoint:
                 instruction.backward!(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], w)
             case .gatherAdjoint: StructuralKernels.gatherAdjoint(rows, n: n, w: w, modes: modes)
-            case .scatterAdjoint: StructuralKernels.scatterAdjoint(rows, n: n, w: w, modes: modes)
+            case .scatterAdjoint: StructuralKernels.scatterAdjoint(rows, n: n, w: w, modes: modes, masked: instruction.flags & 1 != 0)
             case .softmaxAdjoint: StructuralKernels.softmaxAdjoint(rows, n: n, w: w, modes: modes)
             case .observeSoftmax2Adjoint: ObservationKernels.softmax2Adjoint(rows, w: w, modes: modes)
             case .observeSoftmaxAdjoint: ObservationKernels.softmaxAdjoint(rows, n: n, w: w, modes: modes)
+            case .observeScaledSoftmax2Adjoint: ObservationKernels.scaledSoftmax2Adjoint(rows, w: w, modes: modes)
+            case .observeScaledSoftmaxAdjoint: ObservationKernels.scaledSoftmaxAdjoint(rows, n: n, w: w, modes: modes)
             case .observeCategoricalAdjoint: ObservationKernels.categoricalAdjoint(rows, n: n, w: w, modes: modes)
             case .observeScalarAdjoint: ObservationKernels.scalarAdjoint(rows, w: w, modes: modes)
             case .seed:
+                let answered = rows[0]
                 for e in 0..<n {
-                    let carry = rows[2 * e], target = rows[2 * e + 1]
-                    switch modes[e] {
-                    case .skip: break
-                    case .assign: for j in 0..<w { target[j] = carry[j] }
-                    case .accumulate: for j in 0..<w { target[j] += carry[j] }
+                    let carry = rows[1 + 2 * e], target = rows[2 + 2 * e]
+                    for j in 0..<w {
+                        StructuralKernels.write(modes[e], target, j, Lanes(repeating: 0).replacing(with: carry[j], where: answered[j] .!= 0))
                     }
                 }
             case .carryInAdjoint:
@@ -361,12 +378,6 @@ public final class LaneMachine {
                             carry[j] = total.replacing(with: 0, where: reset)
                         }
                     }
-                }
-            case .parameterSink:
-                let answered = rows[0]
-                for e in 0..<n {
-                    let lambda = rows[1 + 2 * e], gradient = rows[2 + 2 * e]
-                    for j in 0..<w { gradient[j] += Lanes(repeating: 0).replacing(with: lambda[j], where: answered[j] .!= 0) }
                 }
             default:
                 preconditionFailure("a forward instruction in a backward program")

@@ -47,7 +47,8 @@ struct MachineInstruction: Sendable {
         case elementwise
         /// [y, index, e₁…eₙ]
         case gather
-        /// [index, value, e₁…eₙ, y₁…yₙ]
+        /// [index, value, e₁…eₙ, y₁…yₙ, (answered)]: with flag 1 it writes the carried state,
+        /// on answered lanes only.
         case scatter
         /// [u₁…uₙ, y₁…yₙ]
         case softmax
@@ -55,6 +56,10 @@ struct MachineInstruction: Sendable {
         case observeSoftmax2
         /// [observed, answered, predicate, u₁…uₙ, (offered₁…offeredₙ), factor₁…factorₙ, (log p)]
         case observeSoftmax
+        /// [observed, answered, predicate, β, x₁, x₂, factor, (log p)]: softmax(β·x), two options.
+        case observeScaledSoftmax2
+        /// [observed, answered, predicate, β, x₁…xₙ, factor₁…factorₙ, (log p)]
+        case observeScaledSoftmax
         /// [observed, answered, predicate, p₁…pₙ, factor, (log p)]
         case observeCategorical
         /// [observed, answered, predicate, x, factor, (log p)]
@@ -72,7 +77,7 @@ struct MachineInstruction: Sendable {
         case elementwiseAdjoint
         /// [λy, index, λe₁…λeₙ]
         case gatherAdjoint
-        /// [index, λvalue, λy₁…λyₙ, λe₁…λeₙ]
+        /// [index, λvalue, λy₁…λyₙ, λe₁…λeₙ, (answered)]
         case scatterAdjoint
         /// [y₁…yₙ, λy₁…λyₙ, λu₁…λuₙ]
         case softmaxAdjoint
@@ -80,17 +85,19 @@ struct MachineInstruction: Sendable {
         case observeSoftmax2Adjoint
         /// [factor₁…factorₙ, λu₁…λuₙ]
         case observeSoftmaxAdjoint
+        /// [factor, β, x₁, x₂, λβ, λx₁, λx₂]
+        case observeScaledSoftmax2Adjoint
+        /// [factor₁…factorₙ, β, x₁…xₙ, λβ, λx₁…λxₙ]
+        case observeScaledSoftmaxAdjoint
         /// [observed, factor, λp₁…λpₙ]
         case observeCategoricalAdjoint
         /// [factor, λx] (bernoulli_logit and bernoulli)
         case observeScalarAdjoint
-        /// [(λcarry, λfinal)ₑ…]: λfinal ⊕= λcarry.
+        /// [answered, (λcarry, λfinal)ₑ…]: λfinal ⊕= answered ? λcarry : 0.
         case seed
         /// [blockStart, answered, (λstart, λcarry, gradient or zero)ₑ…]: the λ of the state
         /// before the trial, and of a parameter initial value at a block start.
         case carryInAdjoint
-        /// [answered, (λparameter, gradient)ₚ…]: gradient += answered ? λ : 0.
-        case parameterSink
     }
 
     var kind: Kind

@@ -26,6 +26,11 @@ struct Node {
     var operands: [TrialProgram.Value]
     var outputs: [Int]
     var location: SourceLocation
+    /// A softmax observation whose utilities are β·xₖ: operands [predicate, β, x₁…xₙ].
+    var scaled = false
+    /// A scatter that writes the carried state itself (its inputs are the trial's start values,
+    /// its outputs the state's final values): answered lanes only.
+    var commits = false
     var isObservation: Bool { if case .observe = operation { return true }; return false }
 }
 
@@ -55,7 +60,7 @@ struct MachineCompilation {
         code.regionSizes[Address.Region.logLikelihood.rawValue] = 1
         code.regionSizes[Address.Region.gradient.rawValue] = program.parameterRegisters.count
         code.regionSizes[Address.Region.plane.rawValue] = 2  // answered, block start
-        fuse()
+        fuse(usefulNodes())
         let useful = usefulNodes()
         switch purpose {
         case .gradient: compileGradient(useful)
@@ -67,14 +72,17 @@ struct MachineCompilation {
     // MARK: Fusion
 
     /// a·b + c → fma(a, b, c) and c − a·b → fnma(a, b, c) when the product has one use.
-    mutating func fuse() {
+    mutating func fuse(_ useful: [Bool]) {
         var uses: [Int: Int] = [:]
-        for n in nodes { for case let .register(r) in n.operands { uses[r, default: 0] += 1 } }
+        for (i, n) in nodes.enumerated() where useful[i] { for case let .register(r) in n.operands { uses[r, default: 0] += 1 } }
         for s in program.states { if case let .register(r) = s.final { uses[r, default: 0] += 1 } }
-        for p in program.probes { if case let .register(r) = p.value { uses[r, default: 0] += 1 } }
-        if case let .register(r)? = program.reward { uses[r, default: 0] += 1 }
+        if purpose != .gradient {
+            for p in program.probes { if case let .register(r) = p.value { uses[r, default: 0] += 1 } }
+            for list in program.outcomeProbabilities.values { for case let .register(r) in list { uses[r, default: 0] += 1 } }
+            if case let .register(r)? = program.reward { uses[r, default: 0] += 1 }
+        }
         for i in nodes.indices {
-            guard case let .elementwise(f) = nodes[i].operation, f.name == "add" || f.name == "sub",
+            guard useful[i], case let .elementwise(f) = nodes[i].operation, f.name == "add" || f.name == "sub",
                   program.registers[nodes[i].outputs[0]].level == .parameter else { continue }
             let candidates = f.name == "add" ? [1, 0] : [1]
             for side in candidates {
@@ -86,8 +94,39 @@ struct MachineCompilation {
                 nodes[i].operands = [nodes[d].operands[0], nodes[d].operands[1], other]
                 nodes[d].outputs = []  // dead
                 nodes[d].operands = []
+                uses[m] = 0
                 break
             }
+        }
+        // c + a·(b − c) → lerp(a, b, c) when the difference has one use.
+        for i in nodes.indices {
+            guard useful[i], case let .elementwise(f) = nodes[i].operation, f.name == "fma",
+                  case let .register(s) = nodes[i].operands[1], uses[s] == 1, let d = definingNode[s],
+                  case let .elementwise(g) = nodes[d].operation, g.name == "sub", nodes[d].operands[1] == nodes[i].operands[2] else { continue }
+            nodes[i].operation = .elementwise(ElementwiseFunction.named("lerp"))
+            nodes[i].operands = [nodes[i].operands[0], nodes[d].operands[0], nodes[i].operands[2]]
+            nodes[d].outputs = []
+            nodes[d].operands = []
+            uses[s] = 0
+        }
+        // softmax(β·x) observed: one instruction reading β and x.
+        for i in nodes.indices {
+            guard useful[i], purpose == .gradient, case .observe(.softmax, _, false) = nodes[i].operation else { continue }
+            let u = Array(nodes[i].operands.dropFirst())
+            var beta: Value?
+            var x: [Value] = []
+            var products: [Int] = []
+            for v in u {
+                guard case let .register(r) = v, uses[r] == 1, let d = definingNode[r], case let .elementwise(g) = nodes[d].operation,
+                      g.name == "mul", beta == nil || nodes[d].operands[0] == beta else { x = []; break }
+                beta = nodes[d].operands[0]
+                x.append(nodes[d].operands[1])
+                products.append(d)
+            }
+            guard x.count == u.count, let beta, program.level(beta) == .parameter else { continue }
+            nodes[i].operands = [nodes[i].operands[0], beta] + x
+            nodes[i].scaled = true
+            for d in products { nodes[d].outputs = []; nodes[d].operands = [] }
         }
     }
 
@@ -240,7 +279,9 @@ struct MachineCompilation {
             case .scatter:
                 n.operands.forEach { push(address($0, storage)) }
                 n.outputs.forEach { push(storage[$0]!) }
-                instruction = MachineInstruction(kind: .scatter, first: first, count: Int32(n.operands.count + n.outputs.count), size: Int32(n.outputs.count))
+                if n.commits { push(Address(.plane, MachineCode.answeredPlane)) }
+                instruction = MachineInstruction(kind: .scatter, first: first, count: Int32(target.addresses.count) - first, size: Int32(n.outputs.count))
+                instruction.flags = n.commits ? 1 : 0
             case .softmax:
                 n.operands.forEach { push(address($0, storage)) }
                 n.outputs.forEach { push(storage[$0]!) }
@@ -254,6 +295,9 @@ struct MachineCompilation {
                 var size = arguments
                 var factorCount = 1
                 switch distribution {
+                case .softmax where n.scaled:
+                    size = arguments - 1
+                    if size == 2 { kind = .observeScaledSoftmax2 } else { kind = .observeScaledSoftmax; factorCount = size }
                 case .softmax:
                     size = offered ? arguments / 2 : arguments
                     if size == 2 && !offered { kind = .observeSoftmax2 } else { kind = .observeSoftmax; factorCount = size }
@@ -295,7 +339,11 @@ struct MachineCompilation {
     }
 
     mutating func commit(_ elements: [Int], carry: [Int: Address], storage: [Int: Address], into target: inout MachineProgram) {
-        let changed = elements.filter { program.states[$0].final != .register(program.states[$0].start) }
+        let changed = elements.filter { e in
+            let final = program.states[e].final
+            if case let .register(r) = final, let d = definingNode[r], nodes[d].commits { return false }
+            return final != .register(program.states[e].start)
+        }
         guard !changed.isEmpty else { return }
         let first = Int32(target.addresses.count)
         target.addresses.append(Address(.plane, MachineCode.answeredPlane))

@@ -20,20 +20,46 @@ enum ObservationKernels {
         return (value, inverse.replacing(with: e * inverse, where: z .>= 0))
     }
 
-    /// [observed, answered, predicate, u₁, u₂, factor, (log p)]. Two options: with x = u_c − u_o,
-    /// log p = log σ(x), and factor = ∂ log p/∂u₂ = ±σ(−x).
+    /// Two options, from d = u₂ − u₁: with x = u_c − u_o, log p = log σ(x), and the factor
+    /// ∂ log p/∂u₂ = ±σ(−x) (0 where the trial does not count).
+    @inline(__always) static func softmax2(difference d: Lanes, observed: Lanes, counts mask: SIMDMask<SIMD4<Int64>>) -> (logP: Lanes, factor: Lanes) {
+        let second = observed .== 2
+        let x = d.replacing(with: -d, where: .!second)
+        let (value, complement) = logSigmoid(x)
+        return (Lanes(repeating: 0).replacing(with: value, where: mask),
+                Lanes(repeating: 0).replacing(with: complement.replacing(with: -complement, where: .!second), where: mask))
+    }
+
+    /// [observed, answered, predicate, u₁, u₂, factor, (log p)].
     static func softmax2(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
         let y = p[0], answered = p[1], predicate = p[2], u1 = p[3], u2 = p[4], factor = p[5]
         for j in 0..<w {
-            let second = y[j] .== 2
-            let d = u2[j] - u1[j]
-            let x = d.replacing(with: -d, where: .!second)
-            let (value, complement) = logSigmoid(x)
-            let mask = counted(answered[j], predicate[j])
-            let logP = Lanes(repeating: 0).replacing(with: value, where: mask)
+            let (logP, f) = softmax2(difference: u2[j] - u1[j], observed: y[j], counts: counted(answered[j], predicate[j]))
             ll[j] += logP
-            factor[j] = Lanes(repeating: 0).replacing(with: complement.replacing(with: -complement, where: .!second), where: mask)
+            factor[j] = f
             if writesLogProbability { p[6][j] = logP }
+        }
+    }
+
+    /// [observed, answered, predicate, β, x₁, x₂, factor, (log p)]: softmax(β·x), two options.
+    static func scaledSoftmax2(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+        let y = p[0], answered = p[1], predicate = p[2], beta = p[3], x1 = p[4], x2 = p[5], factor = p[6]
+        for j in 0..<w {
+            let (logP, f) = softmax2(difference: beta[j] * (x2[j] - x1[j]), observed: y[j], counts: counted(answered[j], predicate[j]))
+            ll[j] += logP
+            factor[j] = f
+            if writesLogProbability { p[7][j] = logP }
+        }
+    }
+
+    /// [factor, β, x₁, x₂, λβ, λx₁, λx₂]: λβ ⊕= f·(x₂ − x₁), λx₁ ⊕= −β·f, λx₂ ⊕= β·f.
+    static func scaledSoftmax2Adjoint(_ p: Rows, w: Int, modes: UnsafePointer<AdjointMode>) {
+        let f = p[0], beta = p[1], x1 = p[2], x2 = p[3]
+        for j in 0..<w {
+            let fj = f[j], bf = beta[j] * fj
+            StructuralKernels.write(modes[0], p[4], j, (fj * (x2[j] - x1[j])).replacing(with: 0, where: fj .== 0))
+            StructuralKernels.write(modes[1], p[5], j, -bf)
+            StructuralKernels.write(modes[2], p[6], j, bf)
         }
     }
 
@@ -51,33 +77,61 @@ enum ObservationKernels {
     /// [y = k] − p_k.
     static func softmax(_ p: Rows, n: Int, w: Int, offered: Bool, logLikelihood ll: UnsafeMutablePointer<Lanes>,
                         writesLogProbability: Bool) {
+        let u = p + 3
+        softmax(p, n: n, w: w, available: offered ? p + 3 + n : nil, factors: p + 3 + (offered ? 2 * n : n), logLikelihood: ll,
+                logProbability: writesLogProbability ? p[3 + (offered ? 3 * n : 2 * n)] : nil) { k, j in u[k][j] }
+    }
+
+    /// [observed, answered, predicate, β, x₁…xₙ, factor₁…factorₙ, (log p)]: softmax(β·x).
+    static func scaledSoftmax(_ p: Rows, n: Int, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+        let beta = p[3], x = p + 4
+        softmax(p, n: n, w: w, available: nil, factors: p + 4 + n, logLikelihood: ll,
+                logProbability: writesLogProbability ? p[4 + 2 * n] : nil) { k, j in beta[j] * x[k][j] }
+    }
+
+    @inline(__always) static func softmax(_ p: Rows, n: Int, w: Int, available: Rows?, factors: Rows, logLikelihood ll: UnsafeMutablePointer<Lanes>,
+                                          logProbability: UnsafeMutablePointer<Lanes>?, utility u: (Int, Int) -> Lanes) {
         let y = p[0], answered = p[1], predicate = p[2]
-        let u = p + 3, available = p + 3 + n, factors = p + 3 + (offered ? 2 * n : n)
         for j in 0..<w {
             var m = Lanes(repeating: -.infinity)
             for k in 0..<n {
-                let candidate = offered ? u[k][j].replacing(with: -.infinity, where: available[k][j] .== 0) : u[k][j]
+                var candidate = u(k, j)
+                if let available { candidate = candidate.replacing(with: -.infinity, where: available[k][j] .== 0) }
                 m = m.replacing(with: candidate, where: candidate .> m)
             }
             var total = Lanes(repeating: 0), chosen = Lanes(repeating: 0)
             let observed = y[j]
             for k in 0..<n {
-                var e = expNonPositive(u[k][j] - m)
-                if offered { e = e.replacing(with: 0, where: available[k][j] .== 0) }
+                let uk = u(k, j)
+                var e = expNonPositive(uk - m)
+                if let available { e = e.replacing(with: 0, where: available[k][j] .== 0) }
                 factors[k][j] = e
                 total += e
-                chosen = chosen.replacing(with: u[k][j], where: observed .== Lanes(repeating: Double(k + 1)))
+                chosen = chosen.replacing(with: uk, where: observed .== Lanes(repeating: Double(k + 1)))
             }
             let mask = counted(answered[j], predicate[j])
-            let value = chosen - m - logPositive(total)
-            let logP = Lanes(repeating: 0).replacing(with: value, where: mask)
+            let logP = Lanes(repeating: 0).replacing(with: chosen - m - logPositive(total), where: mask)
             ll[j] += logP
             let inverse = 1 / total
             for k in 0..<n {
                 let indicator = Lanes(repeating: 0).replacing(with: 1, where: observed .== Lanes(repeating: Double(k + 1)))
                 factors[k][j] = Lanes(repeating: 0).replacing(with: indicator - factors[k][j] * inverse, where: mask)
             }
-            if writesLogProbability { p[3 + (offered ? 3 * n : 2 * n)][j] = logP }
+            logProbability?[j] = logP
+        }
+    }
+
+    /// [factor₁…factorₙ, β, x₁…xₙ, λβ, λx₁…λxₙ]: λβ ⊕= Σ f_k·x_k, λx_k ⊕= β·f_k.
+    static func scaledSoftmaxAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
+        let beta = p[n]
+        for j in 0..<w {
+            var s = Lanes(repeating: 0)
+            for k in 0..<n {
+                let f = p[k][j]
+                s += (f * p[n + 1 + k][j]).replacing(with: 0, where: f .== 0)
+                StructuralKernels.write(modes[1 + k], p[2 * n + 2 + k], j, beta[j] * f)
+            }
+            StructuralKernels.write(modes[0], p[2 * n + 1], j, s)
         }
     }
 

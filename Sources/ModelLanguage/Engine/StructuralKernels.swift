@@ -44,9 +44,18 @@ enum StructuralKernels {
         }
     }
 
-    /// [index, value, e₁…eₙ, y₁…yₙ]: y_k = value where index = k, else e_k.
-    static func scatter(_ p: Rows, n: Int, w: Int) {
+    /// [index, value, e₁…eₙ, y₁…yₙ, (answered)]: y_k = value where index = k (and, when
+    /// `masked`, the trial was answered), else e_k.
+    static func scatter(_ p: Rows, n: Int, w: Int, masked: Bool) {
         let index = p[0], value = p[1]
+        if masked {
+            let answered = p[2 + 2 * n]
+            for j in 0..<w {
+                let i = index[j].replacing(with: 0, where: answered[j] .== 0)
+                for k in 0..<n { p[2 + n + k][j] = p[2 + k][j].replacing(with: value[j], where: i .== Lanes(repeating: Double(k + 1))) }
+            }
+            return
+        }
         for k in 0..<n {
             let e = p[2 + k], y = p[2 + n + k], key = Lanes(repeating: Double(k + 1))
             for j in 0..<w { y[j] = e[j].replacing(with: value[j], where: index[j] .== key) }
@@ -55,7 +64,23 @@ enum StructuralKernels {
 
     /// [index, λvalue, λy₁…λyₙ, λe₁…λeₙ]; modes [value, e₁…eₙ]: λvalue ⊕= λy_index,
     /// λe_k ⊕= λy_k where index ≠ k.
-    static func scatterAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
+    static func scatterAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>, masked: Bool) {
+        if masked {
+            // The index of an unanswered lane matches nothing: its λ passes to the inputs.
+            let answered = p[2 + 2 * n]
+            for j in 0..<w {
+                let i = p[0][j].replacing(with: 0, where: answered[j] .== 0)
+                var v = Lanes(repeating: 0)
+                for k in 0..<n {
+                    let hit = i .== Lanes(repeating: Double(k + 1))
+                    let ly = p[2 + k][j]
+                    v = v.replacing(with: ly, where: hit)
+                    write(modes[1 + k], p[2 + n + k], j, ly.replacing(with: 0, where: hit))
+                }
+                write(modes[0], p[1], j, v)
+            }
+            return
+        }
         let index = p[0], lambdaValue = p[1]
         if modes[0] != .skip {
             for j in 0..<w {
@@ -96,7 +121,10 @@ enum StructuralKernels {
         for j in 0..<w {
             var s = Lanes(repeating: 0)
             for k in 0..<n { s = s.addingProduct(p[n + k][j], p[k][j]) }
-            for k in 0..<n { write(modes[k], p[2 * n + k], j, p[k][j] * (p[n + k][j] - s)) }
+            for k in 0..<n {
+                let v = p[k][j] * (p[n + k][j] - s)
+                write(modes[k], p[2 * n + k], j, v.replacing(with: 0, where: (p[n + k][j] .== 0) .& (s .== 0)))
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ public enum Add: BinaryPrimitive {
     @inline(__always) public static func value(_ a: Lanes, _ b: Lanes) -> Lanes { a + b }
     @inline(__always) public static func partials(a: Lanes, b: Lanes, y: Lanes) -> (Lanes, Lanes) { (Lanes(repeating: 1), Lanes(repeating: 1)) }
     public static let partialsRead = (a: false, b: false, y: false)
+    public static let guardsZeroAdjoint = false
 }
 
 /// a − b.
@@ -14,6 +15,7 @@ public enum Subtract: BinaryPrimitive {
     @inline(__always) public static func value(_ a: Lanes, _ b: Lanes) -> Lanes { a - b }
     @inline(__always) public static func partials(a: Lanes, b: Lanes, y: Lanes) -> (Lanes, Lanes) { (Lanes(repeating: 1), Lanes(repeating: -1)) }
     public static let partialsRead = (a: false, b: false, y: false)
+    public static let guardsZeroAdjoint = false
 }
 
 /// a · b.
@@ -43,6 +45,7 @@ public enum Negate: UnaryPrimitive {
     @inline(__always) public static func value(_ x: Lanes) -> Lanes { -x }
     @inline(__always) public static func derivative(x: Lanes, y: Lanes) -> Lanes { Lanes(repeating: -1) }
     public static let derivativeReads = (x: false, y: false)
+    public static let guardsZeroAdjoint = false
 }
 
 /// a·b + c in one rounding (the machine fuses `a * b + c` into it).
@@ -75,6 +78,7 @@ public enum Minimum: BinaryPrimitive {
         return (Lanes(repeating: 1).replacing(with: 0, where: second), Lanes(repeating: 0).replacing(with: 1, where: second))
     }
     public static let partialsRead = (a: true, b: true, y: false)
+    public static let guardsZeroAdjoint = false
 }
 
 /// max(a, b); the gradient goes to the larger argument (to a on a tie).
@@ -87,6 +91,7 @@ public enum Maximum: BinaryPrimitive {
         return (Lanes(repeating: 1).replacing(with: 0, where: second), Lanes(repeating: 0).replacing(with: 1, where: second))
     }
     public static let partialsRead = (a: true, b: true, y: false)
+    public static let guardsZeroAdjoint = false
 }
 
 /// |x|; derivative sign(x) (0 at 0).
@@ -106,4 +111,15 @@ public enum Sign: UnaryPrimitive {
     @inline(__always) public static func derivative(x: Lanes, y: Lanes) -> Lanes { Lanes(repeating: 0) }
     public static let derivativeReads = (x: false, y: false)
     public static let differentiable = false
+}
+
+/// c + a·(b − c): the delta rule's step from c toward b at rate a (the machine fuses
+/// `y + a * (x - y)` into it). ∂/∂a = b − c, ∂/∂b = a, ∂/∂c = 1 − a.
+public enum Lerp: TernaryPrimitive {
+    public static let name = "lerp"
+    public static let typing = ElementwiseTyping.real
+    @inline(__always) public static func value(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { c.addingProduct(a, b - c) }
+    @inline(__always) public static func partials(a: Lanes, b: Lanes, c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) { (b - c, a, 1 - a) }
+    public static let partialsRead = (a: true, b: true, c: true, y: false)
+    public static let differentiableArguments = (a: true, b: true, c: true)
 }

@@ -65,7 +65,7 @@ public struct ElementwiseFunction: Sendable, Hashable, CustomStringConvertible {
     public static let all: [ElementwiseFunction] = [
         ElementwiseFunction(Add.self), ElementwiseFunction(Subtract.self), ElementwiseFunction(Multiply.self),
         ElementwiseFunction(Divide.self), ElementwiseFunction(Negate.self), ElementwiseFunction(MultiplyAdd.self),
-        ElementwiseFunction(NegatedMultiplyAdd.self), ElementwiseFunction(Minimum.self), ElementwiseFunction(Maximum.self),
+        ElementwiseFunction(NegatedMultiplyAdd.self), ElementwiseFunction(Lerp.self), ElementwiseFunction(Minimum.self), ElementwiseFunction(Maximum.self),
         ElementwiseFunction(AbsoluteValue.self), ElementwiseFunction(Sign.self), ElementwiseFunction(Exponential.self),
         ElementwiseFunction(Logarithm.self), ElementwiseFunction(LogOnePlus.self), ElementwiseFunction(ExponentialMinusOne.self),
         ElementwiseFunction(Logistic.self), ElementwiseFunction(PhiApproximation.self), ElementwiseFunction(SquareRoot.self),
@@ -80,7 +80,7 @@ public struct ElementwiseFunction: Sendable, Hashable, CustomStringConvertible {
     /// The function a model file calls `name` (`inv_logit` is Stan's name for `logistic`).
     /// Operators and internal fusions (add, fma, lt, …) are not callable by name.
     public static func callable(_ name: String) -> ElementwiseFunction? {
-        let internalNames: Set<String> = ["add", "sub", "mul", "div", "neg", "fma", "fnma", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]
+        let internalNames: Set<String> = ["add", "sub", "mul", "div", "neg", "fma", "fnma", "lerp", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]
         if name == "inv_logit" { return byName["logistic"] }
         guard !internalNames.contains(name) else { return nil }
         return byName[name]

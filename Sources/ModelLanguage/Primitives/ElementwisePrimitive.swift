@@ -32,8 +32,10 @@ public protocol UnaryPrimitive: SendableMetatype {
     static var derivativeReads: (x: Bool, y: Bool) { get }
     /// False for step functions (sign, comparisons): no gradient flows through them.
     static var differentiable: Bool { get }
-    /// True when dy/dx can be infinite or NaN where the function is finite (log at 0, sqrt
-    /// at 0): the adjoint then keeps a zero λ zero (0·∞ would poison a branch not taken).
+    /// True (the default) when dy/dx can be infinite or NaN (log at 0, sqrt at 0, exp after
+    /// overflow, any NaN input): the adjoint then keeps a zero λ zero, so a branch not taken, a
+    /// missed trial or a padding lane never leaks 0·∞ = NaN into the gradient. False only where
+    /// the derivative is a constant (+, −, negation) or a 0/1 switch (min, max).
     static var guardsZeroAdjoint: Bool { get }
 }
 
@@ -62,11 +64,11 @@ public protocol TernaryPrimitive: SendableMetatype {
 
 extension UnaryPrimitive {
     public static var differentiable: Bool { true }
-    public static var guardsZeroAdjoint: Bool { false }
+    public static var guardsZeroAdjoint: Bool { true }
     public static var typing: ElementwiseTyping { .real }
 }
 
 extension BinaryPrimitive {
     public static var differentiable: Bool { true }
-    public static var guardsZeroAdjoint: Bool { false }
+    public static var guardsZeroAdjoint: Bool { true }
 }
