@@ -5,8 +5,9 @@
 //
 //   rlfit → RLFit → {Sampling, Diagnostics, RLModels} → LinearAlgebra → CLAPACK
 //                   {Sampling, RLModels} → Randomness
+//                   RLModels → ModelLanguage (the model language and the lane machine)
 //
-// Sampling, Diagnostics and RLModels never import each other.
+// Sampling, Diagnostics and RLModels never import each other. ModelLanguage imports nothing.
 import PackageDescription
 
 /// The numerical kernels (the vectorized scan, exp/log1p over subjects) are compiled for
@@ -34,9 +35,13 @@ let package = Package(
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Randomness", targets: ["Randomness"]),
+        // The hand-written scan the seven built-in models replaced, frozen: the reference the
+        // model language is tested (equal to 1e-12) and benchmarked (cost ratio) against.
+        .library(name: "HandWrittenScan", targets: ["HandWrittenScan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -48,8 +53,12 @@ let package = Package(
         .target(name: "Randomness", swiftSettings: numerics),
         .target(name: "Sampling", dependencies: ["LinearAlgebra", "Randomness"], swiftSettings: numerics),
         .target(name: "Diagnostics", dependencies: ["LinearAlgebra"], swiftSettings: numerics),
-        .target(name: "ModelLanguage", swiftSettings: numerics),
-        .target(name: "RLModels", dependencies: ["ModelLanguage", "LinearAlgebra", "Randomness"], swiftSettings: numerics),
+        .target(name: "ModelLanguage", swiftSettings: numerics + [.unsafeFlags(["-wmo", "-num-threads", "2"], .when(configuration: .debug))]),
+        .target(name: "RLModels", dependencies: ["ModelLanguage", "LinearAlgebra", "Randomness"], swiftSettings: numerics,
+                plugins: ["EmbedModelFiles"]),
+        // The built-in model files (models/*.rlm) are compiled into RLModels as text.
+        .executableTarget(name: "EmbedModelFilesTool", path: "Plugins/EmbedModelFilesTool"),
+        .plugin(name: "EmbedModelFiles", capability: .buildTool(), dependencies: ["EmbedModelFilesTool"], path: "Plugins/EmbedModelFiles"),
         .target(
             name: "RLFit",
             dependencies: ["Sampling", "Diagnostics", "RLModels", "LinearAlgebra", "Randomness"],
@@ -64,7 +73,10 @@ let package = Package(
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], swiftSettings: vectorISA),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "LinearAlgebra", "Randomness", "Diagnostics"], swiftSettings: vectorISA),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
-        .testTarget(name: "RLModelsTests", dependencies: ["RLModels", "Randomness"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
+        .target(name: "HandWrittenScan", dependencies: ["RLModels", "ModelLanguage"], path: "Tests/HandWrittenScan", swiftSettings: numerics),
+        .testTarget(name: "ModelLanguageTests", dependencies: ["ModelLanguage", .product(name: "PropertyBased", package: "swift-property-based")],
+                    swiftSettings: vectorISA),
+        .testTarget(name: "RLModelsTests", dependencies: ["RLModels", "ModelLanguage", "Randomness", "HandWrittenScan"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
         .testTarget(name: "RLFitTests", dependencies: ["RLFit", "RLModels", "Sampling", "Diagnostics"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
         .testTarget(name: "CLITests", dependencies: ["rlfit"], swiftSettings: vectorISA),
     ]

@@ -20,8 +20,11 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "RLModels", package: "RLFit"),
+                .product(name: "ModelLanguage", package: "RLFit"),
+                .product(name: "HandWrittenScan", package: "RLFit"),
             ],
             path: "Benchmarks/GradientBenchmark",
+            exclude: ["four_arm_lapse.rlm"],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

@@ -6,23 +6,25 @@ public struct DataCheckReport: Sendable {
     public let file: String
     public let model: ModelDefinition
     public let batch: TrialBatch
-    public let outcomes: OutcomeValues
+    public let values: [ColumnValues]
 
     public init(file: String, model: ModelDefinition, batch: TrialBatch) {
         self.file = file
         self.model = model
         self.batch = batch
-        self.outcomes = OutcomeValues(batch: batch, model: model)
+        self.values = ColumnValues.all(batch: batch, model: model)
     }
 
-    /// Reads and validates `path` for `model`; throws `DataError` on bad data.
+    /// Reads and validates `path` for `model` (the values it indexes with included); throws
+    /// `DataError` on bad data.
     public static func check(path: String, model: ModelDefinition, requirements: DataRequirements? = nil) throws -> DataCheckReport {
         let batch = try TrialTableReader.read(path: path, requirements: requirements ?? model.data)
+        try model.checkIndices(batch, dataFile: path)
         return DataCheckReport(file: path, model: model, batch: batch)
     }
 
     public var warnings: [String] {
-        (outcomes.codingWarning(for: model).map { [$0] } ?? []) + batch.readerNotes
+        model.file.warnings.map(\.description) + values.compactMap { $0.codingWarning(for: model) } + batch.readerNotes
     }
 
     /// The human-readable report.
@@ -43,8 +45,9 @@ public struct DataCheckReport: Sendable {
             "  missed trials   \(b.missedTrialCount)",
             "  blocks          \(blocks.min() == blocks.max() ? "\(blocks.first ?? 0)" : "\(blocks.min()!) to \(blocks.max()!)") per subject",
             "  options         \(b.optionCount)",
-            "  rewards         \(outcomes.description)  (\(model.reward.description))",
         ]
+        for (name, n) in b.levels.sorted(by: { $0.key < $1.key }) { lines.append("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(n) categories") }
+        for v in values { lines.append("  \(v.column.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v.description)") }
         for w in warnings { lines.append("warning: " + w) }
         return lines.joined(separator: "\n")
     }

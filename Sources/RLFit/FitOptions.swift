@@ -49,8 +49,7 @@ public struct FitOptions: Sendable {
 
     /// What the reader must find in the data file for these options.
     public var dataRequirements: DataRequirements {
-        DataRequirements(optionCount: model.optionCount, numericColumns: model.reward.columns, covariates: covariates,
-                         condition: condition, columnNames: columnNames, firstOption: firstOption)
+        model.data.reading(covariates: covariates, condition: condition, columnNames: columnNames, firstOption: firstOption)
     }
     /// The command line as typed, for `fit.json`.
     public var commandLine: [String]
@@ -88,7 +87,8 @@ public struct FitOptions: Sendable {
     /// The resolved options as JSON values (for `fit.json`).
     var json: [String: Any] {
         [
-            "model": model.name, "data": dataPath, "out": outputDirectory, "chain_ids": chainIDs,
+            "model": model.name, "model_file": { if case let .file(p) = model.origin { return p as Any }; return NSNull() }(),
+            "arguments": Dictionary(uniqueKeysWithValues: zip(model.file.arguments.map(\.name), model.arguments)), "data": dataPath, "out": outputDirectory, "chain_ids": chainIDs,
             "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
             "max_depth": maxDepth, "init_buffer": initBuffer, "window": window, "term_buffer": termBuffer, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
             "sig_figs": significantDigits, "hierarchy": hierarchy.rawValue, "covariates": covariates,

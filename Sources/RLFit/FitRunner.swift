@@ -33,8 +33,9 @@ public struct FitRunner: Sendable {
         let start = ProcessInfo.processInfo.systemUptime
         let o = options
         let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.dataRequirements)
+        try o.model.checkIndices(batch, dataFile: o.dataPath)
         let covariates = try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath)
-        let dataWarnings = (OutcomeValues(batch: batch, model: o.model).codingWarning(for: o.model).map { [$0] } ?? [])
+        let dataWarnings = o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
             + batch.readerNotes
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
         try OutputDirectory.prepare(o.outputDirectory, overwrite: o.overwrite)
@@ -93,6 +94,11 @@ public struct FitRunner: Sendable {
         let runPath = directory.appendingPathComponent("run.json")
         try AtomicFile.write(o.runFile.json, to: runPath)
         files.append(runPath)
+        // The model file as fitted, so replays (trajectories, loglik, compare --level trial)
+        // use it even if the user's copy changes later.
+        let modelPath = directory.appendingPathComponent(FitOptions.fittedModelFile)
+        try AtomicFile.write(Data(model.file.source.utf8), to: modelPath)
+        files.append(modelPath)
         let curves = records.allSatisfy { $0.drawCount > 0 } ? LearningCurves.compute(batch: batch, model: model, chains: records) : nil
         let html = HTMLReport.html(title: title, report: report, chains: records, subjectIDs: batch.studySubjectIDs,
                                    parameterNames: model.parameters.map(\.name), curves: curves)

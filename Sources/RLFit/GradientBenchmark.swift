@@ -26,8 +26,8 @@ public struct GradientBenchmark: Sendable {
         public let nanosecondsPerSubjectTrial: Double
     }
 
-    public func run() -> Result {
-        let study = StudySimulator.simulate(model: model, subjects: subjects, trials: trials, seed: seed)
+    public func run() throws -> Result {
+        let study = try StudySimulator.simulate(model: model, subjects: subjects, trials: trials, seed: seed)
         let posterior = HierarchicalPosterior(model: model, batch: study.batch)
         var rng = Philox(seed: seed, stream: 99)
         let x = (0..<posterior.dimension).map { _ in rng.nextUniform(-1, 1) }

@@ -57,7 +57,7 @@ public struct Recovery: Sendable {
         var covered = [Int](repeating: 0, count: P)
         for r in 0..<o.replicates {
             let group = o.fromPrior ? priorDraw(model: model, seed: o.seed, replicate: r) : (o.group ?? GroupValues.defaults(for: model))
-            let study = StudySimulator.simulate(model: model, subjects: S, trials: o.trials, blocks: o.blocks,
+            let study = try StudySimulator.simulate(model: model, subjects: S, trials: o.trials, blocks: o.blocks,
                                                 seed: o.seed &+ UInt64(r), group: group, options: o.options, task: o.resolvedTask)
             let (posterior, kept) = try SimulatedStudyFit.keptDraws(
                 model: model, batch: study.batch, warmup: o.warmup, draws: o.draws, chains: o.chains,

@@ -1,4 +1,5 @@
 import Foundation
+import ModelLanguage
 import RLModels
 import Sampling
 
@@ -9,6 +10,7 @@ import Sampling
 ///
 /// ```json
 /// {"data": "study.tsv", "model": "bandit2arm_delta", "out": "fits/b2a", "chains": 4,
+///  "arguments": {"payscale": 100},
 ///  "warmup": 1000, "draws": 1000, "seed": 7, "metric": "dense", "adapt_delta": 0.8,
 ///  "max_depth": 10, "hierarchy": "partial", "covariates": ["age"],
 ///  "priors": {"mu": 1, "sigma": 0.2, "gamma": 1}}
@@ -26,7 +28,10 @@ public struct RunFile: Codable, Sendable, Equatable {
     }
 
     public var data: String?
+    /// A built-in model's name or a model file's path.
     public var model: String?
+    /// Values for the model file's arguments (`--arg NAME=VALUE`).
+    public var arguments: [String: Double]?
     public var out: String?
     public var chains: Int?
     public var chainIDs: [Int]?
@@ -50,7 +55,7 @@ public struct RunFile: Codable, Sendable, Equatable {
     public var firstOption: Int?
 
     enum CodingKeys: String, CodingKey {
-        case data, model, out, chains, chainIDs = "chain_ids", warmup, draws, seed, metric, covariance
+        case data, model, arguments, out, chains, chainIDs = "chain_ids", warmup, draws, seed, metric, covariance
         case adaptDelta = "adapt_delta", maxDepth = "max_depth", initBuffer = "init_buffer", window
         case termBuffer = "term_buffer", thin, saveWarmup = "save_warmup", hierarchy, covariates, priors
         case condition, columns, firstOption = "first_option"
@@ -88,7 +93,7 @@ public struct RunFile: Codable, Sendable, Equatable {
     public static func unknownKeys(path: String) -> [String] {
         guard let data = FileManager.default.contents(atPath: path),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
-        let known = Set(["data", "model", "out", "chains", "chain_ids", "warmup", "draws", "seed", "metric", "covariance",
+        let known = Set(["data", "model", "arguments", "out", "chains", "chain_ids", "warmup", "draws", "seed", "metric", "covariance",
                          "adapt_delta", "max_depth", "init_buffer", "window", "term_buffer", "thin", "save_warmup",
                          "hierarchy", "covariates", "priors", "condition", "columns", "first_option"])
         var unknown = object.keys.filter { !known.contains($0) }.sorted()
@@ -103,6 +108,7 @@ public struct RunFile: Codable, Sendable, Equatable {
         var r = self
         r.data = other.data ?? data
         r.model = other.model ?? model
+        r.arguments = other.arguments ?? arguments
         r.out = other.out ?? out
         r.chains = other.chains ?? chains
         r.chainIDs = other.chainIDs ?? chainIDs
@@ -174,7 +180,12 @@ extension FitOptions {
         func fail(_ message: String) -> Error { FitOptionsError(message: message) }
         guard let data = r.data else { throw fail("no data file: give DATA on the command line or \"data\" in the run file") }
         guard let modelName = r.model else { throw fail("no model: give --model or \"model\" (see `rlfit models`)") }
-        guard let model = ModelCatalog.model(named: modelName) else { throw fail(ModelCatalog.unknownModelMessage(modelName)) }
+        let model: ModelDefinition
+        do {
+            model = try ModelCatalog.resolve(modelName, arguments: r.arguments ?? [:])
+        } catch let error as ModelCatalog.UnknownModel {
+            throw fail(error.message)
+        }
         guard let out = r.out else { throw fail("no output directory: give --out or \"out\"") }
         let chains = r.chains ?? 4
         guard chains >= 1 else { throw fail("chains must be at least 1") }
@@ -223,9 +234,10 @@ extension FitOptions {
         self.columnNames = r.columns ?? [:]
         self.firstOption = r.firstOption ?? 1
         guard firstOption == 0 || firstOption == 1 else { throw fail("first option must be 0 or 1, got \(firstOption)") }
-        let knownColumns = Set(["subjid", "choice", "block", "trial"] + model.reward.columns.map(TrialTableReader.normalize))
+        let modelColumns = model.file.data.map(\.name)
+        let knownColumns = Set((["subjid", "block", "trial"] + modelColumns).map(TrialTableReader.normalize))
         for key in columnNames.keys where !knownColumns.contains(TrialTableReader.normalize(key)) {
-            throw fail("--columns maps '\(key)', which \(model.name) does not read (it reads subjID, choice, \(model.reward.columns.joined(separator: ", ")), block, trial)")
+            throw fail("--columns maps '\(key)', which \(model.name) does not read (it reads subjID, \(modelColumns.joined(separator: ", ")), block, trial)")
         }
     }
 
@@ -233,7 +245,11 @@ extension FitOptions {
     public var runFile: RunFile {
         var r = RunFile()
         r.data = dataPath
-        r.model = model.name
+        switch model.origin {
+        case .builtIn: r.model = model.name
+        case let .file(path): r.model = path
+        }
+        r.arguments = model.argumentOverrides.isEmpty ? nil : model.argumentOverrides
         r.out = outputDirectory
         r.chainIDs = chainIDs
         r.warmup = warmup

@@ -48,7 +48,7 @@ public struct SimulationBasedCalibration: Sendable {
         var ranks = [[Int]](repeating: [], count: names.count)
         for r in 0..<o.replicates {
             let group = Recovery.priorDraw(model: model, seed: o.seed, replicate: r)
-            let study = StudySimulator.simulate(model: model, subjects: o.subjects, trials: o.trials,
+            let study = try StudySimulator.simulate(model: model, subjects: o.subjects, trials: o.trials,
                                                 seed: o.seed &+ 7919 &* UInt64(r + 1), group: group,
                                                 options: model.optionCount == nil ? (o.options ?? 3) : nil, task: o.task)
             let truth = group.mu + group.sigma + (0..<P).map { study.theta[$0 * o.subjects] }

@@ -2,8 +2,8 @@ import Diagnostics
 import Foundation
 import RLModels
 
-/// Trial-level log-likelihood, log p(choice_t | history, θ), replayed from a fit's draws
-/// (`<param>.s` in the chain files) through the model's learning rule (`LearningRule.replay`):
+/// Trial-level log-likelihood, log p(observations_t | history, θ), replayed from a fit's draws
+/// (`<param>.s` in the chain files) through the model file (`ModelReplay`):
 /// PSIS-LOO over trials, and on request the values themselves as a file. One lane of trials ×
 /// all draws is held at a time (a few MB), never draws × all trials.
 public enum TrialLogLikelihood {
@@ -23,15 +23,12 @@ public enum TrialLogLikelihood {
     /// (ArviZ's: the mean "mean" ESS of the reported quantities over the draws).
     @discardableResult
     public static func forEachLane(directory: String, _ body: (Lane) throws -> Void) throws -> (draws: Int, relativeEfficiency: Double) {
-        let runPath = (directory as NSString).appendingPathComponent("run.json")
-        guard FileManager.default.fileExists(atPath: runPath) else {
-            throw FitReplayError(message: "\(directory): no run.json (trial-level log-likelihoods need the fit's data and options)")
-        }
-        let options = try FitOptions(runFile: RunFile.read(path: runPath))
+        let options = try FitOptions.ofFit(in: directory)
         let batch = try TrialTableReader.read(path: options.dataPath, requirements: options.dataRequirements)
         let contents = try FitDirectory.read(directory)
-        let model = options.model, rule = model.rule
-        let rewards = model.reward.rewards(batch)
+        let model = options.model
+        let replay = try ModelReplay(model: model, batch: batch)
+        let logProbabilities = replay.logLikelihoodProbes
         let L = batch.subjectCount
         var index: [String: Int] = [:]
         for (i, n) in contents.chains[0].columnNames.enumerated() { index[n] = i + 7 }
@@ -49,19 +46,25 @@ public enum TrialLogLikelihood {
             guard columns.allSatisfy({ $0 != nil }) else {
                 throw FitReplayError(message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
             }
-            let answered = (0..<batch.trialsPerSubject[l]).filter { batch.choice[$0 * L + l] >= 0 }
+            let answered = (0..<batch.trialsPerSubject[l]).filter { batch.answered[$0 * L + l] }
             var values = [[Double]](repeating: [], count: answered.count)
+            // Draws in chunks, so a lane's tape stays a few MB whatever the number of draws.
+            var theta: [[Double]] = []
+            func flush() {
+                guard !theta.isEmpty else { return }
+                let result = replay.run(lane: l, theta: theta)
+                for (a, t) in answered.enumerated() {
+                    for d in 0..<theta.count { values[a].append(logProbabilities.reduce(0) { $0 + result.value($1, trial: t, draw: d) }) }
+                }
+                theta = []
+            }
             for chain in contents.chains {
                 for r in chain.warmupRowCount..<(chain.warmupRowCount + draws) {
-                    let theta = columns.map { chain.table[r * chain.rowWidth + $0!] }
-                    var a = 0
-                    rule.replay(batch: batch, lane: l, theta: theta, rewards: rewards) { trial in
-                        guard trial.choice >= 0 else { return }
-                        values[a].append(Foundation.log(trial.probabilities[trial.choice]))
-                        a += 1
-                    }
+                    theta.append(columns.map { chain.table[r * chain.rowWidth + $0!] })
+                    if theta.count == 1024 { flush() }
                 }
             }
+            flush()
             try body(Lane(subjectID: batch.studySubjectIDs[s], condition: batch.hasConditions ? batch.laneConditions[l] : nil,
                           trials: answered.map { $0 + 1 }, values: values, relativeEfficiency: rEff))
         }

@@ -14,18 +14,20 @@ struct GradientBench: ParsableCommand {
         abstract: "Median time of one log density + gradient evaluation, per subject-trial.",
         discussion: "Build with `swift build -c release` first; a debug build is 10-100 times slower.")
 
-    @Option(help: "Model name.") var model: String = "bandit2arm_delta"
+    @Option(help: "A built-in model or a model file.") var model: String = "bandit2arm_delta"
     @Option(help: "Simulated subjects.") var subjects: Int = 100
     @Option(help: "Trials per subject.") var trials: Int = 200
     @Option(help: "Timed samples (each the mean of 5 evaluations).") var repeats: Int = 200
 
     func validate() throws {
-        guard ModelCatalog.model(named: model) != nil else { throw ValidationError("unknown model '\(model)'") }
+        guard ModelCatalog.isPath(model) || ModelCatalog.model(named: model) != nil else { throw ValidationError(ModelCatalog.unknownModelMessage(model)) }
         guard subjects >= 1, trials >= 1, repeats >= 1 else { throw ValidationError("--subjects, --trials and --repeats must be positive") }
     }
 
     func run() throws {
-        let r = GradientBenchmark(model: ModelCatalog.model(named: model)!, subjects: subjects, trials: trials, repeats: repeats).run()
+        let r = try reportingInputErrors {
+            try GradientBenchmark(model: ModelCatalog.resolve(model), subjects: subjects, trials: trials, repeats: repeats).run()
+        }
         print(String(format: "%@: %d subjects × %d trials, median %.1f µs per log density + gradient (min %.1f µs)",
                      model, subjects, trials, r.medianSeconds * 1e6, r.minimumSeconds * 1e6))
         print(String(format: "%.2f ns per subject-trial", r.nanosecondsPerSubjectTrial))

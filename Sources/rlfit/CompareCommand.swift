@@ -22,7 +22,7 @@ struct CompareCommand: ParsableCommand {
         do {
             let report = try ModelComparisonReport.compare(directories: directories, level: ModelComparisonReport.Level(rawValue: level)!)
             print(report.text)
-            if let pointwise { try reportingDataErrors { try AtomicFile.write(Data(report.pointwiseCSV.utf8), to: pointwise) } }
+            if let pointwise { try reportingInputErrors { try AtomicFile.write(Data(report.pointwiseCSV.utf8), to: pointwise) } }
         } catch let e as StanCSVReader.ReadError {
             printError("\(e)")
             throw ExitCodes.noInput

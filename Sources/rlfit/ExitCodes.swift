@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import RLFit
+import ModelLanguage
 import RLModels
 
-/// sysexits(3) codes: 64 bad usage (ArgumentParser's validation errors), 65 bad data,
-/// 66 an input file that does not exist or cannot be read, 73 an output that cannot be created.
+/// sysexits(3) codes: 64 bad usage (ArgumentParser's validation errors, a model the command
+/// cannot run), 65 bad data or a model file with a mistake, 66 an input file that does not
+/// exist or cannot be read, 73 an output that cannot be created.
 enum ExitCodes {
     static let badData = ExitCode(65)
     static let noInput = ExitCode(66)
@@ -17,14 +19,20 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Runs `body`, turning a `DataError` into its message on stderr and exit code 65 (66 when
-/// the file could not be read).
-func reportingDataErrors<T>(_ body: () throws -> T) throws -> T {
+/// Runs `body`, turning a `DataError` or `ModelFileError` into its message on stderr and exit
+/// code 65 (66 when the file could not be read), a model the command cannot simulate into 64.
+func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as DataError {
         printError(error.description)
         throw error.kind == .unreadable ? ExitCodes.noInput : ExitCodes.badData
+    } catch let error as ModelFileError {
+        printError(error.description)
+        throw error.kind == .unreadable ? ExitCodes.noInput : ExitCodes.badData
+    } catch let error as SimulationError {
+        printError("error: " + error.message)
+        throw ExitCodes.badUsage
     } catch let error as OutputDirectory.Problem {
         printError(error.description)
         throw ExitCodes.cannotCreate

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RLFit
+import ModelLanguage
 import RLModels
 import Sampling
 
@@ -14,12 +15,13 @@ struct FitCommand: ParsableCommand {
             summary.csv, subjects.csv, fit.json and run.json (the resolved options: \
             `rlfit fit --config DIR/run.json` reproduces the fit), and prints a report. Options \
             given on the command line override the run file. Exit 0 on a finished fit \
-            (warnings included), 65 bad data, 64 bad usage, 130 when interrupted (files are kept \
-            and marked incomplete).
+            (warnings included), 65 bad data or a model file with a mistake, 66 an unreadable \
+            input, 64 bad usage, 130 when interrupted (files are kept and marked incomplete).
             """)
 
     @Argument(help: "hBayesDM-format trial table (TSV or CSV).") var data: String?
-    @Option(help: "Model name (see `rlfit models`).") var model: String?
+    @Option(help: "A built-in model (see `rlfit models`) or a model file, e.g. my_model.rlm.") var model: String?
+    @Option(name: .customLong("arg"), help: "Set a model argument, NAME=VALUE (repeatable).") var arguments: [String] = []
     @Option(help: "Run file (JSON) with any of these options; command-line options override it.") var config: String?
     @Option(help: "Number of chains (ids 1...N); default 4.") var chains: Int?
     @Option(help: "Warmup iterations per chain; default 1000.") var warmup: Int?
@@ -59,6 +61,7 @@ struct FitCommand: ParsableCommand {
         var r = RunFile()
         r.data = data
         r.model = model
+        if !arguments.isEmpty { r.arguments = try ModelOption.argumentValues(arguments) }
         r.out = out
         r.chains = chains
         if let chainIDs {
@@ -116,17 +119,19 @@ struct FitCommand: ParsableCommand {
             throw ValidationError(e.message)
         } catch let e as RunFileError {
             throw ValidationError(e.description)
+        } catch is ModelFileError {
+            // Reported with its location (exit 65) when the command runs.
         }
     }
 
     func run() throws {
-        let options = try resolvedOptions()
+        let options = try reportingInputErrors { try resolvedOptions() }
         let ids = options.chainIDs
         let display = ProgressDisplay(chainIDs: ids, warmup: options.warmup, draws: options.draws,
                                       mode: ProgressDisplay.automaticMode(quiet: quiet))
         let cancellation = CancellationToken()
         let interrupt = InterruptHandler { cancellation.cancel() }
-        let outcome = try reportingDataErrors {
+        let outcome = try reportingInputErrors {
             try FitRunner(options: options).run(
                 progress: { p in
                     display.update(chain: p.chainID, iteration: p.iteration,

@@ -21,7 +21,7 @@ struct GroupOption: ParsableArguments {
         guard group != nil || groupSD != nil else { return nil }
         var values = GroupValues.defaults(for: model)
         if let groupSD {
-            values.sigma = model.parameters.map { $0.transform == .identity ? 0.5 : groupSD }
+            values.sigma = model.parameters.map { $0.transform == .identity || $0.transform == .exponential ? 0.5 : groupSD }
         }
         for pair in (group ?? "").split(separator: ",") {
             let parts = pair.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -14,7 +14,7 @@ struct LogLikCommand: ParsableCommand {
     func run() throws {
         let path = out ?? (directory as NSString).appendingPathComponent("log_lik_trial.csv")
         do {
-            try reportingDataErrors { try TrialLogLikelihood.write(directory: directory, to: path) }
+            try reportingInputErrors { try TrialLogLikelihood.write(directory: directory, to: path) }
         } catch let e as FitReplayError {
             printError("\(e)")
             throw ExitCodes.noInput

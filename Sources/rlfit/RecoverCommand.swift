@@ -37,19 +37,24 @@ struct RecoverCommand: ParsableCommand {
     }
 
     func run() throws {
-        var o = Recovery.Options(model: model.definition)
+        let definition = try reportingInputErrors { () throws -> ModelDefinition in
+            let m = try model.definition()
+            try StudySimulator.check(m)
+            return m
+        }
+        var o = Recovery.Options(model: definition)
         o.subjects = subjects
         o.trials = trials
         o.blocks = blocks
-        o.options = model.definition.optionCount == nil ? try task.optionCount(for: model.definition) : nil
+        o.options = definition.optionCount == nil ? try task.optionCount(for: definition) : nil
         o.replicates = replicates
         o.seed = seed
-        o.task = try task.task(for: model.definition)
+        o.task = try task.task(for: definition)
         o.warmup = warmup
         o.draws = draws
         o.chains = chains
         o.threads = min(ProcessInfo.processInfo.activeProcessorCount, chains)
-        o.group = try group.values(for: model.definition)
+        o.group = try group.values(for: definition)
         o.fromPrior = fromPrior
         let recovery = try Recovery.run(o) { done in printError("replicate \(done) of \(replicates) fitted") }
         print(recovery.text)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RLFit
+import RLModels
 
 struct SBCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,13 +28,18 @@ struct SBCCommand: ParsableCommand {
     }
 
     func run() throws {
-        var o = SimulationBasedCalibration.Options(model: model.definition)
+        let definition = try reportingInputErrors { () throws -> ModelDefinition in
+            let m = try model.definition()
+            try StudySimulator.check(m)
+            return m
+        }
+        var o = SimulationBasedCalibration.Options(model: definition)
         o.replicates = replicates
         o.subjects = subjects
         o.trials = trials
         o.seed = seed
-        o.task = try task.task(for: model.definition)
-        o.options = model.definition.optionCount == nil ? try task.optionCount(for: model.definition) : nil
+        o.task = try task.task(for: definition)
+        o.options = definition.optionCount == nil ? try task.optionCount(for: definition) : nil
         o.warmup = warmup
         o.draws = draws
         o.rankDraws = rankDraws

@@ -35,12 +35,12 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let definition = model.definition
+        let definition = try reportingInputErrors { try model.definition() }
         let simulatedTask = try task.task(for: definition)
-        let study = StudySimulator.simulate(
+        let study = try reportingInputErrors { try StudySimulator.simulate(
             model: definition, subjects: subjects, trials: trials, blocks: blocks,
             missingProbability: missing, seed: seed, group: try group.values(for: definition),
-            options: try task.optionCount(for: definition), task: simulatedTask)
+            options: try task.optionCount(for: definition), task: simulatedTask) }
         try SimulationWriter.write(study, model: definition, seed: seed, blocks: blocks, missingProbability: missing,
                                    task: simulatedTask, to: out)
         print("wrote \(out) (\(subjects) subjects × \(trials) trials) and \(out).truth.json")

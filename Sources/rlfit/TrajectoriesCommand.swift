@@ -23,7 +23,7 @@ struct TrajectoriesCommand: ParsableCommand {
             throw ExitCodes.noInput
         }
         let path = (directory as NSString).appendingPathComponent("trajectories.csv")
-        try reportingDataErrors { try AtomicFile.write(Data(text.utf8), to: path) }
+        try reportingInputErrors { try AtomicFile.write(Data(text.utf8), to: path) }
         print("wrote \(path)")
     }
 }

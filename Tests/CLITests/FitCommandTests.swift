@@ -29,7 +29,8 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("mu_A") && r.stdout.contains("R-hat") && r.stdout.contains("divergences"), r.stdout)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json", "run.json", "report.html", "ppc.csv"])
+        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json", "run.json",
+                               "model.rlm", "report.html", "ppc.csv"])
         let ppc = try String(contentsOf: out.appendingPathComponent("ppc.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(ppc[0], "subjID,trial,trial_in_block,observed_better,predicted_mean,predicted_q5,predicted_q95")
         XCTAssertEqual(ppc.filter { $0.hasPrefix("group,") }.count, 60)
@@ -205,7 +206,7 @@ final class FitCommandTests: XCTestCase {
         let r = try CommandLineRunner.run(["fit", zeroOne, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
                                            "--seed", "1", "--quiet", "--out", coded.path])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssert(r.stdout.contains("warning: reward = outcome") && r.stdout.contains("0/1 coding"), r.stdout)
+        XCTAssert(r.stdout.contains("warning: outcome: values 0 (") && r.stdout.contains("0/1 coding"), r.stdout)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: coded.appendingPathComponent("fit.json"))) as! [String: Any]
         XCTAssertEqual(manifest["verdict"] as? String, "warnings")
         XCTAssertEqual((manifest["data_warnings"] as? [String])?.count, 1)
@@ -297,23 +298,35 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(try CommandLineRunner.run(["recover", "--model", "delta_stick", "--group", "A=2"]).status, 64)
     }
 
-    /// `rlfit trajectories DIR` writes one row per trial with values, prediction errors and
-    /// choice probabilities (mean and 90% interval).
+    /// `rlfit trajectories DIR` writes one row per trial with the data, the values, the choice
+    /// probabilities, the prediction error and the reward (mean and 90% interval).
     func testTrajectories() throws {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("fit")
         XCTAssertEqual(try fit([], out: out).status, 0)
         let r = try CommandLineRunner.run(["trajectories", out.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try String(contentsOf: out.appendingPathComponent("trajectories.csv"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(lines[0], "subjID,trial,block_start,choice,reward,Q1_mean,Q1_q5,Q1_q95,Q2_mean,Q2_q5,Q2_q95,pe_mean,pe_q5,pe_q95,p1_mean,p1_q5,p1_q95,p2_mean,p2_q5,p2_q95")
+        XCTAssertEqual(lines[0], "subjID,trial,block_start,choice,outcome,Q.1_mean,Q.1_q5,Q.1_q95,Q.2_mean,Q.2_q5,Q.2_q95,"
+                       + "p_choice.1_mean,p_choice.1_q5,p_choice.1_q95,p_choice.2_mean,p_choice.2_q5,p_choice.2_q95,"
+                       + "pe_mean,pe_q5,pe_q95,reward_mean,reward_q5,reward_q95")
         XCTAssertEqual(lines.count, 1 + 8 * 60)
+        var missed = 0
         for line in lines.dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            let p1 = Double(f[14])!, p2 = Double(f[17])!
+            let p1 = Double(f[11])!, p2 = Double(f[14])!
             XCTAssertEqual(p1 + p2, 1, accuracy: 1e-5)
             XCTAssert(Double(f[6])! <= Double(f[5])! + 1e-9 && Double(f[5])! <= Double(f[7])! + 1e-9)
-            if f[3] == "NA" { XCTAssertEqual(f[11], "NA") }
+            if f[3] == "NA" {
+                missed += 1
+                XCTAssertEqual(f[17], "NA")
+            } else {
+                // pe = outcome − Q[choice], the reward is the outcome.
+                let q = Double(f[f[3] == "1" ? 5 : 8])!
+                XCTAssertEqual(Double(f[17])!, Double(f[4])! - q, accuracy: 1e-4)
+                XCTAssertEqual(Double(f[20])!, Double(f[4])!, accuracy: 1e-12)
+            }
         }
+        XCTAssertGreaterThan(missed, 0)
         XCTAssertEqual(try CommandLineRunner.run(["trajectories", "/nonexistent"]).status, 66)
     }
 

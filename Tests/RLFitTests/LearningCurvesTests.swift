@@ -9,7 +9,7 @@ final class LearningCurvesTests: XCTestCase {
     /// average across trials.
     func testPredictedCurveFollowsObservedOnSimulatedData() throws {
         let model = ModelCatalog.bandit2armDelta
-        let study = StudySimulator.simulate(model: model, subjects: 40, trials: 120, seed: 5)
+        let study = try StudySimulator.simulate(model: model, subjects: 40, trials: 120, seed: 5)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("curves-\(UUID().uuidString)")
         let path = dir.appendingPathComponent("study.tsv").path
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -18,7 +18,7 @@ final class LearningCurvesTests: XCTestCase {
                                  chainIDs: [1, 2], warmup: 300, draws: 200, seed: 3)
         _ = try FitRunner(options: options).run()
         let contents = try FitDirectory.read(options.outputDirectory)
-        let curves = LearningCurves.compute(batch: study.batch, model: model, chains: contents.chains)
+        let curves = try XCTUnwrap(LearningCurves.compute(batch: study.batch, model: model, chains: contents.chains))
         XCTAssertEqual(curves.trials.count, 120)
         let gap = zip(curves.observed, curves.predictedMean).map { abs($0 - $1) }.reduce(0, +) / 120
         XCTAssertLessThan(gap, 0.08)

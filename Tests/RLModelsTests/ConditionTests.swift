@@ -1,4 +1,5 @@
 import XCTest
+import HandWrittenScan
 import Foundation
 @testable import RLModels
 
@@ -17,7 +18,7 @@ final class ConditionTests: XCTestCase {
         """
 
     func requirements(condition: String? = "cond") -> DataRequirements {
-        DataRequirements(optionCount: 2, numericColumns: ["outcome"], condition: condition,
+        banditRequirements(optionCount: 2, columns: ["outcome"], condition: condition,
                          columnNames: ["subjID": "subj_idx", "choice": "response", "outcome": "feedback"], firstOption: 0)
     }
 
@@ -52,10 +53,11 @@ final class ConditionTests: XCTestCase {
         let x = (0..<posterior.dimension).map { 0.1 * Double($0 % 7) - 0.3 }
         _ = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
         let theta = posterior.subjectParameters(x)  // P·S for the 2 subjects
-        let lanes = (0..<3).map { p in b.laneSubject.map { theta[p * 2 + $0] } }
-        let perLane = referenceLikelihood(rule: model.rule, batch: b, reward: b.column("outcome"), theta: lanes)
-        XCTAssertEqual(posterior.subjectLogLikelihood[0], perLane[0].v + perLane[1].v + perLane[2].v, accuracy: 1e-12)
-        XCTAssertEqual(posterior.subjectLogLikelihood[1], perLane[3].v, accuracy: 1e-12)
+        let lanes = (0..<3).flatMap { p in b.laneSubject.map { theta[p * 2 + $0] } }
+        var perLane = [Double](repeating: 0, count: b.subjectCount)
+        _ = HandWrittenModels.likelihood(model.name, batch: b, parameterCount: 3).evaluate(theta: lanes, subjectLogLikelihood: &perLane, gradient: nil)
+        XCTAssertEqual(posterior.subjectLogLikelihood[0], perLane[0] + perLane[1] + perLane[2], accuracy: 1e-12)
+        XCTAssertEqual(posterior.subjectLogLikelihood[1], perLane[3], accuracy: 1e-12)
 
         var g = [Double](repeating: 0, count: posterior.dimension)
         _ = x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) } }

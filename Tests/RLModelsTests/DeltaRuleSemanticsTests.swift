@@ -2,7 +2,9 @@ import XCTest
 import Randomness
 @testable import RLModels
 
-/// The delta rule's semantics on the scan: masked and padded slots, block resets, extremes.
+/// The delta rule's semantics as the lane machine runs the model language (banditNarm_delta's
+/// file, reward = gain − |loss| = the outcome here): masked and padded slots, block resets,
+/// extremes.
 final class DeltaRuleSemanticsTests: XCTestCase {
     /// A random study with blocks, missed trials and unequal lengths.
     func randomBatch(options k: Int, subjects: Int, seed: UInt64) -> TrialBatch {
@@ -20,8 +22,7 @@ final class DeltaRuleSemanticsTests: XCTestCase {
     }
 
     func evaluate(_ batch: TrialBatch, a: [Double], tau: [Double]) -> (total: Double, ll: [Double], ga: [Double], gt: [Double]) {
-        let scan = RuleScan(rule: LearningRule(rate: .single(0), inverseTemperature: 1), parameterCount: 2,
-                            batch: batch, reward: batch.column("outcome"))
+        let scan = ModelCatalog.model(named: "banditNarm_delta")!.makeLikelihood(batch)
         let S = batch.subjectCount
         var ll = [Double](repeating: .nan, count: S), g = [Double](repeating: .nan, count: 2 * S)
         let theta = a + tau
@@ -33,7 +34,7 @@ final class DeltaRuleSemanticsTests: XCTestCase {
         return (total, ll, Array(g[0..<S]), Array(g[S...]))
     }
 
-    /// The batched scan equals the plain one-subject-at-a-time reference: values and exact
+    /// The lane machine equals the plain one-subject-at-a-time reference: values and exact
     /// (forward-mode) gradients, for 2, 3 and 5 options, with blocks, missed trials, padding.
     func testBatchedScanEqualsSlowReference() {
         for (k, seed) in [(2, UInt64(1)), (2, 2), (3, 3), (5, 4)] {

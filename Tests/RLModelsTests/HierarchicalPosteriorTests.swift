@@ -14,9 +14,9 @@ final class HierarchicalPosteriorTests: XCTestCase {
 
     /// The gradient equals central finite differences at random points (relative error < 1e-6),
     /// for a simulated study with blocks and missed trials.
-    func testGradientMatchesFiniteDifferences() {
+    func testGradientMatchesFiniteDifferences() throws {
         let model = ModelCatalog.bandit2armDelta
-        let study = StudySimulator.simulate(model: model, subjects: 7, trials: 60, blocks: 2, missingProbability: 0.1, seed: 9)
+        let study = try StudySimulator.simulate(model: model, subjects: 7, trials: 60, blocks: 2, missingProbability: 0.1, seed: 9)
         let posterior = HierarchicalPosterior(model: model, batch: study.batch)
         var rng = Philox(seed: 12)
         for _ in 0..<5 {
@@ -38,9 +38,9 @@ final class HierarchicalPosteriorTests: XCTestCase {
 
     /// The value without a gradient equals the value with one, and per-subject log-likelihoods
     /// are the by-product.
-    func testValueWithAndWithoutGradientAndSubjectLogLikelihood() {
+    func testValueWithAndWithoutGradientAndSubjectLogLikelihood() throws {
         let model = ModelCatalog.bandit2armDelta
-        let study = StudySimulator.simulate(model: model, subjects: 5, trials: 30, seed: 2)
+        let study = try StudySimulator.simulate(model: model, subjects: 5, trials: 30, seed: 2)
         let posterior = HierarchicalPosterior(model: model, batch: study.batch)
         let x = (0..<posterior.dimension).map { 0.1 * Double($0 % 7) - 0.3 }
         var g = [Double](repeating: 0, count: posterior.dimension)
@@ -80,8 +80,8 @@ final class HierarchicalPosteriorTests: XCTestCase {
     }
 
     /// Non-finite input gives a non-finite log density (a divergence for the sampler), no trap.
-    func testNonFiniteInputGivesNonFiniteDensity() {
-        let study = StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 3, trials: 10, seed: 1)
+    func testNonFiniteInputGivesNonFiniteDensity() throws {
+        let study = try StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 3, trials: 10, seed: 1)
         let posterior = HierarchicalPosterior(model: ModelCatalog.bandit2armDelta, batch: study.batch)
         var x = [Double](repeating: 0, count: posterior.dimension)
         x[4] = .nan

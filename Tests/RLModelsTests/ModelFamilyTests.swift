@@ -1,10 +1,13 @@
 import XCTest
 import Foundation
+import HandWrittenScan
+import ModelLanguage
 import Randomness
 @testable import RLModels
 
 /// Every model of the catalog, under every hierarchy: simulated data read back, the exact
-/// gradient against central finite differences, and the likelihood against the plain reference.
+/// gradient against central finite differences, the likelihood against the hand-written scan,
+/// and replays agreeing with the likelihood.
 final class ModelFamilyTests: XCTestCase {
     func logDensity(_ posterior: HierarchicalPosterior, _ x: [Double], gradient: inout [Double]) -> Double {
         x.withUnsafeBufferPointer { xp in gradient.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) } }
@@ -44,10 +47,10 @@ final class ModelFamilyTests: XCTestCase {
         }
     }
 
-    func testEveryModelAndHierarchyHasAnExactGradient() {
+    func testEveryModelAndHierarchyHasAnExactGradient() throws {
         for (m, model) in ModelCatalog.all.enumerated() {
             let options = model.optionCount == nil ? 3 : nil
-            let study = StudySimulator.simulate(model: model, subjects: 6, trials: 40, blocks: 2, missingProbability: 0.1,
+            let study = try StudySimulator.simulate(model: model, subjects: 6, trials: 40, blocks: 2, missingProbability: 0.1,
                                                 seed: UInt64(10 + m), options: options)
             let batch = study.batch
             checkGradient(HierarchicalPosterior(model: model, batch: batch), seed: 1, label: "\(model.name) partial")
@@ -59,10 +62,10 @@ final class ModelFamilyTests: XCTestCase {
     }
 
     /// Each model's simulated file reads back into the same batch (gain/loss columns included),
-    /// and the posterior's subject log-likelihoods equal the plain reference's on that data.
+    /// and the posterior's subject log-likelihoods equal the hand-written scan's on that data.
     func testSimulatedDataRoundTripAndReferenceLikelihood() throws {
         for model in ModelCatalog.all {
-            let study = StudySimulator.simulate(model: model, subjects: 5, trials: 30, blocks: 2, missingProbability: 0.1,
+            let study = try StudySimulator.simulate(model: model, subjects: 5, trials: 30, blocks: 2, missingProbability: 0.1,
                                                 seed: 3, options: model.optionCount == nil ? 4 : nil)
             let text = TrialTableWriter.tsv(study.batch, blockNumber: study.blockNumber, writeBlockColumn: true)
             let back = try TrialTableReader.parse(text: text, fileName: "sim.tsv", requirements: model.data)
@@ -73,55 +76,66 @@ final class ModelFamilyTests: XCTestCase {
             _ = logDensity(posterior, x)
             let theta = posterior.subjectParameters(x)
             let P = model.parameters.count
-            let want = referenceLikelihood(rule: model.rule, batch: back, reward: model.reward.rewards(back),
-                                           theta: (0..<P).map { Array(theta[($0 * 5)..<(($0 + 1) * 5)]) })
-            for s in 0..<5 { XCTAssertEqual(posterior.subjectLogLikelihood[s], want[s].v, accuracy: 1e-11 * abs(want[s].v), model.name) }
+            var want = [Double](repeating: 0, count: 5)
+            _ = HandWrittenModels.likelihood(model.name, batch: back, parameterCount: P)
+                .evaluate(theta: theta, subjectLogLikelihood: &want, gradient: nil)
+            for s in 0..<5 { XCTAssertEqual(posterior.subjectLogLikelihood[s], want[s], accuracy: 1e-11 * abs(want[s]), model.name) }
         }
     }
 
-    /// The scalar trial step (simulation, trajectories) and the vectorized scan are one model:
-    /// replaying the observed choices through `choiceProbabilities`/`update` gives each
-    /// subject's log-likelihood as the scan computes it.
-    func testTrialStepAgreesWithTheScan() throws {
+    /// Replays (trajectories, trial log-likelihoods, learning curves) and the likelihood are one
+    /// model: a lane replayed under many draws gives, per draw, trial log-probabilities summing
+    /// to the subject's log-likelihood, and choice probabilities summing to 1.
+    func testReplayAgreesWithTheLikelihood() throws {
         for model in ModelCatalog.all {
-            let study = StudySimulator.simulate(model: model, subjects: 5, trials: 40, blocks: 2, missingProbability: 0.1,
-                                                seed: 21, options: model.optionCount == nil ? 4 : nil)
+            let study = try StudySimulator.simulate(model: model, subjects: 5, trials: 40, blocks: 2, missingProbability: 0.1,
+                                                    seed: 21, options: model.optionCount == nil ? 4 : nil)
             let batch = study.batch
             let posterior = HierarchicalPosterior(model: model, batch: batch)
-            let x = (0..<posterior.dimension).map { Double($0 % 7) * 0.15 - 0.45 }
-            let theta = posterior.subjectParameters(x)
-            let rewards = model.reward.rewards(batch)
-            let P = model.parameters.count, S = batch.subjectCount, K = batch.optionCount
+            let replay = try ModelReplay(model: model, batch: batch)
+            let P = model.parameters.count, S = batch.subjectCount
+            let points = (0..<3).map { d in (0..<posterior.dimension).map { Double(($0 + d) % 7) * 0.15 - 0.45 } }
             for s in 0..<S {
-                let th = (0..<P).map { theta[$0 * S + s] }
-                var q = [Double](repeating: 0, count: K), previous = -1, total = 0.0
-                for t in 0..<batch.trialsPerSubject[s] {
-                    let i = t * S + s
-                    if batch.blockStart[i] { q = [Double](repeating: 0, count: K); previous = -1 }
-                    let c = Int(batch.choice[i])
-                    guard c >= 0 else { continue }
-                    total += Foundation.log(model.rule.choiceProbabilities(q: q, theta: th, previous: previous)[c])
-                    model.rule.update(q: &q, chosen: c, reward: rewards[i], theta: th)
-                    previous = c
+                var expected: [Double] = []
+                var theta: [[Double]] = []
+                for x in points {
+                    let th = posterior.subjectParameters(x)
+                    expected.append(posterior.subjectLogLikelihood[s])
+                    theta.append((0..<P).map { th[$0 * S + s] })
                 }
-                XCTAssertEqual(total, posterior.subjectLogLikelihood[s], accuracy: 1e-10 * abs(total), "\(model.name) subject \(s)")
+                let run = replay.run(lane: s, theta: theta)
+                let probabilities = try XCTUnwrap(replay.choiceProbabilityProbes)
+                for d in 0..<theta.count {
+                    var total = 0.0
+                    for t in 0..<run.trials {
+                        total += replay.logLikelihoodProbes.reduce(0) { $0 + run.value($1, trial: t, draw: d) }
+                        XCTAssertEqual(probabilities.reduce(0) { $0 + run.value($1, trial: t, draw: d) }, 1, accuracy: 1e-12)
+                    }
+                    XCTAssertEqual(total, expected[d], accuracy: 1e-10 * abs(total), "\(model.name) subject \(s) draw \(d)")
+                }
             }
         }
     }
 
     /// Rewards as each model defines them, and hBayesDM's multiple-block names.
     func testRewardDefinitionsAndNames() throws {
+        // The models' rewards (the `reward` declaration) as the hand-written catalog defined them.
         let text = "subjID\tchoice\tgain\tloss\toutcome\n1\t1\t1\t0\t25\n1\t3\t0\t-1\t-25\n1\t2\t1\t-1\t0\n"
-        let batch = try TrialTableReader.parse(text: text, fileName: "r.tsv",
-                                               requirements: DataRequirements(optionCount: nil, numericColumns: ["gain", "loss", "outcome"]))
-        XCTAssertEqual(RewardDefinition.gainMinusLoss(gain: "gain", loss: "loss").rewards(batch), [1, -1, 0])
-        XCTAssertEqual(RewardDefinition.signOf("outcome").rewards(batch), [1, -1, 0])
+        for name in ["banditNarm_delta", "prl_rp", "bandit2arm_delta"] {
+            let model = ModelCatalog.model(named: name)!
+            let columns = model.data.columns
+            let requirements = DataRequirements(columns: columns, optionCount: 3)
+            let batch = try TrialTableReader.parse(text: text, fileName: "r.tsv", requirements: requirements)
+            let replay = try ModelReplay(model: model, batch: batch)
+            let run = replay.run(lane: 0, theta: [model.parameters.map(\.typicalValue)])
+            let rewards = (0..<3).map { run.value(replay.probe("reward")!, trial: $0, draw: 0) }
+            XCTAssertEqual(rewards, HandWrittenModels.rewards(name, batch: batch), name)
+        }
         XCTAssertEqual(ModelCatalog.model(named: "prl_rp_multipleB")?.name, "prl_rp")
         XCTAssertEqual(ModelCatalog.model(named: "prl_fictitious_multipleB")?.name, "prl_fictitious")
         XCTAssertNil(ModelCatalog.model(named: "bandit2arm"))
-        XCTAssertEqual(batch.optionCount, 3)
         // prl_fictitious's alpha has a half-Cauchy(0, 1) scale prior, as hBayesDM.
-        XCTAssertEqual(ModelCatalog.prlFictitious.parameters[1].scalePrior, .halfCauchy(1))
-        XCTAssertEqual(ModelCatalog.prlRP.parameters.map(\.name), ["Apun", "Arew", "beta"])
+        XCTAssertEqual(ModelCatalog.model(named: "prl_fictitious")!.parameters[1].scalePrior, .halfCauchy(1))
+        XCTAssertEqual(ModelCatalog.model(named: "prl_rp")!.parameters.map(\.name), ["Apun", "Arew", "beta"])
     }
 }

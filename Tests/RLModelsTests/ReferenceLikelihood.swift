@@ -29,8 +29,8 @@ func referenceSubjectLikelihood(batch: TrialBatch, a: [Double], tau: [Double]) -
         for t in 0..<batch.trialsPerSubject[s] {
             let i = t * S + s
             if batch.blockStart[i] { q = [Dual2](repeating: Dual2(0), count: K) }
+            guard batch.answered[i] else { continue }
             let c = Int(batch.choice[i])
-            if c < 0 { continue }
             var sum = Dual2(0)
             for k in 0..<K { sum = sum + Dual2.exp(T * q[k]) }
             total = total + T * q[c] - Dual2.log(sum)
@@ -42,20 +42,24 @@ func referenceSubjectLikelihood(batch: TrialBatch, a: [Double], tau: [Double]) -
     return result
 }
 
-/// A batch from per-subject lists: choices 1-based (0 = missed), outcomes, block labels.
+/// A batch from per-subject lists: choices 1-based (0 = missed), outcomes, block labels; with
+/// `gain` and `loss` columns too (gain = max(outcome, 0), loss = min(outcome, 0)).
 func makeBatch(options k: Int, subjects: [(choices: [Int], outcomes: [Double], blocks: [Int])]) -> TrialBatch {
     let S = subjects.count, T = subjects.map { $0.choices.count }.max()!
-    var choice = [Int32](repeating: -1, count: T * S)
+    var choice = [Double](repeating: 0, count: T * S)
+    var answered = [Bool](repeating: false, count: T * S)
     var outcome = [Double](repeating: 0, count: T * S)
     var start = [Bool](repeating: false, count: T * S)
     for (s, subject) in subjects.enumerated() {
         for t in 0..<subject.choices.count {
             let i = t * S + s
-            choice[i] = Int32(subject.choices[t] - 1)
+            choice[i] = Double(subject.choices[t])
+            answered[i] = subject.choices[t] > 0
             outcome[i] = subject.choices[t] > 0 ? subject.outcomes[t] : 0
             start[i] = t == 0 || subject.blocks[t] != subject.blocks[t - 1]
         }
     }
-    return TrialBatch(subjectIDs: (1...S).map { "s\($0)" }, trialCount: T, optionCount: k, choice: choice,
-                      columns: ["outcome": outcome], blockStart: start, trialsPerSubject: subjects.map { $0.choices.count })
+    return TrialBatch(subjectIDs: (1...S).map { "s\($0)" }, trialCount: T, optionCount: k, answered: answered,
+                      columns: ["choice": choice, "outcome": outcome, "gain": outcome.map { max($0, 0) }, "loss": outcome.map { min($0, 0) }],
+                      choiceColumn: "choice", blockStart: start, trialsPerSubject: subjects.map { $0.choices.count })
 }

@@ -6,7 +6,7 @@ final class StudySimulatorTests: XCTestCase {
     /// Reading what the writer wrote gives back the same batch; the same seed gives the same text.
     func testWriteThenReadGivesTheSameBatch() throws {
         for (blocks, missing) in [(1, 0.0), (3, 0.2)] {
-            let study = StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 6, trials: 40,
+            let study = try StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 6, trials: 40,
                                                 blocks: blocks, missingProbability: missing, seed: 17)
             let text = TrialTableWriter.tsv(study.batch, blockNumber: study.blockNumber, writeBlockColumn: blocks > 1)
             let back = try TrialTableReader.parse(text: text, fileName: "sim.tsv", requirements: ModelCatalog.bandit2armDelta.data)
@@ -16,7 +16,7 @@ final class StudySimulatorTests: XCTestCase {
             XCTAssertEqual(back.subjectIDs, study.batch.subjectIDs)
             XCTAssertEqual(back.blocksPerSubject, [Int](repeating: blocks, count: 6))
             if missing > 0 { XCTAssertGreaterThan(back.missedTrialCount, 0) }
-            let again = StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 6, trials: 40,
+            let again = try StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 6, trials: 40,
                                                 blocks: blocks, missingProbability: missing, seed: 17)
             XCTAssertEqual(TrialTableWriter.tsv(again.batch, blockNumber: again.blockNumber, writeBlockColumn: blocks > 1), text)
         }
@@ -24,8 +24,8 @@ final class StudySimulatorTests: XCTestCase {
 
     /// Simulated behaviour follows the parameters: learners prefer the better arm before the
     /// reversal; the group parameters' sample means are near the requested group values.
-    func testSimulatedSubjectsLearn() {
-        let study = StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 200, trials: 100, seed: 3)
+    func testSimulatedSubjectsLearn() throws {
+        let study = try StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 200, trials: 100, seed: 3)
         let b = study.batch
         var better = 0, total = 0
         for t in 20..<50 { for s in 0..<b.subjectCount { total += 1; if b.choice[t * b.subjectCount + s] == 0 { better += 1 } } }
@@ -35,7 +35,7 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(meanZ, 0, accuracy: 0.15)
         XCTAssertEqual(study.group.mu[0], PhiApprox.inverse(0.3), accuracy: 1e-12)
         // A more subjects study extends one with fewer (same seed): subject 0's trials agree.
-        let small = StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 3, trials: 100, seed: 3)
+        let small = try StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 3, trials: 100, seed: 3)
         for t in 0..<100 { XCTAssertEqual(small.batch.choice[t * 3], b.choice[t * 200]) }
     }
 
@@ -88,15 +88,15 @@ final class StudySimulatorTests: XCTestCase {
     /// reversals the two options are chosen about equally often, where the same learners on a
     /// never-reversing 0.8 / 0.2 task mostly choose option 1. The bandit models keep the
     /// halfway design.
-    func testPRLModelsUseTheReversalTask() {
+    func testPRLModelsUseTheReversalTask() throws {
         XCTAssertEqual(BanditTask.standard(for: ModelCatalog.prlRP, options: 2), .probabilisticReversal)
         XCTAssertEqual(BanditTask.standard(for: ModelCatalog.prlFictitious, options: 2), .probabilisticReversal)
         XCTAssertEqual(BanditTask.standard(for: ModelCatalog.bandit2armDelta, options: 2), .standard(options: 2))
-        func shareOfFirstOption(_ task: BanditTask?) -> Double {
-            let b = StudySimulator.simulate(model: ModelCatalog.prlRP, subjects: 20, trials: 200, seed: 4, task: task).batch
+        func shareOfFirstOption(_ task: BanditTask?) throws -> Double {
+            let b = try StudySimulator.simulate(model: ModelCatalog.prlRP, subjects: 20, trials: 200, seed: 4, task: task).batch
             return Double(b.choice.filter { $0 == 0 }.count) / Double(b.choice.count)
         }
-        XCTAssertEqual(shareOfFirstOption(nil), 0.5, accuracy: 0.05)
-        XCTAssertGreaterThan(shareOfFirstOption(BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .never)), 0.75)
+        XCTAssertEqual(try shareOfFirstOption(nil), 0.5, accuracy: 0.05)
+        XCTAssertGreaterThan(try shareOfFirstOption(BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .never)), 0.75)
     }
 }

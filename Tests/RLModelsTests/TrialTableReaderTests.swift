@@ -2,7 +2,7 @@ import XCTest
 @testable import RLModels
 
 final class TrialTableReaderTests: XCTestCase {
-    let bandit = DataRequirements(optionCount: 2, numericColumns: ["outcome"])
+    let bandit = banditRequirements(optionCount: 2, columns: ["outcome"])
 
     func parse(_ text: String, _ req: DataRequirements? = nil) throws -> TrialBatch {
         try TrialTableReader.parse(text: text, fileName: "study.tsv", requirements: req ?? bandit)
@@ -77,7 +77,7 @@ final class TrialTableReaderTests: XCTestCase {
     }
 
     func testInferredOptionCount() throws {
-        let b = try parse("subjID\tchoice\toutcome\n1\t4\t1\n1\t2\t0\n", DataRequirements(optionCount: nil, numericColumns: ["outcome"]))
+        let b = try parse("subjID\tchoice\toutcome\n1\t4\t1\n1\t2\t0\n", banditRequirements(optionCount: nil, columns: ["outcome"]))
         XCTAssertEqual(b.optionCount, 4)
     }
 
@@ -110,12 +110,15 @@ final class TrialTableReaderTests: XCTestCase {
     func testOutcomeCodingWarning() throws {
         let model = ModelCatalog.bandit2armDelta
         let plusMinus = try parse("subjID\tchoice\toutcome\n1\t1\t1\n1\t2\t-1\n")
-        XCTAssertNil(OutcomeValues(batch: plusMinus).codingWarning(for: model))
+        XCTAssertNil(ColumnValues(batch: plusMinus, column: "outcome").codingWarning(for: model))
         let zeroOne = try parse("subjID\tchoice\toutcome\n1\t1\t1\n1\t2\t0\n1\tNA\t7\n")
-        let values = OutcomeValues(batch: zeroOne)
+        let values = ColumnValues(batch: zeroOne, column: "outcome")
         XCTAssertEqual(values.description, "0 (1), 1 (1)")
         XCTAssert(values.codingWarning(for: model)?.contains("0/1 coding") == true)
         let points = try parse("subjID\tchoice\toutcome\n1\t1\t25\n1\t2\t-25\n")
-        XCTAssert(OutcomeValues(batch: points).codingWarning(for: model)?.contains("sign(outcome)") == true)
+        XCTAssert(ColumnValues(batch: points, column: "outcome").codingWarning(for: model)?.contains("sign(outcome)") == true)
+        // A model documenting signs accepts any magnitude of the right signs.
+        XCTAssertNil(ColumnValues(batch: points, column: "outcome").codingWarning(for: ModelCatalog.prlRP))
+        XCTAssert(ColumnValues(batch: zeroOne, column: "outcome").codingWarning(for: ModelCatalog.prlRP)?.contains("0/1 coding") == true)
     }
 }

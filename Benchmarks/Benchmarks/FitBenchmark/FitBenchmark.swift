@@ -11,7 +11,7 @@ import Sampling
 /// ESS per second (the figure compared with BlackJAX, NumPyro, nutpie and Stan).
 let benchmarks: @Sendable () -> Void = {
     let model = ModelCatalog.bandit2armDelta
-    let study = StudySimulator.simulate(model: model, subjects: 100, trials: 200, seed: 20240101)
+    let study = try! StudySimulator.simulate(model: model, subjects: 100, trials: 200, seed: 20240101)
     let batch = study.batch
     let essPerSecond = BenchmarkMetric.custom("min bulk ESS per second", polarity: .prefersLarger, useScalingFactor: false)
     let minESS = BenchmarkMetric.custom("min bulk ESS", polarity: .prefersLarger, useScalingFactor: false)

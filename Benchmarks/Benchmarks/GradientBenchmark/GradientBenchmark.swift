@@ -1,37 +1,58 @@
 import Benchmark
+import Foundation
+import HandWrittenScan
+import ModelLanguage
 import RLModels
 
-/// One log density + gradient evaluation of the hierarchical bandit2arm_delta model on a
-/// simulated 100-subject × 200-trial study (the figure `rlfit bench gradient` prints). Reports
-/// wall clock per evaluation, its cost per subject-trial (picoseconds), and mallocs (must be 0: the scan
-/// allocates nothing).
+/// One log density + gradient of the hierarchical model on simulated 100-subject × 200-trial
+/// (and 20 × 200) studies, side by side in one run:
+/// - bandit2arm_delta written in the model language (models/bandit2arm_delta.rlm on the lane
+///   machine) — what every fit runs;
+/// - the same model on the hand-written scan the language replaced (frozen in HandWrittenScan):
+///   the language must cost at most 1.5× this per gradient;
+/// - a K = 4 model with five parameters (four_arm_lapse.rlm: reward and punishment values,
+///   lapse): at most 3× bandit2arm_delta's cost per subject-trial.
+/// Reports wall clock per evaluation, picoseconds per subject-trial, mallocs (0: the machine
+/// allocates nothing per gradient) and the tape's memory per gradient (bytes).
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.maxDuration = .seconds(5)
     Benchmark.defaultConfiguration.maxIterations = 20_000
+    let perSubjectTrial = BenchmarkMetric.custom("ps per subject-trial", polarity: .prefersSmaller, useScalingFactor: false)
+    let tapeBytes = BenchmarkMetric.custom("tape bytes", polarity: .prefersSmaller, useScalingFactor: false)
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    let fourArm = try! ModelDefinition(file: ModelFile.load(path: folder.appendingPathComponent("four_arm_lapse.rlm").path), origin: .builtIn)
+
+    func register(_ name: String, subjects: Int, trials: Int, model: ModelDefinition, batch: TrialBatch, handWritten: Bool) {
+        let posterior = HierarchicalPosterior(model: model, batch: batch)
+        let likelihood: SubjectLikelihood = handWritten
+            ? HandWrittenModels.likelihood(model.name, batch: batch, parameterCount: model.parameters.count)
+            : model.makeLikelihood(batch)
+        let S = batch.subjectCount, P = model.parameters.count
+        let theta = (0..<(P * S)).map { model.parameters[$0 / S].constrain(Double($0 % 11) / 5 - 1).value }
+        var ll = [Double](repeating: 0, count: S), gradient = [Double](repeating: 0, count: P * S)
+        let tape = handWritten ? 0 : (try! model.program(for: batch)).compiled(for: .gradient).tapeRowsPerTrial * batch.trialCount * ((S + 3) / 4) * 32
+        _ = posterior
+        Benchmark(
+            "gradient S\(subjects)xT\(trials) \(name)",
+            configuration: .init(metrics: [.wallClock, .mallocCountTotal, perSubjectTrial, tapeBytes])
+        ) { benchmark in
+            let start = BenchmarkClock.now
+            for _ in benchmark.scaledIterations {
+                blackHole(likelihood.evaluate(theta: theta, subjectLogLikelihood: &ll, gradient: &gradient))
+            }
+            let elapsed = BenchmarkClock.now - start
+            let nanoseconds = Double(elapsed.components.attoseconds) / 1e9 + Double(elapsed.components.seconds) * 1e9
+            benchmark.measurement(perSubjectTrial, Int(1000 * nanoseconds / Double(subjects * trials * benchmark.scaledIterations.count)))
+            benchmark.measurement(tapeBytes, tape)
+        }
+    }
 
     for (subjects, trials) in [(100, 200), (20, 200)] {
-        let model = ModelCatalog.bandit2armDelta
-        let study = StudySimulator.simulate(model: model, subjects: subjects, trials: trials, seed: 1)
-        let posterior = HierarchicalPosterior(model: model, batch: study.batch)
-        let x = (0..<posterior.dimension).map { Double($0 % 11) / 5 - 1 }
-        var gradient = [Double](repeating: 0, count: posterior.dimension)
-        let perEvaluation = BenchmarkMetric.custom("ps per subject-trial", polarity: .prefersSmaller, useScalingFactor: false)
-
-        Benchmark(
-            "gradient S\(subjects)xT\(trials)",
-            configuration: .init(metrics: [.wallClock, .mallocCountTotal, perEvaluation])
-        ) { benchmark in
-            x.withUnsafeBufferPointer { xp in
-                gradient.withUnsafeMutableBufferPointer { gp in
-                    let start = BenchmarkClock.now
-                    for _ in benchmark.scaledIterations {
-                        blackHole(posterior.logDensity(xp, gradient: gp))
-                    }
-                    let elapsed = BenchmarkClock.now - start
-                    let nanoseconds = Double(elapsed.components.attoseconds) / 1e9 + Double(elapsed.components.seconds) * 1e9
-                    benchmark.measurement(perEvaluation, Int(1000 * nanoseconds / Double(subjects * trials * benchmark.scaledIterations.count)))
-                }
-            }
-        }
+        let bandit = ModelCatalog.bandit2armDelta
+        let study = try! StudySimulator.simulate(model: bandit, subjects: subjects, trials: trials, seed: 1)
+        register("bandit2arm_delta language", subjects: subjects, trials: trials, model: bandit, batch: study.batch, handWritten: false)
+        register("bandit2arm_delta hand-written", subjects: subjects, trials: trials, model: bandit, batch: study.batch, handWritten: true)
+        let four = try! StudySimulator.simulate(model: ModelCatalog.banditNarmDelta, subjects: subjects, trials: trials, seed: 1, options: 4)
+        register("four_arm_lapse (K=4, 5 parameters) language", subjects: subjects, trials: trials, model: fourArm, batch: four.batch, handWritten: false)
     }
 }

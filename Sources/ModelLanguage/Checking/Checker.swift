@@ -5,7 +5,8 @@
 ///
 /// Levels: a state is parameter-level when any assignment to it depends on the parameters;
 /// since that can depend on other states, the trial block is checked until the states' levels
-/// stop rising (at most three passes: levels only rise, and there are three).
+/// stop rising (at most one pass per state plus one: a pass that does not settle raises at
+/// least one state from data to parameter level, and levels never fall).
 struct Checker {
     let file: String
     let syntax: ModelSyntax
@@ -28,6 +29,13 @@ struct Checker {
     private var localTypes: [Int: ValueType] = [:]
     private var assignedSomewhere: [String: SourceLocation] = [:]
     private var loopDepth = 0
+    /// The level of the conditions of the enclosing `if`s: a value assigned under a condition
+    /// that depends on the parameters depends on them too (the branches are merged by select).
+    private var conditionLevel: Level = .constant
+    private var conditionLocation: SourceLocation?
+    /// The assignment whose value is being checked (a name read there before it exists is read
+    /// in its own first assignment).
+    private var assigning: SourceLocation?
     private var topLevel: Bool { scopes.count == 1 && loopDepth == 0 }
 
     // Usage.
@@ -69,13 +77,14 @@ struct Checker {
         }
         collectAssignments(trialSyntax)
         var trial: [TypedStatement] = []
-        // Check until the states' levels stop rising.
-        for pass in 0..<4 {
+        // Check until the states' levels stop rising (a chain such as `a = b; b = c; c = tau`
+        // raises one state per pass).
+        for pass in 0...syntax.states.count {
             let before = stateLevels
             resetTrialScope()
             trial = try block(trialSyntax)
             if stateLevels == before { break }
-            precondition(pass < 3, "state levels did not settle")
+            precondition(pass < syntax.states.count, "state levels did not settle")
         }
         guard !observed.isEmpty else {
             throw fail(trialLocation, "the trial observes nothing, so the model has no likelihood",
@@ -103,7 +112,8 @@ struct Checker {
                                acrossBlocks: state.acrossBlocks, level: stateLevels[s], location: state.location)
         }
         if let t = syntax.task, !["bandit", "reversal_learning"].contains(t.name) {
-            throw fail(t.location, "unknown task '\(t.name)'", "write task bandit (reward probabilities reversed halfway) or task reversal_learning (reversal after a run of correct choices)")
+            let guess = Suggestions.closest(to: t.name, among: ["bandit", "reversal_learning"])
+            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway) or task reversal_learning (reversal after a run of correct choices)")
         }
         return CheckedModel(
             file: file, source: source, name: name.text, summary: syntax.summary, reference: syntax.reference,
@@ -230,8 +240,8 @@ struct Checker {
 
     /// A state's initial value: a number, an argument, a parameter or none, or a vector literal
     /// of these (one per element of a vector state).
-    private mutating func initialValue(_ e: Expression, state: StateDeclaration, dims: [Dimension], isIndex: Bool) throws -> CheckedModel.InitialValue {
-        func scalar(_ e: Expression) throws -> CheckedModel.InitialValue {
+    private mutating func initialValue(_ e: ExpressionSyntax, state: StateDeclaration, dims: [Dimension], isIndex: Bool) throws -> CheckedModel.InitialValue {
+        func scalar(_ e: ExpressionSyntax) throws -> CheckedModel.InitialValue {
             switch e.node {
             case let .number(x): return isIndex ? try wholeIndex(x, e) : .constant(x)
             case let .integer(n): return isIndex ? try wholeIndex(Double(n), e) : .constant(Double(n))
@@ -259,7 +269,7 @@ struct Checker {
             throw fail(e.location, "a state's initial value is a number, an argument, a parameter\(isIndex ? " or none" : "")",
                        "write e.g. state \(state.name)\(isIndex ? ": option = none" : (dims.isEmpty ? "" : "[option]") + " = 0"); compute other values in the trial block")
         }
-        func wholeIndex(_ x: Double, _ e: Expression) throws -> CheckedModel.InitialValue {
+        func wholeIndex(_ x: Double, _ e: ExpressionSyntax) throws -> CheckedModel.InitialValue {
             guard x == x.rounded(), x >= 1 else { throw fail(e.location, "an option state starts at none or an option number 1, 2, …", "write none or a whole number from 1") }
             return .constant(x)
         }
@@ -299,7 +309,7 @@ struct Checker {
 
     /// Every local name assigned anywhere in the trial, with its first place (for "read before
     /// it is assigned").
-    private mutating func collectAssignments(_ statements: [Statement]) {
+    private mutating func collectAssignments(_ statements: [StatementSyntax]) {
         for s in statements {
             switch s {
             case let .assign(target, _, _, _, location):
@@ -323,11 +333,11 @@ struct Checker {
 
     // MARK: Statements
 
-    private mutating func block(_ statements: [Statement]) throws -> [TypedStatement] {
+    private mutating func block(_ statements: [StatementSyntax]) throws -> [TypedStatement] {
         try statements.map { try statement($0) }
     }
 
-    private mutating func statement(_ s: Statement) throws -> TypedStatement {
+    private mutating func statement(_ s: StatementSyntax) throws -> TypedStatement {
         switch s {
         case let .assign(target, indices, op, value, location):
             return try assignment(target: target, indices: indices, op: op, value: value, location: location)
@@ -336,19 +346,33 @@ struct Checker {
                                    location: location, distributionLocation: distributionLocation)
         case let .ifElse(condition, then, otherwise, location):
             let c = try expression(condition, context: .trial)
-            guard c.type.isScalar, c.type.kind == .boolean else {
+            guard c.type.isScalar else {
+                throw fail(condition.location, "an if condition must be one comparison, but this is \(c.type.kind == .boolean ? "one per element of " : "")\(shapeWord(c.type.shape))",
+                           "compare single numbers (e.g. if Q[choice] > 0 { … }), or use select(condition, a, b) for each element")
+            }
+            guard c.type.kind == .boolean else {
                 throw fail(condition.location, "an if condition must be a comparison (true or false), not a number",
                            "compare it, e.g. if pe >= 0 { … }")
             }
             let outer = localTypes
+            let enclosingLevel = conditionLevel, enclosingLocation = conditionLocation
+            if c.type.level > conditionLevel { conditionLevel = c.type.level; conditionLocation = condition.location }
+            defer { conditionLevel = enclosingLevel; conditionLocation = enclosingLocation }
+            // A column may be observed once in each branch (they exclude each other).
+            let observedBefore = observedAt, observedListBefore = observed
             scopes.append([:])
             let thenTyped = try block(then)
             scopes.removeLast()
             let afterThen = localTypes
+            let observedInThen = observedAt, observedListInThen = observed
             localTypes = outer
+            observedAt = observedBefore
+            observed = observedListBefore
             scopes.append([:])
             let elseTyped = try block(otherwise)
             scopes.removeLast()
+            for (column, place) in observedInThen where observedAt[column] == nil { observedAt[column] = place }
+            for column in observedListInThen where !observed.contains(column) { observed.append(column) }
             // An outer local's level after the if is the higher of the two branches'.
             for (slot, t) in afterThen {
                 if let e = localTypes[slot], t.level > e.level { localTypes[slot]?.level = t.level }
@@ -385,9 +409,11 @@ struct Checker {
         return slot
     }
 
-    private mutating func assignment(target: String, indices: [Expression], op: String, value: Expression,
+    private mutating func assignment(target: String, indices: [ExpressionSyntax], op: String, value: ExpressionSyntax,
                                      location: SourceLocation) throws -> TypedStatement {
+        assigning = location
         var typedValue = try expression(value, context: .trial)
+        assigning = nil
         // The target, before this assignment.
         let targetKind: TypedStatement.Target
         let base: TypedExpression?
@@ -425,11 +451,18 @@ struct Checker {
         let typedIndices: [TypedExpression]
         if case let .element(_, list) = element.node { typedIndices = list } else { typedIndices = [] }
         try checkAssignable(value: typedValue, to: element, target: target, location: location)
+        // Assigned under a parameter-dependent condition, the merged value depends on the
+        // parameters whatever was assigned.
+        let assignedLevel = max(typedValue.type.level, conditionLevel)
+        if case .index = element.type.kind, assignedLevel > .data, let at = conditionLocation {
+            throw fail(location, "'\(target)' holds option or category numbers, but it is assigned under a condition that depends on the parameters (line \(at.line)), so it would depend on them too",
+                       "make the condition depend on the data only, or keep the parameter-dependent choice in real values (select(condition, a, b))")
+        }
         switch targetKind {
         case let .state(s):
-            if typedValue.type.level > stateLevels[s] { stateLevels[s] = typedValue.type.level }
+            if assignedLevel > stateLevels[s] { stateLevels[s] = assignedLevel }
         case let .local(l):
-            let level = max(typedValue.type.level, indices.isEmpty ? typedValue.type.level : localTypes[l]!.level)
+            let level = max(assignedLevel, indices.isEmpty ? assignedLevel : localTypes[l]!.level)
             localTypes[l]?.level = level
         }
         return .assign(target: targetKind, indices: typedIndices, value: typedValue, location: location)
@@ -477,11 +510,15 @@ struct Checker {
         }
     }
 
-    private mutating func observation(column: String, distributionName: String, arguments: [Expression],
+    private mutating func observation(column: String, distributionName: String, arguments: [ExpressionSyntax],
                                       location: SourceLocation, distributionLocation: SourceLocation) throws -> TypedStatement {
         guard let c = dataIndex[column] else {
-            if lookupLocal(column) != nil || stateIndex[column] != nil || parameterIndex[column] != nil {
+            if lookupLocal(column) != nil || stateIndex[column] != nil {
                 throw fail(location, "only data columns can be observed; '\(column)' is computed by the model", "observe a data column declared with data \(column): …")
+            }
+            if parameterIndex[column] != nil || argumentIndex[column] != nil {
+                throw fail(location, "only data columns can be observed; '\(column)' is \(parameterIndex[column] != nil ? "a parameter" : "an argument")",
+                           "observe a data column (e.g. choice ~ softmax(tau * Q)); parameters and arguments go into the distribution's arguments")
             }
             throw unknownName(column, at: location, candidates: Array(dataIndex.keys))
         }
@@ -497,16 +534,20 @@ struct Checker {
         if let first = observedAt[c] {
             throw fail(location, "'\(column)' is observed twice (first at line \(first.line))", "observe each column once per trial")
         }
-        if let read = firstRead[c] {
-            throw fail(read, "'\(column)' is read here, before it is observed (line \(location.line)): the model would use the response to predict itself",
-                       "move the observation \(column) ~ … above the first use of \(column)")
-        }
         guard distribution.argumentCounts.contains(arguments.count) else {
             throw fail(distributionLocation, "\(distributionName) takes \(distribution.argumentCounts.lowerBound == distribution.argumentCounts.upperBound ? "\(distribution.argumentCounts.lowerBound)" : "1 or 2") argument(s), found \(arguments.count)",
                        "write \(distribution.usage)")
         }
         let kind = syntax.data[c].kind
         let typed = try arguments.map { try expression($0, context: .trial) }
+        if let read = firstRead[c] {
+            if read > location {
+                throw fail(read, "'\(column)' is read in its own observation: the model would use the response to predict itself",
+                           "predict \(column) from what is known before the response (states, parameters, other data columns)")
+            }
+            throw fail(read, "'\(column)' is read here, before it is observed (line \(location.line)): the model would use the response to predict itself",
+                       "move the observation \(column) ~ … above the first use of \(column)")
+        }
         if distribution.observesChoice {
             let d: Dimension
             switch kind {
@@ -543,7 +584,7 @@ struct Checker {
 
     enum Context { case trial, reward }
 
-    private mutating func expression(_ e: Expression, context: Context) throws -> TypedExpression {
+    private mutating func expression(_ e: ExpressionSyntax, context: Context) throws -> TypedExpression {
         func typed(_ node: TypedExpression.Node, _ type: ValueType) -> TypedExpression {
             TypedExpression(node: node, type: type, location: e.location)
         }
@@ -591,7 +632,8 @@ struct Checker {
         func typed(_ node: TypedExpression.Node, _ type: ValueType) -> TypedExpression {
             TypedExpression(node: node, type: type, location: at)
         }
-        if context == .trial, let l = lookupLocal(name) {
+        // In the reward only comprehension variables are in scope.
+        if let l = lookupLocal(name) {
             return typed(locals[l].isLoopVariable ? .loopVariable(l) : .local(l), localTypes[l]!)
         }
         if let s = stateIndex[name] {
@@ -610,7 +652,8 @@ struct Checker {
         }
         if let c = dataIndex[name] {
             usedData.insert(c)
-            if context == .trial && observedAt[c] == nil && firstRead[c] == nil { firstRead[c] = at }
+            // The first read in the file's order (an assignment's value is typed before its target).
+            if context == .trial && observedAt[c] == nil, firstRead[c].map({ at < $0 }) ?? true { firstRead[c] = at }
             let kind: ValueType.Kind
             switch syntax.data[c].kind {
             case .option: kind = .index(.option)
@@ -625,13 +668,17 @@ struct Checker {
             throw fail(at, "'option' is a dimension, not a value", "loop over it (for k in option { … }) or build a vector ([… for k in option])")
         }
         if context == .trial, let first = assignedSomewhere[name] {
+            if first == assigning {
+                throw fail(at, "'\(name)' is read in its own first assignment, before it has a value",
+                           "give it a value first (\(name) = 0.0), or declare it as state if it carries over from the previous trial")
+            }
             throw fail(at, "'\(name)' is read before it is assigned (it is first assigned at line \(first.line)\(first < at ? ", inside a block that ends before this line" : ""))",
                        first < at ? "assign it before the if or for block so it exists here" : "assign it before this line, or declare it as state if it carries over from the previous trial")
         }
         throw unknownName(name, at: at, candidates: allNames)
     }
 
-    private mutating func elementAccess(base: TypedExpression, name: String, indices: [Expression], location: SourceLocation,
+    private mutating func elementAccess(base: TypedExpression, name: String, indices: [ExpressionSyntax], location: SourceLocation,
                                         context: Context = .trial) throws -> TypedExpression {
         let dims = base.type.shape
         if case .index = base.type.kind {
@@ -653,7 +700,7 @@ struct Checker {
             case .integer: break
             case let .index(e):
                 if e != d {
-                    throw fail(t.location, "'\(name)' is indexed by \(dimensionWord(d)), but this is a \(dimensionWord(e)) number",
+                    throw fail(t.location, "'\(name)' is indexed by \(dimensionWord(d)), but this is \(numberWord(e))",
                                "index \(name) with \(dimensionWord(d)) numbers (e.g. \(d == .option ? "choice, or a loop variable over option" : "the \(dimensionWord(d)) column"))")
                 }
             case .real:
@@ -665,8 +712,17 @@ struct Checker {
             guard t.type.level <= .data else {
                 throw fail(t.location, "this index depends on the parameters; indices must come from the data", "choose the element with data (e.g. the choice) and use select(...) for parameter-dependent choices")
             }
-            if case let .constant(x) = t.node, let n = size(d), x < 1 || x > Double(n) {
-                throw fail(t.location, "index \(Int(x)) is outside \(name)'s \(dimensionWord(d))s 1..\(n)", "use an index from 1 to \(n)")
+            if case .none = t.node {
+                throw fail(t.location, "none is no \(dimensionWord(d)) and cannot index '\(name)'",
+                           "index with \(dimensionWord(d)) numbers from 1 (test a state that may be none first: if previous != none { … })")
+            }
+            // A constant index (3, -1, K + 1) must be inside the dimension; for a dimension whose
+            // size comes from the data only the lower end is known here.
+            if let x = constantValue(t), x < 1 || size(d).map({ x > Double($0) }) ?? false {
+                let shown = x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+                let n = size(d)
+                throw fail(t.location, "index \(shown) is outside \(name)'s \(dimensionWord(d))s " + (n.map { "1..\($0)" } ?? "(numbered from 1)"),
+                           "use an index from 1" + (n.map { " to \($0)" } ?? ""))
             }
             level = max(level, t.type.level)
             typedIndices.append(t)
@@ -676,14 +732,32 @@ struct Checker {
                                type: ValueType(kind, shape: Array(dims.dropFirst(indices.count)), level: level), location: location)
     }
 
-    private mutating func call(_ function: String, _ arguments: [Expression], at: SourceLocation, context: Context) throws -> TypedExpression {
+    /// The value of an expression of constants alone (whole numbers, none, K when the file fixes
+    /// it, and elementwise functions of these), nil when it is not known before the data.
+    private func constantValue(_ t: TypedExpression) -> Double? {
+        switch t.node {
+        case let .constant(x): return x
+        case .none: return 0
+        case .optionCount: return syntax.options?.count.map(Double.init)
+        case let .elementwise(f, args):
+            let values = args.compactMap(constantValue)
+            guard values.count == args.count, (1...3).contains(values.count) else { return nil }
+            let lanes = (values + [0, 0]).map { Lanes(repeating: $0) }
+            return f.evaluate(lanes[0], lanes[1], lanes[2])[0]
+        default: return nil
+        }
+    }
+
+    private mutating func call(_ function: String, _ arguments: [ExpressionSyntax], at: SourceLocation, context: Context) throws -> TypedExpression {
         let args = try arguments.map { try expression($0, context: context) }
         switch function {
         case "softmax", "sum":
             guard args.count == 1 else { throw fail(at, "\(function) takes one vector, found \(args.count) arguments", "write \(function)(v)") }
             let v = args[0]
             guard v.type.shape.count == 1, v.type.kind != .boolean else {
-                throw fail(v.location, "\(function) takes a vector of numbers, found \(shapeWord(v.type.shape))", "write e.g. \(function)(tau * Q)")
+                let found = v.type.shape.count == 1 ? "a vector of conditions" : shapeWord(v.type.shape)
+                throw fail(v.location, "\(function) takes a vector of numbers, found \(found)",
+                           v.type.shape.count == 1 ? "make the conditions numbers, e.g. [select(k == choice, 1, 0) for k in option]" : "write e.g. \(function)(tau * Q)")
             }
             if function == "softmax" {
                 return TypedExpression(node: .softmax(v), type: ValueType(.real, shape: v.type.shape, level: v.type.level), location: at)
@@ -732,7 +806,7 @@ struct Checker {
             kind = .boolean
         case .equality:
             if case let .index(d1) = args[0].type.kind, case let .index(d2) = args[1].type.kind, d1 != d2 {
-                throw fail(location, "'\(shown)' compares a \(dimensionWord(d1)) number with a \(dimensionWord(d2)) number", "compare numbers of the same kind")
+                throw fail(location, "'\(shown)' compares \(numberWord(d1)) with \(numberWord(d2))", "compare numbers of the same kind")
             }
             kind = .boolean
         case .logical:
@@ -782,10 +856,18 @@ struct Checker {
         }
     }
 
+    /// "an option number", "a cue number": one value of an index over the dimension.
+    private func numberWord(_ d: Dimension) -> String {
+        let word = dimensionWord(d)
+        return (word.first.map { "aeiouAEIOU".contains($0) } ?? false ? "an " : "a ") + word + " number"
+    }
+
     private func shapeWord(_ shape: [Dimension]) -> String {
         switch shape.count {
         case 0: return "a single number"
-        case 1: return "a vector over \(dimensionWord(shape[0]))"
+        case 1:
+            if case let .literal(n) = shape[0] { return "a vector of \(n) elements" }
+            return "a vector over \(dimensionWord(shape[0]))"
         default: return "a table over \(shape.map { dimensionWord($0) }.joined(separator: " and "))"
         }
     }
@@ -795,7 +877,7 @@ struct Checker {
         case .real: return "a real number"
         case .boolean: return "a condition"
         case .integer: return "a whole number"
-        case let .index(d): return "a \(dimensionWord(d)) number"
+        case let .index(d): return numberWord(d)
         }
     }
 }

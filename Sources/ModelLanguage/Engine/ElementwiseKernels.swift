@@ -1,20 +1,33 @@
-/// The lane machine's loops for elementwise primitives, generated once per primitive from its
-/// `value` and `partials` (generic code specialized at compile time for each primitive, so each
-/// loop is straight-line SIMD code with no call per element).
+/// The lane machine's loops for elementwise primitives, written once for every primitive from
+/// its `value` and `partials`: each primitive type gets its own specialized loops (default
+/// implementations of `ElementwiseLoops`), reached through the primitive's metatype, which —
+/// unlike a closure — is not reference counted, so instructions stay plain data and a call
+/// costs one indirect jump.
 ///
 /// Forward: y[j] = f(a[j], b[j], c[j]) for the j = 0..<n vectors of a trial.
 /// Backward: λa[j] ⊕= λy[j]·∂f/∂a, … where ⊕= is "skip" (the argument carries no gradient),
 /// "assign" (the first contribution to that adjoint in the backward sweep) or "accumulate".
-typealias ForwardKernel = @Sendable (UnsafeMutablePointer<Lanes>, UnsafePointer<Lanes>, UnsafePointer<Lanes>, UnsafePointer<Lanes>, Int) -> Void
-typealias BackwardKernel = @Sendable (
-    _ adjoint: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>, _ c: UnsafePointer<Lanes>,
-    _ y: UnsafePointer<Lanes>, _ adjointA: UnsafeMutablePointer<Lanes>, _ adjointB: UnsafeMutablePointer<Lanes>,
-    _ adjointC: UnsafeMutablePointer<Lanes>, _ count: Int
-) -> Void
+public protocol ElementwiseLoops: SendableMetatype {
+    static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+                            _ c: UnsafePointer<Lanes>, _ n: Int)
+    static func backwardLoop(_ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+                             _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
+                             _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int)
+}
 
 /// How a backward loop writes one argument's adjoint.
 public enum AdjointMode: UInt8, Sendable {
     case skip, assign, accumulate
+}
+
+/// The adjoint modes of an elementwise step's (up to three) arguments.
+public struct AdjointModes: Sendable, Equatable {
+    public var a: AdjointMode, b: AdjointMode, c: AdjointMode
+    init(_ list: [AdjointMode]) {
+        a = list.count > 0 ? list[0] : .skip
+        b = list.count > 1 ? list[1] : .skip
+        c = list.count > 2 ? list[2] : .skip
+    }
 }
 
 protocol AdjointWrite: SendableMetatype {
@@ -37,87 +50,95 @@ enum AccumulateWrite: AdjointWrite {
     return guarded ? v.replacing(with: 0, where: lambda .== 0) : v
 }
 
-enum ElementwiseKernels {
-    static func forward<P: UnaryPrimitive>(_: P.Type) -> ForwardKernel {
-        { y, a, _, _, n in for j in 0..<n { y[j] = P.value(a[j]) } }
+
+extension UnaryPrimitive {
+    public static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+                                   _ c: UnsafePointer<Lanes>, _ n: Int) {
+        for j in 0..<n { y[j] = value(a[j]) }
     }
 
-    static func forward<P: BinaryPrimitive>(_: P.Type) -> ForwardKernel {
-        { y, a, b, _, n in for j in 0..<n { y[j] = P.value(a[j], b[j]) } }
-    }
-
-    static func forward<P: TernaryPrimitive>(_: P.Type) -> ForwardKernel {
-        { y, a, b, c, n in for j in 0..<n { y[j] = P.value(a[j], b[j], c[j]) } }
-    }
-
-    static func backward<P: UnaryPrimitive>(_: P.Type, _ mode: AdjointMode) -> BackwardKernel {
-        func make<M: AdjointWrite>(_: M.Type) -> BackwardKernel {
-            { l, a, _, _, y, la, _, _, n in
-                for j in 0..<n { M.write(la, j, scaled(l[j], P.derivative(x: a[j], y: y[j]), guarded: P.guardsZeroAdjoint)) }
-            }
+    public static func backwardLoop(_ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+                                    _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
+                                    _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int) {
+        func run<M: AdjointWrite>(_: M.Type) {
+            for j in 0..<n { M.write(la, j, scaled(l[j], derivative(x: a[j], y: y[j]), guarded: guardsZeroAdjoint)) }
         }
-        switch mode {
-        case .skip: return make(SkipWrite.self)
-        case .assign: return make(AssignWrite.self)
-        case .accumulate: return make(AccumulateWrite.self)
+        switch modes.a {
+        case .skip: break
+        case .assign: run(AssignWrite.self)
+        case .accumulate: run(AccumulateWrite.self)
         }
     }
+}
 
-    static func backward<P: BinaryPrimitive>(_: P.Type, _ ma: AdjointMode, _ mb: AdjointMode) -> BackwardKernel {
-        func make<MA: AdjointWrite, MB: AdjointWrite>(_: MA.Type, _: MB.Type) -> BackwardKernel {
-            { l, a, b, _, y, la, lb, _, n in
-                for j in 0..<n {
-                    let (da, db) = P.partials(a: a[j], b: b[j], y: y[j])
-                    let lj = l[j]
-                    MA.write(la, j, scaled(lj, da, guarded: P.guardsZeroAdjoint))
-                    MB.write(lb, j, scaled(lj, db, guarded: P.guardsZeroAdjoint))
-                }
-            }
-        }
-        func second<MA: AdjointWrite>(_: MA.Type) -> BackwardKernel {
-            switch mb {
-            case .skip: return make(MA.self, SkipWrite.self)
-            case .assign: return make(MA.self, AssignWrite.self)
-            case .accumulate: return make(MA.self, AccumulateWrite.self)
-            }
-        }
-        switch ma {
-        case .skip: return second(SkipWrite.self)
-        case .assign: return second(AssignWrite.self)
-        case .accumulate: return second(AccumulateWrite.self)
-        }
+extension BinaryPrimitive {
+    public static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+                                   _ c: UnsafePointer<Lanes>, _ n: Int) {
+        for j in 0..<n { y[j] = value(a[j], b[j]) }
     }
 
-    static func backward<P: TernaryPrimitive>(_: P.Type, _ ma: AdjointMode, _ mb: AdjointMode, _ mc: AdjointMode) -> BackwardKernel {
-        func make<MA: AdjointWrite, MB: AdjointWrite, MC: AdjointWrite>(_: MA.Type, _: MB.Type, _: MC.Type) -> BackwardKernel {
-            { l, a, b, c, y, la, lb, lc, n in
-                for j in 0..<n {
-                    let (da, db, dc) = P.partials(a: a[j], b: b[j], c: c[j], y: y[j])
-                    let lj = l[j]
-                    MA.write(la, j, scaled(lj, da, guarded: true))
-                    MB.write(lb, j, scaled(lj, db, guarded: true))
-                    MC.write(lc, j, scaled(lj, dc, guarded: true))
-                }
+    public static func backwardLoop(_ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+                                    _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
+                                    _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int) {
+        func run<MA: AdjointWrite, MB: AdjointWrite>(_: MA.Type, _: MB.Type) {
+            for j in 0..<n {
+                let (da, db) = partials(a: a[j], b: b[j], y: y[j])
+                let lj = l[j]
+                MA.write(la, j, scaled(lj, da, guarded: guardsZeroAdjoint))
+                MB.write(lb, j, scaled(lj, db, guarded: guardsZeroAdjoint))
             }
         }
-        func third<MA: AdjointWrite, MB: AdjointWrite>(_: MA.Type, _: MB.Type) -> BackwardKernel {
-            switch mc {
-            case .skip: return make(MA.self, MB.self, SkipWrite.self)
-            case .assign: return make(MA.self, MB.self, AssignWrite.self)
-            case .accumulate: return make(MA.self, MB.self, AccumulateWrite.self)
+        func second<MA: AdjointWrite>(_: MA.Type) {
+            switch modes.b {
+            case .skip: run(MA.self, SkipWrite.self)
+            case .assign: run(MA.self, AssignWrite.self)
+            case .accumulate: run(MA.self, AccumulateWrite.self)
             }
         }
-        func second<MA: AdjointWrite>(_: MA.Type) -> BackwardKernel {
-            switch mb {
-            case .skip: return third(MA.self, SkipWrite.self)
-            case .assign: return third(MA.self, AssignWrite.self)
-            case .accumulate: return third(MA.self, AccumulateWrite.self)
+        switch modes.a {
+        case .skip: second(SkipWrite.self)
+        case .assign: second(AssignWrite.self)
+        case .accumulate: second(AccumulateWrite.self)
+        }
+    }
+}
+
+extension TernaryPrimitive {
+    public static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+                                   _ c: UnsafePointer<Lanes>, _ n: Int) {
+        for j in 0..<n { y[j] = value(a[j], b[j], c[j]) }
+    }
+
+    public static func backwardLoop(_ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+                                    _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
+                                    _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int) {
+        func run<MA: AdjointWrite, MB: AdjointWrite, MC: AdjointWrite>(_: MA.Type, _: MB.Type, _: MC.Type) {
+            for j in 0..<n {
+                let (da, db, dc) = partials(a: a[j], b: b[j], c: c[j], y: y[j])
+                let lj = l[j]
+                MA.write(la, j, scaled(lj, da, guarded: true))
+                MB.write(lb, j, scaled(lj, db, guarded: true))
+                MC.write(lc, j, scaled(lj, dc, guarded: true))
             }
         }
-        switch ma {
-        case .skip: return second(SkipWrite.self)
-        case .assign: return second(AssignWrite.self)
-        case .accumulate: return second(AccumulateWrite.self)
+        func third<MA: AdjointWrite, MB: AdjointWrite>(_: MA.Type, _: MB.Type) {
+            switch modes.c {
+            case .skip: run(MA.self, MB.self, SkipWrite.self)
+            case .assign: run(MA.self, MB.self, AssignWrite.self)
+            case .accumulate: run(MA.self, MB.self, AccumulateWrite.self)
+            }
+        }
+        func second<MA: AdjointWrite>(_: MA.Type) {
+            switch modes.b {
+            case .skip: third(MA.self, SkipWrite.self)
+            case .assign: third(MA.self, AssignWrite.self)
+            case .accumulate: third(MA.self, AccumulateWrite.self)
+            }
+        }
+        switch modes.a {
+        case .skip: second(SkipWrite.self)
+        case .assign: second(AssignWrite.self)
+        case .accumulate: second(AccumulateWrite.self)
         }
     }
 }

@@ -13,6 +13,8 @@ extension MachineCompilation {
         case fixed(Address)
         /// An output λ position with nothing to write (the argument carries no gradient).
         case none
+        /// An output λ position the kernel handles itself, at this row (mode skip).
+        case handled(Address)
     }
 
     struct AdjointStep {
@@ -84,24 +86,40 @@ extension MachineCompilation {
             }
         }
         var mainFixed: [Int: Address] = [:]
-        for r in taped where mainLocal.contains(r) { mainFixed[r] = newRow(.tape) }
-        let mainCarry = carryRows(mainElements)
-        // A scatter whose inputs are the starts and whose outputs are only the finals writes the
-        // carried state itself (on answered lanes): no commit, no seed for those elements.
+        // The carried state lives in the tape: each element's start row at trial t + 1 is
+        // where trial t commits its final value.
+        for e in mainElements { mainFixed[program.states[e].start] = newRow(.tape) }
+        for r in taped where mainLocal.contains(r) && mainFixed[r] == nil { mainFixed[r] = newRow(.tape) }
+        let mainCarry = carryRows(mainElements, inTape: mainFixed)
+        // A scatter whose outputs are only the state's final values writes the next trial's
+        // start rows itself: the scattered values on answered lanes, the trial's start values on
+        // the others. No commit, no seed for those elements. Its adjoint then resets λ of the
+        // starts (which are the λcarry rows), so no instruction after it may read a start, and
+        // its value and other inputs must not be starts.
         var useCount: [Int: Int] = [:]
         for i in mainOrder { for case let .register(r) in nodes[i].operands { useCount[r, default: 0] += 1 } }
         for e in elements { if case let .register(r) = program.states[e].final { useCount[r, default: 0] += 1 } }
-        for i in mainOrder {
+        let startRegisters = Set(mainElements.map { program.states[$0].start })
+        for (position, i) in mainOrder.enumerated() {
             guard case .scatter = nodes[i].operation else { continue }
+            let later = mainOrder[(position + 1)...]
+            guard !later.contains(where: { nodes[$0].operands.contains { $0.register.map(startRegisters.contains) ?? false } }),
+                  !(nodes[i].operands[1].register.map(startRegisters.contains) ?? false) else { continue }
             var rows: [Int: Address] = [:]
+            var starts: [Int] = []
             for (k, out) in nodes[i].outputs.enumerated() {
                 guard useCount[out] == 1, !taped.contains(out),
-                      let e = mainElements.first(where: { program.states[$0].final == .register(out) }),
-                      nodes[i].operands[2 + k] == .register(program.states[e].start) else { rows = [:]; break }
+                      let e = mainElements.first(where: { program.states[$0].final == .register(out) }) else { rows = [:]; break }
+                let input = nodes[i].operands[2 + k]
+                guard input == .register(program.states[e].start) || !(input.register.map(startRegisters.contains) ?? false) else {
+                    rows = [:]; break
+                }
                 rows[out] = mainCarry[e]!
+                starts.append(program.states[e].start)
             }
             guard rows.count == nodes[i].outputs.count else { continue }
             nodes[i].commits = true
+            nodes[i].commitStarts = starts
             for (r, a) in rows { mainFixed[r] = a }
         }
         allocateScratch(order: mainOrder, elements: mainElements, fixed: mainFixed, into: &storage)
@@ -110,13 +128,13 @@ extension MachineCompilation {
             guard case let .observe(distribution, _, offered) = nodes[i].operation else { continue }
             let arguments = nodes[i].operands.count - 1
             let size = distribution == .softmax ? (nodes[i].scaled ? arguments - 1 : offered ? arguments / 2 : arguments) : 1
-            let count = distribution == .softmax && (size > 2 || offered) ? size : 1
+            let count = nodes[i].lapse ? arguments : distribution == .softmax && (size > 2 || offered) ? size : 1
             factors[i] = (0..<count).map { _ in newRow(.tape) }
         }
         var main = MachineProgram()
         assemble(order: mainOrder, storage: storage, into: &main, factors: &factors)
-        carryIn(mainElements, carry: mainCarry, storage: storage, into: &main)
-        commit(mainElements, carry: mainCarry, storage: storage, into: &main)
+        carryIn(mainElements, carry: mainCarry, storage: storage, inPlace: true, into: &main)
+        commit(mainElements, carry: mainCarry, storage: storage, everyElement: true, into: &main)
 
         let steps = adjointSteps(mainOrder: mainOrder, mainElements: mainElements, active: active, storage: storage, factors: factors)
         emitBackward(steps, into: &main)
@@ -164,15 +182,23 @@ extension MachineCompilation {
                                factors: [Int: [Address]]) -> [AdjointStep] {
         var steps: [AdjointStep] = []
         let activeElements = mainElements.enumerated().filter { active.contains(program.states[$0.element].start) }
-        // λ of the carried state flows into each element's final value.
-        var seed = AdjointStep(kind: .seed, operands: [.value(Address(.plane, MachineCode.answeredPlane))])
+        // The λ of every element's start is its λcarry row (it holds the λ of the next trial's
+        // start when the trial's backward step begins).
+        for (k, e) in mainElements.enumerated() { carriedLambda[program.states[e].start] = Address(.carryAdjoint, k) }
         var committed: [Int: Int] = [:]  // final register → carry-adjoint slot, for scatters that commit
         for (k, e) in mainElements.enumerated() {
             if case let .register(r) = program.states[e].final, let d = definingNode[r], nodes[d].commits { committed[r] = k }
         }
+        // λ of the carried state flows into each changed element's final value (answered lanes);
+        // there λ of the start restarts from 0.
+        var seed = AdjointStep(kind: .seed, operands: [.value(Address(.plane, MachineCode.answeredPlane))])
         for (k, e) in activeElements {
-            guard case let .register(r) = program.states[e].final, active.contains(r), committed[r] == nil else { continue }
-            seed.operands += [.fixed(Address(.carryAdjoint, k)), .write(r)]
+            let final = program.states[e].final
+            if final == .register(program.states[e].start) { continue }
+            if case let .register(r) = final, committed[r] != nil { continue }
+            var target = AdjointOperand.none
+            if case let .register(r) = final, active.contains(r) { target = .write(r) }
+            seed.operands += [.fixed(Address(.carryAdjoint, k)), target]
         }
         if seed.operands.count > 1 { seed.size = (seed.operands.count - 1) / 2; steps.append(seed) }
         func lambda(_ v: TrialProgram.Value) -> AdjointOperand? {
@@ -205,9 +231,21 @@ extension MachineCompilation {
                     if let k = committed[r] { operands.append(.fixed(Address(.carryAdjoint, k))) }
                     else { operands.append(active.contains(r) ? .read(r) : .fixed(.zero)) }
                 }
-                for v in n.operands.dropFirst(2) { operands.append(lambda(v) ?? .none) }
-                if n.commits { operands.append(.value(Address(.plane, MachineCode.answeredPlane))) }
-                steps.append(AdjointStep(kind: .scatterAdjoint, operands: operands, size: n.outputs.count, flags: n.commits ? 1 : 0))
+                var flags: UInt64 = 0
+                for (k, v) in n.operands.dropFirst(2).enumerated() {
+                    if n.commits && v == .register(n.commitStarts[k]) {
+                        // The input is the start: its λ row is the output's λcarry row itself.
+                        operands.append(.handled(Address(.carryAdjoint, committed[n.outputs[k]]!)))
+                        flags |= 1 << UInt64(k)
+                    } else {
+                        operands.append(lambda(v) ?? .none)
+                    }
+                }
+                if n.commits {
+                    operands.append(.value(Address(.plane, MachineCode.answeredPlane)))
+                    flags |= MachineInstruction.carriedFlag
+                }
+                steps.append(AdjointStep(kind: .scatterAdjoint, operands: operands, size: n.outputs.count, flags: flags))
             case .softmax:
                 guard n.outputs.contains(where: active.contains) else { continue }
                 var operands: [AdjointOperand] = n.outputs.map { .value(storage[$0]!) }
@@ -232,6 +270,11 @@ extension MachineCompilation {
                     let operands = rows.map { AdjointOperand.value($0) } + u.map { lambda($0) ?? .none }
                     steps.append(AdjointStep(kind: rows.count == 1 ? .observeSoftmax2Adjoint : .observeSoftmaxAdjoint,
                                              operands: operands, size: u.count))
+                case .categorical where n.lapse:
+                    guard arguments.contains(where: { lambda($0) != nil }) else { continue }
+                    let xi = arguments[0], u = Array(arguments.dropFirst())
+                    let operands = rows.map { AdjointOperand.value($0) } + u.map { lambda($0) ?? .none } + [lambda(xi) ?? .none]
+                    steps.append(AdjointStep(kind: .observeLapseSoftmaxAdjoint, operands: operands, size: u.count))
                 case .categorical:
                     guard arguments.contains(where: { lambda($0) != nil }) else { continue }
                     let operands: [AdjointOperand] = [.value(dataPlane(column)), .value(rows[0])] + arguments.map { lambda($0) ?? .none }
@@ -242,15 +285,14 @@ extension MachineCompilation {
                 }
             }
         }
-        // The state before the trial: λ through the carry (or to a parameter initial value at a
-        // block start).
-        var carry = AdjointStep(kind: .carryInAdjoint, operands: [.value(Address(.plane, MachineCode.blockStartPlane)),
-                                                                    .value(Address(.plane, MachineCode.answeredPlane))])
+        // At a block start the state was reset: λ goes to a parameter initial value, not back
+        // to the previous trial.
+        var carry = AdjointStep(kind: .carryInAdjoint, operands: [.value(Address(.plane, MachineCode.blockStartPlane))])
         for (position, (k, e)) in activeElements.enumerated() {
             let s = program.states[e]
             var gradient = Address.zero
             if case let .register(r) = s.initial, case let .parameter(p) = program.registers[r].source { gradient = Address(.gradient, p) }
-            carry.operands += [.read(s.start), .fixed(Address(.carryAdjoint, k)), .fixed(gradient)]
+            carry.operands += [.fixed(Address(.carryAdjoint, k)), .fixed(gradient)]
             if s.acrossBlocks {
                 carry.flags |= 1 << UInt64(position)
                 if gradient != .zero { code.initialGradients.append((k, Int(gradient.slot))) }
@@ -282,10 +324,19 @@ extension MachineCompilation {
                 case .none:
                     addresses.append(.zero)
                     modes.append(.skip)
+                case let .handled(a):
+                    addresses.append(a)
+                    modes.append(.skip)
                 case let .read(r):
                     addresses.append(written.contains(r) ? rows[r]! : .zero)
                     if lastRead[r] == s { dying.append(r) }
                 case let .write(r):
+                    if let row = carriedLambda[r] {
+                        // λ of a start: its λcarry row, always accumulated.
+                        addresses.append(row)
+                        modes.append(.accumulate)
+                        continue
+                    }
                     if case let .parameter(p) = program.registers[r].source {
                         // Every λ source is masked (observation factors, seeds), so parameter
                         // adjoints accumulate straight into the gradient across trials.
@@ -310,7 +361,7 @@ extension MachineCompilation {
             instruction.flags = step.flags
             target.addresses += addresses
             // One mode per output λ position, in operand order; elementwise kernels have theirs baked in.
-            if let f = step.function { instruction.backward = f.backward(modes) }
+            if let f = step.function { instruction.loops = f.loops; instruction.elementwiseModes = AdjointModes(modes) }
             target.modes += modes
             target.backward.append(instruction)
         }

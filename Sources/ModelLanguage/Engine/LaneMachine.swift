@@ -17,6 +17,10 @@ public final class LaneMachine {
     private let slotSize: UnsafeMutablePointer<Int>
     private let stride: UnsafeMutablePointer<Int>
     private var allocations: [(UnsafeMutablePointer<Lanes>, Int)] = []
+    /// Rows kernels use within one instruction (maxima, sums, λ of the carried state).
+    private let workspace: UnsafeMutablePointer<Lanes>
+    /// Whether some lane starts a block at each trial (state resets run only then).
+    private var blockStartTrials: [Bool]
     private let prepass: CompiledProgram
     private let main: CompiledProgram
 
@@ -38,7 +42,7 @@ public final class LaneMachine {
             var list: [(Int, UnsafeMutablePointer<Lanes>, Int)] = []
             for (k, a) in p.addresses.enumerated() {
                 let r = a.region.rawValue
-                rows[k] = base[r] + Int(a.slot) * slotSize[r]
+                rows[k] = base[r] + Int(a.slot) * slotSize[r] + Int(a.shift) * stride[r]
                 if stride[r] != 0 { list.append((k, rows[k], stride[r])) }
             }
             moving = .allocate(capacity: max(list.count, 1))
@@ -98,7 +102,8 @@ public final class LaneMachine {
             case .plane:
                 slotSize[r] = trials * width; stride[r] = width; vectors = count * trials * width
             case .tape:
-                slotSize[r] = width; stride[r] = tapeRows * width; vectors = count * trials * width
+                // One row more than trials: the last trial commits the state after it.
+                slotSize[r] = width; stride[r] = tapeRows * width; vectors = count * (trials + 1) * width
             default:
                 slotSize[r] = width; stride[r] = 0; vectors = count * width
             }
@@ -111,6 +116,10 @@ public final class LaneMachine {
         for (s, x) in code.constants.enumerated() {
             for j in 0..<width { constants[s * width + j] = Lanes(repeating: x) }
         }
+        let workspaceRows = max(4, code.carryInitial.count)
+        workspace = .allocate(capacity: workspaceRows * width)
+        workspace.initialize(repeating: .zero, count: workspaceRows * width)
+        blockStartTrials = [Bool](repeating: true, count: trials)
         prepass = CompiledProgram(code.prepass, base: base, slotSize: slotSize, stride: stride)
         main = CompiledProgram(code.main, base: base, slotSize: slotSize, stride: stride)
     }
@@ -120,6 +129,7 @@ public final class LaneMachine {
         base.deallocate()
         slotSize.deallocate()
         stride.deallocate()
+        workspace.deallocate()
         prepass.free()
         main.free()
     }
@@ -127,12 +137,16 @@ public final class LaneMachine {
     // MARK: Data
 
     /// Fills plane `plane` from `values` (T·lanes, time-major: index t·lanes + lane); padding
-    /// lanes get 0.
+    /// lanes get 0. The first trial always starts a block (every lane, padding included).
     public func setPlane(_ plane: Int, values: [Double]) {
         precondition(values.count == trials * lanes)
+        let isBlockStart = plane == MachineCode.blockStartPlane
+        if isBlockStart {
+            blockStartTrials = (0..<trials).map { t in t == 0 || (0..<lanes).contains { values[t * lanes + $0] != 0 } }
+        }
         let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width).assumingMemoryBound(to: Double.self)
         for t in 0..<trials {
-            for j in 0..<(width * 4) { p[t * width * 4 + j] = j < lanes ? values[t * lanes + j] : 0 }
+            for j in 0..<(width * 4) { p[t * width * 4 + j] = isBlockStart && t == 0 ? 1 : (j < lanes ? values[t * lanes + j] : 0) }
         }
     }
 
@@ -159,9 +173,9 @@ public final class LaneMachine {
     /// Runs the data pre-pass (values computed from data alone, once) and checks every data
     /// index on answered trials; returns the first violation, if any.
     public func prepare() -> IndexViolation? {
-        let carry = base[Address.Region.carry.rawValue]
-        for (slot, constant, _) in code.carryInitial {
-            for j in 0..<width { carry[slot * width + j] = Lanes(repeating: constant ?? 0) }
+        for (address, constant, _) in code.carryInitial {
+            let row = self.row(address)
+            for j in 0..<width { row[j] = Lanes(repeating: constant ?? 0) }
         }
         runForward(prepass, hook: nil)
         for check in code.indexChecks {
@@ -187,11 +201,11 @@ public final class LaneMachine {
         for p in 0..<P {
             for j in 0..<(width * 4) { params[p * width * 4 + j] = theta[p * lanes + (j < lanes ? j : 0)] }
         }
-        let carry = base[Address.Region.carry.rawValue], parameters = base[Address.Region.parameter.rawValue]
-        for (slot, constant, parameter) in code.carryInitial {
-            for j in 0..<width {
-                carry[slot * width + j] = parameter.map { parameters[$0 * width + j] } ?? Lanes(repeating: constant ?? 0)
-            }
+        // The state before the first trial (carry rows, or the tape's first start rows).
+        let parameters = base[Address.Region.parameter.rawValue]
+        for (address, constant, parameter) in code.carryInitial {
+            let row = self.row(address)
+            for j in 0..<width { row[j] = parameter.map { parameters[$0 * width + j] } ?? Lanes(repeating: constant ?? 0) }
         }
         let ll = base[Address.Region.logLikelihood.rawValue]
         for j in 0..<width { ll[j] = .zero }
@@ -234,10 +248,21 @@ public final class LaneMachine {
         runForward(main, hook: nil)
     }
 
+    /// The first row of an address (trial 0).
+    private func row(_ a: Address) -> UnsafeMutablePointer<Lanes> {
+        let r = a.region.rawValue
+        return base[r] + Int(a.slot) * slotSize[r] + Int(a.shift) * stride[r]
+    }
+
+    /// The value of a probe (`code.probeSlots`) at trial t for a lane, after `replay`.
+    public func probe(_ index: Int, trial t: Int, lane: Int) -> Double {
+        value(at: code.probeSlots[index].address, trial: t, lane: lane)
+    }
+
     /// The value of tape or plane row `address` at trial t for a lane (replays).
     func value(at address: Address, trial t: Int, lane: Int) -> Double {
         let r = address.region.rawValue
-        let row = base[r] + Int(address.slot) * slotSize[r] + t * stride[r]
+        let row = base[r] + Int(address.slot) * slotSize[r] + (t + Int(address.shift)) * stride[r]
         return UnsafeMutableRawPointer(row).assumingMemoryBound(to: Double.self)[lane]
     }
 
@@ -251,20 +276,24 @@ public final class LaneMachine {
         public let binary: Bool
     }
 
-    /// A forward run that draws every observation instead of reading it: at each observation,
-    /// for every lane, `draw` returns the value (1…K, or 0/1) and may write the columns the task
-    /// produces in response (`setPlaneValue`) before the model reads them.
-    public func simulate(theta: UnsafePointer<Double>, draw: (Draw) -> Double) {
+    /// A forward run that draws every observation instead of reading it: `trialStart` runs
+    /// before each trial (to set the answered mask, say); at each observation, for every lane,
+    /// `draw` returns the value (1…K, or 0/1) and may write the columns the task produces in
+    /// response (`setPlaneValue`) before the model reads them.
+    public func simulate(theta: UnsafePointer<Double>, trialStart: (Int) -> Void, draw: (Draw) -> Double) {
         load(theta: theta)
         withoutActuallyEscaping(draw) { draw in
+        withoutActuallyEscaping(trialStart) { trialStart in
         runForward(main, hook: { [self] index, t in
+            guard index >= 0 else { trialStart(t); return }
             guard let sampler = code.samplers[index] else { return }
-            for l in 0..<lanes {
+            for l in 0..<lanes where value(at: sampler.predicate, trial: t, lane: l) != 0 {
                 let probabilities = sampler.probabilities.map { value(at: $0, trial: t, lane: l) }
                 let v = draw(Draw(column: sampler.column, lane: l, trial: t, probabilities: probabilities, binary: sampler.binary))
                 setPlaneValue(sampler.plane, trial: t, lane: l, v)
             }
         })
+        }
         }
     }
 
@@ -275,13 +304,14 @@ public final class LaneMachine {
         let ll = base[Address.Region.logLikelihood.rawValue]
         for t in 0..<trials {
             program.move(to: t)
+            hook?(-1, t)
             for index in 0..<program.forwardCount {
                 let instruction = program.forward[index]
                 let rows = program.rows + Int(instruction.first)
                 let n = Int(instruction.size)
                 switch instruction.kind {
                 case .elementwise:
-                    instruction.forward!(rows[0], rows[1], rows[2], rows[3], w)
+                    instruction.loops!.forwardLoop(rows[0], rows[1], rows[2], rows[3], w)
                 case .gather: StructuralKernels.gather(rows, n: n, w: w)
                 case .scatter: StructuralKernels.scatter(rows, n: n, w: w, masked: instruction.flags & 1 != 0)
                 case .softmax: StructuralKernels.softmax(rows, n: n, w: w)
@@ -296,6 +326,9 @@ public final class LaneMachine {
                     ObservationKernels.scaledSoftmax2(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeScaledSoftmax:
                     ObservationKernels.scaledSoftmax(rows, n: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                case .observeLapseSoftmax:
+                    ObservationKernels.lapseSoftmax(rows, n: n, w: w, workspace: workspace, logLikelihood: ll,
+                                                    writesLogProbability: instruction.flags & 1 != 0)
                 case .observeCategorical:
                     hook?(index, t)
                     ObservationKernels.categorical(rows, n: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
@@ -306,6 +339,7 @@ public final class LaneMachine {
                     hook?(index, t)
                     ObservationKernels.bernoulli(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .carryIn:
+                    if instruction.flags & MachineInstruction.inPlaceFlag != 0 && !blockStartTrials[t] { continue }
                     let blockStart = rows[0]
                     for e in 0..<n {
                         let start = rows[1 + 3 * e], carry = rows[2 + 3 * e], initial = rows[3 + 3 * e]
@@ -340,44 +374,43 @@ public final class LaneMachine {
             let modes = program.modes + Int(instruction.modes)
             switch instruction.kind {
             case .elementwiseAdjoint:
-                instruction.backward!(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], w)
+                instruction.loops!.backwardLoop(instruction.elementwiseModes, rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], w)
             case .gatherAdjoint: StructuralKernels.gatherAdjoint(rows, n: n, w: w, modes: modes)
-            case .scatterAdjoint: StructuralKernels.scatterAdjoint(rows, n: n, w: w, modes: modes, masked: instruction.flags & 1 != 0)
+            case .scatterAdjoint: StructuralKernels.scatterAdjoint(rows, n: n, w: w, modes: modes, flags: instruction.flags)
             case .softmaxAdjoint: StructuralKernels.softmaxAdjoint(rows, n: n, w: w, modes: modes)
             case .observeSoftmax2Adjoint: ObservationKernels.softmax2Adjoint(rows, w: w, modes: modes)
             case .observeSoftmaxAdjoint: ObservationKernels.softmaxAdjoint(rows, n: n, w: w, modes: modes)
             case .observeScaledSoftmax2Adjoint: ObservationKernels.scaledSoftmax2Adjoint(rows, w: w, modes: modes)
             case .observeScaledSoftmaxAdjoint: ObservationKernels.scaledSoftmaxAdjoint(rows, n: n, w: w, modes: modes)
+            case .observeLapseSoftmaxAdjoint: ObservationKernels.lapseSoftmaxAdjoint(rows, n: n, w: w, modes: modes)
             case .observeCategoricalAdjoint: ObservationKernels.categoricalAdjoint(rows, n: n, w: w, modes: modes)
             case .observeScalarAdjoint: ObservationKernels.scalarAdjoint(rows, w: w, modes: modes)
             case .seed:
+                // v = λcarry for every element first (a final may be another element's start),
+                // then λcarry restarts from 0 on answered lanes, then λfinal ⊕= v there.
                 let answered = rows[0]
                 for e in 0..<n {
-                    let carry = rows[1 + 2 * e], target = rows[2 + 2 * e]
+                    let carry = rows[1 + 2 * e], saved = workspace + e * w
                     for j in 0..<w {
-                        StructuralKernels.write(modes[e], target, j, Lanes(repeating: 0).replacing(with: carry[j], where: answered[j] .!= 0))
+                        saved[j] = carry[j]
+                        carry[j] = carry[j].replacing(with: 0, where: answered[j] .!= 0)
+                    }
+                }
+                for e in 0..<n where modes[e] != .skip {
+                    let target = rows[2 + 2 * e], saved = workspace + e * w
+                    for j in 0..<w {
+                        StructuralKernels.write(modes[e], target, j, Lanes(repeating: 0).replacing(with: saved[j], where: answered[j] .!= 0))
                     }
                 }
             case .carryInAdjoint:
-                let blockStart = rows[0], answered = rows[1]
-                for e in 0..<n {
-                    let start = rows[2 + 3 * e], carry = rows[3 + 3 * e], gradient = rows[4 + 3 * e]
-                    // Unanswered lanes pass λ straight through (nothing of the trial counted there).
-                    if instruction.flags & (1 << UInt64(e)) != 0 {
-                        for j in 0..<w { carry[j] = carry[j].replacing(with: start[j], where: answered[j] .!= 0) }
-                    } else if gradient == zero {
-                        for j in 0..<w {
-                            let total = carry[j].replacing(with: start[j], where: answered[j] .!= 0)
-                            carry[j] = total.replacing(with: 0, where: blockStart[j] .!= 0)
-                        }
-                    } else {
-                        for j in 0..<w {
-                            let total = carry[j].replacing(with: start[j], where: answered[j] .!= 0)
-                            let reset = blockStart[j] .!= 0
-                            gradient[j] += Lanes(repeating: 0).replacing(with: total, where: reset)
-                            carry[j] = total.replacing(with: 0, where: reset)
-                        }
+                guard blockStartTrials[t] else { continue }
+                let blockStart = rows[0]
+                for e in 0..<n where instruction.flags & (1 << UInt64(e)) == 0 {
+                    let carry = rows[1 + 2 * e], gradient = rows[2 + 2 * e]
+                    if gradient != zero {
+                        for j in 0..<w { gradient[j] += Lanes(repeating: 0).replacing(with: carry[j], where: blockStart[j] .!= 0) }
                     }
+                    for j in 0..<w { carry[j] = carry[j].replacing(with: 0, where: blockStart[j] .!= 0) }
                 }
             default:
                 preconditionFailure("a forward instruction in a backward program")

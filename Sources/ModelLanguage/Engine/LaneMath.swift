@@ -109,7 +109,8 @@ public func logPositive(_ x: Lanes) -> Lanes {
 /// exponent.
 @inlinable @inline(__always)
 public func laneExp(_ y: Lanes) -> Lanes {
-    let x = y.clamped(lowerBound: Lanes(repeating: -746), upperBound: Lanes(repeating: 710))
+    // Clamped by selects (SIMD's clamped() is a generic call per element).
+    let x = y.replacing(with: -746, where: y .< -746).replacing(with: 710, where: y .> 710)
     let shifted = x * log2e + roundingShifter
     let n = shifted - roundingShifter
     let r = (x - n * ln2High) - n * ln2Low
@@ -153,7 +154,8 @@ public func laneLog(_ x: Lanes) -> Lanes {
 
 /// log(1 + x) for any x ≥ −1, lane-wise, accurate relative to the result for tiny x:
 /// 2·atanh(x / (2 + x)) near 0, else log(u) + (x − (u − 1))/u with u = 1 + x (the rounding
-/// of u corrected to first order). −1 → −∞; below −1 or NaN → NaN.
+/// of u corrected to first order); x itself for |x| < 2⁻⁵⁴, where log(1 + x) rounds to x (and
+/// x / (2 + x) would drop bits of a subnormal x). −1 → −∞; below −1 or NaN → NaN.
 @inlinable @inline(__always)
 public func laneLog1p(_ x: Lanes) -> Lanes {
     let small = (x .> -0.29) .& (x .< 0.41)
@@ -161,6 +163,8 @@ public func laneLog1p(_ x: Lanes) -> Lanes {
     let u = x + 1
     let corrected = laneLog(u) + (x - (u - 1)) / u
     return corrected.replacing(with: series, where: small)
+        .replacing(with: x, where: laneAbs(x) .< 0x1p-54)
+        .replacing(with: -.infinity, where: x .== -1)
         .replacing(with: .infinity, where: x .== .infinity)
 }
 
@@ -176,11 +180,14 @@ public func laneExpm1(_ x: Lanes) -> Lanes {
 }
 
 /// The logistic function 1 / (1 + e^−x), lane-wise, without overflow for either sign
-/// (e^−|x| is formed, never e^|x|). NaN → NaN.
+/// (e^−|x| is formed, never e^|x|), relative error < 1e−15 down to the smallest normal
+/// result: for x < −37 it is e^x (gradually subnormal below −708.4, 0 below −745.2), for
+/// x > 37 exactly 1. NaN → NaN.
 @inlinable @inline(__always)
 public func laneLogistic(_ x: Lanes) -> Lanes {
     let magnitude = laneAbs(x)
-    let e = expNonPositive(-magnitude).replacing(with: 0, where: magnitude .> 745)
+    // laneExp, not expNonPositive: that clamps at −708, which would hold the left tail at e^−708.
+    let e = laneExp(-magnitude)
     let positive = 1 / (1 + e)
     return positive.replacing(with: e * positive, where: x .< 0)
 }

@@ -28,11 +28,18 @@ struct Address: Sendable, Hashable {
 
     let region: Region
     let slot: Int32
+    /// 1 for the next trial's row of a tape slot (where a trial writes the state the next
+    /// trial starts from), else 0.
+    let shift: Int32
 
-    init(_ region: Region, _ slot: Int) {
+    init(_ region: Region, _ slot: Int, shift: Int = 0) {
         self.region = region
         self.slot = Int32(slot)
+        self.shift = Int32(shift)
     }
+
+    /// The same slot one trial later.
+    var next: Address { Address(region, Int(slot), shift: Int(shift) + 1) }
 
     static let zero = Address(.zero, 0)
 }
@@ -41,14 +48,21 @@ struct Address: Sendable, Hashable {
 /// layout its `kind` documents; `size` is the vector length n where there is one; `modes`
 /// points into the adjoint-mode pool for backward steps.
 struct MachineInstruction: Sendable {
+    /// carryIn: the start rows are the carried state (gradient programs).
+    static let inPlaceFlag: UInt64 = 1 << 63
+    /// scatterAdjoint of a committing scatter: the outputs' λ rows are the elements' λcarry,
+    /// which are also the λ of their starts; bit k of the low flags set when input k is that
+    /// start.
+    static let carriedFlag: UInt64 = 1 << 62
     enum Kind: UInt8, Sendable {
         // Forward. Layouts:
         /// [y, a, b, c]
         case elementwise
         /// [y, index, e₁…eₙ]
         case gather
-        /// [index, value, e₁…eₙ, y₁…yₙ, (answered)]: with flag 1 it writes the carried state,
-        /// on answered lanes only.
+        /// [index, value, e₁…eₙ, y₁…yₙ, (answered, start₁…startₙ)]: with flag 1 it writes the
+        /// carried state: the scattered values on answered lanes, the trial's start values on
+        /// the others.
         case scatter
         /// [u₁…uₙ, y₁…yₙ]
         case softmax
@@ -62,12 +76,17 @@ struct MachineInstruction: Sendable {
         case observeScaledSoftmax
         /// [observed, answered, predicate, p₁…pₙ, factor, (log p)]
         case observeCategorical
+        /// [observed, answered, predicate, ξ, u₁…uₙ, factor₁…factorₙ, factorξ, (log p)]: the lapse
+        /// mixture P(y = k) = (1 − ξ)·softmax(u)_k + ξ/n.
+        case observeLapseSoftmax
         /// [observed, answered, predicate, x, factor, (log p)]
         case observeBernoulliLogit
         /// [observed, answered, predicate, p, factor, (log p)]
         case observeBernoulli
         /// [blockStart, (start, carry, initial)ₑ…]: start = blockStart ? initial : carry
-        /// (size = the number of elements; `flags` marks elements kept across blocks).
+        /// (size = the number of elements; `flags` marks elements kept across blocks). With
+        /// `inPlaceFlag` the start rows are the carried state (written by the previous trial's
+        /// commit) and the step only runs on trials where some lane starts a block.
         case carryIn
         /// [answered, (carry, final, start)ₑ…]: carry = answered ? final : start.
         case commit
@@ -91,12 +110,17 @@ struct MachineInstruction: Sendable {
         case observeScaledSoftmaxAdjoint
         /// [observed, factor, λp₁…λpₙ]
         case observeCategoricalAdjoint
+        /// [factor₁…factorₙ, factorξ, λu₁…λuₙ, λξ]
+        case observeLapseSoftmaxAdjoint
         /// [factor, λx] (bernoulli_logit and bernoulli)
         case observeScalarAdjoint
-        /// [answered, (λcarry, λfinal)ₑ…]: λfinal ⊕= answered ? λcarry : 0.
+        /// [answered, (λcarry, λfinal)ₑ…]: with v = λcarry (the λ of the next trial's start),
+        /// λfinal ⊕= answered ? v : 0 and λcarry ← answered ? 0 : v (λcarry is also the λ of this
+        /// trial's start, which then accumulates the trial's own contributions).
         case seed
-        /// [blockStart, answered, (λstart, λcarry, gradient or zero)ₑ…]: the λ of the state
-        /// before the trial, and of a parameter initial value at a block start.
+        /// [blockStart, (λcarry, gradient or zero)ₑ…]: at a block start the state was reset, so
+        /// its λ goes to a parameter initial value (if any) and none flows to the previous
+        /// trial. Runs only on trials where some lane starts a block.
         case carryInAdjoint
     }
 
@@ -108,8 +132,9 @@ struct MachineInstruction: Sendable {
     /// carryIn: bit e set when element e keeps its value across blocks; observations: 1 when
     /// they write log p; observeSoftmax: 2 when options can be unavailable (offered).
     var flags: UInt64 = 0
-    var forward: ForwardKernel? = nil
-    var backward: BackwardKernel? = nil
+    /// Elementwise steps: the primitive's loops, and (backward) its arguments' adjoint modes.
+    var loops: (any ElementwiseLoops.Type)? = nil
+    var elementwiseModes = AdjointModes([])
     /// Where the instruction came from in the model file (for data errors on indices).
     var location: SourceLocation? = nil
     /// The trial-program instruction it was compiled from.
@@ -157,7 +182,7 @@ public struct MachineCode: Sendable {
     public internal(set) var dataPlanes: [Int: Int] = [:]
     /// The carry slot and initial value (constant or parameter) of each state element, for
     /// the first trial; `initialParameter` gets the gradient of a parameter initial value.
-    var carryInitial: [(slot: Int, constant: Double?, parameter: Int?)] = []
+    var carryInitial: [(address: Address, constant: Double?, parameter: Int?)] = []
     /// State elements kept across blocks whose initial value is a parameter: the carry-adjoint
     /// slot whose λ, left after the first trial, is that parameter's gradient.
     var initialGradients: [(adjointSlot: Int, parameter: Int)] = []
@@ -165,9 +190,12 @@ public struct MachineCode: Sendable {
     /// Replay and simulation: the tape slot of each named value (state elements as "Q[1]",
     /// probes, "log_lik").
     var probeSlots: [(name: String, address: Address)] = []
-    /// Simulation: per observation instruction (by forward index), the data plane it writes
-    /// and the addresses of its outcome probabilities.
-    var samplers: [Int: (column: Int, plane: Int, probabilities: [Address], binary: Bool)] = [:]
+    /// The names of the probes (`LaneMachine.probe(_:trial:lane:)` takes their index).
+    public var probeNames: [String] { probeSlots.map(\.name) }
+    /// Simulation: per observation instruction (by forward index), the data plane it writes,
+    /// the addresses of its outcome probabilities, and its predicate (lanes where it is 0 do
+    /// not observe there).
+    var samplers: [Int: (column: Int, plane: Int, probabilities: [Address], binary: Bool, predicate: Address)] = [:]
     /// Rows of tape per trial (memory per gradient: tape · T · width · 32 bytes).
     public var tapeRowsPerTrial: Int { regionSizes[Address.Region.tape.rawValue] }
     public var parameterCount: Int { regionSizes[Address.Region.parameter.rawValue] }

@@ -6,7 +6,7 @@ extension MachineCode: CustomStringConvertible {
             list.map { i in
                 let operands = (Int(i.first)..<Int(i.first + i.count)).map { k -> String in
                     let a = p.addresses[k]
-                    return "\(a.region)\(a.slot)"
+                    return "\(a.region)\(a.slot)" + (a.shift != 0 ? "+\(a.shift)" : "")
                 }
                 let modes = i.kind.rawValue >= MachineInstruction.Kind.elementwiseAdjoint.rawValue ? " modes \(i.modes)" : ""
                 return "  \(i.kind) n=\(i.size) [\(operands.joined(separator: " "))]\(modes)"

@@ -28,9 +28,14 @@ struct Node {
     var location: SourceLocation
     /// A softmax observation whose utilities are β·xₖ: operands [predicate, β, x₁…xₙ].
     var scaled = false
+    /// A categorical observation of the lapse mixture (1 − ξ)·softmax(u) + ξ/n: operands
+    /// [predicate, ξ, u₁…uₙ].
+    var lapse = false
     /// A scatter that writes the carried state itself (its inputs are the trial's start values,
     /// its outputs the state's final values): answered lanes only.
     var commits = false
+    /// For a committing scatter: the start register of each output's state element.
+    var commitStarts: [Int] = []
     var isObservation: Bool { if case .observe = operation { return true }; return false }
 }
 
@@ -43,6 +48,8 @@ struct MachineCompilation {
     /// The node defining each instruction-output register.
     var definingNode: [Int: Int] = [:]
     var constantSlots: [Double: Int] = [:]
+    /// Gradient programs: the λ row of each main state element's start (its λcarry row).
+    var carriedLambda: [Int: Address] = [:]
 
     init(program: TrialProgram, purpose: MachineCode.Purpose) {
         self.program = program
@@ -109,6 +116,15 @@ struct MachineCompilation {
             nodes[d].operands = []
             uses[s] = 0
         }
+        // categorical((1 − ξ)·softmax(u) + ξ/n): one observation reading ξ and u.
+        for i in nodes.indices {
+            guard useful[i], purpose == .gradient, case .observe(.categorical, _, _) = nodes[i].operation else { continue }
+            if let (xi, u, dead) = lapseMixture(Array(nodes[i].operands.dropFirst()), uses: uses) {
+                nodes[i].operands = [nodes[i].operands[0], xi] + u
+                nodes[i].lapse = true
+                for d in dead { nodes[d].outputs = []; nodes[d].operands = [] }
+            }
+        }
         // softmax(β·x) observed: one instruction reading β and x.
         for i in nodes.indices {
             guard useful[i], purpose == .gradient, case .observe(.softmax, _, false) = nodes[i].operation else { continue }
@@ -128,6 +144,42 @@ struct MachineCompilation {
             nodes[i].scaled = true
             for d in products { nodes[d].outputs = []; nodes[d].operands = [] }
         }
+    }
+
+    /// Recognizes p_k = (1 − ξ)·softmax(u)_k + ξ/n (as fma nodes after fusion, the product in
+    /// either order): returns ξ, u and the nodes it replaces.
+    func lapseMixture(_ p: [Value], uses: [Int: Int]) -> (Value, [Value], [Int])? {
+        let n = p.count
+        var weight: Value?, offset: Value?, softmaxNode: Int?
+        var dead: [Int] = []
+        for (k, v) in p.enumerated() {
+            guard case let .register(r) = v, uses[r] == 1, let d = definingNode[r], case let .elementwise(f) = nodes[d].operation,
+                  f.name == "fma" else { return nil }
+            let ops = nodes[d].operands
+            // One factor is softmax output k, the other the weight 1 − ξ.
+            var s: Value?, w: Value?
+            for (x, y) in [(ops[0], ops[1]), (ops[1], ops[0])] {
+                if case let .register(rs) = x, let sd = definingNode[rs], case .softmax = nodes[sd].operation,
+                   nodes[sd].outputs.count == n, nodes[sd].outputs[k] == rs, uses[rs] == 1, softmaxNode == nil || softmaxNode == sd {
+                    s = x; w = y; softmaxNode = sd
+                    break
+                }
+            }
+            guard s != nil, let w, weight == nil || weight == w, offset == nil || offset == ops[2] else { return nil }
+            weight = w
+            offset = ops[2]
+            dead.append(d)
+        }
+        // weight = 1 − ξ and offset = ξ/n for the same ξ.
+        guard let weight, let offset, let sd = softmaxNode,
+              case let .register(wr) = weight, let wd = definingNode[wr], case let .elementwise(wf) = nodes[wd].operation, wf.name == "sub",
+              nodes[wd].operands[0] == .constant(1),
+              case let .register(orr) = offset, let od = definingNode[orr], case let .elementwise(of) = nodes[od].operation else { return nil }
+        let xi = nodes[wd].operands[1]
+        let isShare = (of.name == "div" && nodes[od].operands == [xi, .constant(Double(n))])
+            || (of.name == "mul" && (nodes[od].operands == [xi, .constant(1 / Double(n))] || nodes[od].operands == [.constant(1 / Double(n)), xi]))
+        guard isShare, program.level(xi) == .parameter else { return nil }
+        return (xi, nodes[sd].operands, dead + [sd])
     }
 
     // MARK: What is needed
@@ -271,7 +323,7 @@ struct MachineCompilation {
                 push(storage[n.outputs[0]]!)
                 for k in 0..<3 { push(k < args.count ? args[k] : args[0]) }
                 instruction = MachineInstruction(kind: .elementwise, first: first, count: 4)
-                instruction.forward = f.forward
+                instruction.loops = f.loops
             case .gather:
                 push(storage[n.outputs[0]]!)
                 n.operands.forEach { push(address($0, storage)) }
@@ -279,7 +331,10 @@ struct MachineCompilation {
             case .scatter:
                 n.operands.forEach { push(address($0, storage)) }
                 n.outputs.forEach { push(storage[$0]!) }
-                if n.commits { push(Address(.plane, MachineCode.answeredPlane)) }
+                if n.commits {
+                    push(Address(.plane, MachineCode.answeredPlane))
+                    n.commitStarts.forEach { push(storage[$0]!) }
+                }
                 instruction = MachineInstruction(kind: .scatter, first: first, count: Int32(target.addresses.count) - first, size: Int32(n.outputs.count))
                 instruction.flags = n.commits ? 1 : 0
             case .softmax:
@@ -301,6 +356,10 @@ struct MachineCompilation {
                 case .softmax:
                     size = offered ? arguments / 2 : arguments
                     if size == 2 && !offered { kind = .observeSoftmax2 } else { kind = .observeSoftmax; factorCount = size }
+                case .categorical where n.lapse:
+                    size = arguments - 1
+                    kind = .observeLapseSoftmax
+                    factorCount = size + 1
                 case .categorical: kind = .observeCategorical
                 case .bernoulliLogit: kind = .observeBernoulliLogit
                 case .bernoulli: kind = .observeBernoulli
@@ -320,7 +379,8 @@ struct MachineCompilation {
     }
 
     /// carryIn at the top of the program, for `elements` with carry rows `carry`.
-    mutating func carryIn(_ elements: [Int], carry: [Int: Address], storage: [Int: Address], into target: inout MachineProgram) {
+    mutating func carryIn(_ elements: [Int], carry: [Int: Address], storage: [Int: Address], inPlace: Bool = false,
+                          into target: inout MachineProgram) {
         guard !elements.isEmpty else { return }
         let first = Int32(target.addresses.count)
         target.addresses.append(Address(.plane, MachineCode.blockStartPlane))
@@ -328,21 +388,26 @@ struct MachineCompilation {
         for (k, e) in elements.enumerated() {
             let s = program.states[e]
             target.addresses.append(storage[s.start]!)
-            target.addresses.append(carry[e]!)
+            target.addresses.append(inPlace ? storage[s.start]! : carry[e]!)
             target.addresses.append(address(s.initial, storage))
             if s.acrossBlocks { flags |= 1 << UInt64(k) }
         }
-        precondition(elements.count <= 64, "at most 64 state elements kept across blocks are supported per program")
+        if inPlace { flags |= MachineInstruction.inPlaceFlag }
+        precondition(elements.count <= 60, "at most 60 state elements per program")
         var instruction = MachineInstruction(kind: .carryIn, first: first, count: Int32(target.addresses.count) - first, size: Int32(elements.count))
         instruction.flags = flags
         target.forward.insert(instruction, at: 0)
     }
 
-    mutating func commit(_ elements: [Int], carry: [Int: Address], storage: [Int: Address], into target: inout MachineProgram) {
+    /// carry = answered ? final : start for each element. With the state carried in the tape
+    /// (`everyElement`), an element the trial does not change is copied too (the next trial
+    /// starts from its own row).
+    mutating func commit(_ elements: [Int], carry: [Int: Address], storage: [Int: Address], everyElement: Bool = false,
+                         into target: inout MachineProgram) {
         let changed = elements.filter { e in
             let final = program.states[e].final
             if case let .register(r) = final, let d = definingNode[r], nodes[d].commits { return false }
-            return final != .register(program.states[e].start)
+            return everyElement || final != .register(program.states[e].start)
         }
         guard !changed.isEmpty else { return }
         let first = Int32(target.addresses.count)
@@ -356,15 +421,17 @@ struct MachineCompilation {
         target.forward.append(MachineInstruction(kind: .commit, first: first, count: Int32(target.addresses.count) - first, size: Int32(changed.count)))
     }
 
-    mutating func carryRows(_ elements: [Int]) -> [Int: Address] {
+    /// Carry rows for `elements` (or, `inTape`, their start rows at the next trial), with their
+    /// initial values for the first trial.
+    mutating func carryRows(_ elements: [Int], inTape storage: [Int: Address]? = nil) -> [Int: Address] {
         var rows: [Int: Address] = [:]
         for e in elements {
-            let row = newRow(.carry)
-            rows[e] = row
             let s = program.states[e]
+            let row = storage.map { $0[s.start]! } ?? newRow(.carry)
+            rows[e] = storage == nil ? row : row.next
             var parameter: Int?
             if case let .register(r) = s.initial, case let .parameter(p) = program.registers[r].source { parameter = p }
-            code.carryInitial.append((Int(row.slot), s.initial.constant, parameter))
+            code.carryInitial.append((row, s.initial.constant, parameter))
         }
         return rows
     }
@@ -408,7 +475,8 @@ struct MachineCompilation {
             for (k, instruction) in main.forward.enumerated() {
                 guard let i = instruction.sourceNode, case let .observe(distribution, column, _) = nodes[i].operation else { continue }
                 let probabilities = program.outcomeProbabilities[i]!.map { address($0, storage) }
-                code.samplers[k] = (column, code.dataPlanes[column]!, probabilities, !distribution.observesChoice)
+                code.samplers[k] = (column, code.dataPlanes[column]!, probabilities, !distribution.observesChoice,
+                                    address(nodes[i].operands[0], storage))
             }
         }
         code.main = main

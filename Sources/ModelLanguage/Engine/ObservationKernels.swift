@@ -157,6 +157,62 @@ enum ObservationKernels {
         }
     }
 
+    /// [observed, answered, predicate, ξ, u₁…uₙ, factor₁…factorₙ, factorξ, (log p)]: the lapse
+    /// mixture p_y = (1 − ξ)·s_y + ξ/n with s = softmax(u); log p = log p_y; with w = (1 − ξ)·s_y/p_y,
+    /// factor_k = w·([y = k] − s_k) = ∂ log p/∂u_k and factorξ = (1/n − s_y)/p_y.
+    static func lapseSoftmax(_ p: Rows, n: Int, w: Int, workspace: UnsafeMutablePointer<Lanes>, logLikelihood ll: UnsafeMutablePointer<Lanes>,
+                             writesLogProbability: Bool) {
+        let y = p[0], answered = p[1], predicate = p[2], xi = p[3], factorXi = p[4 + 2 * n]
+        let share = Lanes(repeating: 1 / Double(n))
+        // Option-outer loops over whole rows (each inner loop straight-line over the lanes):
+        // the maximum, the exponentials and their sum, then the factors.
+        let m = workspace, total = workspace + w, chosen = workspace + 2 * w, weight = workspace + 3 * w
+        let u0 = p[4]
+        for j in 0..<w { m[j] = u0[j] }
+        for k in 1..<n {
+            let uk = p[4 + k]
+            for j in 0..<w { m[j] = m[j].replacing(with: uk[j], where: uk[j] .> m[j]) }
+        }
+        for j in 0..<w { total[j] = .zero; chosen[j] = .zero }
+        for k in 0..<n {
+            let uk = p[4 + k], fk = p[4 + n + k], key = Lanes(repeating: Double(k + 1))
+            for j in 0..<w {
+                let e = expNonPositive(uk[j] - m[j])
+                fk[j] = e
+                total[j] += e
+                chosen[j] = chosen[j].replacing(with: e, where: y[j] .== key)
+            }
+        }
+        for j in 0..<w {
+            let inverse = 1 / total[j]
+            let sy = chosen[j] * inverse
+            let lapse = xi[j], keep = 1 - lapse
+            let py = (lapse * share).addingProduct(keep, sy)
+            let mask = counted(answered[j], predicate[j])
+            let logP = Lanes(repeating: 0).replacing(with: laneLog(py), where: mask)
+            ll[j] += logP
+            if writesLogProbability { p[5 + 2 * n][j] = logP }
+            factorXi[j] = Lanes(repeating: 0).replacing(with: (share - sy) / py, where: mask)
+            weight[j] = Lanes(repeating: 0).replacing(with: keep * sy / py, where: mask)
+            total[j] = inverse
+        }
+        for k in 0..<n {
+            let fk = p[4 + n + k], key = Lanes(repeating: Double(k + 1))
+            for j in 0..<w {
+                let indicator = Lanes(repeating: 0).replacing(with: 1, where: y[j] .== key)
+                fk[j] = weight[j] * (indicator - fk[j] * total[j])
+            }
+        }
+    }
+
+    /// [factor₁…factorₙ, factorξ, λu₁…λuₙ, λξ].
+    static func lapseSoftmaxAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
+        for k in 0...n where modes[k] != .skip {
+            let f = p[k], target = p[n + 1 + k]
+            if modes[k] == .assign { for j in 0..<w { target[j] = f[j] } } else { for j in 0..<w { target[j] += f[j] } }
+        }
+    }
+
     /// [observed, factor, λp₁…λpₙ]: λp_y ⊕= factor.
     static func categoricalAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
         let y = p[0], f = p[1]

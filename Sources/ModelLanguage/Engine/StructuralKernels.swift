@@ -44,15 +44,19 @@ enum StructuralKernels {
         }
     }
 
-    /// [index, value, e₁…eₙ, y₁…yₙ, (answered)]: y_k = value where index = k (and, when
-    /// `masked`, the trial was answered), else e_k.
+    /// [index, value, e₁…eₙ, y₁…yₙ, (answered, start₁…startₙ)]: y_k = value where index = k,
+    /// else e_k; when `masked` (the outputs are the carried state), unanswered lanes keep
+    /// their start values.
     static func scatter(_ p: Rows, n: Int, w: Int, masked: Bool) {
         let index = p[0], value = p[1]
         if masked {
             let answered = p[2 + 2 * n]
-            for j in 0..<w {
-                let i = index[j].replacing(with: 0, where: answered[j] .== 0)
-                for k in 0..<n { p[2 + n + k][j] = p[2 + k][j].replacing(with: value[j], where: i .== Lanes(repeating: Double(k + 1))) }
+            for k in 0..<n {
+                let e = p[2 + k], y = p[2 + n + k], start = p[3 + 2 * n + k], key = Lanes(repeating: Double(k + 1))
+                for j in 0..<w {
+                    let updated = e[j].replacing(with: value[j], where: index[j] .== key)
+                    y[j] = start[j].replacing(with: updated, where: answered[j] .!= 0)
+                }
             }
             return
         }
@@ -62,20 +66,27 @@ enum StructuralKernels {
         }
     }
 
-    /// [index, λvalue, λy₁…λyₙ, λe₁…λeₙ]; modes [value, e₁…eₙ]: λvalue ⊕= λy_index,
-    /// λe_k ⊕= λy_k where index ≠ k.
-    static func scatterAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>, masked: Bool) {
-        if masked {
-            // The index of an unanswered lane matches nothing: its λ passes to the inputs.
+    /// [index, λvalue, λy₁…λyₙ, λe₁…λeₙ, (answered)]; modes [value, e₁…eₙ]: λvalue ⊕= λy_index,
+    /// λe_k ⊕= λy_k where index ≠ k. For a committing scatter (`carriedFlag`) the λy rows are
+    /// the elements' λcarry (also the λ of their starts): only answered lanes flow into the
+    /// trial, an input that is the element's own start keeps λy where index ≠ k (and on
+    /// unanswered lanes) in place, and another input's start restarts from 0 on answered lanes.
+    static func scatterAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>, flags: UInt64) {
+        if flags & MachineInstruction.carriedFlag != 0 {
             let answered = p[2 + 2 * n]
             for j in 0..<w {
-                let i = p[0][j].replacing(with: 0, where: answered[j] .== 0)
+                let i = p[0][j], counted = answered[j] .!= 0
                 var v = Lanes(repeating: 0)
                 for k in 0..<n {
-                    let hit = i .== Lanes(repeating: Double(k + 1))
+                    let hit = counted .& (i .== Lanes(repeating: Double(k + 1)))
                     let ly = p[2 + k][j]
                     v = v.replacing(with: ly, where: hit)
-                    write(modes[1 + k], p[2 + n + k], j, ly.replacing(with: 0, where: hit))
+                    if flags & (1 << UInt64(k)) != 0 {
+                        p[2 + k][j] = ly.replacing(with: 0, where: hit)
+                    } else {
+                        write(modes[1 + k], p[2 + n + k], j, Lanes(repeating: 0).replacing(with: ly, where: counted .& .!hit))
+                        p[2 + k][j] = ly.replacing(with: 0, where: counted)
+                    }
                 }
                 write(modes[0], p[1], j, v)
             }
@@ -107,7 +118,9 @@ enum StructuralKernels {
             for k in 1..<n { m = m.replacing(with: p[k][j], where: p[k][j] .> m) }
             var total = Lanes(repeating: 0)
             for k in 0..<n {
-                let e = laneExp(p[k][j] - m)
+                // u − m ≤ 0; an element at −∞ (an option not offered) gets exactly 0.
+                let u = p[k][j]
+                let e = expNonPositive(u - m).replacing(with: 0, where: u .== -.infinity)
                 p[n + k][j] = e
                 total += e
             }

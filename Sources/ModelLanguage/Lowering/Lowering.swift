@@ -8,11 +8,45 @@
 /// - `if c { … } else { … }` lowers both branches and merges every value they change with
 ///   select(c, then, else); an observation inside a branch holds only where the branch's
 ///   condition does (its predicate). A constant condition keeps one branch.
+///
+/// Sizes the checker could not know (K or an index column's levels from the data) are checked
+/// here: a constant index outside them, or vectors of different lengths combined, is a
+/// `ModelFileError` at the place in the file, saying what the data have.
 public enum Lowering {
-    public static func lower(_ model: CheckedModel, optionCount: Int, levels: [Int: Int], arguments: [Double]? = nil) -> TrialProgram {
+    public static func lower(_ model: CheckedModel, optionCount: Int, levels: [Int: Int], arguments: [Double]? = nil) throws -> TrialProgram {
         var lowering = LoweringState(model: model, optionCount: optionCount, levels: levels,
                                      arguments: arguments ?? model.arguments.map(\.defaultValue))
-        return lowering.run()
+        do {
+            return try lowering.run()
+        } catch let error as LoweringError {
+            throw ModelFileError(file: model.file, location: error.location, problem: error.problem + " (the data have \(optionCount) options\(levels.isEmpty ? "" : "; " + levels.sorted { $0.key < $1.key }.map { "\(model.data[$0.key].name) has \($0.value) categories" }.joined(separator: ", ")))",
+                                 fix: error.fix)
+        }
+    }
+}
+
+/// A size mismatch found while lowering (reported as a `ModelFileError` with the data's sizes).
+struct LoweringError: Error {
+    let location: SourceLocation
+    let problem: String
+    let fix: String
+
+    /// The 0-based position of constant index `i` among `count` elements.
+    static func position(_ i: Double, count: Int, at location: SourceLocation) throws -> Int {
+        guard i >= 1 && i <= Double(count) && i == i.rounded() else {
+            throw LoweringError(location: location, problem: "index \(i == i.rounded() && abs(i) < 1e9 ? String(Int(i)) : String(i)) is outside 1..\(count)",
+                                fix: "use an index the data's sizes allow, or declare the size in the file (options N, index 1..N)")
+        }
+        return Int(i) - 1
+    }
+
+    /// Checks that vectors combined elementwise have the same length.
+    static func sameLength(_ tensors: [Tensor], at location: SourceLocation) throws {
+        let lengths = Set(tensors.filter { !$0.isScalar }.map(\.values.count))
+        guard lengths.count <= 1 else {
+            throw LoweringError(location: location, problem: "vectors of \(lengths.sorted().map(String.init).joined(separator: " and ")) elements are combined",
+                                fix: "write vectors with one value per option (e.g. [… for k in option]), or declare options N")
+        }
     }
 }
 
@@ -53,7 +87,7 @@ private struct LoweringState {
         }
     }
 
-    mutating func run() -> TrialProgram {
+    mutating func run() throws -> TrialProgram {
         for c in model.data.indices {
             builder.program.dataRegisters[c] = builder.addRegister(.data(column: c), level: .data)
         }
@@ -73,14 +107,14 @@ private struct LoweringState {
             }
             states.append(Tensor(shape: shape, values: values))
         }
-        block(model.trial, topLevel: true)
+        try block(model.trial, topLevel: true)
         for (i, element) in builder.program.states.enumerated() {
             let s = element.state
             let flat = i - builder.program.states.firstIndex { $0.state == s }!
             builder.program.states[i].final = states[s].values[flat]
         }
         if let reward = model.reward {
-            builder.program.reward = expression(reward).scalar
+            builder.program.reward = try expression(reward).scalar
         }
         return builder.program
     }
@@ -105,14 +139,14 @@ private struct LoweringState {
 
     // MARK: Statements
 
-    mutating func block(_ statements: [TypedStatement], topLevel: Bool = false) {
-        for s in statements { statement(s, topLevel: topLevel) }
+    mutating func block(_ statements: [TypedStatement], topLevel: Bool = false) throws {
+        for s in statements { try statement(s, topLevel: topLevel) }
     }
 
-    mutating func statement(_ s: TypedStatement, topLevel: Bool) {
+    mutating func statement(_ s: TypedStatement, topLevel: Bool) throws {
         switch s {
         case let .assign(target, indices, value, location):
-            let v = expression(value)
+            let v = try expression(value)
             var current: Tensor
             switch target {
             case let .state(i): current = states[i]
@@ -124,9 +158,13 @@ private struct LoweringState {
                 }
                 current = existing
             }
+            if !v.isScalar && indices.isEmpty && v.values.count != current.values.count {
+                throw LoweringError(location: location, problem: "a value of \(v.values.count) elements is assigned to \(current.values.count) elements",
+                                    fix: "assign one value per element (e.g. [… for k in option]), or declare options N")
+            }
             let updated = indices.isEmpty
                 ? Tensor(shape: current.shape, values: broadcast(v, count: current.values.count))
-                : assignElements(current, indices: indices.map { expression($0).scalar }, value: v, location: location)
+                : try assignElements(current, indices: try indices.map { try expression($0).scalar }, value: v, location: location)
             switch target {
             case let .state(i): states[i] = updated
             case let .local(l):
@@ -134,27 +172,35 @@ private struct LoweringState {
                 if topLevel && model.locals[l].topLevel { addProbes(name: model.locals[l].name, updated) }
             }
         case let .observe(column, distribution, arguments, location):
-            let args = arguments.map { expression($0) }
+            let args = try arguments.map { try expression($0) }
+            if distribution.observesChoice {
+                let n: Int
+                if case .index = model.data[column].kind { n = levels[column] ?? 1 } else { n = optionCount }
+                for a in args where a.values.count != n {
+                    throw LoweringError(location: location, problem: "\(model.data[column].name) has \(n) possible values but the \(distribution.rawValue) is given \(a.values.count)",
+                                        fix: "give one value per option (e.g. [… for k in option]), or declare options N")
+                }
+            }
             var flat = args[0].values
             if distribution == .softmax, args.count == 2 { flat += args[1].values }
-            let probabilities = outcomeProbabilities(column: column, distribution: distribution, args: args, location: location)
+            let probabilities = try outcomeProbabilities(column: column, distribution: distribution, args: args, location: location)
             builder.observe(distribution, column: column, predicate: predicate, arguments: flat, offered: args.count == 2,
                             probabilities: probabilities, location: location)
         case let .ifElse(condition, then, otherwise, location):
-            let c = expression(condition).scalar
+            let c = try expression(condition).scalar
             if let known = c.constant {
-                block(known != 0 ? then : otherwise)
+                try block(known != 0 ? then : otherwise)
                 return
             }
             let outerPredicate = predicate
             let savedLocals = locals, savedStates = states
             predicate = builder.call("and", [outerPredicate, c], location: location)
-            block(then)
+            try block(then)
             let thenLocals = locals, thenStates = states
             locals = savedLocals
             states = savedStates
             predicate = builder.call("and", [outerPredicate, builder.call("not", [c], location: location)], location: location)
-            block(otherwise)
+            try block(otherwise)
             predicate = outerPredicate
             // Merge what either branch changed (locals defined inside a branch end with it).
             for i in states.indices {
@@ -168,7 +214,7 @@ private struct LoweringState {
         case let .forEach(variable, dimension, body, _):
             for k in 1...size(dimension) {
                 locals[variable] = .scalar(.constant(Double(k)))
-                block(body)
+                try block(body)
             }
             locals[variable] = nil
         }
@@ -186,7 +232,7 @@ private struct LoweringState {
 
     /// `current` with the elements addressed by `indices` (a prefix of its dimensions) set to
     /// `value` (one value per remaining position, or one for all).
-    mutating func assignElements(_ current: Tensor, indices: [Value], value: Tensor, location: SourceLocation) -> Tensor {
+    mutating func assignElements(_ current: Tensor, indices: [Value], value: Tensor, location: SourceLocation) throws -> Tensor {
         let prefix = Array(current.shape.prefix(indices.count))
         let trailing = current.shape.dropFirst(indices.count).reduce(1, *)
         let prefixCount = prefix.reduce(1, *)
@@ -195,7 +241,7 @@ private struct LoweringState {
         let values = broadcast(value, count: trailing)
         for q in 0..<trailing {
             let elements = (0..<prefixCount).map { current.values[$0 * trailing + q] }
-            let updated = builder.scatter(index: linear, value: values[q], elements, location: location)
+            let updated = try builder.scatter(index: linear, value: values[q], elements, location: location)
             for p in 0..<prefixCount { result.values[p * trailing + q] = updated[p] }
         }
         return result
@@ -230,7 +276,7 @@ private struct LoweringState {
     /// (simulation samples from them) and reported by replays as `p_choice[k]` or `p_pressed`;
     /// a compiled fit drops them.
     mutating func outcomeProbabilities(column: Int, distribution: ObservationDistribution, args: [Tensor],
-                                       location: SourceLocation) -> [Value] {
+                                       location: SourceLocation) throws -> [Value] {
         let name = "p_" + model.data[column].name
         let p: Tensor
         switch distribution {
@@ -250,7 +296,7 @@ private struct LoweringState {
 
     // MARK: Expressions
 
-    mutating func expression(_ e: TypedExpression) -> Tensor {
+    mutating func expression(_ e: TypedExpression) throws -> Tensor {
         switch e.node {
         case let .constant(x): return .scalar(.constant(x))
         case let .argument(a): return .scalar(.constant(arguments[a]))
@@ -261,18 +307,19 @@ private struct LoweringState {
         case .optionCount: return .scalar(.constant(Double(optionCount)))
         case .none: return .scalar(.constant(0))
         case let .element(base, indices):
-            let tensor = expression(base)
-            let index = indices.map { expression($0).scalar }
+            let tensor = try expression(base)
+            let index = try indices.map { try expression($0).scalar }
             let prefix = Array(tensor.shape.prefix(index.count))
             let rest = Array(tensor.shape.dropFirst(index.count))
             let trailing = rest.reduce(1, *), prefixCount = prefix.reduce(1, *)
             let linear = linearIndex(index, shape: prefix, location: e.location)
-            let values = (0..<trailing).map { q in
-                builder.gather(index: linear, (0..<prefixCount).map { tensor.values[$0 * trailing + q] }, location: e.location)
+            let values = try (0..<trailing).map { q in
+                try builder.gather(index: linear, (0..<prefixCount).map { tensor.values[$0 * trailing + q] }, location: e.location)
             }
             return Tensor(shape: rest, values: values)
         case let .elementwise(f, args):
-            let lowered = args.map { expression($0) }
+            let lowered = try args.map { try expression($0) }
+            try LoweringError.sameLength(lowered, at: e.location)
             let shape = lowered.first { !$0.isScalar }?.shape ?? []
             let count = shape.reduce(1, *)
             let values = (0..<count).map { i in
@@ -280,19 +327,19 @@ private struct LoweringState {
             }
             return Tensor(shape: shape, values: values)
         case let .softmax(v):
-            let u = expression(v)
+            let u = try expression(v)
             return Tensor(shape: u.shape, values: builder.softmax(u.values, location: e.location))
         case let .sum(v):
-            let u = expression(v)
+            let u = try expression(v)
             return .scalar(u.values.dropFirst().reduce(u.values[0]) { builder.call("add", [$0, $1], location: e.location) })
         case let .vector(items):
-            return Tensor(shape: [items.count], values: items.map { expression($0).scalar })
+            return Tensor(shape: [items.count], values: try items.map { try expression($0).scalar })
         case let .comprehension(variable, dimension, body):
             let n = size(dimension)
             var values: [Value] = []
             for k in 1...n {
                 locals[variable] = .scalar(.constant(Double(k)))
-                values.append(expression(body).scalar)
+                values.append(try expression(body).scalar)
             }
             locals[variable] = nil
             return Tensor(shape: [n], values: values)

@@ -85,17 +85,17 @@ struct ProgramBuilder {
     }
 
     /// e_index among `elements` (index 1…n, a data value). A constant index picks directly.
-    mutating func gather(index: Value, _ elements: [Value], location: SourceLocation) -> Value {
-        if let i = index.constant { return elements[Int(i) - 1] }
+    mutating func gather(index: Value, _ elements: [Value], location: SourceLocation) throws -> Value {
+        if let i = index.constant { return elements[try LoweringError.position(i, count: elements.count, at: location)] }
         if elements.allSatisfy({ $0 == elements[0] }) { return elements[0] }
         return emit(.gather, name: "gather", [index] + elements, outputs: 1, location: location)[0]
     }
 
     /// `elements` with the one at `index` replaced by `value`.
-    mutating func scatter(index: Value, value: Value, _ elements: [Value], location: SourceLocation) -> [Value] {
+    mutating func scatter(index: Value, value: Value, _ elements: [Value], location: SourceLocation) throws -> [Value] {
         if let i = index.constant {
             var result = elements
-            result[Int(i) - 1] = value
+            result[try LoweringError.position(i, count: elements.count, at: location)] = value
             return result
         }
         if elements.allSatisfy({ $0 == value }) { return elements }

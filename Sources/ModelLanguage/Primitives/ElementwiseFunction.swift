@@ -14,8 +14,8 @@ public struct ElementwiseFunction: Sendable, Hashable, CustomStringConvertible {
     let readsOutput: Bool
     /// The value on lanes (arguments beyond the arity are ignored).
     let evaluate: @Sendable (Lanes, Lanes, Lanes) -> Lanes
-    let forward: ForwardKernel
-    let backward: @Sendable ([AdjointMode]) -> BackwardKernel
+    /// The primitive's loops (its type).
+    let loops: any ElementwiseLoops.Type
 
     public var description: String { name }
     public var isDifferentiable: Bool { differentiableArguments.contains(true) }
@@ -31,8 +31,7 @@ public struct ElementwiseFunction: Sendable, Hashable, CustomStringConvertible {
         readsArguments = [P.differentiable && P.derivativeReads.x]
         readsOutput = P.differentiable && P.derivativeReads.y
         evaluate = { a, _, _ in P.value(a) }
-        forward = ElementwiseKernels.forward(P.self)
-        backward = { modes in ElementwiseKernels.backward(P.self, modes[0]) }
+        loops = P.self
     }
 
     init<P: BinaryPrimitive>(_ p: P.Type) {
@@ -43,8 +42,7 @@ public struct ElementwiseFunction: Sendable, Hashable, CustomStringConvertible {
         readsArguments = [P.differentiable && P.partialsRead.a, P.differentiable && P.partialsRead.b]
         readsOutput = P.differentiable && P.partialsRead.y
         evaluate = { a, b, _ in P.value(a, b) }
-        forward = ElementwiseKernels.forward(P.self)
-        backward = { modes in ElementwiseKernels.backward(P.self, modes[0], modes[1]) }
+        loops = P.self
     }
 
     init<P: TernaryPrimitive>(_ p: P.Type) {
@@ -56,8 +54,7 @@ public struct ElementwiseFunction: Sendable, Hashable, CustomStringConvertible {
         readsArguments = [P.partialsRead.a, P.partialsRead.b, P.partialsRead.c]
         readsOutput = P.partialsRead.y
         evaluate = { a, b, c in P.value(a, b, c) }
-        forward = ElementwiseKernels.forward(P.self)
-        backward = { modes in ElementwiseKernels.backward(P.self, modes[0], modes[1], modes[2]) }
+        loops = P.self
     }
 
     /// Every elementwise primitive. A new one is a type conforming to `UnaryPrimitive`,

@@ -19,7 +19,7 @@ public enum ElementwiseTyping: Sendable {
 /// A function of one lane vector: its value and its derivative. Written once, it is the
 /// language's function (the checker reads `name`), the lane machine's forward kernel and
 /// its adjoint (λₓ += λ_y · dy/dx), and the constant folder's arithmetic.
-public protocol UnaryPrimitive: SendableMetatype {
+public protocol UnaryPrimitive: ElementwiseLoops {
     /// The name in the model language (`exp`), or the operator's internal name (`neg`).
     static var name: String { get }
     static var typing: ElementwiseTyping { get }
@@ -40,7 +40,7 @@ public protocol UnaryPrimitive: SendableMetatype {
 }
 
 /// A function of two lane vectors and its partial derivatives.
-public protocol BinaryPrimitive: SendableMetatype {
+public protocol BinaryPrimitive: ElementwiseLoops {
     static var name: String { get }
     static var typing: ElementwiseTyping { get }
     static func value(_ a: Lanes, _ b: Lanes) -> Lanes
@@ -52,7 +52,7 @@ public protocol BinaryPrimitive: SendableMetatype {
 }
 
 /// A function of three lane vectors and its partial derivatives.
-public protocol TernaryPrimitive: SendableMetatype {
+public protocol TernaryPrimitive: ElementwiseLoops {
     static var name: String { get }
     static var typing: ElementwiseTyping { get }
     static func value(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes

@@ -10,6 +10,9 @@ struct Lexer {
         var tokens: [Token] = []
         var i = 0, line = 1, column = 1
         var nesting = 0  // open ( and [
+        // Where this line's comment starts: a line end after a comment is placed there, right
+        // after the line's last token, so "found end of line" does not point past the comment.
+        var commentStart: SourceLocation?
         func location() -> SourceLocation { SourceLocation(line: line, column: column) }
         func advance(_ n: Int = 1) {
             for _ in 0..<n {
@@ -26,13 +29,15 @@ struct Lexer {
             let c = scalars[i]
             if c == "\n" {
                 if nesting == 0, let last = tokens.last, last.kind != .newline {
-                    tokens.append(Token(kind: .newline, location: location()))
+                    tokens.append(Token(kind: .newline, location: commentStart ?? location()))
                 }
+                commentStart = nil
                 advance()
                 continue
             }
             if c == " " || c == "\t" || c == "\r" { advance(); continue }
             if c == "#" {
+                commentStart = location()
                 while i < scalars.count && scalars[i] != "\n" { advance() }
                 continue
             }
@@ -109,10 +114,10 @@ struct Lexer {
             }
             let shown = c.properties.isWhitespace || c.value < 32 ? "U+\(String(c.value, radix: 16, uppercase: true))" : "'\(c)'"
             throw fail(start, "unexpected character \(shown)",
-                       c == "&" || c == "|" ? "write the logical operators as words: and, or, not" : "remove it; names are letters, digits and _, and text goes in double quotes")
+                       c == "&" || c == "|" || c == "!" ? "write the logical operators as words: and, or, not" : "remove it; names are the letters a-z and A-Z, digits and _, and text goes in double quotes")
         }
         if tokens.last.map({ $0.kind != .newline }) ?? false {
-            tokens.append(Token(kind: .newline, location: location()))
+            tokens.append(Token(kind: .newline, location: commentStart ?? location()))
         }
         tokens.append(Token(kind: .end, location: location()))
         return tokens

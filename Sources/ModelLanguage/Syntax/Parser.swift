@@ -286,7 +286,9 @@ struct Parser {
                 dims.append(try identifier("a dimension (option or an index data column)", example: "Q[option]"))
             } while current.isSymbol(",")
             try expectSymbol("]", "after the state's dimensions")
-            guard dims.count <= 2 else { throw fail(current, "a state has at most two dimensions", "split it into several states") }
+            guard dims.count <= 2 else {
+                throw ModelFileError(file: file, location: dims[2].1, problem: "a state has at most two dimensions", fix: "split it into several states")
+            }
             shape = .table(dims)
         } else if current.isSymbol(":") {
             _ = advance()
@@ -294,7 +296,18 @@ struct Parser {
             shape = .index(name: dim, location: dimLocation)
         }
         guard current.isSymbol("=") else {
-            throw fail(current, "state \(name) has no initial value", "write its value at the start of each block, e.g. state \(name)\(shape == .scalar ? "" : "[option]") = 0")
+            let example: String
+            switch shape {
+            case .scalar: example = "state \(name) = 0"
+            case let .table(dims): example = "state \(name)[\(dims.map(\.name).joined(separator: ", "))] = 0"
+            case let .index(dim, _): example = "state \(name): \(dim) = none"
+            }
+            let fix = "write its value at the start of each block, e.g. \(example)"
+            // At the end of the line the state's name is the place; otherwise the token found instead of '='.
+            if current.kind == .newline || current.kind == .end {
+                throw ModelFileError(file: file, location: location, problem: "state \(name) has no initial value", fix: fix)
+            }
+            throw fail(current, "expected '=' and the initial value after state \(name), found \(current.text)", fix)
         }
         _ = advance()
         let initial = try expression()
@@ -310,12 +323,12 @@ struct Parser {
 
     // MARK: Statements
 
-    private mutating func block(_ context: String) throws -> [Statement] {
+    private mutating func block(_ context: String) throws -> [StatementSyntax] {
         guard current.isSymbol("{") else {
             throw fail(current, "expected '{' to open the \(context) block, found \(current.text)", "write { after \(context == "trial" ? "trial" : "the \(context)") and close the block with }")
         }
         let open = advance()
-        var statements: [Statement] = []
+        var statements: [StatementSyntax] = []
         while true {
             skipNewlines()
             if current.isSymbol("}") { _ = advance(); break }
@@ -330,7 +343,7 @@ struct Parser {
         return statements
     }
 
-    private mutating func statement() throws -> Statement {
+    private mutating func statement() throws -> StatementSyntax {
         let start = current
         if start.isWord("if") { return try ifStatement() }
         if start.isWord("for") {
@@ -346,15 +359,16 @@ struct Parser {
             _ = advance()
             let distributionLocation = current.location
             let (distribution, _) = try identifier("a distribution", example: "choice ~ softmax(tau * Q)")
+            let open = current
             try expectSymbol("(", "after the distribution's name")
-            let arguments = try argumentList(closing: ")")
+            let arguments = try argumentList(opened: open)
             return .observe(column: name, distribution: distribution, arguments: arguments, location: start.location, distributionLocation: distributionLocation)
         }
-        var indices: [Expression] = []
+        var indices: [ExpressionSyntax] = []
         if current.isSymbol("[") {
-            _ = advance()
-            indices = try argumentList(closing: "]")
-            guard !indices.isEmpty else { throw fail(current, "empty index []", "write the index, e.g. Q[choice]") }
+            let open = advance()
+            indices = try argumentList(opened: open)
+            guard !indices.isEmpty else { throw fail(open, "empty index []", "write the index, e.g. Q[choice]") }
         }
         guard case let .symbol(op) = current.kind, ["=", "+=", "-=", "*=", "/="].contains(op) else {
             if current.isSymbol("==") { throw fail(current, "'==' compares; it does not assign", "write = to assign") }
@@ -365,11 +379,11 @@ struct Parser {
         return .assign(target: name, indices: indices, op: op, value: value, location: start.location)
     }
 
-    private mutating func ifStatement() throws -> Statement {
+    private mutating func ifStatement() throws -> StatementSyntax {
         let keyword = advance()
         let condition = try expression()
         let then = try block("if")
-        var otherwise: [Statement] = []
+        var otherwise: [StatementSyntax] = []
         var look = position
         while tokens[look].kind == .newline { look += 1 }
         if tokens[look].isWord("else") {
@@ -384,50 +398,67 @@ struct Parser {
         return .ifElse(condition: condition, then: then, otherwise: otherwise, location: keyword.location)
     }
 
-    private mutating func argumentList(closing: String) throws -> [Expression] {
-        var list: [Expression] = []
+    /// The comma-separated expressions after `open` (a consumed `(` or `[`) up to its closing
+    /// bracket.
+    private mutating func argumentList(opened open: Token) throws -> [ExpressionSyntax] {
+        let closing = open.isSymbol("[") ? "]" : ")"
+        let what = closing == "]" ? "an index" : "an argument"
+        var list: [ExpressionSyntax] = []
         if current.isSymbol(closing) { _ = advance(); return list }
         while true {
             list.append(try expression())
             if current.isSymbol(",") { _ = advance(); continue }
-            try expectSymbol(closing, "to close the list")
+            try close(closing, opened: open, expected: "',' or '\(closing)' after \(what)",
+                      fix: "separate the \(closing == "]" ? "indices" : "arguments") with ',' and close the '\(open.text)' with '\(closing)'")
             return list
         }
     }
 
+    /// Consumes `closing`, or fails where the parser stopped. Line ends inside brackets do not end
+    /// a statement, so a missing bracket is often noticed lines later: then the message names the
+    /// bracket that is not closed.
+    private mutating func close(_ closing: String, opened open: Token, expected: String, fix: String) throws {
+        guard current.isSymbol(closing) else {
+            let note = current.location.line > open.location.line
+                ? " (the '\(open.text)' at line \(open.location.line), column \(open.location.column) is not closed)" : ""
+            throw fail(current, "expected \(expected), found \(current.text)\(note)", fix)
+        }
+        _ = advance()
+    }
+
     // MARK: Expressions (lowest precedence first)
 
-    mutating func expression() throws -> Expression { try orExpression() }
+    mutating func expression() throws -> ExpressionSyntax { try orExpression() }
 
-    private mutating func orExpression() throws -> Expression {
+    private mutating func orExpression() throws -> ExpressionSyntax {
         var left = try andExpression()
         while current.isWord("or") {
             let op = advance()
-            left = Expression(node: .binary(op: "or", left: left, right: try andExpression()), location: op.location)
+            left = ExpressionSyntax(node: .binary(op: "or", left: left, right: try andExpression()), location: op.location)
         }
         return left
     }
 
-    private mutating func andExpression() throws -> Expression {
+    private mutating func andExpression() throws -> ExpressionSyntax {
         var left = try notExpression()
         while current.isWord("and") {
             let op = advance()
-            left = Expression(node: .binary(op: "and", left: left, right: try notExpression()), location: op.location)
+            left = ExpressionSyntax(node: .binary(op: "and", left: left, right: try notExpression()), location: op.location)
         }
         return left
     }
 
-    private mutating func notExpression() throws -> Expression {
+    private mutating func notExpression() throws -> ExpressionSyntax {
         if current.isWord("not") {
             let op = advance()
-            return Expression(node: .unary(op: "not", operand: try notExpression()), location: op.location)
+            return ExpressionSyntax(node: .unary(op: "not", operand: try notExpression()), location: op.location)
         }
         return try comparison()
     }
 
     private static let comparisons: Set<String> = ["==", "!=", "<", "<=", ">", ">="]
 
-    private mutating func comparison() throws -> Expression {
+    private mutating func comparison() throws -> ExpressionSyntax {
         let left = try additive()
         guard case let .symbol(op) = current.kind, Parser.comparisons.contains(op) else { return left }
         let opToken = advance()
@@ -435,73 +466,73 @@ struct Parser {
         if case let .symbol(next) = current.kind, Parser.comparisons.contains(next) {
             throw fail(current, "comparisons do not chain (a < b < c)", "write a < b and b < c")
         }
-        return Expression(node: .binary(op: op, left: left, right: right), location: opToken.location)
+        return ExpressionSyntax(node: .binary(op: op, left: left, right: right), location: opToken.location)
     }
 
-    private mutating func additive() throws -> Expression {
+    private mutating func additive() throws -> ExpressionSyntax {
         var left = try multiplicative()
         while current.isSymbol("+") || current.isSymbol("-") {
             let op = advance()
-            left = Expression(node: .binary(op: op.text, left: left, right: try multiplicative()), location: op.location)
+            left = ExpressionSyntax(node: .binary(op: op.text, left: left, right: try multiplicative()), location: op.location)
         }
         return left
     }
 
-    private mutating func multiplicative() throws -> Expression {
+    private mutating func multiplicative() throws -> ExpressionSyntax {
         var left = try unary()
         while current.isSymbol("*") || current.isSymbol("/") {
             let op = advance()
-            left = Expression(node: .binary(op: op.text, left: left, right: try unary()), location: op.location)
+            left = ExpressionSyntax(node: .binary(op: op.text, left: left, right: try unary()), location: op.location)
         }
         return left
     }
 
-    private mutating func unary() throws -> Expression {
+    private mutating func unary() throws -> ExpressionSyntax {
         if current.isSymbol("-") {
             let op = advance()
-            return Expression(node: .unary(op: "-", operand: try unary()), location: op.location)
+            return ExpressionSyntax(node: .unary(op: "-", operand: try unary()), location: op.location)
         }
         if current.isSymbol("+") { _ = advance(); return try unary() }
         return try power()
     }
 
-    private mutating func power() throws -> Expression {
+    private mutating func power() throws -> ExpressionSyntax {
         let base = try postfix()
         guard current.isSymbol("^") else { return base }
         let op = advance()
         let exponent = try unary()  // right-associative, and 2^-1 works
-        return Expression(node: .binary(op: "^", left: base, right: exponent), location: op.location)
+        return ExpressionSyntax(node: .binary(op: "^", left: base, right: exponent), location: op.location)
     }
 
-    private mutating func postfix() throws -> Expression {
+    private mutating func postfix() throws -> ExpressionSyntax {
         let token = current
         switch token.kind {
         case let .number(x, whole):
             _ = advance()
-            return Expression(node: whole ? .integer(Int(x)) : .number(x), location: token.location)
+            return ExpressionSyntax(node: whole ? .integer(Int(x)) : .number(x), location: token.location)
         case .identifier("none"):
             _ = advance()
-            return Expression(node: .none, location: token.location)
+            return ExpressionSyntax(node: .none, location: token.location)
         case let .identifier(name):
             if Parser.keywords.contains(name) {
                 throw fail(token, "'\(name)' cannot start an expression", name == "if" ? "for a value that depends on a condition write select(condition, a, b)" : "write a value, a name or a function call")
             }
             _ = advance()
             if current.isSymbol("(") {
-                _ = advance()
-                return Expression(node: .call(function: name, arguments: try argumentList(closing: ")")), location: token.location)
+                let open = advance()
+                return ExpressionSyntax(node: .call(function: name, arguments: try argumentList(opened: open)), location: token.location)
             }
             if current.isSymbol("[") {
-                _ = advance()
-                let indices = try argumentList(closing: "]")
-                guard !indices.isEmpty else { throw fail(current, "empty index []", "write the index, e.g. Q[choice]") }
-                return Expression(node: .element(name: name, indices: indices), location: token.location)
+                let open = advance()
+                let indices = try argumentList(opened: open)
+                guard !indices.isEmpty else { throw fail(open, "empty index []", "write the index, e.g. Q[choice]") }
+                return ExpressionSyntax(node: .element(name: name, indices: indices), location: token.location)
             }
-            return Expression(node: .name(name), location: token.location)
+            return ExpressionSyntax(node: .name(name), location: token.location)
         case .symbol("("):
             _ = advance()
             let inner = try expression()
-            try expectSymbol(")", "to close the parenthesis")
+            try close(")", opened: token, expected: "')' to close the parenthesis", fix: "close the '(' with ')'")
             return inner
         case .symbol("["):
             _ = advance()
@@ -512,16 +543,16 @@ struct Parser {
                 let (variable, _) = try identifier("the comprehension's variable", example: "[tau * Q[k] for k in option]")
                 try expectWord("in", "after the comprehension's variable")
                 let (dimension, dimLocation) = try identifier("a dimension", example: "[tau * Q[k] for k in option]")
-                try expectSymbol("]", "to close the comprehension")
-                return Expression(node: .comprehension(body: first, variable: variable, dimension: dimension, dimensionLocation: dimLocation), location: token.location)
+                try close("]", opened: token, expected: "']' to close the comprehension", fix: "write [body for k in option]")
+                return ExpressionSyntax(node: .comprehension(body: first, variable: variable, dimension: dimension, dimensionLocation: dimLocation), location: token.location)
             }
             var elements = [first]
             while current.isSymbol(",") {
                 _ = advance()
                 elements.append(try expression())
             }
-            try expectSymbol("]", "to close the vector")
-            return Expression(node: .vector(elements), location: token.location)
+            try close("]", opened: token, expected: "',' or ']' after an element of the vector", fix: "separate the elements with ',' and close the '[' with ']'")
+            return ExpressionSyntax(node: .vector(elements), location: token.location)
         default:
             throw fail(token, "expected a value, found \(token.text)", "write a number, a name, a function call or a parenthesized expression")
         }

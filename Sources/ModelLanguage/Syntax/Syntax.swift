@@ -10,8 +10,8 @@ public struct ModelSyntax: Sendable {
     public var arguments: [ArgumentDeclaration] = []
     public var parameters: [ParameterDeclaration] = []
     public var states: [StateDeclaration] = []
-    public var reward: Expression?
-    public var trial: [Statement]?
+    public var reward: ExpressionSyntax?
+    public var trial: [StatementSyntax]?
     public var trialLocation: SourceLocation?
 }
 
@@ -105,20 +105,20 @@ public struct StateDeclaration: Sendable {
 
     public let name: String
     public let shape: Shape
-    public let initial: Expression
+    public let initial: ExpressionSyntax
     public let acrossBlocks: Bool
     public let location: SourceLocation
 }
 
 /// A statement of the trial block.
-public indirect enum Statement: Sendable {
+public indirect enum StatementSyntax: Sendable {
     /// `target = value`, `target[i, j] += value`, …; `op` is "=", "+=", "-=", "*=" or "/=".
-    case assign(target: String, indices: [Expression], op: String, value: Expression, location: SourceLocation)
+    case assign(target: String, indices: [ExpressionSyntax], op: String, value: ExpressionSyntax, location: SourceLocation)
     /// `column ~ distribution(arguments)`.
-    case observe(column: String, distribution: String, arguments: [Expression], location: SourceLocation, distributionLocation: SourceLocation)
-    case ifElse(condition: Expression, then: [Statement], otherwise: [Statement], location: SourceLocation)
+    case observe(column: String, distribution: String, arguments: [ExpressionSyntax], location: SourceLocation, distributionLocation: SourceLocation)
+    case ifElse(condition: ExpressionSyntax, then: [StatementSyntax], otherwise: [StatementSyntax], location: SourceLocation)
     /// `for k in DIM { … }`: the body once per value of the dimension.
-    case forEach(variable: String, dimension: String, body: [Statement], location: SourceLocation, dimensionLocation: SourceLocation)
+    case forEach(variable: String, dimension: String, body: [StatementSyntax], location: SourceLocation, dimensionLocation: SourceLocation)
 
     public var location: SourceLocation {
         switch self {
@@ -128,7 +128,7 @@ public indirect enum Statement: Sendable {
 }
 
 /// An expression as written.
-public struct Expression: Sendable {
+public struct ExpressionSyntax: Sendable {
     public indirect enum Node: Sendable {
         /// A number written with a decimal point or exponent (real).
         case number(Double)
@@ -137,14 +137,14 @@ public struct Expression: Sendable {
         case name(String)
         /// `none`: no option (a state of option type before its first assignment).
         case none
-        case element(name: String, indices: [Expression])
-        case call(function: String, arguments: [Expression])
-        case unary(op: String, operand: Expression)
-        case binary(op: String, left: Expression, right: Expression)
+        case element(name: String, indices: [ExpressionSyntax])
+        case call(function: String, arguments: [ExpressionSyntax])
+        case unary(op: String, operand: ExpressionSyntax)
+        case binary(op: String, left: ExpressionSyntax, right: ExpressionSyntax)
         /// `[a, b, c]`
-        case vector([Expression])
+        case vector([ExpressionSyntax])
         /// `[body for k in DIM]`
-        case comprehension(body: Expression, variable: String, dimension: String, dimensionLocation: SourceLocation)
+        case comprehension(body: ExpressionSyntax, variable: String, dimension: String, dimensionLocation: SourceLocation)
     }
 
     public let node: Node

@@ -5,8 +5,9 @@ import RLModels
 
 /// Posterior predictive learning curves: by trial within block, the share of choices of the
 /// better option, observed against choices simulated from posterior draws (one step ahead, as
-/// hBayesDM's `y_pred`: each draw's parameters replayed on the observed history, and at every
-/// trial a choice drawn from the model's probabilities), group mean with a 90% band over draws.
+/// hBayesDM's `y_pred`: each draw's parameters replayed on the observed history through the
+/// model file, and at every trial a choice drawn from the model's probabilities), group mean
+/// with a 90% band over draws. "Better" follows the model's declared `reward`.
 /// Per subject and trial, the predicted probability of the better option (mean and 90%
 /// interval over draws) is reported instead: a single simulated choice is only 0 or 1. The data carry no reward schedule, so the better option at trial t is the one whose
 /// choices earned the highest mean reward within ±`window` trials of t in the same block (the
@@ -28,23 +29,41 @@ public struct LearningCurves: Sendable {
     /// Trial within block of each slot (−1 for padding).
     public let slotPosition: [Int]
 
+    /// nil when the model has no choice column or declares no reward (nothing to call the
+    /// better option).
     static func compute(batch: TrialBatch, model: ModelDefinition, chains: [ChainRecord], maxDraws: Int = 100,
-                        window: Int = 10) -> LearningCurves {
+                        window: Int = 10) -> LearningCurves? {
         let K = batch.optionCount, L = batch.subjectCount, T = batch.trialCount
-        let rewards = model.reward.rewards(batch)
-        // Each lane's blocks: start index, length, better option.
+        guard let replay = try? ModelReplay(model: model, batch: batch) else { return nil }
+        guard let probabilityProbes = replay.choiceProbabilityProbes, let rewardProbe = replay.probe("reward") else { return nil }
+        var index: [String: Int] = [:]
+        for (i, n) in chains[0].columnNames.enumerated() { index[n] = i + 7 }
+        var rows: [(ChainRecord, Int)] = []
+        for chain in chains { for r in chain.warmupRowCount..<chain.rowCount { rows.append((chain, r)) } }
+        let step = max(1, (rows.count + maxDraws - 1) / maxDraws)
+        let selected = stride(from: 0, to: rows.count, by: step).map { rows[$0] }
+        func theta(lane l: Int, _ row: (ChainRecord, Int)) -> [Double] {
+            let s = batch.laneSubject[l]
+            return model.parameters.map { spec in
+                guard let c = index["\(spec.name).\(s + 1)"] else { return .nan }
+                return row.0.table[row.1 * row.0.rowWidth + c]
+            }
+        }
+        // Each lane's blocks: start index, length, better option (from the model's reward).
         var better = [Int](repeating: -1, count: T * L)   // per slot: the better option of its block
         var position = [Int](repeating: -1, count: T * L) // per slot: trial within block (0-based)
         for l in 0..<L {
-            var t = 0
+            let rewardRun = replay.run(lane: l, theta: [theta(lane: l, selected[0])])
             let n = batch.trialsPerSubject[l]
+            let rewards = (0..<n).map { rewardRun.value(rewardProbe, trial: $0, draw: 0) }
+            var t = 0
             while t < n {
                 var end = t + 1
                 while end < n && !batch.blockStart[end * L + l] { end += 1 }
                 var sum = [Double](repeating: 0, count: K), count = [Double](repeating: 0, count: K)
                 for u in t..<end where batch.choice[u * L + l] >= 0 {
                     let c = Int(batch.choice[u * L + l])
-                    sum[c] += rewards[u * L + l]
+                    sum[c] += rewards[u]
                     count[c] += 1
                 }
                 let means = (0..<K).map { count[$0] > 0 ? sum[$0] / count[$0] : -Double.infinity }
@@ -53,7 +72,7 @@ public struct LearningCurves: Sendable {
                     var ws = [Double](repeating: 0, count: K), wc = [Double](repeating: 0, count: K)
                     for v in max(t, u - window)..<min(end, u + window + 1) where batch.choice[v * L + l] >= 0 {
                         let c = Int(batch.choice[v * L + l])
-                        ws[c] += rewards[v * L + l]
+                        ws[c] += rewards[v]
                         wc[c] += 1
                     }
                     let local = (0..<K).map { wc[$0] > 0 ? ws[$0] / wc[$0] : -Double.infinity }
@@ -71,33 +90,26 @@ public struct LearningCurves: Sendable {
             observedSum[position[i]] += Int(batch.choice[i]) == better[i] ? 1 : 0
             observedCount[position[i]] += 1
         }
-        var index: [String: Int] = [:]
-        for (i, n) in chains[0].columnNames.enumerated() { index[n] = i + 7 }
-        var rows: [(ChainRecord, Int)] = []
-        for chain in chains { for r in chain.warmupRowCount..<chain.rowCount { rows.append((chain, r)) } }
-        let step = max(1, (rows.count + maxDraws - 1) / maxDraws)
-        var curves: [[Double]] = []
+        // Per draw: a choice simulated one step ahead at every answered trial (draw k's own
+        // random stream, lanes in order), summed into the group curve.
+        let D = selected.count
+        var rngs = (0..<D).map { Philox(seed: 0x5EED_C0FF, stream: UInt64($0 * step)) }
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: maxPosition), count: D), counts = sums
         var slotValues = [[Double]](repeating: [], count: T * L)
-        for k in stride(from: 0, to: rows.count, by: step) {
-            let (chain, r) = rows[k]
-            var rng = Philox(seed: 0x5EED_C0FF, stream: UInt64(k))
-            var sum = [Double](repeating: 0, count: maxPosition), count = sum
-            for l in 0..<L {
-                let s = batch.laneSubject[l]
-                let theta = model.parameters.map { spec -> Double in
-                    guard let c = index["\(spec.name).\(s + 1)"] else { return .nan }
-                    return chain.table[r * chain.rowWidth + c]
-                }
-                model.rule.replay(batch: batch, lane: l, theta: theta, rewards: rewards) { trial in
-                    guard trial.choice >= 0 else { return }
-                    let i = trial.t * L + l
-                    sum[position[i]] += rng.nextCategorical(trial.probabilities) == better[i] ? 1 : 0
-                    count[position[i]] += 1
-                    slotValues[i].append(trial.probabilities[better[i]])
+        for l in 0..<L {
+            let run = replay.run(lane: l, theta: selected.map { theta(lane: l, $0) })
+            for k in 0..<D {
+                for t in 0..<batch.trialsPerSubject[l] {
+                    let i = t * L + l
+                    guard batch.choice[i] >= 0 else { continue }
+                    let p = probabilityProbes.map { run.value($0, trial: t, draw: k) }
+                    sums[k][position[i]] += rngs[k].nextCategorical(p) == better[i] ? 1 : 0
+                    counts[k][position[i]] += 1
+                    slotValues[i].append(p[better[i]])
                 }
             }
-            curves.append((0..<maxPosition).map { count[$0] > 0 ? sum[$0] / count[$0] : .nan })
         }
+        let curves = (0..<D).map { k in (0..<maxPosition).map { counts[k][$0] > 0 ? sums[k][$0] / counts[k][$0] : .nan } }
         let positions = (0..<maxPosition).filter { observedCount[$0] > 0 }
         var mean: [Double] = [], low: [Double] = [], high: [Double] = []
         for p in positions {

@@ -7,10 +7,10 @@
 /// and "lane" and "subject" coincide.
 ///
 /// Arrays are **time-major**: the entry for time step t and subject s is at `t * S + s`, so one
-/// step of the scan reads S contiguous values. T is the longest subject's trial count. A slot
-/// is masked (choice −1) when the subject missed the trial (empty, `NA` or `NaN` choice) or the
-/// subject has fewer trials (padding); masked slots add nothing to the likelihood and do not
-/// update the learned values, but a missed trial keeps its place in time.
+/// step of the model reads S contiguous values. T is the longest subject's trial count. A slot
+/// is masked (not `answered`) when the subject missed the trial (an observed column empty,
+/// `NA` or `NaN`) or the subject has fewer trials (padding); masked slots add nothing to the
+/// likelihood and do not update the learned values, but a missed trial keeps its place in time.
 public struct TrialBatch: Sendable, Equatable {
     /// Number of subjects S.
     public let subjectCount: Int
@@ -20,11 +20,18 @@ public struct TrialBatch: Sendable, Equatable {
     public let optionCount: Int
     /// Subject ids as written in the data, in order of first appearance.
     public let subjectIDs: [String]
-    /// Chosen option, 0-based, or −1 for a missed trial or padding; T·S, time-major.
-    public let choice: [Int32]
-    /// The model's numeric data columns (e.g. `outcome`, or `gain` and `loss`), each T·S,
-    /// time-major, 0 where the slot is masked.
+    /// Whether the slot is an answered trial (every observed column present); T·S, time-major.
+    public let answered: [Bool]
+    /// The model's data columns by name, each T·S, time-major: option and category numbers
+    /// from 1 (0 where missing), 0/1 for binary columns, reals (0 where missing).
     public let columns: [String: [Double]]
+    /// The column reports treat as the choice (the model's first observed option column).
+    public let choiceColumn: String?
+    /// Each index column's number of categories.
+    public let levels: [String: Int]
+    /// The choice (`choiceColumn`), 0-based, or −1 for a missed trial or padding; T·S. Without
+    /// a choice column, 0 on answered trials.
+    public let choice: [Int32]
     /// True at the first trial of each block of each subject (and at t = 0); T·S, time-major.
     public let blockStart: [Bool]
     /// Rows per subject, missed trials included.
@@ -54,21 +61,26 @@ public struct TrialBatch: Sendable, Equatable {
     public var hasConditions: Bool { !laneConditions.isEmpty }
 
     public init(
-        subjectIDs: [String], trialCount: Int, optionCount: Int, choice: [Int32],
-        columns: [String: [Double]], blockStart: [Bool], trialsPerSubject: [Int], sourceLine: [Int32]? = nil,
-        subjectCovariates: [String: [Double]] = [:], covariateLevels: [String: [String]] = [:],
+        subjectIDs: [String], trialCount: Int, optionCount: Int, answered: [Bool],
+        columns: [String: [Double]], choiceColumn: String?, levels: [String: Int] = [:], blockStart: [Bool], trialsPerSubject: [Int],
+        sourceLine: [Int32]? = nil, subjectCovariates: [String: [Double]] = [:], covariateLevels: [String: [String]] = [:],
         laneSubject: [Int]? = nil, studySubjectIDs: [String]? = nil, laneConditions: [String] = []
     ) {
         let s = subjectIDs.count
-        precondition(choice.count == s * trialCount && blockStart.count == s * trialCount)
+        precondition(answered.count == s * trialCount && blockStart.count == s * trialCount)
+        precondition(choiceColumn.map { columns[$0] != nil } ?? true)
         precondition(columns.values.allSatisfy { $0.count == s * trialCount })
         precondition(trialsPerSubject.count == s)
         self.subjectCount = s
         self.trialCount = trialCount
         self.optionCount = optionCount
         self.subjectIDs = subjectIDs
-        self.choice = choice
+        self.answered = answered
         self.columns = columns
+        self.choiceColumn = choiceColumn
+        self.levels = levels
+        let chosen = choiceColumn.map { columns[$0]! }
+        self.choice = (0..<(s * trialCount)).map { i in answered[i] ? Int32((chosen?[i] ?? 1) - 1) : -1 }
         self.blockStart = blockStart
         self.trialsPerSubject = trialsPerSubject
         self.sourceLine = sourceLine ?? [Int32](repeating: 0, count: s * trialCount)
@@ -85,7 +97,7 @@ public struct TrialBatch: Sendable, Equatable {
         var blocks = [Int](repeating: 0, count: s)
         for t in 0..<trialCount {
             for j in 0..<s {
-                if choice[t * s + j] >= 0 { valid[j] += 1 }
+                if answered[t * s + j] { valid[j] += 1 }
                 if blockStart[t * s + j] && t < trialsPerSubject[j] { blocks[j] += 1 }
             }
         }

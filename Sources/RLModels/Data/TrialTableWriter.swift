@@ -1,16 +1,16 @@
 /// Writes a batch in the hBayesDM trial-table format the reader accepts (tab-separated,
-/// header `subjID  trial  [block]  choice  <columns...>`), one row per trial in subject order;
-/// a missed trial is written with `NA` choice and outcome. Reading the text back gives the same
-/// batch.
+/// header `subjID  trial  [block]  <choice column>  <other columns, by name>`), one row per
+/// trial in subject order; a missed trial is written with `NA` in every model column. Reading
+/// the text back gives the same batch.
 public enum TrialTableWriter {
     /// - Parameters:
     ///   - blockNumber: block label of each slot (T·S, time-major); the column is written when
     ///     given. Without it, blocks are numbered from the batch's block starts.
     public static func tsv(_ batch: TrialBatch, blockNumber: [Int]? = nil, writeBlockColumn: Bool? = nil) -> String {
         let S = batch.subjectCount
-        let names = batch.columns.keys.sorted()
+        let names = (batch.choiceColumn.map { [$0] } ?? []) + batch.columns.keys.filter { $0 != batch.choiceColumn }.sorted()
         let withBlocks = writeBlockColumn ?? (batch.blocksPerSubject.contains { $0 > 1 })
-        var out = "subjID\ttrial" + (withBlocks ? "\tblock" : "") + "\tchoice"
+        var out = "subjID\ttrial" + (withBlocks ? "\tblock" : "")
         for n in names { out += "\t" + n }
         out += "\n"
         for s in 0..<S {
@@ -19,11 +19,9 @@ public enum TrialTableWriter {
                 let i = t * S + s
                 if batch.blockStart[i] { block += 1; trialInBlock = 0 }
                 trialInBlock += 1
-                let c = batch.choice[i]
                 var row = batch.subjectIDs[s] + "\t" + String(trialInBlock)
                 if withBlocks { row += "\t" + String(blockNumber?[i] ?? block) }
-                row += "\t" + (c >= 0 ? String(c + 1) : "NA")
-                for n in names { row += "\t" + (c >= 0 ? format(batch.columns[n]![i]) : "NA") }
+                for n in names { row += "\t" + (batch.answered[i] ? format(batch.columns[n]![i]) : "NA") }
                 out += row + "\n"
             }
         }

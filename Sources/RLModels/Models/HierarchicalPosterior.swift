@@ -32,6 +32,8 @@ public final class HierarchicalPosterior {
     public let covariates: SubjectCovariates
     private let likelihood: SubjectLikelihood
     private let scalePriors: [ParameterSpec.ScalePrior]
+    /// Each parameter's μ prior variance (`HierarchyPriors.locationScale`²).
+    private let locationVariances: [Double]
 
     private var theta: [Double]            // P·S natural-scale parameters (= S×P column-major)
     private var thetaGradient: [Double]
@@ -64,6 +66,7 @@ public final class HierarchicalPosterior {
         laneLogLikelihood = [Double](repeating: 0, count: laneSubject.isEmpty ? 0 : lanes)
         self.likelihood = model.makeLikelihood(batch)
         self.scalePriors = model.parameters.map { priors.scalePrior($0) }
+        self.locationVariances = model.parameters.map { priors.locationScale($0) * priors.locationScale($0) }
         let n = parameterCount * subjectCount
         theta = [Double](repeating: 0, count: n)
         thetaGradient = [Double](repeating: 0, count: n)
@@ -114,7 +117,6 @@ public final class HierarchicalPosterior {
         precondition(x.count == dimension && (gradient?.count ?? dimension) == dimension)
         let P = parameterCount, S = subjectCount, Q = covariateCount
         let base = x.baseAddress!
-        let m2 = priors.muScale * priors.muScale
         var lp = 0.0
         switch mode {
         case .partial:
@@ -122,7 +124,7 @@ public final class HierarchicalPosterior {
             for p in 0..<P {
                 let mu = base[p], logSigma = base[P + p]
                 let sigma = Foundation.exp(logSigma)
-                lp += -0.5 * mu * mu / m2 + scalePriors[p].logDensity(sigma).value + logSigma
+                lp += -0.5 * mu * mu / locationVariances[p] + scalePriors[p].logDensity(sigma).value + logSigma
                 for q in 0..<Q {
                     let g = base[2 * P + p * Q + q]
                     lp += -0.5 * g * g / (priors.gammaScale * priors.gammaScale)
@@ -138,14 +140,14 @@ public final class HierarchicalPosterior {
             for p in 0..<P {
                 for s in 0..<S {
                     let v = base[p * S + s]
-                    lp += -0.5 * v * v / m2
+                    lp += -0.5 * v * v / locationVariances[p]
                     setTheta(p, s, model.parameters[p].constrain(v))
                 }
             }
         case .pooled:
             for p in 0..<P {
                 let v = base[p]
-                lp += -0.5 * v * v / m2
+                lp += -0.5 * v * v / locationVariances[p]
                 let c = model.parameters[p].constrain(v)
                 for s in 0..<S { setTheta(p, s, c) }
             }
@@ -162,7 +164,7 @@ public final class HierarchicalPosterior {
             for p in 0..<P {
                 let mu = base[p], sigma = Foundation.exp(base[P + p])
                 let z = base + zOffset + p * S
-                var dMu = -mu / m2
+                var dMu = -mu / locationVariances[p]
                 var dSigma = 0.0
                 for s in 0..<S {
                     let dx = thetaGradient[p * S + s]
@@ -183,10 +185,10 @@ public final class HierarchicalPosterior {
                 }
             }
         case .none:
-            for i in 0..<(P * S) { g[i] = -base[i] / m2 + thetaGradient[i] }
+            for i in 0..<(P * S) { g[i] = -base[i] / locationVariances[i / S] + thetaGradient[i] }
         case .pooled:
             for p in 0..<P {
-                var d = -base[p] / m2
+                var d = -base[p] / locationVariances[p]
                 for s in 0..<S { d += thetaGradient[p * S + s] }
                 g[p] = d
             }

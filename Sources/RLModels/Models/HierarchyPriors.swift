@@ -29,6 +29,12 @@ public struct HierarchyPriors: Sendable, Equatable {
         self.gammaScale = gammaScale
     }
 
+    /// The sd of the normal prior on `parameter`'s group location: the model file's own
+    /// (`mu ~ normal(0, s)`) when it sets one, else `muScale`.
+    public func locationScale(_ parameter: ParameterSpec) -> Double {
+        parameter.muScale ?? muScale
+    }
+
     /// The prior on σ of `parameter`.
     public func scalePrior(_ parameter: ParameterSpec) -> ParameterSpec.ScalePrior {
         guard let sigmaScale else { return parameter.scalePrior }

@@ -1,45 +1,7 @@
 import Foundation
+import ModelLanguage
 
-/// How a model turns the data's numeric columns into the reward r of each trial.
-public enum RewardDefinition: Sendable, Equatable {
-    /// r = the column as given (bandit2arm_delta's `outcome`).
-    case column(String)
-    /// r = sign(column), hBayesDM's preprocessing for the prl models (±25 points → ±1).
-    case signOf(String)
-    /// r = gain − |loss|, hBayesDM's banditNarm preprocessing (`rew = gain`, `los = −|loss|`).
-    case gainMinusLoss(gain: String, loss: String)
-
-    /// The columns the definition reads.
-    public var columns: [String] {
-        switch self {
-        case let .column(c), let .signOf(c): return [c]
-        case let .gainMinusLoss(g, l): return [g, l]
-        }
-    }
-
-    /// r for every slot of the batch (0 on masked slots).
-    public func rewards(_ batch: TrialBatch) -> [Double] {
-        switch self {
-        case let .column(c):
-            return batch.column(c)
-        case let .signOf(c):
-            return batch.column(c).map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
-        case let .gainMinusLoss(g, l):
-            return zip(batch.column(g), batch.column(l)).map { $0 - abs($1) }
-        }
-    }
-
-    /// One line for `rlfit models`.
-    public var description: String {
-        switch self {
-        case let .column(c): return "reward = \(c)"
-        case let .signOf(c): return "reward = sign(\(c))"
-        case let .gainMinusLoss(g, l): return "reward = \(g) - |\(l)|"
-        }
-    }
-}
-
-/// The kind of task a model's reference study ran.
+/// The kind of task a model's reference study ran, which simulations use (`task` in the file).
 public enum TaskDesign: Sendable, Equatable {
     /// A bandit whose reward probabilities reverse once, halfway (`BanditTask.standard`).
     case bandit
@@ -48,56 +10,129 @@ public enum TaskDesign: Sendable, Equatable {
     case probabilisticReversal
 }
 
-/// A model of the catalog: its name (hBayesDM's where hBayesDM has it), per-subject
-/// parameters, the data it reads and how it makes rewards of them, the learning rule, the
-/// outcome coding it documents, and the reference it follows.
+/// A model RLFit fits: a checked model file (built in, or the user's) and the values its
+/// arguments take in this fit. Everything downstream — the data the reader requires, the
+/// likelihood and its gradient, replays, simulation — comes from the file.
 public struct ModelDefinition: Sendable {
-    public let name: String
-    public let summary: String
-    public let parameters: [ParameterSpec]
-    /// Options: fixed (K = 2) or nil, inferred from the data as the largest choice.
-    public let optionCount: Int?
-    public let reward: RewardDefinition
-    public let rule: LearningRule
-    /// The documented outcome coding, e.g. "reward = 1, loss = −1".
-    public let outcomeCoding: String
-    /// The reward values the documented coding uses (for the coding check); nil = any real.
-    public let documentedRewardValues: Set<Double>?
-    /// The reference the model follows.
-    public let reference: String
-    /// The task the reference study ran, which simulations (`simulate`, `recover`, `sbc`) use.
-    public let task: TaskDesign
+    /// Where the file came from: the built-in catalog (`models/NAME.rlm`) or a path.
+    public enum Origin: Sendable, Equatable {
+        case builtIn
+        case file(String)
+    }
 
-    public init(
-        name: String, summary: String, parameters: [ParameterSpec], optionCount: Int?, reward: RewardDefinition,
-        rule: LearningRule, outcomeCoding: String, documentedRewardValues: Set<Double>?, reference: String,
-        task: TaskDesign = .bandit
-    ) {
-        precondition(!rule.requiresTwoOptions || optionCount == 2, "\(name): the rule needs exactly two options")
-        self.name = name
-        self.summary = summary
-        self.parameters = parameters
-        self.optionCount = optionCount
-        self.reward = reward
-        self.rule = rule
-        self.outcomeCoding = outcomeCoding
-        self.documentedRewardValues = documentedRewardValues
-        self.reference = reference
-        self.task = task
+    public let file: CheckedModel
+    public let origin: Origin
+    /// The argument values this fit uses (defaults unless overridden with `--arg`), in file order.
+    public let arguments: [Double]
+    public let parameters: [ParameterSpec]
+
+    public init(file: CheckedModel, origin: Origin, arguments: [String: Double] = [:]) throws {
+        self.file = file
+        self.origin = origin
+        for name in arguments.keys where file.argumentIndex(name) == nil {
+            let known = file.arguments.map(\.name)
+            throw ModelFileError(file: file.file, location: nil,
+                                 problem: "the model has no argument '\(name)'" + (known.isEmpty ? " (it declares none)" : "; its arguments are \(known.joined(separator: ", "))"),
+                                 fix: known.isEmpty ? "remove --arg \(name)=…" : "use one of: \(known.joined(separator: ", "))")
+        }
+        self.arguments = file.arguments.map { arguments[$0.name] ?? $0.defaultValue }
+        parameters = file.parameters.map(ParameterSpec.init)
+    }
+
+    public var name: String { file.name }
+    public var summary: String { file.summary }
+    public var reference: String { file.reference }
+    /// K when the file fixes it; nil when it comes from the data.
+    public var optionCount: Int? { file.optionCount }
+    public var task: TaskDesign { file.task == "reversal_learning" ? .probabilisticReversal : .bandit }
+
+    /// The arguments that differ from their defaults, by name (for run files and fit.json).
+    public var argumentOverrides: [String: Double] {
+        var result: [String: Double] = [:]
+        for (a, argument) in file.arguments.enumerated() where arguments[a] != argument.defaultValue { result[argument.name] = arguments[a] }
+        return result
     }
 
     /// What the reader must find in the data file.
     public var data: DataRequirements {
-        DataRequirements(optionCount: optionCount, numericColumns: reward.columns)
-    }
-
-    /// The likelihood of a batch (one instance per chain: not thread-safe).
-    public func makeLikelihood(_ batch: TrialBatch) -> SubjectLikelihood {
-        RuleScan(rule: rule, parameterCount: parameters.count, batch: batch, reward: reward.rewards(batch))
+        DataRequirements(
+            columns: file.data.map { c in
+                let kind: DataRequirements.Column.Kind
+                switch c.kind {
+                case .option: kind = .option
+                case let .index(levels): kind = .index(levels: levels)
+                case .binary: kind = .binary
+                case .real: kind = .real
+                }
+                return DataRequirements.Column(name: c.name, kind: kind, observed: c.observed,
+                                               declaration: "\(file.file):\(c.location.line):\(c.location.column)")
+            },
+            optionCount: optionCount)
     }
 
     /// The index of the parameter called `name`.
     public func parameterIndex(_ name: String) -> Int? {
         parameters.firstIndex { $0.name == name }
+    }
+
+    /// The trial program for the batch's shape (K, each index column's levels).
+    /// - Throws: `ModelFileError` when the file does not fit the data's sizes (a constant index
+    ///   beyond K, vectors of the wrong length).
+    public func program(for batch: TrialBatch) throws -> TrialProgram {
+        var levels: [Int: Int] = [:]
+        for (c, column) in file.data.enumerated() {
+            if case .index = column.kind { levels[c] = batch.levels[column.name] ?? 1 }
+        }
+        return try Lowering.lower(file, optionCount: batch.optionCount, levels: levels, arguments: arguments)
+    }
+
+    /// A lane machine for the batch, compiled for `purpose`, with the masks and data loaded
+    /// (and, for gradients, the data pre-pass run).
+    public func machine(for batch: TrialBatch, purpose: MachineCode.Purpose) throws -> (LaneMachine, LaneMachine.IndexViolation?) {
+        let code = try program(for: batch).compiled(for: purpose)
+        let machine = LaneMachine(code: code, lanes: batch.subjectCount, trials: batch.trialCount)
+        machine.setPlane(MachineCode.answeredPlane, values: batch.answered.map { $0 ? 1 : 0 })
+        machine.setPlane(MachineCode.blockStartPlane, values: batch.blockStart.map { $0 ? 1 : 0 })
+        for (c, plane) in code.dataPlanes {
+            machine.setPlane(plane, values: batch.columns[file.data[c].name] ?? [Double](repeating: 0, count: batch.trialCount * batch.subjectCount))
+        }
+        let violation = purpose == .gradient ? machine.prepare() : nil
+        return (machine, violation)
+    }
+
+    /// Rejects a batch the model does not fit: sizes the file assumes that the data do not
+    /// have (`ModelFileError`), or an index outside a vector (a computed index such as
+    /// `Q[3 - choice]` out of range on some answered trial; a `DataError` naming the row).
+    public func checkIndices(_ batch: TrialBatch, dataFile: String) throws {
+        guard let v = try machine(for: batch, purpose: .gradient).1 else { return }
+        let line = Int(batch.sourceLine[v.trial * batch.subjectCount + v.lane])
+        throw DataError(
+            file: dataFile, line: line > 0 ? line : nil,
+            problem: "on this trial the model's index at \(file.file):\(v.location.line):\(v.location.column) is \(TrialTableWriter.format(v.value)), outside 1..\(v.range)",
+            fix: "check this row's values that the model uses as indices (options, categories), or the model's index expression")
+    }
+
+    /// The likelihood of a batch (one instance per chain: not thread-safe). The batch must have
+    /// passed `checkIndices`.
+    public func makeLikelihood(_ batch: TrialBatch) -> SubjectLikelihood {
+        guard let (machine, violation) = try? self.machine(for: batch, purpose: .gradient), violation == nil else {
+            preconditionFailure("a batch the model does not fit reached the likelihood; call checkIndices first")
+        }
+        return LaneLikelihood(machine: machine)
+    }
+}
+
+/// A model's likelihood on the lane machine: every subject at once, log-likelihood and the
+/// exact gradient by the machine's backward pass.
+final class LaneLikelihood: SubjectLikelihood {
+    let machine: LaneMachine
+
+    init(machine: LaneMachine) {
+        self.machine = machine
+    }
+
+    func evaluate(theta: UnsafePointer<Double>, subjectLogLikelihood: UnsafeMutablePointer<Double>,
+                  gradient: UnsafeMutablePointer<Double>?) -> Double {
+        machine.evaluate(theta: theta, logLikelihood: subjectLogLikelihood, gradient: gradient)
     }
 }

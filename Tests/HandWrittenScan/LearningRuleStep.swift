@@ -1,3 +1,5 @@
+import ModelLanguage
+import RLModels
 import Foundation
 
 /// One subject's trial under a `LearningRule`, in plain scalar code: the choice probabilities

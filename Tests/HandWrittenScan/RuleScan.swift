@@ -1,4 +1,5 @@
 import ModelLanguage
+import RLModels
 /// The one scan over time that turns a `LearningRule` into the log-likelihood of every
 /// subject's choices, each subject's log-likelihood, and the exact gradient with respect to
 /// every subject parameter θ (DESIGN.md §3).

@@ -1,4 +1,5 @@
 import ModelLanguage
+import RLModels
 /// A zero-initialized, 32-byte aligned buffer of `Lanes` (4 doubles), owned by the scan's
 /// workspace: allocated once per model instance, reused by every evaluation, freed with it.
 /// Subjects are padded to a multiple of 4 so that every subject loop is whole vectors.

@@ -1,3 +1,5 @@
+import ModelLanguage
+import RLModels
 /// A learning rule and its choice rule, as the scan runs them (DESIGN.md §3). Each field names
 /// a variant; parameters are referred to by their index in the model's parameter list.
 ///

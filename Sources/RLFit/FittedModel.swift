@@ -1,0 +1,20 @@
+import Foundation
+import RLModels
+
+extension FitOptions {
+    /// The copy of the model file a fit directory keeps.
+    public static let fittedModelFile = "model.rlm"
+
+    /// The options of the fit in `directory` (its `run.json`), with the model file the fit
+    /// used (`model.rlm` in the directory) rather than whatever the path names today.
+    public static func ofFit(in directory: String) throws -> FitOptions {
+        let runPath = (directory as NSString).appendingPathComponent("run.json")
+        guard FileManager.default.fileExists(atPath: runPath) else {
+            throw FitReplayError(message: "\(directory): no run.json (replays need the fit's data and options; refit with this version)")
+        }
+        var run = try RunFile.read(path: runPath)
+        let copy = (directory as NSString).appendingPathComponent(fittedModelFile)
+        if let model = run.model, ModelCatalog.isPath(model), FileManager.default.fileExists(atPath: copy) { run.model = copy }
+        return try FitOptions(runFile: run)
+    }
+}

@@ -1,0 +1,59 @@
+/// Where each column the reader needs sits in a file's header: subject ids, the model's data
+/// columns, and the optional block, trial, condition and covariate columns. Names match
+/// case- and underscore-insensitively (hBayesDM's rule); `--columns` renames.
+struct TableColumns {
+    let subject: Int
+    /// Field index of each of the model's columns, in `requirements.columns` order.
+    let model: [Int]
+    let block: Int?
+    let trial: Int?
+    let condition: Int?
+    let covariates: [Int]
+
+    init(header: DelimitedText.Row, requirements req: DataRequirements, fileName: String) throws {
+        let normalized = header.fields.map(TrialTableReader.normalize)
+        var aliases: [String: String] = [:]
+        for (k, v) in req.columnNames { aliases[TrialTableReader.normalize(k)] = v }
+        func locate(_ model: String, required: Bool, declaration: String? = nil) throws -> Int? {
+            let wanted = aliases[TrialTableReader.normalize(model)] ?? model
+            let key = TrialTableReader.normalize(wanted)
+            let hits = normalized.indices.filter { normalized[$0] == key }
+            if hits.count > 1 {
+                throw DataError(
+                    file: fileName, line: header.line, column: hits[1] + 1, columnName: header.fields[hits[1]],
+                    problem: "column '\(wanted)' appears \(hits.count) times (names match ignoring case and underscores)",
+                    fix: "rename or remove the duplicate columns so exactly one is called '\(wanted)'")
+            }
+            if hits.isEmpty && required {
+                let declared = declaration.map { " (the model reads it: \($0))" } ?? ""
+                throw DataError(
+                    file: fileName, line: header.line,
+                    problem: "required column '\(wanted)'\(declared) is missing; the header has: \(header.fields.joined(separator: ", "))",
+                    fix: "add the column '\(wanted)' (names match ignoring case and underscores, e.g. subjID = subj_id), or map it with --columns \(model)=NAME")
+            }
+            return hits.first
+        }
+        subject = try locate("subjID", required: true)!
+        model = try req.columns.map { try locate($0.name, required: true, declaration: $0.declaration)! }
+        condition = try req.condition.map { name -> Int in
+            guard let column = try locate(name, required: false) else {
+                throw DataError(
+                    file: fileName, line: header.line,
+                    problem: "condition column '\(name)' (from --condition) is missing; the header has: \(header.fields.joined(separator: ", "))",
+                    fix: "name an existing column in --condition (matched ignoring case and underscores)")
+            }
+            return column
+        }
+        covariates = try req.covariates.map { name -> Int in
+            guard let column = try locate(name, required: false) else {
+                throw DataError(
+                    file: fileName, line: header.line,
+                    problem: "covariate column '\(name)' (from --covariates) is missing; the header has: \(header.fields.joined(separator: ", "))",
+                    fix: "name an existing subject-level column in --covariates (matched ignoring case and underscores), or add the column")
+            }
+            return column
+        }
+        block = try locate("block", required: false)
+        trial = try locate("trial", required: false)
+    }
+}

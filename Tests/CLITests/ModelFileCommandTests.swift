@@ -1,0 +1,195 @@
+import Foundation
+import XCTest
+
+/// Users' own model files through the command line: print a built-in file, check a file alone
+/// and with data, fit it and use the fit (trajectories, loglik, compare), arguments, and the
+/// errors a mistake gets (file:line:column, exit 65).
+final class ModelFileCommandTests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The worked example of the README: forgetting, perseveration and a lapse.
+    static let example = """
+        model delta_forget_stick_lapse "delta learning, forgetting, perseveration and lapses, K options"
+        options from data
+        data choice: option "the option chosen"
+        data outcome: real "reward = 1, loss = -1" values {1, -1}
+        reward outcome
+        argument Q0 = 0 "initial value"
+        parameter A     in (0, 1)  typical 0.3  "learning rate"
+        parameter tau   in (0, 5)  typical 2.5  "inverse temperature"
+        parameter F     in (0, 1)  typical 0.1  "forgetting rate"
+        parameter kappa real       typical 0.3  "perseveration"
+        parameter xi    in (0, 1)  typical 0.05 "lapse"
+        state Q[option] = Q0
+        state previous: option = none
+        trial {
+          u = [tau * Q[k] + kappa * (k == previous) for k in option]
+          choice ~ categorical((1 - xi) * softmax(u) + xi / K)
+          pe = outcome - Q[choice]
+          Q[choice] += A * pe
+          for k in option {
+            if k != choice { Q[k] -= F * Q[k] }
+          }
+          previous = choice
+        }
+
+        """
+
+    func testModelsPrintsEachBuiltInFileExactly() throws {
+        for name in ["bandit2arm_delta", "banditNarm_delta", "delta_forget", "delta_dual", "delta_stick", "prl_rp", "prl_fictitious"] {
+            let r = try CommandLineRunner.run(["models", name])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let file = try String(contentsOf: Self.repository.appendingPathComponent("models/\(name).rlm"), encoding: .utf8)
+            XCTAssertEqual(r.stdout, file, name)
+        }
+        XCTAssertEqual(try CommandLineRunner.run(["models", "prl_rp_multipleB"]).stdout,
+                       try String(contentsOf: Self.repository.appendingPathComponent("models/prl_rp.rlm"), encoding: .utf8))
+        let unknown = try CommandLineRunner.run(["models", "bandit2arm"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssert(unknown.stderr.contains("did you mean bandit2arm_delta"), unknown.stderr)
+        // A copied built-in fits like the built-in (same name, same numbers).
+        let list = try CommandLineRunner.run(["models"])
+        XCTAssert(list.stdout.contains("delta_stick: "), list.stdout)
+        XCTAssert(list.stdout.contains("`rlfit models NAME` prints a model's file"), list.stdout)
+    }
+
+    func testOwnModelFileCheckFitAndReplays() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("mine.rlm").path
+        try Self.example.write(toFile: model, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("study.tsv").path
+        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "6", "--trials", "60",
+                                                  "--seed", "4", "--blocks", "2", "--missing", "0.05", "--out", data]).status, 0)
+        let alone = try CommandLineRunner.run(["check", "--model", model])
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        XCTAssert(alone.stdout.contains("valid model delta_forget_stick_lapse (5 parameters: A, tau, F, kappa, xi)"), alone.stdout)
+        let check = try CommandLineRunner.run(["check", data, "--model", model])
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssert(check.stdout.contains("valid for delta_forget_stick_lapse"), check.stdout)
+
+        let out = dir.appendingPathComponent("fit").path
+        let fit = try CommandLineRunner.run(["fit", data, "--model", model, "--arg", "Q0=0.1", "--chains", "2", "--warmup", "150",
+                                             "--draws", "100", "--seed", "3", "--quiet", "--out", out])
+        XCTAssertEqual(fit.status, 0, fit.stderr)
+        XCTAssert(fit.stdout.contains("mu_xi"), fit.stdout)
+        // The fit keeps the model file as fitted, and run.json reproduces the argument.
+        XCTAssertEqual(try String(contentsOfFile: out + "/model.rlm", encoding: .utf8), Self.example)
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json"))) as! [String: Any]
+        XCTAssertEqual(run["model"] as? String, model)
+        XCTAssertEqual((run["arguments"] as? [String: Double])?["Q0"], 0.1)
+
+        // Replays use the kept copy even when the user's file changes afterwards.
+        try Self.example.replacingOccurrences(of: "xi / K", with: "xi / 2").write(toFile: model, atomically: true, encoding: .utf8)
+        let trajectories = try CommandLineRunner.run(["trajectories", out])
+        XCTAssertEqual(trajectories.status, 0, trajectories.stderr)
+        let header = try String(contentsOfFile: out + "/trajectories.csv", encoding: .utf8).split(separator: "\n")[0]
+        for column in ["Q.1_mean", "Q.2_q95", "previous_mean", "u.1_mean", "p_choice.2_mean", "pe_mean", "reward_mean"] {
+            XCTAssert(header.contains(column), "\(column) not in \(header)")
+        }
+        XCTAssertEqual(try CommandLineRunner.run(["loglik", out]).status, 0)
+        let other = dir.appendingPathComponent("b2a").path
+        XCTAssertEqual(try CommandLineRunner.run(["fit", data, "--model", "bandit2arm_delta", "--chains", "2", "--warmup", "150",
+                                                  "--draws", "100", "--seed", "3", "--quiet", "--out", other]).status, 0)
+        let compare = try CommandLineRunner.run(["compare", out, other])
+        XCTAssertEqual(compare.status, 0, compare.stderr)
+        XCTAssert(compare.stdout.contains("delta_forget_stick_lapse"), compare.stdout)
+    }
+
+    /// A user's file simulates (with its arguments and group values), recovers and calibrates
+    /// like a built-in: the simulated study checks and refits with the same file, and the
+    /// truth written beside it names the file's parameters.
+    func testOwnModelFileSimulatesRecoversAndCalibrates() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("mine.rlm").path
+        try Self.example.write(toFile: model, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("mine.tsv").path
+        let simulate = try CommandLineRunner.run(["simulate", "--model", model, "--arg", "Q0=0.2", "--options", "4",
+                                                  "--group", "xi=0.1,kappa=0.5", "--subjects", "5", "--trials", "40",
+                                                  "--blocks", "2", "--missing", "0.1", "--seed", "8", "--out", data])
+        XCTAssertEqual(simulate.status, 0, simulate.stderr)
+        let rows = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.count, 1 + 5 * 40)
+        XCTAssert(rows.dropFirst().contains { $0.split(separator: "\t").contains("4") }, "option 4 is never chosen")
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: data + ".truth.json"))) as! [String: Any]
+        for p in ["A", "tau", "F", "kappa", "xi"] { XCTAssertEqual((truth[p] as? [Double])?.count, 5, p) }
+        XCTAssert(((truth["xi"] as? [Double]) ?? []).allSatisfy { $0 > 0 && $0 < 1 })
+        // The same seed gives the same study.
+        let again = dir.appendingPathComponent("again.tsv").path
+        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", model, "--arg", "Q0=0.2", "--options", "4",
+                                                  "--group", "xi=0.1,kappa=0.5", "--subjects", "5", "--trials", "40",
+                                                  "--blocks", "2", "--missing", "0.1", "--seed", "8", "--out", again]).status, 0)
+        XCTAssertEqual(try String(contentsOfFile: again, encoding: .utf8), try String(contentsOfFile: data, encoding: .utf8))
+        XCTAssertEqual(try CommandLineRunner.run(["check", data, "--model", model]).status, 0)
+
+        let recover = try CommandLineRunner.run(["recover", "--model", model, "--subjects", "8", "--trials", "60",
+                                                 "--replicates", "1", "--warmup", "100", "--draws", "60", "--seed", "2"])
+        XCTAssertEqual(recover.status, 0, recover.stderr)
+        for p in ["A ", "tau ", "F ", "kappa ", "xi "] { XCTAssert(recover.stdout.contains("\n" + p), recover.stdout) }
+
+        let ranks = dir.appendingPathComponent("ranks.csv").path
+        let sbc = try CommandLineRunner.run(["sbc", "--model", model, "--replicates", "2", "--subjects", "3", "--trials", "30",
+                                             "--warmup", "60", "--draws", "40", "--rank-draws", "19", "--bins", "4", "--seed", "3",
+                                             "--out", ranks])
+        XCTAssertEqual(sbc.status, 0, sbc.stderr)
+        let rankRows = try String(contentsOfFile: ranks, encoding: .utf8).split(separator: "\n")
+        // Ranks of μ_pr and σ for the five parameters and of the first subject's, 2 replicates each.
+        XCTAssertEqual(rankRows.count, 1 + 15 * 2)
+        for q in ["mu_pr.5,2,", "sigma.5,2,", "xi.1,2,"] { XCTAssert(rankRows.contains { $0.hasPrefix(q) }, q) }
+    }
+
+    func testMistakesAreLocatedAndExit65() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("bad.rlm").path
+        try Self.example.replacingOccurrences(of: "tau * Q[k]", with: "tua * Q[k]").write(toFile: model, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("study.tsv").path
+        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20",
+                                                  "--seed", "4", "--out", data]).status, 0)
+        for args in [["check", "--model", model], ["check", data, "--model", model],
+                     ["fit", data, "--model", model, "--out", dir.appendingPathComponent("fit").path]] {
+            let r = try CommandLineRunner.run(args)
+            XCTAssertEqual(r.status, 65, args.joined(separator: " "))
+            XCTAssert(r.stderr.contains("\(model):15:8: error: unknown name 'tua'; did you mean 'tau'?"), r.stderr)
+            XCTAssert(r.stderr.contains("fix: "), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("fit").path))
+        // A file that does not exist: 66. An argument the model does not have: 65, naming the arguments.
+        XCTAssertEqual(try CommandLineRunner.run(["check", "--model", dir.appendingPathComponent("none.rlm").path]).status, 66)
+        let good = dir.appendingPathComponent("good.rlm").path
+        try Self.example.write(toFile: good, atomically: true, encoding: .utf8)
+        let arg = try CommandLineRunner.run(["fit", data, "--model", good, "--arg", "payscale=2", "--out", dir.appendingPathComponent("f2").path])
+        XCTAssertEqual(arg.status, 65, arg.stderr)
+        XCTAssert(arg.stderr.contains("the model has no argument 'payscale'; its arguments are Q0"), arg.stderr)
+        XCTAssertEqual(try CommandLineRunner.run(["fit", data, "--model", good, "--arg", "Q0", "--out", dir.path + "/f3"]).status, 64)
+        // A data file lacking a column the model declares names the declaration.
+        let other = dir.appendingPathComponent("cue.rlm").path
+        try Self.example.replacingOccurrences(of: "reward outcome", with: "reward outcome\ndata cue: index").write(toFile: other, atomically: true, encoding: .utf8)
+        let missing = try CommandLineRunner.run(["check", data, "--model", other])
+        XCTAssertEqual(missing.status, 65)
+        XCTAssert(missing.stderr.contains("required column 'cue' (the model reads it: \(other):6:6) is missing"), missing.stderr)
+    }
+
+    /// The model's K from the data must fit the file: a constant index beyond it is located.
+    func testSizesTheDataDoNotHaveAreLocated() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("third.rlm").path
+        try """
+            model third "reads option 3"
+            data choice: option
+            data outcome: real
+            parameter A in (0, 1)
+            state Q[option] = 0
+            trial {
+              choice ~ softmax(A * Q)
+              Q[3] += outcome
+            }
+
+            """.write(toFile: model, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("study.tsv").path
+        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20",
+                                                  "--seed", "4", "--out", data]).status, 0)
+        let r = try CommandLineRunner.run(["check", data, "--model", model])
+        XCTAssertEqual(r.status, 65, r.stderr)
+        XCTAssert(r.stderr.contains("\(model):8:3: error: index 3 is outside 1..2 (the data have 2 options)"), r.stderr)
+    }
+}
