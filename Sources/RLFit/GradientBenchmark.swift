@@ -24,11 +24,16 @@ public struct GradientBenchmark: Sendable {
         public let medianSeconds: Double
         public let minimumSeconds: Double
         public let nanosecondsPerSubjectTrial: Double
+        /// The lane machine's tape (values kept per trial for the backward pass) and all its
+        /// memory, in bytes: allocated once per chain, reused by every gradient.
+        public let tapeBytes: Int
+        public let machineBytes: Int
     }
 
     public func run() throws -> Result {
         let study = try StudySimulator.simulate(model: model, subjects: subjects, trials: trials, seed: seed)
         let posterior = HierarchicalPosterior(model: model, batch: study.batch)
+        let machine = try model.machine(for: study.batch, purpose: .gradient).0
         var rng = Philox(seed: seed, stream: 99)
         let x = (0..<posterior.dimension).map { _ in rng.nextUniform(-1, 1) }
         var gradient = [Double](repeating: 0, count: posterior.dimension)
@@ -49,6 +54,7 @@ public struct GradientBenchmark: Sendable {
         let median = times[times.count / 2]
         return Result(
             medianSeconds: median, minimumSeconds: times[0],
-            nanosecondsPerSubjectTrial: median * 1e9 / Double(subjects * trials))
+            nanosecondsPerSubjectTrial: median * 1e9 / Double(subjects * trials),
+            tapeBytes: machine.tapeBytes, machineBytes: machine.memoryBytes)
     }
 }

@@ -31,7 +31,9 @@ struct GradientBench: ParsableCommand {
         print(String(format: "%@: %d subjects × %d trials, median %.1f µs per log density + gradient (min %.1f µs)",
                      model, subjects, trials, r.medianSeconds * 1e6, r.minimumSeconds * 1e6))
         print(String(format: "%.2f ns per subject-trial", r.nanosecondsPerSubjectTrial))
-        print(String(format: "{\"model\": \"%@\", \"subjects\": %d, \"trials\": %d, \"gradient_ns_per_subject_trial\": %.3f}",
-                     model, subjects, trials, r.nanosecondsPerSubjectTrial))
+        print(String(format: "tape %.2f MB per gradient (%d bytes per subject-trial); all the machine's memory %.2f MB",
+                     Double(r.tapeBytes) / 1e6, r.tapeBytes / (subjects * trials), Double(r.machineBytes) / 1e6))
+        print(String(format: "{\"model\": \"%@\", \"subjects\": %d, \"trials\": %d, \"gradient_ns_per_subject_trial\": %.3f, \"tape_bytes\": %d}",
+                     model, subjects, trials, r.nanosecondsPerSubjectTrial, r.tapeBytes))
     }
 }

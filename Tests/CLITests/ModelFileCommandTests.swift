@@ -137,6 +137,22 @@ final class ModelFileCommandTests: XCTestCase {
         for q in ["mu_pr.5,2,", "sigma.5,2,", "xi.1,2,"] { XCTAssert(rankRows.contains { $0.hasPrefix(q) }, q) }
     }
 
+    /// `rlfit bench gradient` times a file too and reports the tape's memory.
+    func testBenchGradientOnAFileReportsTheTape() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("mine.rlm").path
+        try Self.example.write(toFile: model, atomically: true, encoding: .utf8)
+        let r = try CommandLineRunner.run(["bench", "gradient", "--model", model, "--subjects", "6", "--trials", "20", "--repeats", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssert(r.stdout.contains("tape "), r.stdout)
+        let json = try XCTUnwrap(r.stdout.split(separator: "\n").last)
+        let fields = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        // 6 subjects are 2 lane vectors of 32 bytes; 21 tape rows (a start row per trial and
+        // the state after the last) of at least one value.
+        XCTAssertGreaterThanOrEqual(fields["tape_bytes"] as? Int ?? 0, 21 * 2 * 32)
+        XCTAssertGreaterThan(fields["gradient_ns_per_subject_trial"] as? Double ?? 0, 0)
+    }
+
     func testMistakesAreLocatedAndExit65() throws {
         let dir = try CommandLineRunner.temporaryDirectory()
         let model = dir.appendingPathComponent("bad.rlm").path

@@ -23,15 +23,13 @@ let benchmarks: @Sendable () -> Void = {
     let fourArm = try! ModelDefinition(file: ModelFile.load(path: folder.appendingPathComponent("four_arm_lapse.rlm").path), origin: .builtIn)
 
     func register(_ name: String, subjects: Int, trials: Int, model: ModelDefinition, batch: TrialBatch, handWritten: Bool) {
-        let posterior = HierarchicalPosterior(model: model, batch: batch)
         let likelihood: SubjectLikelihood = handWritten
             ? HandWrittenModels.likelihood(model.name, batch: batch, parameterCount: model.parameters.count)
             : model.makeLikelihood(batch)
         let S = batch.subjectCount, P = model.parameters.count
         let theta = (0..<(P * S)).map { model.parameters[$0 / S].constrain(Double($0 % 11) / 5 - 1).value }
         var ll = [Double](repeating: 0, count: S), gradient = [Double](repeating: 0, count: P * S)
-        let tape = handWritten ? 0 : (try! model.program(for: batch)).compiled(for: .gradient).tapeRowsPerTrial * batch.trialCount * ((S + 3) / 4) * 32
-        _ = posterior
+        let tape = handWritten ? 0 : try! model.machine(for: batch, purpose: .gradient).0.tapeBytes
         Benchmark(
             "gradient S\(subjects)xT\(trials) \(name)",
             configuration: .init(metrics: [.wallClock, .mallocCountTotal, perSubjectTrial, tapeBytes])

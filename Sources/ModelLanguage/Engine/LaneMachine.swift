@@ -12,6 +12,10 @@ public final class LaneMachine {
     public let lanes: Int
     public let width: Int
     public let trials: Int
+    /// Memory of the tape (values kept per trial for the backward pass) and of everything the
+    /// machine holds (tape, data planes, scratch, adjoints), in bytes; allocated once.
+    public private(set) var tapeBytes = 0
+    public private(set) var memoryBytes = 0
 
     private let base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
     private let slotSize: UnsafeMutablePointer<Int>
@@ -110,6 +114,8 @@ public final class LaneMachine {
             let memory = UnsafeMutablePointer<Lanes>.allocate(capacity: max(vectors, 1))
             memory.initialize(repeating: .zero, count: max(vectors, 1))
             allocations.append((memory, max(vectors, 1)))
+            memoryBytes += max(vectors, 1) * MemoryLayout<Lanes>.stride
+            if region == .tape { tapeBytes = vectors * MemoryLayout<Lanes>.stride }
             base[r] = memory
         }
         let constants = base[Address.Region.constant.rawValue]
@@ -119,6 +125,7 @@ public final class LaneMachine {
         let workspaceRows = max(4, code.carryInitial.count)
         workspace = .allocate(capacity: workspaceRows * width)
         workspace.initialize(repeating: .zero, count: workspaceRows * width)
+        memoryBytes += workspaceRows * width * MemoryLayout<Lanes>.stride
         blockStartTrials = [Bool](repeating: true, count: trials)
         prepass = CompiledProgram(code.prepass, base: base, slotSize: slotSize, stride: stride)
         main = CompiledProgram(code.main, base: base, slotSize: slotSize, stride: stride)

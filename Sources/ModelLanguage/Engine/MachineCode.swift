@@ -196,8 +196,6 @@ public struct MachineCode: Sendable {
     /// the addresses of its outcome probabilities, and its predicate (lanes where it is 0 do
     /// not observe there).
     var samplers: [Int: (column: Int, plane: Int, probabilities: [Address], binary: Bool, predicate: Address)] = [:]
-    /// Rows of tape per trial (memory per gradient: tape · T · width · 32 bytes).
-    public var tapeRowsPerTrial: Int { regionSizes[Address.Region.tape.rawValue] }
     public var parameterCount: Int { regionSizes[Address.Region.parameter.rawValue] }
 
     public static let answeredPlane = 0, blockStartPlane = 1

@@ -73,22 +73,42 @@ enum StructuralKernels {
     /// unanswered lanes) in place, and another input's start restarts from 0 on answered lanes.
     static func scatterAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>, flags: UInt64) {
         if flags & MachineInstruction.carriedFlag != 0 {
-            let answered = p[2 + 2 * n]
-            for j in 0..<w {
-                let i = p[0][j], counted = answered[j] .!= 0
-                var v = Lanes(repeating: 0)
-                for k in 0..<n {
-                    let hit = counted .& (i .== Lanes(repeating: Double(k + 1)))
-                    let ly = p[2 + k][j]
-                    v = v.replacing(with: ly, where: hit)
-                    if flags & (1 << UInt64(k)) != 0 {
-                        p[2 + k][j] = ly.replacing(with: 0, where: hit)
-                    } else {
-                        write(modes[1 + k], p[2 + n + k], j, Lanes(repeating: 0).replacing(with: ly, where: counted .& .!hit))
-                        p[2 + k][j] = ly.replacing(with: 0, where: counted)
+            let index = p[0], answered = p[2 + 2 * n]
+            // λvalue ⊕= λy_index on answered lanes (read before the λy rows are reset below).
+            if modes[0] != .skip {
+                let lambdaValue = p[1]
+                for j in 0..<w {
+                    var v = Lanes(repeating: 0)
+                    let i = index[j].replacing(with: 0, where: answered[j] .== 0)
+                    for k in 0..<n { v = v.replacing(with: p[2 + k][j], where: i .== Lanes(repeating: Double(k + 1))) }
+                    write(modes[0], lambdaValue, j, v)
+                }
+            }
+            // Each element on its own, straight-line over the lanes (modes decided per row).
+            for k in 0..<n {
+                let ly = p[2 + k], key = Lanes(repeating: Double(k + 1))
+                if flags & (1 << UInt64(k)) != 0 {
+                    // The input is the element's start: its λ stays where the index is not k.
+                    for j in 0..<w { ly[j] = ly[j].replacing(with: 0, where: (answered[j] .!= 0) .& (index[j] .== key)) }
+                    continue
+                }
+                let le = p[2 + n + k]
+                switch modes[1 + k] {
+                case .skip:
+                    for j in 0..<w { ly[j] = ly[j].replacing(with: 0, where: answered[j] .!= 0) }
+                case .assign:
+                    for j in 0..<w {
+                        let counted = answered[j] .!= 0
+                        le[j] = Lanes(repeating: 0).replacing(with: ly[j], where: counted .& (index[j] .!= key))
+                        ly[j] = ly[j].replacing(with: 0, where: counted)
+                    }
+                case .accumulate:
+                    for j in 0..<w {
+                        let counted = answered[j] .!= 0
+                        le[j] += Lanes(repeating: 0).replacing(with: ly[j], where: counted .& (index[j] .!= key))
+                        ly[j] = ly[j].replacing(with: 0, where: counted)
                     }
                 }
-                write(modes[0], p[1], j, v)
             }
             return
         }
