@@ -32,32 +32,25 @@ public final class LaneMachine {
     private struct CompiledProgram {
         let forward: UnsafeMutableBufferPointer<MachineInstruction>
         let backward: UnsafeMutableBufferPointer<MachineInstruction>
-        let addresses: UnsafeMutablePointer<Address>
         let modes: UnsafeMutablePointer<AdjointMode>
-        /// Every operand's row at the current trial; time-varying ones are moved per trial.
-        let rows: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
-        /// Operands whose row depends on the trial: their index, row at trial 0, and stride.
-        let moving: UnsafeMutablePointer<(index: Int, origin: UnsafeMutablePointer<Lanes>, stride: Int)>
-        let movingCount: Int
+        /// Every operand's row at every trial (trial-major: `count` pointers per trial), so a
+        /// trial's operands are one pointer away instead of being moved per trial.
+        let table: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
+        let count: Int
 
-        init(_ p: MachineProgram, base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, slotSize: UnsafeMutablePointer<Int>,
+        init(_ p: MachineProgram, trials: Int, base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, slotSize: UnsafeMutablePointer<Int>,
              stride: UnsafeMutablePointer<Int>) {
-            rows = .allocate(capacity: max(p.addresses.count, 1))
-            var list: [(Int, UnsafeMutablePointer<Lanes>, Int)] = []
+            count = p.addresses.count
+            table = .allocate(capacity: max(count * trials, 1))
             for (k, a) in p.addresses.enumerated() {
                 let r = a.region.rawValue
-                rows[k] = base[r] + Int(a.slot) * slotSize[r] + Int(a.shift) * stride[r]
-                if stride[r] != 0 { list.append((k, rows[k], stride[r])) }
+                let origin = base[r] + Int(a.slot) * slotSize[r] + Int(a.shift) * stride[r]
+                for t in 0..<trials { table[t * count + k] = origin + t * stride[r] }
             }
-            moving = .allocate(capacity: max(list.count, 1))
-            moving.initialize(from: list.map { (index: $0.0, origin: $0.1, stride: $0.2) }, count: list.count)
-            movingCount = list.count
             forward = .allocate(capacity: max(p.forward.count, 1))
             _ = forward.initialize(from: p.forward)
             backward = .allocate(capacity: max(p.backward.count, 1))
             _ = backward.initialize(from: p.backward)
-            addresses = .allocate(capacity: max(p.addresses.count, 1))
-            addresses.initialize(from: p.addresses, count: p.addresses.count)
             modes = .allocate(capacity: max(p.modes.count, 1))
             modes.initialize(from: p.modes, count: p.modes.count)
             forwardCount = p.forward.count
@@ -72,19 +65,12 @@ public final class LaneMachine {
             forward.deallocate()
             backward.baseAddress!.deinitialize(count: backwardCount)
             backward.deallocate()
-            addresses.deallocate()
             modes.deallocate()
-            rows.deallocate()
-            moving.deallocate()
+            table.deallocate()
         }
 
-        /// Points the time-varying operands at trial t.
-        @inline(__always) func move(to t: Int) {
-            for k in 0..<movingCount {
-                let m = moving[k]
-                rows[m.index] = m.origin + t * m.stride
-            }
-        }
+        /// The operand rows at trial t.
+        @inline(__always) func rows(at t: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<Lanes>> { table + t * count }
     }
 
     public init(code: MachineCode, lanes: Int, trials: Int) {
@@ -127,8 +113,9 @@ public final class LaneMachine {
         workspace.initialize(repeating: .zero, count: workspaceRows * width)
         memoryBytes += workspaceRows * width * MemoryLayout<Lanes>.stride
         blockStartTrials = [Bool](repeating: true, count: trials)
-        prepass = CompiledProgram(code.prepass, base: base, slotSize: slotSize, stride: stride)
-        main = CompiledProgram(code.main, base: base, slotSize: slotSize, stride: stride)
+        prepass = CompiledProgram(code.prepass, trials: trials, base: base, slotSize: slotSize, stride: stride)
+        main = CompiledProgram(code.main, trials: trials, base: base, slotSize: slotSize, stride: stride)
+        memoryBytes += (prepass.count + main.count) * trials * MemoryLayout<UnsafeMutablePointer<Lanes>>.stride
     }
 
     deinit {
@@ -310,11 +297,11 @@ public final class LaneMachine {
         let w = width
         let ll = base[Address.Region.logLikelihood.rawValue]
         for t in 0..<trials {
-            program.move(to: t)
+            let trialRows = program.rows(at: t)
             hook?(-1, t)
             for index in 0..<program.forwardCount {
                 let instruction = program.forward[index]
-                let rows = program.rows + Int(instruction.first)
+                let rows = trialRows + Int(instruction.first)
                 let n = Int(instruction.size)
                 switch instruction.kind {
                 case .elementwise:
@@ -373,10 +360,10 @@ public final class LaneMachine {
         let w = width
         let program = main
         let zero = base[Address.Region.zero.rawValue]
-        program.move(to: t)
+        let trialRows = program.rows(at: t)
         for index in 0..<program.backwardCount {
             let instruction = program.backward[index]
-            let rows = program.rows + Int(instruction.first)
+            let rows = trialRows + Int(instruction.first)
             let n = Int(instruction.size)
             let modes = program.modes + Int(instruction.modes)
             switch instruction.kind {

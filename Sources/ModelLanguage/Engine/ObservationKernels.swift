@@ -192,8 +192,9 @@ enum ObservationKernels {
             let logP = Lanes(repeating: 0).replacing(with: laneLog(py), where: mask)
             ll[j] += logP
             if writesLogProbability { p[5 + 2 * n][j] = logP }
-            factorXi[j] = Lanes(repeating: 0).replacing(with: (share - sy) / py, where: mask)
-            weight[j] = Lanes(repeating: 0).replacing(with: keep * sy / py, where: mask)
+            let inversePy = 1 / py
+            factorXi[j] = Lanes(repeating: 0).replacing(with: (share - sy) * inversePy, where: mask)
+            weight[j] = Lanes(repeating: 0).replacing(with: keep * sy * inversePy, where: mask)
             total[j] = inverse
         }
         for k in 0..<n {
