@@ -15,16 +15,11 @@ public typealias Lanes = SIMD4<Double>
 @usableFromInline let ln2High = 0.693_147_180_369_123_816_49
 @usableFromInline let ln2Low = 1.908_214_929_270_587_700_02e-10
 
-/// e^y for y ≤ 0, lane-wise. Values below −708 are clamped there (e^−708 ≈ 3e−308, near the
-/// smallest normal double), so the result is never subnormal and never 0; −∞ gives e^−708;
-/// NaN gives NaN.
-///
-/// Method: y = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite reduction), e^r by its Taylor polynomial
-/// of degree 12 (truncation error < 2e−16) evaluated by Estrin's scheme, and 2ⁿ assembled in
-/// the exponent bits.
+/// The shared core of `expNonPositive` and `laneExp`: x = n·ln2 + r with |r| ≤ ln2/2
+/// (Cody–Waite reduction), e^r by its Taylor polynomial of degree 12 (truncation error
+/// < 2e−16); returns e^r and x·log2e + `roundingShifter`, whose low bits hold n.
 @inlinable @inline(__always)
-public func expNonPositive(_ y: Lanes) -> Lanes {
-    let x = y.replacing(with: -708, where: y .< -708)
+func expReduced(_ x: Lanes) -> (power: Lanes, shifted: Lanes) {
     let shifted = x * log2e + roundingShifter
     let n = shifted - roundingShifter
     let r = (x - n * ln2High) - n * ln2Low
@@ -40,7 +35,18 @@ public func expNonPositive(_ y: Lanes) -> Lanes {
     let a6 = Lanes(repeating: 1.0 / 479_001_600)
     let b0 = a0.addingProduct(a1, r2), b1 = a2.addingProduct(a3, r2), b2 = a4.addingProduct(a5, r2)
     let d0 = b0.addingProduct(b1, r4), d1 = b2.addingProduct(a6, r4)
-    let p = d0.addingProduct(d1, r8)
+    return (d0.addingProduct(d1, r8), shifted)
+}
+
+/// e^y for y ≤ 0, lane-wise. Values below −708 are clamped there (e^−708 ≈ 3e−308, near the
+/// smallest normal double), so the result is never subnormal and never 0; −∞ gives e^−708;
+/// NaN gives NaN.
+///
+/// Method: `expReduced`, then 2ⁿ assembled in the exponent bits.
+@inlinable @inline(__always)
+public func expNonPositive(_ y: Lanes) -> Lanes {
+    let x = y.replacing(with: -708, where: y .< -708)
+    let (p, shifted) = expReduced(x)
     let bits = (unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023) &<< 52
     return p * unsafeBitCast(bits, to: Lanes.self)
 }
@@ -111,20 +117,7 @@ public func logPositive(_ x: Lanes) -> Lanes {
 public func laneExp(_ y: Lanes) -> Lanes {
     // Clamped by selects (SIMD's clamped() is a generic call per element).
     let x = y.replacing(with: -746, where: y .< -746).replacing(with: 710, where: y .> 710)
-    let shifted = x * log2e + roundingShifter
-    let n = shifted - roundingShifter
-    let r = (x - n * ln2High) - n * ln2Low
-    let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
-    let a0 = Lanes(repeating: 1).addingProduct(r, Lanes(repeating: 1))
-    let a1 = Lanes(repeating: 1.0 / 2).addingProduct(r, Lanes(repeating: 1.0 / 6))
-    let a2 = Lanes(repeating: 1.0 / 24).addingProduct(r, Lanes(repeating: 1.0 / 120))
-    let a3 = Lanes(repeating: 1.0 / 720).addingProduct(r, Lanes(repeating: 1.0 / 5_040))
-    let a4 = Lanes(repeating: 1.0 / 40_320).addingProduct(r, Lanes(repeating: 1.0 / 362_880))
-    let a5 = Lanes(repeating: 1.0 / 3_628_800).addingProduct(r, Lanes(repeating: 1.0 / 39_916_800))
-    let a6 = Lanes(repeating: 1.0 / 479_001_600)
-    let b0 = a0.addingProduct(a1, r2), b1 = a2.addingProduct(a3, r2), b2 = a4.addingProduct(a5, r2)
-    let d0 = b0.addingProduct(b1, r4), d1 = b2.addingProduct(a6, r4)
-    let p = d0.addingProduct(d1, r8)
+    let (p, shifted) = expReduced(x)
     let whole = unsafeBitCast(shifted, to: SIMD4<Int64>.self) &- unsafeBitCast(Lanes(repeating: roundingShifter), to: SIMD4<Int64>.self)
     let half = whole &>> 1
     let rest = whole &- half

@@ -35,23 +35,22 @@ struct TableColumns {
         }
         subject = try locate("subjID", required: true)!
         model = try req.columns.map { try locate($0.name, required: true, declaration: $0.declaration)! }
-        condition = try req.condition.map { name -> Int in
+        /// A column an option names (--condition, --covariates): missing is an error naming it.
+        func named(_ name: String, what: String, option: String, fix: String) throws -> Int {
             guard let column = try locate(name, required: false) else {
                 throw DataError(
                     file: fileName, line: header.line,
-                    problem: "condition column '\(name)' (from --condition) is missing; the header has: \(header.fields.joined(separator: ", "))",
-                    fix: "name an existing column in --condition (matched ignoring case and underscores)")
+                    problem: "\(what) column '\(name)' (from \(option)) is missing; the header has: \(header.fields.joined(separator: ", "))",
+                    fix: fix)
             }
             return column
         }
-        covariates = try req.covariates.map { name -> Int in
-            guard let column = try locate(name, required: false) else {
-                throw DataError(
-                    file: fileName, line: header.line,
-                    problem: "covariate column '\(name)' (from --covariates) is missing; the header has: \(header.fields.joined(separator: ", "))",
-                    fix: "name an existing subject-level column in --covariates (matched ignoring case and underscores), or add the column")
-            }
-            return column
+        condition = try req.condition.map {
+            try named($0, what: "condition", option: "--condition", fix: "name an existing column in --condition (matched ignoring case and underscores)")
+        }
+        covariates = try req.covariates.map {
+            try named($0, what: "covariate", option: "--covariates",
+                      fix: "name an existing subject-level column in --covariates (matched ignoring case and underscores), or add the column")
         }
         block = try locate("block", required: false)
         trial = try locate("trial", required: false)
