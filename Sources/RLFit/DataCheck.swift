@@ -20,6 +20,7 @@ public struct DataCheckReport: Sendable {
     public static func check(path: String, model: ModelDefinition, requirements: DataRequirements? = nil) throws -> DataCheckReport {
         let batch = try TrialTableReader.read(path: path, requirements: requirements ?? model.data)
         try model.checkIndices(batch, dataFile: path)
+        try model.checkOutcomeProbabilities(batch)
         return DataCheckReport(file: path, model: model, batch: batch)
     }
 

@@ -34,6 +34,7 @@ public struct FitRunner: Sendable {
         let o = options
         let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.dataRequirements)
         try o.model.checkIndices(batch, dataFile: o.dataPath)
+        try o.model.checkOutcomeProbabilities(batch)
         let covariates = try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath)
         let dataWarnings = o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
             + batch.readerNotes

@@ -185,6 +185,8 @@ extension FitOptions {
             model = try ModelCatalog.resolve(modelName, arguments: r.arguments ?? [:])
         } catch let error as ModelCatalog.UnknownModel {
             throw fail(error.message)
+        } catch let error as UnknownModelArgument {
+            throw fail(error.description)
         }
         guard let out = r.out else { throw fail("no output directory: give --out or \"out\"") }
         let chains = r.chains ?? 4

@@ -32,6 +32,7 @@ public enum Trajectories {
         // Reported quantities: every probe but the per-observation log-probabilities. The
         // model's locals (a prediction error, say) are NA on missed trials: they were computed
         // from masked data; states and outcome probabilities are the model's on every trial.
+        // The trial column is the data's (its `trial` values, else 1, 2, … per subject).
         let probes = replay.probeNames.indices.filter { !replay.probeNames[$0].hasPrefix("log_lik_") }
         let stateNames = Set(model.file.states.map(\.name))
         let observed = Set(model.file.observedColumns.map { "p_" + model.file.data[$0].name })
@@ -39,6 +40,9 @@ public enum Trajectories {
             let base = String(replay.probeNames[k].split(separator: "[").first ?? "")
             return !stateNames.contains(base) && !observed.contains(base) && base != "reward"
         }
+        // An option or category state holding `none` (0) prints NA, not the number 0.
+        let indexStates = Set(model.file.states.filter(\.isIndex).map(\.name))
+        let isIndexState = probes.map { indexStates.contains(replay.probeNames[$0]) }
         let dataColumns = model.file.data.map(\.name)
         var header = ["subjID"] + (batch.hasConditions ? ["condition"] : []) + ["trial", "block_start"] + dataColumns
         for k in probes {
@@ -63,11 +67,12 @@ public enum Trajectories {
                 let i = t * L + l
                 var fields = [FitFiles.csvField(batch.studySubjectIDs[s])]
                 if batch.hasConditions { fields.append(FitFiles.csvField(batch.laneConditions[l])) }
-                fields += [String(t + 1), batch.blockStart[i] ? "1" : "0"]
+                fields += [TrialTableWriter.format(batch.trialNumber[i]), batch.blockStart[i] ? "1" : "0"]
                 fields += dataColumns.map { batch.answered[i] ? f(batch.column($0)[i]) : "NA" }
                 for (position, k) in probes.enumerated() {
                     if isLocal[position] && !batch.answered[i] { fields += ["NA", "NA", "NA"]; continue }
                     let v = result.values(k, trial: t)
+                    if isIndexState[position] && v.allSatisfy({ $0 == 0 }) { fields += ["NA", "NA", "NA"]; continue }
                     let qs = quantiles(v, probabilities: [0.05, 0.95])
                     fields += [f(v.reduce(0, +) / Double(v.count)), f(qs[0]), f(qs[1])]
                 }

@@ -7,11 +7,12 @@ import RLModels
 /// PSIS-LOO over trials, and on request the values themselves as a file. One lane of trials ×
 /// all draws is held at a time (a few MB), never draws × all trials.
 public enum TrialLogLikelihood {
-    /// One lane's answered trials: their 1-based trial numbers and log-likelihood per draw.
+    /// One lane's answered trials: their trial numbers (the data's `trial` column, else 1, 2, …
+    /// within the lane) and log-likelihood per draw.
     public struct Lane {
         public let subjectID: String
         public let condition: String?
-        public let trials: [Int]
+        public let trials: [Double]
         /// values[answered trial][draw]
         public let values: [[Double]]
         /// The fit's relative efficiency for PSIS (ArviZ's: mean "mean" ESS over the draws).
@@ -66,7 +67,7 @@ public enum TrialLogLikelihood {
             }
             flush()
             try body(Lane(subjectID: batch.studySubjectIDs[s], condition: batch.hasConditions ? batch.laneConditions[l] : nil,
-                          trials: answered.map { $0 + 1 }, values: values, relativeEfficiency: rEff))
+                          trials: answered.map { batch.trialNumber[$0 * L + l] }, values: values, relativeEfficiency: rEff))
         }
         return (total, rEff)
     }
@@ -107,7 +108,8 @@ public enum TrialLogLikelihood {
             }
             let prefix = FitFiles.csvField(lane.subjectID) + "," + (lane.condition.map { FitFiles.csvField($0) + "," } ?? "")
             for (a, trial) in lane.trials.enumerated() {
-                for (d, v) in lane.values[a].enumerated() { text += prefix + "\(trial),\(d + 1),\(formatter.string(v))\n" }
+                let label = TrialTableWriter.format(trial)
+                for (d, v) in lane.values[a].enumerated() { text += prefix + "\(label),\(d + 1),\(formatter.string(v))\n" }
             }
             handle.write(Data(text.utf8))
         }

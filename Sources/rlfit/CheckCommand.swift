@@ -7,7 +7,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate a model file, and a trial table for it, and summarize both.",
-        discussion: "Exit 0 when valid (warnings included), 65 when the data or the model file is not (the message names file, line and column), 66 when a file cannot be read.")
+        discussion: "Exit 0 when valid (warnings included), 65 when the data or the model file is not (the message names file, line and column), 66 when a file cannot be read, 64 for a model name or --arg the model does not have.")
 
     @Argument(help: "hBayesDM-format trial table (TSV or CSV); without it only the model is checked.")
     var data: String?

@@ -20,7 +20,8 @@ func printError(_ message: String) {
 }
 
 /// Runs `body`, turning a `DataError` or `ModelFileError` into its message on stderr and exit
-/// code 65 (66 when the file could not be read), a model the command cannot simulate into 64.
+/// code 65 (66 when the file could not be read), a model the command cannot simulate or an
+/// `--arg` the model does not have into 64.
 func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
@@ -32,6 +33,9 @@ func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
         throw error.kind == .unreadable ? ExitCodes.noInput : ExitCodes.badData
     } catch let error as SimulationError {
         printError("error: " + error.message)
+        throw ExitCodes.badUsage
+    } catch let error as UnknownModelArgument {
+        printError("error: " + error.description)
         throw ExitCodes.badUsage
     } catch let error as OutputDirectory.Problem {
         printError(error.description)

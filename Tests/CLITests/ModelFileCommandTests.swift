@@ -47,6 +47,9 @@ final class ModelFileCommandTests: XCTestCase {
         let unknown = try CommandLineRunner.run(["models", "bandit2arm"])
         XCTAssertEqual(unknown.status, 64)
         XCTAssert(unknown.stderr.contains("did you mean bandit2arm_delta"), unknown.stderr)
+        let misspelt = try CommandLineRunner.run(["models", "bandit2arm_dleta"])
+        XCTAssertEqual(misspelt.status, 64)
+        XCTAssert(misspelt.stderr.contains("unknown model 'bandit2arm_dleta'; did you mean bandit2arm_delta? Built-in models: "), misspelt.stderr)
         // A copied built-in fits like the built-in (same name, same numbers).
         let list = try CommandLineRunner.run(["models"])
         XCTAssert(list.stdout.contains("delta_stick: "), list.stdout)
@@ -60,6 +63,14 @@ final class ModelFileCommandTests: XCTestCase {
         let data = dir.appendingPathComponent("study.tsv").path
         XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "6", "--trials", "60",
                                                   "--seed", "4", "--blocks", "2", "--missing", "0.05", "--out", data]).status, 0)
+        // The data's own trial numbers (here 11, 12, …) are the ones output files list.
+        let table = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(table[0][1], "trial")
+        try (table.prefix(1).map { $0.joined(separator: "\t") } + table.dropFirst().map { row in
+            var r = row
+            r[1] = String(Int(r[1])! + 10)
+            return r.joined(separator: "\t")
+        }).joined(separator: "\n").appending("\n").write(toFile: data, atomically: true, encoding: .utf8)
         let alone = try CommandLineRunner.run(["check", "--model", model])
         XCTAssertEqual(alone.status, 0, alone.stderr)
         XCTAssert(alone.stdout.contains("valid model delta_forget_stick_lapse (5 parameters: A, tau, F, kappa, xi)"), alone.stdout)
@@ -86,7 +97,15 @@ final class ModelFileCommandTests: XCTestCase {
         for column in ["Q.1_mean", "Q.2_q95", "previous_mean", "u.1_mean", "p_choice.2_mean", "pe_mean", "reward_mean"] {
             XCTAssert(header.contains(column), "\(column) not in \(header)")
         }
+        let rows = try String(contentsOfFile: out + "/trajectories.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let trialColumn = rows[0].firstIndex(of: "trial")!, previousColumn = rows[0].firstIndex(of: "previous_mean")!
+        XCTAssertEqual(rows[1][trialColumn], "11")
+        XCTAssertEqual(rows[1][previousColumn], "NA")  // `none` before the first choice
         XCTAssertEqual(try CommandLineRunner.run(["loglik", out]).status, 0)
+        let loglik = try String(contentsOfFile: out + "/log_lik_trial.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssert(loglik[1].hasPrefix("1,11,1,") || loglik[1].hasPrefix("1,12,1,"), "\(loglik[1])")
+        let ppc = try String(contentsOfFile: out + "/ppc.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssert(ppc.contains { $0.hasPrefix("1,11,1,") }, "\(ppc.prefix(3))")
         let other = dir.appendingPathComponent("b2a").path
         XCTAssertEqual(try CommandLineRunner.run(["fit", data, "--model", "bandit2arm_delta", "--chains", "2", "--warmup", "150",
                                                   "--draws", "100", "--seed", "3", "--quiet", "--out", other]).status, 0)
@@ -169,14 +188,29 @@ final class ModelFileCommandTests: XCTestCase {
             XCTAssertEqual(r.stdout, "")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("fit").path))
-        // A file that does not exist: 66. An argument the model does not have: 65, naming the arguments.
+        // A file that does not exist: 66. An argument the model does not have: a usage mistake
+        // (64), naming the arguments, for fit and for check.
         XCTAssertEqual(try CommandLineRunner.run(["check", "--model", dir.appendingPathComponent("none.rlm").path]).status, 66)
         let good = dir.appendingPathComponent("good.rlm").path
         try Self.example.write(toFile: good, atomically: true, encoding: .utf8)
         let arg = try CommandLineRunner.run(["fit", data, "--model", good, "--arg", "payscale=2", "--out", dir.appendingPathComponent("f2").path])
-        XCTAssertEqual(arg.status, 65, arg.stderr)
-        XCTAssert(arg.stderr.contains("the model has no argument 'payscale'; its arguments are Q0"), arg.stderr)
+        XCTAssertEqual(arg.status, 64, arg.stderr)
+        XCTAssert(arg.stderr.contains("delta_forget_stick_lapse has no argument 'payscale'; its arguments are Q0"), arg.stderr)
+        let checkArg = try CommandLineRunner.run(["check", data, "--model", good, "--arg", "payscale=2"])
+        XCTAssertEqual(checkArg.status, 64, checkArg.stderr)
+        XCTAssert(checkArg.stderr.contains("has no argument 'payscale'"), checkArg.stderr)
         XCTAssertEqual(try CommandLineRunner.run(["fit", data, "--model", good, "--arg", "Q0", "--out", dir.path + "/f3"]).status, 64)
+        // Probabilities that are not probabilities: located, before any fit starts.
+        let unnormalized = dir.appendingPathComponent("sum.rlm").path
+        try Self.example.replacingOccurrences(of: "categorical((1 - xi) * softmax(u) + xi / K)", with: "categorical(softmax(u) + xi)")
+            .write(toFile: unnormalized, atomically: true, encoding: .utf8)
+        for args in [["check", data, "--model", unnormalized], ["fit", data, "--model", unnormalized, "--out", dir.path + "/f4"]] {
+            let r = try CommandLineRunner.run(args)
+            XCTAssertEqual(r.status, 65, r.stderr)
+            XCTAssert(r.stderr.contains("\(unnormalized):16:3: error: the probabilities the model gives 'choice' sum to 1.1, not 1, on subject 1's trial 1 (data line 2), at the parameters' typical values"), r.stderr)
+            XCTAssert(r.stderr.contains("fix: categorical takes one probability per option, summing to 1"), r.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/f4"))
         // A data file lacking a column the model declares names the declaration.
         let other = dir.appendingPathComponent("cue.rlm").path
         try Self.example.replacingOccurrences(of: "reward outcome", with: "reward outcome\ndata cue: index").write(toFile: other, atomically: true, encoding: .utf8)

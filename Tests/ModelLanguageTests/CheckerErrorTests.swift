@@ -323,6 +323,32 @@ final class CheckerErrorTests: XCTestCase {
                          problem: ["parameter 'F' is never used"], fix: ["use it in the trial block", "remove it"])
     }
 
+    /// A parameter used only where no observation can see it (a local nothing observed reads,
+    /// a state that only feeds itself) changes nothing: rejected like an unused one. Data and
+    /// states in the same position get a warning.
+    func testParameterThatCannotChangeTheLikelihood() throws {
+        assertModelError(standard("  u = tau * Q", "  choice ~ softmax(Q)", CheckerErrorTests.update), at: 6, 11,
+                         problem: ["parameter 'tau' does not change the likelihood", "no observation depends on"],
+                         fix: ["use it where an observation depends on it", "remove it"])
+        // Through a state that only feeds itself, across trials.
+        assertModelError(header(replacing: "state Q[option] = 0", with: "state Q[option] = 0\nstate drift = 0")
+                            .replacingOccurrences(of: "}\n", with: "  drift += tau * outcome\n  drift *= 0.5\n}\n")
+                            .replacingOccurrences(of: "softmax(tau * Q)", with: "softmax(Q)"), at: 6, 11,
+                         problem: ["parameter 'tau' does not change the likelihood"], fix: ["remove it"])
+        // Reaching the observation through a state, a condition or an initial value counts.
+        for trial in ["  if tau > 1 { Q[1] += 0.1 }\n  choice ~ softmax(Q)",
+                      "  choice ~ softmax(Q)\n  Q[2] = tau"] {
+            XCTAssertNotNil(check(standard(trial, CheckerErrorTests.update)), trial)
+        }
+        XCTAssertNotNil(check(header(replacing: "state Q[option] = 0", with: "state Q[option] = tau").replacingOccurrences(of: "softmax(tau * Q)", with: "softmax(Q)")))
+        // A data column and a state read only off the likelihood's path: warnings.
+        let text = standard("  echo = outcome * 2", CheckerErrorTests.observe, "  Q[choice] += A * (1 - Q[choice])")
+        let model = try XCTUnwrap(check(text))
+        XCTAssertEqual(model.warnings.map(\.description), [
+            "test.rlm:4:6: warning: data column 'outcome' is read only in values no observation depends on, so it does not change the likelihood",
+        ])
+    }
+
     func testAssigningToAParameterDataColumnArgumentOrK() {
         assertModelError(standard(CheckerErrorTests.observe, "  tau = 2 * tau", CheckerErrorTests.update), at: 10, 3,
                          problem: ["'tau' is a parameter and cannot be assigned"], fix: ["tau_t = …"])

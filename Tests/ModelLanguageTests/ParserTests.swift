@@ -415,7 +415,14 @@ final class ParserTests: XCTestCase {
     func testMissingOrUnclosedBlocks() {
         assertSyntaxError("model m\ntrial\n  choice ~ softmax(Q)\n", at: 2, 6, problem: ["expected '{' to open the trial block", "found end of line"], fix: ["{", "}"])
         assertSyntaxError("model m\ntrial {\n  x = 1\n", at: 2, 7, problem: ["this '{' is never closed"], fix: ["close the trial block with }"])
-        assertSyntaxError("model m\ntrial {\n  if x > 0 {\n    y = 1\n}\n", at: 2, 7, problem: ["never closed"], fix: ["}"])
+        // The '}' missing is the inner block's: its '}' is indented like the outer block's.
+        assertSyntaxError("model m\ntrial {\n  if x > 0 {\n    y = 1\n}\n", at: 3, 12,
+                          problem: ["never closed", "the '}' on line 5 closes it, but is indented like an outer block's"],
+                          fix: ["add the missing } where this block ends, before line 5"])
+        assertSyntaxError("model m\ntrial {\n  for k in option {\n    if k > 1 { y = 1\n  }\n  z = 2\n}\n", at: 4, 14,
+                          problem: ["never closed", "line 5"], fix: ["before line 5"])
+        // One-line blocks and consistent indentation: the outer block is the one reported.
+        assertSyntaxError("model m\ntrial {\n  if x > 0 { y = 1 }\n  z = 2\n", at: 2, 7, problem: ["this '{' is never closed"], fix: ["close the trial block with }"])
         assertSyntaxError("model m\ntrial {\n  for k in option x = 1\n}\n", at: 3, 19, problem: ["expected '{' to open the for block", "found x"], fix: ["{"])
         assertSyntaxError("model m\ntrial { x = 1 y = 2 }\n", at: 2, 15, problem: ["unexpected y after a statement"], fix: ["one statement per line", ";"])
     }

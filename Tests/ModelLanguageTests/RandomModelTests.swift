@@ -411,9 +411,11 @@ struct RandomModelWriter {
 
         var scope = Scope()
         var body = block(&scope, count: rng.int(0...3), depth: 2, indent: "  ")
-        // The choice: every parameter not used yet shifts the first option's utility.
+        // The choice: every parameter the utilities do not read shifts the first option's
+        // utility (one used only before, in a local nothing observed reads, would not change
+        // the likelihood, which the checker rejects).
         var u = vector(scope, depth: 2)
-        let unused = parameters.map(\.name).filter { !used.contains($0) }
+        let unused = parameters.map(\.name).filter { !u.contains($0) }
         if !unused.isEmpty {
             let j = fresh("j")
             u = "(\(u) + [(\(j) == 1) * (\(unused.joined(separator: " + "))) for \(j) in option])"
@@ -514,8 +516,15 @@ struct ParameterDependence {
                 for a in arguments { _ = depends(a) }
             case let .ifElse(c, then, otherwise, _):
                 let d = condition || depends(c)
+                // The branches exclude each other within a trial: each starts from the locals
+                // before the if, and after it a local depends on the parameters if it does
+                // after either branch.
+                let before = locals
                 block(then, condition: d)
+                let afterThen = locals
+                locals = before
                 block(otherwise, condition: d)
+                locals.merge(afterThen) { $0 || $1 }
             case let .forEach(variable, _, body, _):
                 locals[variable] = false
                 // Twice: a local raised late in the body is read early in the next iteration.

@@ -94,10 +94,23 @@ struct Checker {
             throw fail(declaration.location, "parameter '\(declaration.name)' is never used",
                        "use it in the trial block (or as a state's initial value), or remove it")
         }
+        let settled = states.enumerated().map { s, state in
+            CheckedModel.State(name: state.name, dimensions: state.dimensions, isIndex: state.isIndex, initial: state.initial,
+                               acrossBlocks: state.acrossBlocks, level: stateLevels[s], location: state.location)
+        }
+        let relevance = Relevance(trial: trial, states: settled, reward: reward)
+        for (p, declaration) in syntax.parameters.enumerated() where !relevance.parameters.contains(p) {
+            throw fail(declaration.location, "parameter '\(declaration.name)' does not change the likelihood: it is used only in values no observation depends on",
+                       "use it where an observation depends on it (e.g. in the utilities of choice ~ softmax(...), or in a state that does), or remove it")
+        }
         var warnings: [ModelFileWarning] = []
         for (c, declaration) in syntax.data.enumerated() where !usedData.contains(c) && !observed.contains(c) {
             warnings.append(ModelFileWarning(file: file, location: declaration.location,
                                              message: "data column '\(declaration.name)' is declared but never used (the data file must still have it)"))
+        }
+        for (c, declaration) in syntax.data.enumerated() where usedData.contains(c) && !observed.contains(c) && !relevance.data.contains(c) {
+            warnings.append(ModelFileWarning(file: file, location: declaration.location,
+                                             message: "data column '\(declaration.name)' is read only in values no observation depends on, so it does not change the likelihood"))
         }
         for (a, declaration) in syntax.arguments.enumerated() where !usedArguments.contains(a) {
             warnings.append(ModelFileWarning(file: file, location: declaration.location, message: "argument '\(declaration.name)' is never used"))
@@ -106,11 +119,11 @@ struct Checker {
             warnings.append(ModelFileWarning(file: file, location: declaration.location,
                                              message: "state '\(declaration.name)' is never read, so it does not change the likelihood"))
         }
-        let task = syntax.task?.name ?? "bandit"
-        let settled = states.enumerated().map { s, state in
-            CheckedModel.State(name: state.name, dimensions: state.dimensions, isIndex: state.isIndex, initial: state.initial,
-                               acrossBlocks: state.acrossBlocks, level: stateLevels[s], location: state.location)
+        for (s, declaration) in syntax.states.enumerated() where readStates.contains(s) && !relevance.states.contains(s) {
+            warnings.append(ModelFileWarning(file: file, location: declaration.location,
+                                             message: "state '\(declaration.name)' is read only in values no observation depends on, so it does not change the likelihood"))
         }
+        let task = syntax.task?.name ?? "bandit"
         if let t = syntax.task, !["bandit", "reversal_learning"].contains(t.name) {
             let guess = Suggestions.closest(to: t.name, among: ["bandit", "reversal_learning"])
             throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway) or task reversal_learning (reversal after a run of correct choices)")

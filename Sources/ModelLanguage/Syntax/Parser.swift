@@ -5,10 +5,19 @@ struct Parser {
     private let file: String
     private let tokens: [Token]
     private var position = 0
+    /// The column of each line's first token (its indentation), for locating a missing '}'.
+    private let lineIndent: [Int: Int]
+    /// Blocks closed so far: the '{' and the '}' that closed it.
+    private var closedBlocks: [(open: Token, close: Token)] = []
 
     init(file: String, tokens: [Token]) {
         self.file = file
         self.tokens = tokens
+        var indent: [Int: Int] = [:]
+        for t in tokens where t.kind != .newline && t.kind != .end && indent[t.location.line] == nil {
+            indent[t.location.line] = t.location.column
+        }
+        lineIndent = indent
     }
 
     static let declarationWords = ["model", "reference", "options", "task", "data", "argument", "parameter", "state", "reward", "trial"]
@@ -331,8 +340,17 @@ struct Parser {
         var statements: [StatementSyntax] = []
         while true {
             skipNewlines()
-            if current.isSymbol("}") { _ = advance(); break }
+            if current.isSymbol("}") { closedBlocks.append((open, advance())); break }
             if current.kind == .end {
+                // The '}' missing is most likely an inner block's: the first block whose '}' sits
+                // at another indentation than the line of its '{' took an outer block's '}'.
+                if let (inner, close) = closedBlocks.first(where: { pair in
+                    pair.close.location.line != pair.open.location.line
+                        && lineIndent[pair.open.location.line].map { $0 != pair.close.location.column } ?? false
+                }) {
+                    throw fail(inner, "this '{' is never closed: the '}' on line \(close.location.line) closes it, but is indented like an outer block's",
+                               "add the missing } where this block ends, before line \(close.location.line)")
+                }
                 throw fail(open, "this '{' is never closed", "close the \(context) block with }")
             }
             statements.append(try statement())

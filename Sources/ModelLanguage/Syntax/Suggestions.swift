@@ -3,8 +3,8 @@
 /// `tau`), when that distance is small for the name's length. Ties go to the candidate closest
 /// in length, then to the first in alphabetical order, so the suggestion does not depend on the
 /// order of the candidates (often a dictionary's keys, whose order changes from run to run).
-enum Suggestions {
-    static func closest(to name: String, among candidates: [String]) -> String? {
+public enum Suggestions {
+    public static func closest(to name: String, among candidates: [String]) -> String? {
         let lower = Array(name.lowercased())
         var best: (distance: Int, lengthDifference: Int, name: String)?
         for candidate in candidates where candidate != name {

@@ -147,7 +147,7 @@ public struct LearningCurves: Sendable {
                 let i = t * L + l
                 var row = FitFiles.csvField(batch.studySubjectIDs[batch.laneSubject[l]])
                 if batch.hasConditions { row += "," + FitFiles.csvField(batch.laneConditions[l]) }
-                row += ",\(t + 1),\(slotPosition[i] + 1),\(f(slotObserved[i])),\(f(slotMean[i])),\(f(slotLow[i])),\(f(slotHigh[i]))"
+                row += ",\(TrialTableWriter.format(batch.trialNumber[i])),\(slotPosition[i] + 1),\(f(slotObserved[i])),\(f(slotMean[i])),\(f(slotLow[i])),\(f(slotHigh[i]))"
                 lines.append(row)
             }
         }

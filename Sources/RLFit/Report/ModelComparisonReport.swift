@@ -107,6 +107,7 @@ public struct ModelComparisonReport: Sendable {
             let what = level == .subject ? "subject(s)" : "trial(s) (in data order)"
             lines.append("warning: \(fit.label): Pareto k̂ above \(String(format: "%.2f", fit.loo.goodK)) for \(fit.loo.highKIndices.count) \(what) "
                          + fit.loo.highKIndices.prefix(10).map { String($0 + 1) }.joined(separator: ", ")
+                         + (fit.loo.highKIndices.count > 10 ? ", …" : "")
                          + ": their LOO estimate is unreliable (leaving one out moves the posterior a lot); treat elpd differences as approximate.")
         }
         if let bms = selection {

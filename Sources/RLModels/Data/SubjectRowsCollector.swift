@@ -14,6 +14,8 @@ struct SubjectRowsCollector {
         var answered: [Bool] = []
         var blockStart: [Bool] = []
         var line: [Int32] = []
+        /// The row's `trial` value, when the file has the column.
+        var trial: [Double] = []
         var lastBlock: String? = nil
         var lastTrial: Double? = nil
         var lastTrialLine = 0
@@ -111,6 +113,7 @@ struct SubjectRowsCollector {
             guard let trial = Double(f[tc]), trial.isFinite else {
                 throw fail(tc, "not a number", "the trial column numbers each subject's trials (1, 2, 3, ...); remove the column if it is not that")
             }
+            subjects[s].trial.append(trial)
             if let cc = columns.condition {
                 // Conditions interleave: trial increases within each condition (and block).
                 let stream = f[cc] + "\u{1}" + (columns.block.map { f[$0] } ?? "")
@@ -192,6 +195,7 @@ struct SubjectRowsCollector {
         var answered = [Bool](repeating: false, count: T * S)
         var blockStart = [Bool](repeating: false, count: T * S)
         var line = [Int32](repeating: 0, count: T * S)
+        var trialNumber = [Double](repeating: 0, count: T * S)
         var planes = [[Double]](repeating: [Double](repeating: 0, count: T * S), count: req.columns.count)
         for (l, lane) in lanes.enumerated() {
             let rows = subjects[lane.subject]
@@ -202,6 +206,7 @@ struct SubjectRowsCollector {
                     ? rows.blockStart[r]
                     : (t == 0 || rows.blockLabel[r] != rows.blockLabel[lane.rows[t - 1]])
                 line[i] = rows.line[r]
+                trialNumber[i] = columns.trial == nil ? Double(t + 1) : rows.trial[r]
                 for k in req.columns.indices { planes[k][i] = rows.values[r][k] }
             }
         }
@@ -211,6 +216,7 @@ struct SubjectRowsCollector {
             subjectIDs: lanes.map { columns.condition == nil ? order[$0.subject] : "\(order[$0.subject]):\($0.condition)" },
             trialCount: T, optionCount: optionCount, answered: answered, columns: columnValues, choiceColumn: req.choiceColumn,
             levels: levels, blockStart: blockStart, trialsPerSubject: lanes.map { $0.rows.count }, sourceLine: line,
+            trialNumber: trialNumber,
             subjectCovariates: covariateValues, covariateLevels: covariateLevels,
             laneSubject: lanes.map(\.subject), studySubjectIDs: order,
             laneConditions: columns.condition == nil ? [] : lanes.map(\.condition))

@@ -42,6 +42,10 @@ public struct TrialBatch: Sendable, Equatable {
     public let blocksPerSubject: [Int]
     /// Source line of each slot in the data file (0 for padding or simulated data); T·S.
     public let sourceLine: [Int32]
+    /// Each slot's trial number as the data file gives it (its `trial` column), else the
+    /// slot's position in its lane, 1, 2, …; T·S (0 for padding). Output files that list
+    /// trials (trajectories, log_lik_trial, ppc) print these, so rows match the data's.
+    public let trialNumber: [Double]
     /// Subject-level covariates as read (one raw value per subject), by column name.
     public let subjectCovariates: [String: [Double]]
     /// For a two-level text covariate, its labels in the order coded 0, 1.
@@ -63,7 +67,7 @@ public struct TrialBatch: Sendable, Equatable {
     public init(
         subjectIDs: [String], trialCount: Int, optionCount: Int, answered: [Bool],
         columns: [String: [Double]], choiceColumn: String?, levels: [String: Int] = [:], blockStart: [Bool], trialsPerSubject: [Int],
-        sourceLine: [Int32]? = nil, subjectCovariates: [String: [Double]] = [:], covariateLevels: [String: [String]] = [:],
+        sourceLine: [Int32]? = nil, trialNumber: [Double]? = nil, subjectCovariates: [String: [Double]] = [:], covariateLevels: [String: [String]] = [:],
         laneSubject: [Int]? = nil, studySubjectIDs: [String]? = nil, laneConditions: [String] = []
     ) {
         let s = subjectIDs.count
@@ -84,6 +88,10 @@ public struct TrialBatch: Sendable, Equatable {
         self.blockStart = blockStart
         self.trialsPerSubject = trialsPerSubject
         self.sourceLine = sourceLine ?? [Int32](repeating: 0, count: s * trialCount)
+        precondition(trialNumber.map { $0.count == s * trialCount } ?? true)
+        self.trialNumber = trialNumber ?? (0..<(s * trialCount)).map { i in
+            i / s < trialsPerSubject[i % s] ? Double(i / s + 1) : 0
+        }
         let lanes = laneSubject ?? Array(0..<s)
         let studyIDs = studySubjectIDs ?? subjectIDs
         precondition(lanes.count == s && lanes.allSatisfy { $0 < studyIDs.count })

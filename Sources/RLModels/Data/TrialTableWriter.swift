@@ -29,7 +29,7 @@ public enum TrialTableWriter {
     }
 
     /// Integers without a decimal point; other values in Swift's shortest round-trip form.
-    static func format(_ x: Double) -> String {
+    public static func format(_ x: Double) -> String {
         if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
         return "\(x)"
     }

@@ -58,14 +58,21 @@ public enum ModelCatalog {
         public var description: String { message }
     }
 
-    /// "unknown model 'x'; did you mean ...? available: ..." for a name not in the catalog.
+    /// "unknown model 'x'; did you mean …?" for a name not in the catalog: the closest built-in
+    /// name (a prefix such as `bandit2arm`, or a misspelling), or the model file the name
+    /// misses the `.rlm` of; then the built-in names and how to give a file.
     public static func unknownModelMessage(_ name: String) -> String {
+        let names = all.map(\.name)
         let lower = name.lowercased()
-        let close = all.map(\.name).filter { $0.lowercased().hasPrefix(lower) || lower.hasPrefix($0.lowercased().split(separator: "_").first.map(String.init) ?? $0) }
         var text = "unknown model '\(name)'"
-        if let guess = close.first { text += "; did you mean \(guess)?" }
+        if FileManager.default.fileExists(atPath: name + ".rlm") {
+            text += "; did you mean the file \(name).rlm? (a model file is given by its path, ending in .rlm)"
+        } else if let guess = names.first(where: { $0.lowercased().hasPrefix(lower) }) ?? Suggestions.closest(to: name, among: names)
+                    ?? names.first(where: { lower.hasPrefix($0.lowercased().split(separator: "_").first.map(String.init) ?? $0) }) {
+            text += "; did you mean \(guess)?"
+        }
         if lower.hasPrefix("bandit4arm") { text += " (banditNarm_delta fits hBayesDM's bandit4arm data: gain and loss columns)" }
-        return text + " Available: " + all.map(\.name).joined(separator: ", ")
-            + " (prl models also as *_multipleB), or a model file: --model my_model.rlm (start from `rlfit models NAME > my_model.rlm`)"
+        return text + (text.hasSuffix("?") ? " " : ". ") + "Built-in models: " + names.joined(separator: ", ")
+            + " (prl models also as *_multipleB); or a model file by its path: --model my_model.rlm (start from `rlfit models NAME > my_model.rlm`)"
     }
 }

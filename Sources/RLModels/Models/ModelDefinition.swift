@@ -29,11 +29,8 @@ public struct ModelDefinition: Sendable {
     public init(file: CheckedModel, origin: Origin, arguments: [String: Double] = [:]) throws {
         self.file = file
         self.origin = origin
-        for name in arguments.keys where file.argumentIndex(name) == nil {
-            let known = file.arguments.map(\.name)
-            throw ModelFileError(file: file.file, location: nil,
-                                 problem: "the model has no argument '\(name)'" + (known.isEmpty ? " (it declares none)" : "; its arguments are \(known.joined(separator: ", "))"),
-                                 fix: known.isEmpty ? "remove --arg \(name)=…" : "use one of: \(known.joined(separator: ", "))")
+        for name in arguments.keys.sorted() where file.argumentIndex(name) == nil {
+            throw UnknownModelArgument(name: name, known: file.arguments.map(\.name), model: file.name)
         }
         self.arguments = file.arguments.map { arguments[$0.name] ?? $0.defaultValue }
         parameters = file.parameters.map(ParameterSpec.init)
