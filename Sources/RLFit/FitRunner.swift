@@ -32,10 +32,7 @@ public struct FitRunner: Sendable {
                     cancellation: CancellationToken? = nil) throws -> Outcome {
         let start = ProcessInfo.processInfo.systemUptime
         let o = options
-        let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.dataRequirements)
-        try o.model.checkIndices(batch, dataFile: o.dataPath)
-        try o.model.checkOutcomeProbabilities(batch)
-        let covariates = try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath)
+        let (batch, covariates) = try FitRunner.loadStudy(o)
         let dataWarnings = o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
             + batch.readerNotes
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
@@ -122,6 +119,15 @@ public struct FitRunner: Sendable {
 
     /// The standardized covariates named on the command line, or a data error naming the
     /// covariate that does not vary across subjects.
+    /// The study as a fit reads it: the trial table, checked against the model (indices in
+    /// range, outcome probabilities), and the standardized covariates.
+    static func loadStudy(_ o: FitOptions) throws -> (TrialBatch, SubjectCovariates) {
+        let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.dataRequirements)
+        try o.model.checkIndices(batch, dataFile: o.dataPath)
+        try o.model.checkOutcomeProbabilities(batch)
+        return (batch, try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath))
+    }
+
     static func covariates(batch: TrialBatch, names: [String], file: String) throws -> SubjectCovariates {
         guard !names.isEmpty else { return .none }
         switch SubjectCovariates.standardized(names: names, raw: names.map { batch.subjectCovariates[$0]! }, levels: batch.covariateLevels) {

@@ -399,7 +399,13 @@ enum GradientHarness {
 // MARK: - The built-in model files
 
 @Suite struct BuiltInModelGradientTests {
-    static let names = ["bandit2arm_delta", "banditNarm_delta", "delta_dual", "delta_forget", "delta_stick", "prl_fictitious", "prl_rp"]
+    /// Every file in models/ (a new built-in is checked without being listed here).
+    static let names: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: GradientHarness.modelsDirectory.path)) ?? [])
+        .filter { $0.hasSuffix(".rlm") }.map { String($0.dropLast(4)) }.sorted()
+
+    @Test func everyBuiltInModelFileIsChecked() {
+        #expect(Self.names.count >= 12, "models/ read: \(Self.names)")
+    }
 
     @Test(arguments: names) func builtInModelMatchesReferenceAndFiniteDifferences(name: String) throws {
         let model = try GradientHarness.builtInModel(name)

@@ -62,7 +62,9 @@ final class ModelFamilyTests: XCTestCase {
     }
 
     /// Each model's simulated file reads back into the same batch (gain/loss columns included),
-    /// and the posterior's subject log-likelihoods equal the hand-written scan's on that data.
+    /// and the posterior's subject log-likelihoods equal the hand-written scan's on that data
+    /// (for the models the hand-written scan had; the others are checked against hBayesDM's
+    /// Stan programs by scripts/validate-hbayesdm.py).
     func testSimulatedDataRoundTripAndReferenceLikelihood() throws {
         for model in ModelCatalog.all {
             let study = try StudySimulator.simulate(model: model, subjects: 5, trials: 30, blocks: 2, missingProbability: 0.1,
@@ -71,6 +73,7 @@ final class ModelFamilyTests: XCTestCase {
             let back = try TrialTableReader.parse(text: text, fileName: "sim.tsv", requirements: model.data)
             XCTAssertEqual(back.choice, study.batch.choice, model.name)
             XCTAssertEqual(back.columns, study.batch.columns, model.name)
+            guard HandWrittenModels.names.contains(model.name) else { continue }
             let posterior = HierarchicalPosterior(model: model, batch: back)
             let x = (0..<posterior.dimension).map { Double($0 % 5) * 0.2 - 0.4 }
             _ = logDensity(posterior, x)

@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+"""RLFit's built-in hBayesDM models against hBayesDM's own Stan programs: the same log density
+and gradient at random points.
+
+For each model: hBayesDM's example data for its task (from the hbayesdm source distribution),
+turned into Stan data the way hBayesDM's preprocessing does (subjects in order of first
+appearance, trials per subject, its codings: sign of the outcome for prl, -|loss| for the
+four-armed bandit, ...); hBayesDM's .stan file compiled with pystan 3; then at N random points
+of the unconstrained space, Stan's log_prob (Jacobian included, constants dropped) and its
+gradient against `rlfit log-prob` on the same example data file, coordinates matched by name
+(mu_pr[k] is matched through the line of hBayesDM's program that uses it for a parameter).
+Agreement is required to a relative 1e-8 (|a - b| <= 1e-8 * max(1, |a|, |b|)).
+
+hBayesDM's files are GPL-3: they are downloaded into the cache folder, never into the
+repository. Everything lives in $RLFIT_VALIDATION_DIR (default .build/hbayesdm-validation):
+a Python venv with pystan, the hbayesdm source distribution, compiled models (pystan's cache).
+
+    scripts/validate-hbayesdm.py                    # the models CI checks
+    scripts/validate-hbayesdm.py --all              # every model in the table below
+    scripts/validate-hbayesdm.py bandit4arm_lapse   # some
+    options: --points N (default 5), --seed S, --rlfit PATH (default .build/release/rlfit)
+
+Exit 0 when every model agrees, 1 otherwise; prints one row per model.
+"""
+import argparse
+import contextlib
+import io
+import math
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.environ.get("RLFIT_VALIDATION_DIR", os.path.join(ROOT, ".build", "hbayesdm-validation"))
+HBAYESDM_VERSION = "1.1.1"
+TOLERANCE = 1e-8
+
+# RLFit model -> (hBayesDM Stan program, task).
+MODELS = {
+    "bandit2arm_delta": ("bandit2arm_delta", "bandit2arm"),
+    "bandit4arm_4par": ("bandit4arm_4par", "bandit4arm"),
+    "bandit4arm_lapse": ("bandit4arm_lapse", "bandit4arm"),
+    "bandit4arm_lapse_decay": ("bandit4arm_lapse_decay", "bandit4arm"),
+    "bandit4arm_singleA_lapse": ("bandit4arm_singleA_lapse", "bandit4arm"),
+    "bandit4arm_2par_lapse": ("bandit4arm_2par_lapse", "bandit4arm"),
+    "prl_rp": ("prl_rp", "prl"),
+    "prl_fictitious": ("prl_fictitious", "prl"),
+    "prl_rp_multipleB": ("prl_rp_multipleB", "prl_multipleB"),
+    "prl_fictitious_multipleB": ("prl_fictitious_multipleB", "prl_multipleB"),
+}
+# Edits to hBayesDM's programs that change no mathematics, only floating-point cancellation
+# (the comparison is then of the model, not of one program's rounding); each row that uses
+# one also reports the program as shipped.
+EXACT_REWRITES = {
+    # P(choice 2) = 1 - P(choice 1) loses every digit when P(choice 1) rounds near 1 (beta up
+    # to 10): the logistic of the negated argument is the same number, computed without it.
+    "prl_fictitious": [("prob[2] = 1 - prob_1_;",
+                        "prob[2] = 1 / (1 + exp(-beta[i] * (alpha[i] - (ev[1] - ev[2]))));")],
+    "prl_fictitious_multipleB": [("prob[2] = 1 - prob_1_;",
+                                  "prob[2] = 1 / (1 + exp(-beta[i] * (alpha[i] - (ev[1] - ev[2]))));")],
+}
+# What .ci/run checks (each Stan compilation takes ~40 s).
+CI_MODELS = ["bandit2arm_delta", "bandit4arm_lapse", "prl_rp_multipleB"]
+
+
+def ensure_environment():
+    """Re-runs this script in a venv with pystan, creating it on first use."""
+    venv = os.path.join(CACHE, "venv")
+    python = os.path.join(venv, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
+        return
+    if not os.path.exists(python):
+        os.makedirs(CACHE, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "pystan==3.10.0", "numpy"], check=True)
+    os.execv(python, [python] + sys.argv)
+
+
+def hbayesdm_files():
+    """The hbayesdm source distribution's Stan programs and example data, extracted once."""
+    folder = os.path.join(CACHE, f"hbayesdm-{HBAYESDM_VERSION}")
+    if not os.path.isdir(folder):
+        download = os.path.join(CACHE, "download")
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
+                        f"hbayesdm=={HBAYESDM_VERSION}", "-d", download], check=True)
+        archive = os.path.join(download, f"hbayesdm-{HBAYESDM_VERSION}.tar.gz")
+        with tarfile.open(archive) as tar:
+            tar.extractall(CACHE, filter="data")
+    common = os.path.join(folder, "hbayesdm", "common")
+    return os.path.join(common, "stan_files"), os.path.join(common, "extdata")
+
+
+# Stan's old array syntax (`real x[N, T];`), removed in Stan 2.33, to the current one
+# (`array[N, T] real x;`); hBayesDM 1.1.1's programs use the old one.
+DECLARATION = re.compile(
+    r"^(\s*)((?:int|real|vector|row_vector|matrix|simplex)(?:\s*<[^>;]*>)?(?:\s*\[[^\]]*\])?)\s+(\w+)\s*\[([^\]]+)\]\s*(;|=)",
+    re.M)
+
+
+def current_stan(source):
+    source = re.sub(r"^\s*#include.*$", "", source, flags=re.M)
+    return DECLARATION.sub(lambda m: f"{m.group(1)}array[{m.group(4)}] {m.group(2)} {m.group(3)} {m.group(5)}", source)
+
+
+# ---- hBayesDM's data preparation, per task ----
+
+def read_table(path):
+    with open(path) as f:
+        header = f.readline().rstrip("\n").split("\t")
+        rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    keys = [h.strip().lower().replace("_", "") for h in header]
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def by_subject(rows, columns):
+    """Rows with every column present, grouped by subject in order of first appearance
+    (hBayesDM drops rows with a missing value; RLFit masks them, the same density)."""
+    groups = {}
+    for r in rows:
+        if any(r.get(c, "NA") in ("", "NA", "NaN") for c in columns):
+            continue
+        groups.setdefault(r["subjid"], []).append(r)
+    return list(groups.values())
+
+
+def padded(groups, column, fill, convert):
+    T = max(len(g) for g in groups)
+    return [[convert(r[column]) for r in g] + [fill] * (T - len(g)) for g in groups]
+
+
+def bandit2arm_data(path):
+    groups = by_subject(read_table(path), ["choice", "outcome"])
+    return {"N": len(groups), "T": max(map(len, groups)), "Tsubj": [len(g) for g in groups],
+            "choice": padded(groups, "choice", -1, int), "outcome": padded(groups, "outcome", 0.0, float)}
+
+
+def bandit4arm_data(path):
+    groups = by_subject(read_table(path), ["choice", "gain", "loss"])
+    return {"N": len(groups), "T": max(map(len, groups)), "Tsubj": [len(g) for g in groups],
+            "rew": padded(groups, "gain", 0.0, float), "los": padded(groups, "loss", 0.0, lambda v: -abs(float(v))),
+            "choice": padded(groups, "choice", -1, int)}
+
+
+def sign(v):
+    return float((v > 0) - (v < 0))
+
+
+def prl_data(path):
+    groups = by_subject(read_table(path), ["choice", "outcome"])
+    return {"N": len(groups), "T": max(map(len, groups)), "Tsubj": [len(g) for g in groups],
+            "choice": padded(groups, "choice", -1, int),
+            "outcome": padded(groups, "outcome", 0.0, lambda v: sign(float(v)))}
+
+
+def prl_multipleB_data(path):
+    groups = by_subject(read_table(path), ["choice", "outcome", "block"])
+    blocks = []
+    for g in groups:
+        per = {}
+        for r in g:
+            per.setdefault(r["block"], []).append(r)
+        blocks.append(list(per.values()))
+    B = max(map(len, blocks))
+    T = max(len(b) for s in blocks for b in s)
+    choice = [[[int(r["choice"]) for r in b] + [-1] * (T - len(b)) for b in s] + [[-1] * T] * (B - len(s)) for s in blocks]
+    outcome = [[[sign(float(r["outcome"])) for r in b] + [0.0] * (T - len(b)) for b in s] + [[0.0] * T] * (B - len(s))
+               for s in blocks]
+    return {"N": len(groups), "B": B, "Bsubj": [len(s) for s in blocks], "T": T,
+            "Tsubj": [[len(b) for b in s] + [0] * (B - len(s)) for s in blocks], "choice": choice, "outcome": outcome}
+
+
+TASKS = {
+    "bandit2arm": ("bandit2arm_exampleData.txt", bandit2arm_data),
+    "bandit4arm": ("bandit4arm_exampleData.txt", bandit4arm_data),
+    "prl": ("prl_exampleData.txt", prl_data),
+    "prl_multipleB": ("prl_multipleB_exampleData.txt", prl_multipleB_data),
+}
+
+
+# ---- coordinates ----
+
+def stan_parameters(source):
+    """The parameter block's declarations in order: (name, length), lengths 'P' or 'N'."""
+    block = re.search(r"\nparameters\s*\{(.*?)\n\}", source, re.S).group(1)
+    found = []
+    for m in re.finditer(r"vector(?:<[^>]*>)?\[(\w+)\]\s+(\w+)\s*;", block):
+        found.append((m.group(2), m.group(1)))
+    return found
+
+
+def group_index(source):
+    """hBayesDM parameter name -> its index k in mu_pr[k], read off the lines that build it."""
+    index = {}
+    for m in re.finditer(r"mu_pr\[(\d+)\]\s*\+\s*sigma\[\1\]\s*\.?\*\s*(\w+)_pr", source):
+        index[m.group(2)] = int(m.group(1))
+    return index
+
+
+def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
+    import stan
+    program, task = MODELS[model]
+    source = open(os.path.join(stan_dir, program + ".stan")).read()
+    data_file, prepare = TASKS[task]
+    data_path = os.path.join(data_dir, data_file)
+    code = current_stan(source)
+    for old, new in EXACT_REWRITES.get(model, []) if rewrites else []:
+        assert old in code, (model, old)
+        code = code.replace(old, new)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):  # pystan's progress
+        posterior = stan.build(code, data=prepare(data_path), random_seed=1)
+
+    declarations = stan_parameters(source)
+    subject_parameters = [name[:-3] for name, size in declarations if name.endswith("_pr") and name != "mu_pr"]
+    k_of = group_index(source)
+    assert sorted(k_of) == sorted(subject_parameters), (k_of, subject_parameters)
+    N = len(prepare(data_path)["Tsubj"])
+    P = len(subject_parameters)
+    rlfit_order = rlfit_parameter_order(rlfit, model, data_path, subject_parameters, N)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        pts = os.path.join(tmp, "points.csv")
+        draws = []
+        for _ in range(points):
+            point = {}
+            for p in subject_parameters:
+                point[("mu", p)] = rng.normal(0, 1)
+                point[("logsigma", p)] = rng.normal(-1, 0.5)
+                for s in range(N):
+                    point[("z", p, s)] = rng.normal(0, 1)
+            draws.append(point)
+        header = ([f"mu_pr.{i + 1}" for i in range(P)] + [f"sigma.{i + 1}" for i in range(P)]
+                  + [f"{p}_pr.{s + 1}" for p in rlfit_order for s in range(N)])
+
+        def rlfit_value(point, name):
+            kind, _, rest = name.partition(".")
+            if kind == "mu_pr":
+                return point[("mu", rlfit_order[int(rest) - 1])]
+            if kind == "sigma":
+                return point[("logsigma", rlfit_order[int(rest) - 1])]
+            return point[("z", kind[:-3], int(rest) - 1)]
+
+        with open(pts, "w") as f:
+            f.write(",".join(header) + "\n")
+            for point in draws:
+                f.write(",".join(repr(rlfit_value(point, n)) for n in header) + "\n")
+        out = subprocess.run([rlfit, "log-prob", data_path, "--model", model, "--points", pts],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            return model, None, None, f"rlfit log-prob failed: {out.stderr.strip()}"
+        lines = out.stdout.strip().split("\n")
+        columns = lines[0].split(",")
+        ours = [dict(zip(columns, map(float, line.split(",")))) for line in lines[1:]]
+
+    worst_lp = worst_gradient = 0.0
+    for point, mine in zip(draws, ours):
+        # Stan's unconstrained vector, in its declaration order.
+        x, labels = [], []
+        for name, size in declarations:
+            if name == "mu_pr":
+                by_k = {k_of[p]: p for p in subject_parameters}
+                for k in range(1, P + 1):
+                    x.append(point[("mu", by_k[k])]); labels.append(f"mu_pr.{rlfit_order.index(by_k[k]) + 1}")
+            elif name == "sigma":
+                by_k = {k_of[p]: p for p in subject_parameters}
+                for k in range(1, P + 1):
+                    x.append(point[("logsigma", by_k[k])]); labels.append(f"sigma.{rlfit_order.index(by_k[k]) + 1}")
+            else:
+                p = name[:-3]
+                for s in range(N):
+                    x.append(point[("z", p, s)]); labels.append(f"{p}_pr.{s + 1}")
+        try:
+            lp = posterior.log_prob(x, adjust_transform=True)
+            gradient = posterior.grad_log_prob(x)
+        except ValueError:  # httpstan's JSON cannot carry a non-finite value
+            lp, gradient = math.nan, [math.nan] * len(labels)
+        worst_lp = max(worst_lp, relative(lp, mine["lp__"]))
+        for label, g in zip(labels, gradient):
+            worst_gradient = max(worst_gradient, relative(g, mine["grad." + label]))
+    verdict = "ok" if worst_lp <= TOLERANCE and worst_gradient <= TOLERANCE else "DIFFERS"
+    return model, worst_lp, worst_gradient, verdict
+
+
+def relative(a, b):
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return 0.0 if a == b else math.inf
+    return abs(a - b) / max(1.0, abs(a), abs(b))
+
+
+def rlfit_parameter_order(rlfit, model, data_path, names, N):
+    """The model file's parameter order (RLFit's mu_pr.k is its k-th parameter), from
+    `rlfit log-prob --list-coordinates`."""
+    out = subprocess.run([rlfit, "log-prob", data_path, "--model", model, "--list-coordinates"], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"{model}: rlfit log-prob --list-coordinates failed: {out.stderr.strip()}")
+    order = []
+    for name in out.stdout.split():
+        base = name.rsplit(".", 1)[0]
+        if base.endswith("_pr") and base != "mu_pr" and base[:-3] not in order:
+            order.append(base[:-3])
+    assert sorted(order) == sorted(names) and len(out.stdout.split()) == len(names) * (N + 2), (order, names)
+    return order
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("models", nargs="*")
+    parser.add_argument("--all", action="store_true")
+    parser.add_argument("--points", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=20261130)
+    parser.add_argument("--rlfit", default=os.path.join(ROOT, ".build", "release", "rlfit"))
+    args = parser.parse_args()
+    models = list(MODELS) if args.all else (args.models or CI_MODELS)
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise SystemExit(f"not in the validation table: {', '.join(unknown)} (known: {', '.join(MODELS)})")
+    if not os.path.exists(args.rlfit):
+        subprocess.run(["swift", "build", "-c", "release", "--product", "rlfit"], cwd=ROOT, check=True)
+    ensure_environment()
+    import numpy as np
+    stan_dir, data_dir = hbayesdm_files()
+    rng = np.random.default_rng(args.seed)
+    print(f"{'model':28} {'max rel. diff lp':>18} {'max rel. diff grad':>20}  verdict")
+    failed = False
+    for model in models:
+        seed = int(rng.integers(1 << 31))
+        name, lp, gradient, verdict = validate(model, stan_dir, data_dir, args.rlfit, args.points, np.random.default_rng(seed))
+        if lp is None:
+            print(f"{name:28} {'-':>18} {'-':>20}  {verdict}")
+        else:
+            print(f"{name:28} {lp:18.2e} {gradient:20.2e}  {verdict}")
+        if model in EXACT_REWRITES and lp is not None:
+            _, lp0, gradient0, _ = validate(model, stan_dir, data_dir, args.rlfit, args.points, np.random.default_rng(seed),
+                                            rewrites=False)
+            print(f"{'  (program as shipped)':28} {lp0:18.2e} {gradient0:20.2e}  Stan's cancellation, see EXACT_REWRITES")
+        failed = failed or verdict != "ok"
+        sys.stdout.flush()
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
