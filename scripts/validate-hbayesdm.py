@@ -24,7 +24,6 @@ Exit 0 when every model agrees, 1 otherwise; prints one row per model.
 """
 import argparse
 import contextlib
-import io
 import math
 import os
 import re
@@ -199,6 +198,26 @@ def group_index(source):
     return index
 
 
+@contextlib.contextmanager
+def output_to(path):
+    """Standard output and error, of this process and its children, appended to `path`."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(path, "a") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
 def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
     import stan
     program, task = MODELS[model]
@@ -209,7 +228,7 @@ def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
     for old, new in EXACT_REWRITES.get(model, []) if rewrites else []:
         assert old in code, (model, old)
         code = code.replace(old, new)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):  # pystan's progress
+    with output_to(os.path.join(CACHE, "stan-build.log")):  # pystan's progress, the C++ compiler's warnings
         posterior = stan.build(code, data=prepare(data_path), random_seed=1)
 
     declarations = stan_parameters(source)

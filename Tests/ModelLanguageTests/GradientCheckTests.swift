@@ -916,6 +916,38 @@ enum GradientHarness {
                                   name: "halve_then_update")
     }
 
+    /// Every element transformed, then the chosen one replaced: the compiler runs these as one
+    /// committing scatter over the map (`ScatterMapKernels`) — with the start in one argument
+    /// or two, a parameter, a computed value (its λ assigned, then accumulated over the
+    /// elements), data, a constant, a unary and a ternary map — and the machine agrees with the
+    /// reference and with finite differences, missed trials and block starts included.
+    @Test(arguments: [
+        "Q -= F * Q", "Q = (1 - F) * Q", "Q = Q * F + 0.1 * outcome", "Q = abs(Q)", "Q = F * (Q - outcome) + outcome",
+        "Q = max(Q, F)", "Q = 0.9 * Q",
+    ])
+    func transformEveryElementThenReplaceTheChosenOne(map: String) throws {
+        let text = """
+        model map_then_replace "every element mapped, then the chosen one replaced"
+        options from data
+        data choice: option
+        data outcome: real
+        parameter tau in (0, 5)
+        parameter A in (0, 1)
+        parameter F in (0, 1)
+        state Q[option] = 0.5
+        trial {
+          choice ~ softmax(tau * Q)
+          chosen = Q[choice]
+          \(map)
+          Q[choice] = chosen + A * (F * outcome - chosen)
+        }
+        """
+        let model = try ModelFile.check(text: text, file: "map_then_replace.rlm")
+        let listing = "\(try Lowering.lower(model, optionCount: 3, levels: [:]).compiled(for: .gradient))"
+        #expect(listing.contains("scatterMap n=3"), "\(map) is not fused:\n\(listing)")
+        GradientHarness.checkModel(model, optionCounts: [2, 3, 4])
+    }
+
     /// A state that is never assigned keeps its initial value (here a parameter) on every trial.
     @Test func unassignedStateKeepsItsInitialValue() throws {
         let text = """

@@ -8,6 +8,17 @@
 /// Backward: λa[j] ⊕= λy[j]·∂f/∂a, … where ⊕= is "skip" (the argument carries no gradient),
 /// "assign" (the first contribution to that adjoint in the backward sweep) or "accumulate".
 public protocol ElementwiseLoops: SendableMetatype {
+    /// The primitive as a function of three lane vectors (arguments beyond its arity ignored),
+    /// its partial derivatives (0 beyond the arity; `y` is the value where the partials read
+    /// it), and whether a partial can be infinite (`guardsZeroAdjoint`): what kernels that
+    /// apply the primitive inside another step (`ScatterMapKernels`) call.
+    static func value3(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes
+    static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes)
+    static var partialsMayBeInfinite: Bool { get }
+    /// The committing scatter over this primitive (`ScatterMapKernels.swift`).
+    static func scatterMapForward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int)
+    static func scatterMapBackward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+                                   modes: UnsafePointer<AdjointMode>)
     static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
                             _ c: UnsafePointer<Lanes>, _ n: Int)
     static func backwardLoop(_ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
@@ -52,6 +63,12 @@ enum AccumulateWrite: AdjointWrite {
 
 
 extension UnaryPrimitive {
+    @inline(__always) public static func value3(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { value(a) }
+    @inline(__always) public static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
+        (differentiable ? derivative(x: a, y: y) : .zero, .zero, .zero)
+    }
+    public static var partialsMayBeInfinite: Bool { guardsZeroAdjoint }
+
     public static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
                                    _ c: UnsafePointer<Lanes>, _ n: Int) {
         for j in 0..<n { y[j] = value(a[j]) }
@@ -72,6 +89,14 @@ extension UnaryPrimitive {
 }
 
 extension BinaryPrimitive {
+    @inline(__always) public static func value3(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { value(a, b) }
+    @inline(__always) public static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
+        guard differentiable else { return (.zero, .zero, .zero) }
+        let (da, db) = partials(a: a, b: b, y: y)
+        return (da, db, .zero)
+    }
+    public static var partialsMayBeInfinite: Bool { guardsZeroAdjoint }
+
     public static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
                                    _ c: UnsafePointer<Lanes>, _ n: Int) {
         for j in 0..<n { y[j] = value(a[j], b[j]) }
@@ -104,6 +129,14 @@ extension BinaryPrimitive {
 }
 
 extension TernaryPrimitive {
+    @inline(__always) public static func value3(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { value(a, b, c) }
+    @inline(__always) public static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
+        let (da, db, dc) = partials(a: a, b: b, c: c, y: y)
+        let d = differentiableArguments
+        return (d.a ? da : .zero, d.b ? db : .zero, d.c ? dc : .zero)
+    }
+    public static var partialsMayBeInfinite: Bool { true }
+
     public static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
                                    _ c: UnsafePointer<Lanes>, _ n: Int) {
         for j in 0..<n { y[j] = value(a[j], b[j], c[j]) }

@@ -29,7 +29,7 @@ extension MachineCompilation {
         let elements = neededStates(useful)
         let registers = program.registers
         let isMain = nodes.map { n in n.isObservation || n.outputs.contains { registers[$0].level == .parameter } }
-        let mainOrder = nodes.indices.filter { useful[$0] && isMain[$0] }
+        var mainOrder = nodes.indices.filter { useful[$0] && isMain[$0] }
         let prepassOrder = nodes.indices.filter { useful[$0] && !isMain[$0] }
         let mainElements = elements.filter { program.states[$0].level == .parameter }
         let prepassElements = elements.filter { program.states[$0].level != .parameter }
@@ -122,6 +122,8 @@ extension MachineCompilation {
             nodes[i].commitStarts = starts
             for (r, a) in rows { mainFixed[r] = a }
         }
+        let mapped = fuseScatterMaps(order: mainOrder, useCount: useCount, startRegisters: startRegisters)
+        mainOrder.removeAll(where: mapped.contains)
         allocateScratch(order: mainOrder, elements: mainElements, fixed: mainFixed, into: &storage)
         var factors: [Int: [Address]] = [:]
         for i in mainOrder {
@@ -139,6 +141,48 @@ extension MachineCompilation {
         let steps = adjointSteps(mainOrder: mainOrder, mainElements: mainElements, active: active, storage: storage, factors: factors)
         emitBackward(steps, into: &main)
         code.main = main
+    }
+
+    /// Committing scatters whose every element input is f(the element's own start, values
+    /// common to all elements) with one use — `Q -= F * Q; Q[c] = v` — take f over
+    /// (`Node.map`, `ScatterMapKernels`): returns the elementwise nodes no longer run. Only for
+    /// an f whose adjoint does not read its output (the fused adjoint recomputes nothing it
+    /// would need), and common values that are not state starts (their λ is a plain λ row).
+    mutating func fuseScatterMaps(order: [Int], useCount: [Int: Int], startRegisters: Set<Int>) -> Set<Int> {
+        var dropped = Set<Int>()
+        let inOrder = Set(order)
+        for i in order where nodes[i].commits {
+            let n = nodes[i].outputs.count
+            var function: ElementwiseFunction?
+            var arguments: [TrialProgram.Value?] = []
+            var sources: [Int] = []
+            for k in 0..<n {
+                guard case let .register(r) = nodes[i].operands[2 + k], useCount[r] == 1, let d = definingNode[r], inOrder.contains(d),
+                      case let .elementwise(f) = nodes[d].operation, !f.readsOutput, function == nil || function == f else { break }
+                // Argument j is this element's start, or the same non-start value for every element.
+                let own = TrialProgram.Value.register(nodes[i].commitStarts[k])
+                let these: [TrialProgram.Value?] = nodes[d].operands.map { $0 == own ? nil : $0 }
+                guard these.contains(where: { $0 == nil }),
+                      !these.contains(where: { $0?.register.map(startRegisters.contains) ?? false }),
+                      k == 0 || these == arguments else { break }
+                function = f
+                arguments = these
+                sources.append(d)
+            }
+            guard sources.count == n, let function else { continue }
+            nodes[i].map = (function, arguments)
+            // The scatter now reads the common values itself (their lifetimes reach it).
+            nodes[i].operands = Array(nodes[i].operands.prefix(2)) + arguments.compactMap { $0 }
+            dropped.formUnion(sources)
+        }
+        return dropped
+    }
+
+    /// Bit j set where argument j of a map is the element's own start.
+    static func startPositions(_ arguments: [TrialProgram.Value?]) -> Int {
+        var mask = 0
+        for (j, a) in arguments.enumerated() where a == nil { mask |= 1 << j }
+        return mask
     }
 
     /// Registers whose adjoint can be non-zero: reached backward from the observations'
@@ -224,6 +268,21 @@ extension MachineCompilation {
                 var operands: [AdjointOperand] = [.read(n.outputs[0]), .value(address(n.operands[0], storage))]
                 for v in n.operands.dropFirst() { operands.append(lambda(v) ?? .none) }
                 steps.append(AdjointStep(kind: .gatherAdjoint, operands: operands, size: n.operands.count - 1))
+            case .scatter where n.map != nil:
+                let map = n.map!
+                guard n.outputs.contains(where: active.contains) else { continue }
+                var operands: [AdjointOperand] = [.value(address(n.operands[0], storage)), lambda(n.operands[1]) ?? .none]
+                for r in n.outputs { operands.append(.fixed(Address(.carryAdjoint, committed[r]!))) }
+                let arguments = (0..<3).map { j in j < map.arguments.count ? map.arguments[j] : nil }
+                for a in arguments { operands.append(.value(a.map { address($0, storage) } ?? .zero)) }
+                for (j, a) in arguments.enumerated() {
+                    let differentiable = j < map.function.arity && map.function.differentiableArguments[j]
+                    operands.append(a.flatMap { differentiable ? lambda($0) : nil } ?? .none)
+                }
+                operands.append(.value(Address(.plane, MachineCode.answeredPlane)))
+                for r in n.commitStarts { operands.append(.value(storage[r]!)) }
+                steps.append(AdjointStep(kind: .scatterMapAdjoint, operands: operands, size: n.outputs.count,
+                                         flags: UInt64(Self.startPositions(map.arguments)), function: map.function))
             case .scatter:
                 guard n.outputs.contains(where: active.contains) else { continue }
                 var operands: [AdjointOperand] = [.value(address(n.operands[0], storage)), lambda(n.operands[1]) ?? .none]

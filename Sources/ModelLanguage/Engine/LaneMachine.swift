@@ -308,6 +308,7 @@ public final class LaneMachine {
                     instruction.loops!.forwardLoop(rows[0], rows[1], rows[2], rows[3], w)
                 case .gather: StructuralKernels.gather(rows, n: n, w: w)
                 case .scatter: StructuralKernels.scatter(rows, n: n, w: w, masked: instruction.flags & 1 != 0)
+                case .scatterMap: instruction.loops!.scatterMapForward(rows, n: n, w: w, starts: Int(instruction.flags))
                 case .softmax: StructuralKernels.softmax(rows, n: n, w: w)
                 case .observeSoftmax2:
                     hook?(index, t)
@@ -371,6 +372,8 @@ public final class LaneMachine {
                 instruction.loops!.backwardLoop(instruction.elementwiseModes, rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], w)
             case .gatherAdjoint: StructuralKernels.gatherAdjoint(rows, n: n, w: w, modes: modes)
             case .scatterAdjoint: StructuralKernels.scatterAdjoint(rows, n: n, w: w, modes: modes, flags: instruction.flags)
+            case .scatterMapAdjoint:
+                instruction.loops!.scatterMapBackward(rows, n: n, w: w, starts: Int(instruction.flags), modes: modes)
             case .softmaxAdjoint: StructuralKernels.softmaxAdjoint(rows, n: n, w: w, modes: modes)
             case .observeSoftmax2Adjoint: ObservationKernels.softmax2Adjoint(rows, w: w, modes: modes)
             case .observeSoftmaxAdjoint: ObservationKernels.softmaxAdjoint(rows, n: n, w: w, modes: modes)

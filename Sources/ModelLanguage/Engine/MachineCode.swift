@@ -64,6 +64,10 @@ struct MachineInstruction: Sendable {
         /// carried state: the scattered values on answered lanes, the trial's start values on
         /// the others.
         case scatter
+        /// [index, value, b₀, b₁, b₂, y₁…yₙ, answered, start₁…startₙ]: a committing scatter over
+        /// an elementwise map of the starts (`ScatterMapKernels`); `flags`: the argument
+        /// positions that are the element's start; `loops`: the map's primitive.
+        case scatterMap
         /// [u₁…uₙ, y₁…yₙ]
         case softmax
         /// [observed, answered, predicate, u₁, u₂, factor, (log p)]
@@ -98,6 +102,9 @@ struct MachineInstruction: Sendable {
         case gatherAdjoint
         /// [index, λvalue, λy₁…λyₙ, λe₁…λeₙ, (answered)]
         case scatterAdjoint
+        /// [index, λvalue, λy₁…λyₙ, b₀, b₁, b₂, λb₀, λb₁, λb₂, answered, start₁…startₙ]; modes
+        /// [value, b₀, b₁, b₂]
+        case scatterMapAdjoint
         /// [y₁…yₙ, λy₁…λyₙ, λu₁…λuₙ]
         case softmaxAdjoint
         /// [factor, λu₁, λu₂]

@@ -36,6 +36,10 @@ struct Node {
     var commits = false
     /// For a committing scatter: the start register of each output's state element.
     var commitStarts: [Int] = []
+    /// A committing scatter whose element inputs were each f(the element's start, values
+    /// common to every element): f and its arguments, nil where the start goes
+    /// (`ScatterMapKernels`); the elementwise nodes that computed the inputs are not run.
+    var map: (function: ElementwiseFunction, arguments: [TrialProgram.Value?])?
     var isObservation: Bool { if case .observe = operation { return true }; return false }
 }
 
@@ -328,6 +332,18 @@ struct MachineCompilation {
                 push(storage[n.outputs[0]]!)
                 n.operands.forEach { push(address($0, storage)) }
                 instruction = MachineInstruction(kind: .gather, first: first, count: Int32(n.operands.count + 1), size: Int32(n.operands.count - 1))
+            case .scatter where n.map != nil:
+                let map = n.map!
+                push(address(n.operands[0], storage))
+                push(address(n.operands[1], storage))
+                for j in 0..<3 { push(j < map.arguments.count ? map.arguments[j].map { address($0, storage) } ?? .zero : .zero) }
+                n.outputs.forEach { push(storage[$0]!) }
+                push(Address(.plane, MachineCode.answeredPlane))
+                n.commitStarts.forEach { push(storage[$0]!) }
+                instruction = MachineInstruction(kind: .scatterMap, first: first, count: Int32(target.addresses.count) - first,
+                                                 size: Int32(n.outputs.count))
+                instruction.flags = UInt64(Self.startPositions(map.arguments))
+                instruction.loops = map.function.loops
             case .scatter:
                 n.operands.forEach { push(address($0, storage)) }
                 n.outputs.forEach { push(storage[$0]!) }

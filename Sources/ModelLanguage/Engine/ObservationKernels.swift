@@ -160,12 +160,17 @@ enum ObservationKernels {
     /// [observed, answered, predicate, ξ, u₁…uₙ, factor₁…factorₙ, factorξ, (log p)]: the lapse
     /// mixture p_y = (1 − ξ)·s_y + ξ/n with s = softmax(u); log p = log p_y; with w = (1 − ξ)·s_y/p_y,
     /// factor_k = w·([y = k] − s_k) = ∂ log p/∂u_k and factorξ = (1/n − s_y)/p_y.
+    ///
+    /// With e_k = exp(u_k − max u), T = Σe_k and N = T·p_y = ξ·T/n + (1 − ξ)·e_y, everything needs
+    /// 1/T and 1/N, both from one division r = 1/(N·T): 1/T = N·r, 1/N = T·r; then
+    /// factorξ = (T/n − e_y)/N and w = (1 − ξ)·e_y/N.
     static func lapseSoftmax(_ p: Rows, n: Int, w: Int, workspace: UnsafeMutablePointer<Lanes>, logLikelihood ll: UnsafeMutablePointer<Lanes>,
                              writesLogProbability: Bool) {
         let y = p[0], answered = p[1], predicate = p[2], xi = p[3], factorXi = p[4 + 2 * n]
         let share = Lanes(repeating: 1 / Double(n))
-        // Option-outer loops over whole rows (each inner loop straight-line over the lanes):
-        // the maximum, the exponentials and their sum, then the factors.
+        // Option-outer loops over whole rows (each inner loop straight-line over the lanes, so
+        // the exponentials of neighbouring lane vectors overlap): the maximum, the exponentials
+        // and their sum, then the factors.
         let m = workspace, total = workspace + w, chosen = workspace + 2 * w, weight = workspace + 3 * w
         let u0 = p[4]
         for j in 0..<w { m[j] = u0[j] }
@@ -184,18 +189,17 @@ enum ObservationKernels {
             }
         }
         for j in 0..<w {
-            let inverse = 1 / total[j]
-            let sy = chosen[j] * inverse
-            let lapse = xi[j], keep = 1 - lapse
-            let py = (lapse * share).addingProduct(keep, sy)
+            let lapse = xi[j], keep = 1 - lapse, t = total[j], c = chosen[j]
+            let scaled = (lapse * share * t).addingProduct(keep, c)   // N = T·p_y
+            let r = 1 / (scaled * t)
+            let inverseTotal = scaled * r, inverseScaled = t * r
             let mask = counted(answered[j], predicate[j])
-            let logP = Lanes(repeating: 0).replacing(with: laneLog(py), where: mask)
+            let logP = Lanes(repeating: 0).replacing(with: laneLog(scaled * inverseTotal), where: mask)
             ll[j] += logP
             if writesLogProbability { p[5 + 2 * n][j] = logP }
-            let inversePy = 1 / py
-            factorXi[j] = Lanes(repeating: 0).replacing(with: (share - sy) * inversePy, where: mask)
-            weight[j] = Lanes(repeating: 0).replacing(with: keep * sy * inversePy, where: mask)
-            total[j] = inverse
+            factorXi[j] = Lanes(repeating: 0).replacing(with: (t * share - c) * inverseScaled, where: mask)
+            weight[j] = Lanes(repeating: 0).replacing(with: keep * c * inverseScaled, where: mask)
+            total[j] = inverseTotal
         }
         for k in 0..<n {
             let fk = p[4 + n + k], key = Lanes(repeating: Double(k + 1))

@@ -1,0 +1,119 @@
+/// The committing scatter over an elementwise map: every element of a state vector becomes
+/// f(its start value, values common to all elements), then the indexed element is replaced —
+/// `Q -= F * Q; Q[choice] = v`, hBayesDM's fictive decay of every deck before the chosen one
+/// learns — in one step over the lanes instead of n elementwise steps, their n adjoints (three
+/// λ rows each) and a scatter:
+///
+///     yₖ = startₖ                        on unanswered lanes (the state is left as it was)
+///     yₖ = value                         where index = k
+///     yₖ = f(argsₖ)                      otherwise, argsₖ[j] = startₖ where bit j of `starts`, else bⱼ
+///
+/// The outputs are the next trial's start rows (the carried state), so in the backward pass
+/// λyₖ is the element's λcarry row, which this step turns, in place, into the λ of startₖ:
+/// λvalue ⊕= λy_index and, with λeₖ = λyₖ on answered lanes where index ≠ k,
+/// λstartₖ = λeₖ·Σ_{j ∈ starts} ∂f/∂argⱼ there (λyₖ itself on unanswered lanes, 0 where index =
+/// k), λbⱼ ⊕= Σₖ λeₖ·∂f/∂argⱼ. A zero λ stays zero where a partial may be infinite.
+///
+/// Forward rows: [index, value, b₀, b₁, b₂, y₁…yₙ, answered, start₁…startₙ].
+/// Backward rows: [index, λvalue, λy₁…λyₙ, b₀, b₁, b₂, λb₀, λb₁, λb₂, answered, start₁…startₙ],
+/// modes [value, b₀, b₁, b₂]. A bⱼ that is a start position, or beyond f's arity, is any row.
+///
+/// The loops are written once, here, over any primitive `F`; each primitive kind's extension
+/// below instantiates them, so every primitive gets its own specialized copy (as its
+/// elementwise loops do).
+enum ScatterMapKernels {
+    @inline(__always)
+    static func forward<F: ElementwiseLoops>(_: F.Type, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int) {
+        let index = p[0], value = p[1], answered = p[5 + n]
+        let startA = starts & 1 != 0, startB = starts & 2 != 0, startC = starts & 4 != 0
+        for j in 0..<w {
+            let counted = answered[j] .!= 0, i = index[j], v = value[j]
+            let commonA = p[2][j], commonB = p[3][j], commonC = p[4][j]
+            var key = Lanes(repeating: 1)
+            for k in 0..<n {
+                let s = p[6 + n + k][j]
+                let e = F.value3(startA ? s : commonA, startB ? s : commonB, startC ? s : commonC)
+                p[5 + k][j] = s.replacing(with: e.replacing(with: v, where: i .== key), where: counted)
+                key += 1
+            }
+        }
+    }
+
+    @inline(__always)
+    static func backward<F: ElementwiseLoops>(_: F.Type, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+                                              modes: UnsafePointer<AdjointMode>) {
+        let index = p[0], lambdaValue = p[1], answered = p[8 + n], la = p[5 + n], lb = p[6 + n], lc = p[7 + n]
+        let startA = starts & 1 != 0, startB = starts & 2 != 0, startC = starts & 4 != 0
+        // Which λ rows get a sum (an "assign" row starts from 0, then every write adds).
+        let writeValue = modes[0] != .skip
+        let writeA = !startA && modes[1] != .skip, writeB = !startB && modes[2] != .skip, writeC = !startC && modes[3] != .skip
+        func clearIfAssigned(_ write: Bool, _ mode: AdjointMode, _ row: UnsafeMutablePointer<Lanes>) {
+            if write && mode == .assign { for j in 0..<w { row[j] = .zero } }
+        }
+        clearIfAssigned(writeValue, modes[0], lambdaValue)
+        clearIfAssigned(writeA, modes[1], la)
+        clearIfAssigned(writeB, modes[2], lb)
+        clearIfAssigned(writeC, modes[3], lc)
+        let guarded = F.partialsMayBeInfinite
+        // Lane vectors outer, elements inner: the index, the mask and the common arguments are
+        // read once per lane vector, and the λ sums over the elements stay in registers.
+        for j in 0..<w {
+            let counted = answered[j] .!= 0, i = index[j].replacing(with: 0, where: .!counted)
+            let commonA = p[2 + n][j], commonB = p[3 + n][j], commonC = p[4 + n][j]
+            var sumA = Lanes(repeating: 0), sumB = Lanes(repeating: 0), sumC = Lanes(repeating: 0), sumValue = Lanes(repeating: 0)
+            var key = Lanes(repeating: 1)
+            for k in 0..<n {
+                let ly = p[2 + k], s = p[9 + n + k][j]
+                let a = startA ? s : commonA, b = startB ? s : commonB, c = startC ? s : commonC
+                let l = ly[j]
+                let chosen = i .== key
+                // λvalue: λy at the index (answered lanes); λ of this element's map output: the
+                // answered lanes where the index is another element.
+                sumValue = sumValue.replacing(with: l, where: chosen)
+                let le = Lanes(repeating: 0).replacing(with: l, where: counted .& .!chosen)
+                let (da, db, dc) = F.partials3(a, b, c, y: F.value3(a, b, c))
+                let ga = scaled(le, da, guarded: guarded), gb = scaled(le, db, guarded: guarded), gc = scaled(le, dc, guarded: guarded)
+                var toStart = Lanes(repeating: 0)
+                if startA { toStart += ga } else { sumA += ga }
+                if startB { toStart += gb } else { sumB += gb }
+                if startC { toStart += gc } else { sumC += gc }
+                ly[j] = l.replacing(with: toStart, where: counted)
+                key += 1
+            }
+            if writeValue { lambdaValue[j] += sumValue }
+            if writeA { la[j] += sumA }
+            if writeB { lb[j] += sumB }
+            if writeC { lc[j] += sumC }
+        }
+    }
+}
+
+extension UnaryPrimitive {
+    public static func scatterMapForward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int) {
+        ScatterMapKernels.forward(Self.self, p, n: n, w: w, starts: starts)
+    }
+    public static func scatterMapBackward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+                                          modes: UnsafePointer<AdjointMode>) {
+        ScatterMapKernels.backward(Self.self, p, n: n, w: w, starts: starts, modes: modes)
+    }
+}
+
+extension BinaryPrimitive {
+    public static func scatterMapForward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int) {
+        ScatterMapKernels.forward(Self.self, p, n: n, w: w, starts: starts)
+    }
+    public static func scatterMapBackward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+                                          modes: UnsafePointer<AdjointMode>) {
+        ScatterMapKernels.backward(Self.self, p, n: n, w: w, starts: starts, modes: modes)
+    }
+}
+
+extension TernaryPrimitive {
+    public static func scatterMapForward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int) {
+        ScatterMapKernels.forward(Self.self, p, n: n, w: w, starts: starts)
+    }
+    public static func scatterMapBackward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+                                          modes: UnsafePointer<AdjointMode>) {
+        ScatterMapKernels.backward(Self.self, p, n: n, w: w, starts: starts, modes: modes)
+    }
+}
