@@ -45,21 +45,29 @@ MODELS = {
     "bandit4arm_lapse_decay": ("bandit4arm_lapse_decay", "bandit4arm"),
     "bandit4arm_singleA_lapse": ("bandit4arm_singleA_lapse", "bandit4arm"),
     "bandit4arm_2par_lapse": ("bandit4arm_2par_lapse", "bandit4arm"),
+    "bandit4arm2_kalman_filter": ("bandit4arm2_kalman_filter", "bandit4arm2"),
     "prl_rp": ("prl_rp", "prl"),
     "prl_fictitious": ("prl_fictitious", "prl"),
+    "prl_fictitious_rp": ("prl_fictitious_rp", "prl"),
+    "prl_fictitious_woa": ("prl_fictitious_woa", "prl"),
+    "prl_fictitious_rp_woa": ("prl_fictitious_rp_woa", "prl"),
+    "prl_ewa": ("prl_ewa", "prl"),
     "prl_rp_multipleB": ("prl_rp_multipleB", "prl_multipleB"),
     "prl_fictitious_multipleB": ("prl_fictitious_multipleB", "prl_multipleB"),
 }
 # Edits to hBayesDM's programs that change no mathematics, only floating-point cancellation
 # (the comparison is then of the model, not of one program's rounding); each row that uses
 # one also reports the program as shipped.
+# P(choice 2) = 1 - P(choice 1) loses every digit when P(choice 1) rounds near 1 (beta up to
+# 10): the logistic of the negated argument is the same number, computed without it.
+WITH_ALPHA = [("prob[2] = 1 - prob_1_;", "prob[2] = 1 / (1 + exp(-beta[i] * (alpha[i] - (ev[1] - ev[2]))));")]
+WITHOUT_ALPHA = [("prob[2] = 1 - prob_1_;", "prob[2] = 1 / (1 + exp(-beta[i] * (ev[2] - ev[1])));")]
 EXACT_REWRITES = {
-    # P(choice 2) = 1 - P(choice 1) loses every digit when P(choice 1) rounds near 1 (beta up
-    # to 10): the logistic of the negated argument is the same number, computed without it.
-    "prl_fictitious": [("prob[2] = 1 - prob_1_;",
-                        "prob[2] = 1 / (1 + exp(-beta[i] * (alpha[i] - (ev[1] - ev[2]))));")],
-    "prl_fictitious_multipleB": [("prob[2] = 1 - prob_1_;",
-                                  "prob[2] = 1 / (1 + exp(-beta[i] * (alpha[i] - (ev[1] - ev[2]))));")],
+    "prl_fictitious": WITH_ALPHA,
+    "prl_fictitious_multipleB": WITH_ALPHA,
+    "prl_fictitious_rp": WITH_ALPHA,
+    "prl_fictitious_woa": WITHOUT_ALPHA,
+    "prl_fictitious_rp_woa": WITHOUT_ALPHA,
 }
 # What .ci/run checks (each Stan compilation takes ~40 s).
 CI_MODELS = ["bandit2arm_delta", "bandit4arm_lapse", "prl_rp_multipleB"]
@@ -131,6 +139,7 @@ def padded(groups, column, fill, convert):
 
 
 def bandit2arm_data(path):
+    """bandit2arm and bandit4arm2: choice and outcome as they are."""
     groups = by_subject(read_table(path), ["choice", "outcome"])
     return {"N": len(groups), "T": max(map(len, groups)), "Tsubj": [len(g) for g in groups],
             "choice": padded(groups, "choice", -1, int), "outcome": padded(groups, "outcome", 0.0, float)}
@@ -174,6 +183,7 @@ def prl_multipleB_data(path):
 TASKS = {
     "bandit2arm": ("bandit2arm_exampleData.txt", bandit2arm_data),
     "bandit4arm": ("bandit4arm_exampleData.txt", bandit4arm_data),
+    "bandit4arm2": ("bandit4arm2_exampleData.txt", bandit2arm_data),
     "prl": ("prl_exampleData.txt", prl_data),
     "prl_multipleB": ("prl_multipleB_exampleData.txt", prl_multipleB_data),
 }
