@@ -121,6 +121,26 @@ final class ModelFamilyTests: XCTestCase {
     }
 
     /// Rewards as each model defines them, and hBayesDM's multiple-block names.
+    /// hBayesDM's banditNarm_ models are its bandit4arm models over K options: on four-option
+    /// data each gives its bandit4arm counterpart's log density and gradient exactly.
+    func testBanditNarmModelsEqualTheirFourArmedCounterparts() throws {
+        let pairs = [("banditNarm_4par", "bandit4arm_4par"), ("banditNarm_lapse", "bandit4arm_lapse"),
+                     ("banditNarm_lapse_decay", "bandit4arm_lapse_decay"), ("banditNarm_singleA_lapse", "bandit4arm_singleA_lapse"),
+                     ("banditNarm_2par_lapse", "bandit4arm_2par_lapse"), ("banditNarm_kalman_filter", "bandit4arm2_kalman_filter")]
+        for (general, fourArmed) in pairs {
+            let narm = try XCTUnwrap(ModelCatalog.model(named: general)), four = try XCTUnwrap(ModelCatalog.model(named: fourArmed))
+            XCTAssertNil(narm.optionCount, general)
+            XCTAssertEqual(four.optionCount, 4, fourArmed)
+            let study = try StudySimulator.simulate(model: four, subjects: 4, trials: 50, blocks: 2, missingProbability: 0.1, seed: 8)
+            let a = HierarchicalPosterior(model: narm, batch: study.batch), b = HierarchicalPosterior(model: four, batch: study.batch)
+            XCTAssertEqual(a.coordinateNames, b.coordinateNames, general)
+            let x = (0..<a.dimension).map { Double(($0 * 5) % 9) * 0.15 - 0.6 }
+            var ga = [Double](repeating: 0, count: a.dimension), gb = ga
+            XCTAssertEqual(logDensity(a, x, gradient: &ga), logDensity(b, x, gradient: &gb), general)
+            XCTAssertEqual(ga, gb, general)
+        }
+    }
+
     func testRewardDefinitionsAndNames() throws {
         // The models' rewards (the `reward` declaration) as the hand-written catalog defined them.
         let text = "subjID\tchoice\tgain\tloss\toutcome\n1\t1\t1\t0\t25\n1\t3\t0\t-1\t-25\n1\t2\t1\t-1\t0\n"
