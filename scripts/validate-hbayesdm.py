@@ -46,6 +46,10 @@ MODELS = {
     "bandit4arm_singleA_lapse": ("bandit4arm_singleA_lapse", "bandit4arm"),
     "bandit4arm_2par_lapse": ("bandit4arm_2par_lapse", "bandit4arm"),
     "bandit4arm2_kalman_filter": ("bandit4arm2_kalman_filter", "bandit4arm2"),
+    "gng_m1": ("gng_m1", "gng"),
+    "gng_m2": ("gng_m2", "gng"),
+    "gng_m3": ("gng_m3", "gng"),
+    "gng_m4": ("gng_m4", "gng"),
     "prl_rp": ("prl_rp", "prl"),
     "prl_fictitious": ("prl_fictitious", "prl"),
     "prl_fictitious_rp": ("prl_fictitious_rp", "prl"),
@@ -70,7 +74,7 @@ EXACT_REWRITES = {
     "prl_fictitious_rp_woa": WITHOUT_ALPHA,
 }
 # What .ci/run checks (each Stan compilation takes ~40 s).
-CI_MODELS = ["bandit2arm_delta", "bandit4arm_lapse", "prl_rp_multipleB"]
+CI_MODELS = ["bandit2arm_delta", "bandit4arm_lapse", "prl_rp_multipleB", "gng_m4"]
 
 
 def ensure_environment():
@@ -180,10 +184,18 @@ def prl_multipleB_data(path):
             "Tsubj": [[len(b) for b in s] + [0] * (B - len(s)) for s in blocks], "choice": choice, "outcome": outcome}
 
 
+def gng_data(path):
+    groups = by_subject(read_table(path), ["cue", "keypressed", "outcome"])
+    return {"N": len(groups), "T": max(map(len, groups)), "Tsubj": [len(g) for g in groups],
+            "cue": padded(groups, "cue", 1, int), "pressed": padded(groups, "keypressed", -1, int),
+            "outcome": padded(groups, "outcome", 0.0, float)}
+
+
 TASKS = {
     "bandit2arm": ("bandit2arm_exampleData.txt", bandit2arm_data),
     "bandit4arm": ("bandit4arm_exampleData.txt", bandit4arm_data),
     "bandit4arm2": ("bandit4arm2_exampleData.txt", bandit2arm_data),
+    "gng": ("gng_exampleData.txt", gng_data),
     "prl": ("prl_exampleData.txt", prl_data),
     "prl_multipleB": ("prl_multipleB_exampleData.txt", prl_multipleB_data),
 }

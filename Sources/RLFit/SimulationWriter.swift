@@ -15,12 +15,12 @@ public enum SimulationWriter {
             "trials": study.batch.trialCount,
             "blocks": blocks,
             "missing_probability": missingProbability,
-            "task": task.description,
-            "reward_probabilities": task.rewardProbabilities,
+            "task": study.taskDescription,
             "subject_ids": study.batch.subjectIDs,
             "mu_pr": study.group.mu,
             "sigma": study.group.sigma,
         ]
+        if model.task != .goNoGo { truth["reward_probabilities"] = task.rewardProbabilities }
         for (p, spec) in model.parameters.enumerated() {
             truth["\(spec.name)_pr"] = Array(study.z[(p * S)..<((p + 1) * S)])
             truth[spec.name] = Array(study.theta[(p * S)..<((p + 1) * S)])

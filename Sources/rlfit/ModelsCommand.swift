@@ -60,8 +60,8 @@ struct ModelsCommand: ParsableCommand {
         let typical = m.parameters.map { "\($0.name) = \(format($0.typicalValue))" }.joined(separator: ", ")
         if (try? StudySimulator.check(m)) != nil {
             let k = m.optionCount ?? 3
-            let task = BanditTask.standard(for: m, options: k).description
-            lines.append("  simulated around \(typical) (simulate, recover); task\(m.optionCount == nil ? " with --options 3 (the default)" : ""): \(task)")
+            let task = StudySimulator.taskDescription(for: m, bandit: BanditTask.standard(for: m, options: k))
+            lines.append("  simulated around \(typical) (simulate, recover); task\(m.optionCount == nil && m.task != .goNoGo ? " with --options 3 (the default)" : ""): \(task)")
         } else {
             lines.append("  typical values \(typical); not simulated on the bandit task (it reads columns the task does not produce)")
         }

@@ -99,4 +99,43 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(try shareOfFirstOption(nil), 0.5, accuracy: 0.05)
         XCTAssertGreaterThan(try shareOfFirstOption(BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .never)), 0.75)
     }
+
+    /// The go/no-go task (gng models): cues uniform over 1…4; the right action (go for cues 1
+    /// and 3) gets the good outcome 80% of the time, the wrong one 20%; win cues pay 1 / 0,
+    /// avoid cues 0 / −1; subjects learn (more right actions late than early); missed trials
+    /// keep the stream aligned; the file reads back to the same batch.
+    func testGoNoGoTask() throws {
+        let model = try XCTUnwrap(ModelCatalog.model(named: "gng_m1"))
+        XCTAssertEqual(model.task, .goNoGo)
+        let study = try StudySimulator.simulate(model: model, subjects: 60, trials: 240, blocks: 2, missingProbability: 0.05, seed: 9)
+        let b = study.batch, S = b.subjectCount
+        let cue = try XCTUnwrap(b.columns["cue"]), pressed = try XCTUnwrap(b.columns["keyPressed"]), outcome = try XCTUnwrap(b.columns["outcome"])
+        var cueCounts = [Int](repeating: 0, count: 5)
+        var good = [0, 0], count = [0, 0]  // [wrong action, right action]
+        var rightEarly = 0, rightLate = 0, early = 0, late = 0
+        for t in 0..<b.trialCount {
+            for s in 0..<S where b.answered[t * S + s] {
+                let i = t * S + s, c = Int(cue[i]), go = pressed[i] == 1
+                cueCounts[c] += 1
+                let right = go == GoNoGoTask.goIsRight(cue: c)
+                let isGood = c <= 2 ? outcome[i] == 1 : outcome[i] == 0
+                XCTAssert(c <= 2 ? [0, 1].contains(outcome[i]) : [0, -1].contains(outcome[i]))
+                good[right ? 1 : 0] += isGood ? 1 : 0
+                count[right ? 1 : 0] += 1
+                if t < 40 { early += 1; rightEarly += right ? 1 : 0 }
+                if t >= 200 { late += 1; rightLate += right ? 1 : 0 }
+            }
+        }
+        let answered = cueCounts.reduce(0, +)
+        for c in 1...4 { XCTAssertEqual(Double(cueCounts[c]) / Double(answered), 0.25, accuracy: 0.02) }
+        XCTAssertEqual(Double(good[1]) / Double(count[1]), 0.8, accuracy: 0.02)
+        XCTAssertEqual(Double(good[0]) / Double(count[0]), 0.2, accuracy: 0.02)
+        XCTAssertGreaterThan(Double(rightLate) / Double(late), Double(rightEarly) / Double(early) + 0.05)
+        XCTAssertGreaterThan(b.missedTrialCount, 0)
+        let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: true)
+        let back = try TrialTableReader.parse(text: text, fileName: "gng.tsv", requirements: model.data)
+        XCTAssertEqual(back.columns, b.columns)
+        XCTAssertEqual(back.answered, b.answered)
+        XCTAssertTrue(study.taskDescription.hasPrefix("go/no-go"))
+    }
 }

@@ -124,9 +124,10 @@ struct Checker {
                                              message: "state '\(declaration.name)' is read only in values no observation depends on, so it does not change the likelihood"))
         }
         let task = syntax.task?.name ?? "bandit"
-        if let t = syntax.task, !["bandit", "reversal_learning"].contains(t.name) {
-            let guess = Suggestions.closest(to: t.name, among: ["bandit", "reversal_learning"])
-            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway) or task reversal_learning (reversal after a run of correct choices)")
+        let tasks = ["bandit", "reversal_learning", "go_nogo"]
+        if let t = syntax.task, !tasks.contains(t.name) {
+            let guess = Suggestions.closest(to: t.name, among: tasks)
+            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway), task reversal_learning (reversal after a run of correct choices) or task go_nogo (four cues, go or no-go, win or avoid losing)")
         }
         return CheckedModel(
             file: file, source: source, name: name.text, summary: syntax.summary, reference: syntax.reference,

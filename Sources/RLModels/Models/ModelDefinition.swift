@@ -8,6 +8,8 @@ public enum TaskDesign: Sendable, Equatable {
     /// Probabilistic reversal learning: reversals after runs of correct choices
     /// (`BanditTask.probabilisticReversal`).
     case probabilisticReversal
+    /// The orthogonalized go/no-go task (`GoNoGoTask`).
+    case goNoGo
 }
 
 /// A model RLFit fits: a checked model file (built in, or the user's) and the values its
@@ -41,7 +43,13 @@ public struct ModelDefinition: Sendable {
     public var reference: String { file.reference }
     /// K when the file fixes it; nil when it comes from the data.
     public var optionCount: Int? { file.optionCount }
-    public var task: TaskDesign { file.task == "reversal_learning" ? .probabilisticReversal : .bandit }
+    public var task: TaskDesign {
+        switch file.task {
+        case "reversal_learning": return .probabilisticReversal
+        case "go_nogo": return .goNoGo
+        default: return .bandit
+        }
+    }
 
     /// The arguments that differ from their defaults, by name (for run files and fit.json).
     public var argumentOverrides: [String: Double] {
