@@ -30,7 +30,11 @@ struct LogProbCommand: ParsableCommand {
 
     func options() throws -> FitOptions {
         var file = RunFile()
-        if let config { file = try RunFile.read(path: config) }
+        if let config {
+            file = try RunFile.read(path: config)
+            let unknown = RunFile.unknownKeys(path: config)
+            guard unknown.isEmpty else { throw ValidationError("\(RunFileError.unknownKeys(unknown, path: config))") }
+        }
         var line = RunFile()
         line.data = data
         line.model = model
