@@ -50,6 +50,10 @@ MODELS = {
     "gng_m2": ("gng_m2", "gng"),
     "gng_m3": ("gng_m3", "gng"),
     "gng_m4": ("gng_m4", "gng"),
+    "igt_pvl_delta": ("igt_pvl_delta", "igt"),
+    "igt_pvl_decay": ("igt_pvl_decay", "igt"),
+    "igt_vpp": ("igt_vpp", "igt"),
+    "igt_orl": ("igt_orl", "igt"),
     "prl_rp": ("prl_rp", "prl"),
     "prl_fictitious": ("prl_fictitious", "prl"),
     "prl_fictitious_rp": ("prl_fictitious_rp", "prl"),
@@ -191,11 +195,22 @@ def gng_data(path):
             "outcome": padded(groups, "outcome", 0.0, float)}
 
 
+def igt_data(path, payscale=100.0):
+    groups = by_subject(read_table(path), ["choice", "gain", "loss"])
+    net = padded(groups, "gain", 0.0, float)
+    losses = padded(groups, "loss", 0.0, lambda v: abs(float(v)))
+    outcome = [[(g - l) / payscale for g, l in zip(gs, ls)] for gs, ls in zip(net, losses)]
+    return {"N": len(groups), "T": max(map(len, groups)), "Tsubj": [len(g) for g in groups],
+            "choice": padded(groups, "choice", -1, int), "outcome": outcome,
+            "sign_out": [[float((o > 0) - (o < 0)) for o in row] for row in outcome]}
+
+
 TASKS = {
     "bandit2arm": ("bandit2arm_exampleData.txt", bandit2arm_data),
     "bandit4arm": ("bandit4arm_exampleData.txt", bandit4arm_data),
     "bandit4arm2": ("bandit4arm2_exampleData.txt", bandit2arm_data),
     "gng": ("gng_exampleData.txt", gng_data),
+    "igt": ("igt_exampleData.txt", igt_data),
     "prl": ("prl_exampleData.txt", prl_data),
     "prl_multipleB": ("prl_multipleB_exampleData.txt", prl_multipleB_data),
 }

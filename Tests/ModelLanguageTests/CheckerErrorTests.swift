@@ -529,6 +529,19 @@ final class CheckerErrorTests: XCTestCase {
         assertModelError(CheckerErrorTests.header + "\n", at: 1, 7, problem: ["the model has no trial block"], fix: ["trial {"])
     }
 
+    /// A parameter may be called K (hBayesDM's IGT models): it replaces the number of options,
+    /// so the file must fix its options; other declarations of K stay errors.
+    func testAParameterCalledK() throws {
+        let withK = header(replacing: "parameter tau in (0, 5)", with: "parameter tau in (0, 5)\nparameter K in (0, 5)")
+            .replacingOccurrences(of: "softmax(tau * Q)", with: "softmax(tau * K * Q)")
+        let model = try XCTUnwrap(check(withK))
+        XCTAssertEqual(model.parameters.map(\.name), ["A", "tau", "K"])
+        assertModelError(withK.replacingOccurrences(of: "options 2", with: "options from data"), at: 7, 11,
+                         problem: ["a parameter called 'K' hides the number of options K"], fix: ["options 4", "another name"])
+        assertModelError(header(replacing: "parameter tau in (0, 5)", with: "parameter tau in (0, 5)\nargument K = 3"), at: 7, 10,
+                         problem: ["'K' is a built-in name"], fix: ["another name"])
+    }
+
     func testUnknownTask() {
         assertModelError(header(replacing: "options 2", with: "options 2\ntask bandt"), at: 3, 6,
                          problem: ["unknown task 'bandt'", "did you mean 'bandit'?"], fix: ["task bandit", "task reversal_learning"])

@@ -148,7 +148,14 @@ struct Checker {
     private mutating func declareNames() throws {
         var seen: [String: (String, SourceLocation)] = [:]
         func declare(_ name: String, _ what: String, _ at: SourceLocation) throws {
-            if Checker.reserved.contains(name) {
+            // A parameter may be called K (hBayesDM's IGT models have one): it then replaces the
+            // number of options K in that file, which must fix its options (`options N`).
+            if name == "K" && what == "a parameter" {
+                guard syntax.options?.count != nil else {
+                    throw fail(at, "a parameter called 'K' hides the number of options K, which this file takes from the data",
+                               "fix the options (options 4), or choose another name")
+                }
+            } else if Checker.reserved.contains(name) {
                 throw fail(at, "'\(name)' is a built-in name and cannot be declared", "choose another name")
             }
             if let (kind, first) = seen[name] {

@@ -63,7 +63,9 @@ public enum SquareRoot: UnaryPrimitive {
 
 /// a^b (also written `a ^ b`): e^(b·log a) for a > 0; 0^b = 0 for b > 0 and 1 for b = 0; a
 /// negative base with a whole exponent keeps its sign rule ((−2)^3 = −8); otherwise NaN.
-/// ∂/∂a = b·y/a, ∂/∂b = y·log a.
+/// ∂/∂a = b·y/a, ∂/∂b = y·log a; at a = 0 both are taken as 0, as Stan's `pow` does (the
+/// limits for b > 1; for 0 < b < 1 ∂/∂a is unbounded there), so a utility x^α of an outcome
+/// x = 0 (hBayesDM's IGT models) has a finite gradient.
 public enum Power: BinaryPrimitive {
     public static let name = "pow"
     public static let typing = ElementwiseTyping.real
@@ -78,7 +80,8 @@ public enum Power: BinaryPrimitive {
             .replacing(with: 1, where: b .== 0)
     }
     @inline(__always) public static func partials(a: Lanes, b: Lanes, y: Lanes) -> (Lanes, Lanes) {
-        (b * y / a, y * laneLog(a))
+        let atZero = a .== 0
+        return ((b * y / a).replacing(with: 0, where: atZero), (y * laneLog(a)).replacing(with: 0, where: atZero))
     }
     public static let partialsRead = (a: true, b: true, y: true)
     public static let guardsZeroAdjoint = true
