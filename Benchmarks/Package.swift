@@ -24,7 +24,6 @@ let package = Package(
                 .product(name: "HandWrittenScan", package: "RLFit"),
             ],
             path: "Benchmarks/GradientBenchmark",
-            exclude: ["four_arm_lapse.rlm"],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
