@@ -87,10 +87,13 @@ def ensure_environment():
     python = os.path.join(venv, "bin", "python")
     if os.path.realpath(sys.prefix) == os.path.realpath(venv):
         return
-    if not os.path.exists(python):
+    # A venv is used only once its install finished (a killed install is redone, not trusted).
+    ready = os.path.join(venv, ".installed")
+    if not os.path.exists(ready):
         os.makedirs(CACHE, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([sys.executable, "-m", "venv", "--clear", venv], check=True)
         subprocess.run([python, "-m", "pip", "install", "-q", "pystan==3.10.0", "numpy"], check=True)
+        open(ready, "w").close()
     os.execv(python, [python] + sys.argv)
 
 
@@ -102,8 +105,12 @@ def hbayesdm_files():
         subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
                         f"hbayesdm=={HBAYESDM_VERSION}", "-d", download], check=True)
         archive = os.path.join(download, f"hbayesdm-{HBAYESDM_VERSION}.tar.gz")
+        # Extracted beside the cache and renamed into place: a killed run leaves no half folder.
+        partial = tempfile.mkdtemp(dir=CACHE)
         with tarfile.open(archive) as tar:
-            tar.extractall(CACHE, filter="data")
+            tar.extractall(partial, filter="data")
+        os.rename(os.path.join(partial, f"hbayesdm-{HBAYESDM_VERSION}"), folder)
+        os.rmdir(partial)
     common = os.path.join(folder, "hbayesdm", "common")
     return os.path.join(common, "stan_files"), os.path.join(common, "extdata")
 
@@ -266,13 +273,14 @@ def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
         assert old in code, (model, old)
         code = code.replace(old, new)
     with output_to(os.path.join(CACHE, "stan-build.log")):  # pystan's progress, the C++ compiler's warnings
-        posterior = stan.build(code, data=prepare(data_path), random_seed=1)
+        data = prepare(data_path)
+    posterior = stan.build(code, data=data, random_seed=1)
 
     declarations = stan_parameters(source)
     subject_parameters = [name[:-3] for name, size in declarations if name.endswith("_pr") and name != "mu_pr"]
     k_of = group_index(source)
     assert sorted(k_of) == sorted(subject_parameters), (k_of, subject_parameters)
-    N = len(prepare(data_path)["Tsubj"])
+    N = len(data["Tsubj"])
     P = len(subject_parameters)
     rlfit_order = rlfit_parameter_order(rlfit, model, data_path, subject_parameters, N)
     rows = []
