@@ -25,13 +25,14 @@ public struct Recovery: Sendable {
         public var group: GroupValues? = nil
         /// Draw each replicate's group values from the priors (μ ~ N(0, 1), σ ~ the scale prior).
         public var fromPrior = false
-        /// The simulated task; nil: the model's reference task (`BanditTask.standard(for:options:)`).
+        /// The bandit design, for models simulated on a bandit; nil: the model's reference task
+        /// (`StudySimulator.task(for:bandit:options:)`).
         public var task: BanditTask? = nil
 
         public init(model: ModelDefinition) { self.model = model }
 
         /// The task the studies are simulated on.
-        public var resolvedTask: BanditTask { task ?? BanditTask.standard(for: model, options: model.optionCount ?? options ?? 2) }
+        public var resolvedTask: any SimulatedTask { StudySimulator.task(for: model, bandit: task, options: options) }
     }
 
     public struct Row: Sendable {
@@ -58,7 +59,7 @@ public struct Recovery: Sendable {
         for r in 0..<o.replicates {
             let group = o.fromPrior ? priorDraw(model: model, seed: o.seed, replicate: r) : (o.group ?? GroupValues.defaults(for: model))
             let study = try StudySimulator.simulate(model: model, subjects: S, trials: o.trials, blocks: o.blocks,
-                                                seed: o.seed &+ UInt64(r), group: group, options: o.options, task: o.resolvedTask)
+                                                seed: o.seed &+ UInt64(r), group: group, options: o.options, task: o.task)
             let (posterior, kept) = try SimulatedStudyFit.keptDraws(
                 model: model, batch: study.batch, warmup: o.warmup, draws: o.draws, chains: o.chains,
                 seed: o.seed &+ UInt64(r), threads: o.threads)
@@ -126,7 +127,7 @@ public struct Recovery: Sendable {
         let o = options
         var lines = ["parameter recovery: \(o.model.name), \(o.replicates) replicate(s) of \(o.subjects) subjects × \(o.trials) trials"
                      + (o.blocks > 1 ? " in \(o.blocks) blocks" : "") + ", \(o.chains) chains × (\(o.warmup) + \(o.draws)), seed \(o.seed)",
-                     "task: \(StudySimulator.taskDescription(for: o.model, bandit: o.resolvedTask))",
+                     "task: \(o.resolvedTask.description)",
                      "",
                      "parameter  r(mean, truth)  " + (o.replicates > 1 ? "r range      " : "") + "bias      RMSE      90% coverage"]
         for r in rows {

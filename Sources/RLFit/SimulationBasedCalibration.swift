@@ -22,7 +22,8 @@ public struct SimulationBasedCalibration: Sendable {
         public var rankDraws = 99
         public var bins = 10
         public var threads = ProcessInfo.processInfo.activeProcessorCount
-        /// The simulated task; nil: the model's reference task (`BanditTask.standard(for:options:)`).
+        /// The bandit design, for models simulated on a bandit; nil: the model's reference task
+        /// (`StudySimulator.task(for:bandit:options:)`).
         public var task: BanditTask? = nil
         /// K for models that take it from the data (ignored by fixed-K models).
         public var options: Int? = nil

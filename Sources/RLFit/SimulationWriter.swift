@@ -5,7 +5,7 @@ import RLModels
 /// `path + ".truth.json"`. Both go to temporary names first and are renamed when complete.
 public enum SimulationWriter {
     public static func write(_ study: SimulatedStudy, model: ModelDefinition, seed: UInt64,
-                             blocks: Int, missingProbability: Double, task: BanditTask, to path: String) throws {
+                             blocks: Int, missingProbability: Double, task: any SimulatedTask, to path: String) throws {
         let text = TrialTableWriter.tsv(study.batch, blockNumber: study.blockNumber, writeBlockColumn: blocks > 1)
         let S = study.batch.subjectCount
         var truth: [String: Any] = [
@@ -20,7 +20,7 @@ public enum SimulationWriter {
             "mu_pr": study.group.mu,
             "sigma": study.group.sigma,
         ]
-        if model.task != .goNoGo { truth["reward_probabilities"] = task.rewardProbabilities }
+        if let bandit = task as? BanditTask { truth["reward_probabilities"] = bandit.rewardProbabilities }
         for (p, spec) in model.parameters.enumerated() {
             truth["\(spec.name)_pr"] = Array(study.z[(p * S)..<((p + 1) * S)])
             truth[spec.name] = Array(study.theta[(p * S)..<((p + 1) * S)])

@@ -59,11 +59,10 @@ struct ModelsCommand: ParsableCommand {
         if !m.reference.isEmpty { lines.append("  follows \(m.reference)") }
         let typical = m.parameters.map { "\($0.name) = \(format($0.typicalValue))" }.joined(separator: ", ")
         if (try? StudySimulator.check(m)) != nil {
-            let k = m.optionCount ?? 3
-            let task = StudySimulator.taskDescription(for: m, bandit: BanditTask.standard(for: m, options: k))
-            lines.append("  simulated around \(typical) (simulate, recover); task\(m.optionCount == nil && m.task != .goNoGo ? " with --options 3 (the default)" : ""): \(task)")
+            let task = StudySimulator.task(for: m, options: 3).description
+            lines.append("  simulated around \(typical) (simulate, recover); task\(m.optionCount == nil && m.task.isBandit ? " with --options 3 (the default)" : ""): \(task)")
         } else {
-            lines.append("  typical values \(typical); not simulated on the bandit task (it reads columns the task does not produce)")
+            lines.append("  typical values \(typical); not simulated (it reads columns its task does not produce)")
         }
         return lines.joined(separator: "\n")
     }

@@ -46,7 +46,7 @@ struct RecoverCommand: ParsableCommand {
         o.subjects = subjects
         o.trials = trials
         o.blocks = blocks
-        o.options = definition.optionCount == nil ? try task.optionCount(for: definition) : nil
+        o.options = definition.optionCount == nil && definition.task.isBandit ? try task.optionCount(for: definition) : nil
         o.replicates = replicates
         o.seed = seed
         o.task = try task.task(for: definition)

@@ -39,7 +39,7 @@ struct SBCCommand: ParsableCommand {
         o.trials = trials
         o.seed = seed
         o.task = try task.task(for: definition)
-        o.options = definition.optionCount == nil ? try task.optionCount(for: definition) : nil
+        o.options = definition.optionCount == nil && definition.task.isBandit ? try task.optionCount(for: definition) : nil
         o.warmup = warmup
         o.draws = draws
         o.rankDraws = rankDraws

@@ -32,14 +32,15 @@ struct TaskOption: ParsableArguments {
         return 3
     }
 
-    /// The task for `model`: the model's default with the flags applied. The go/no-go task
-    /// has no options, reward probabilities or reversals: those flags are refused there.
-    func task(for model: ModelDefinition) throws -> BanditTask {
-        if model.task == .goNoGo {
+    /// The bandit design for `model`: the model's default with the flags applied; nil for a
+    /// model simulated on another task (go/no-go, two-step …), which has no options, reward
+    /// probabilities or reversals to set: those flags are refused there.
+    func task(for model: ModelDefinition) throws -> BanditTask? {
+        guard model.task.isBandit else {
             guard options == nil, rewardProbabilities == nil, reversal == nil else {
-                throw ValidationError("\(model.name) is simulated on the go/no-go task (\(GoNoGoTask().description)); drop --options, --reward-probabilities and --reversal")
+                throw ValidationError("\(model.name) is simulated on its own task (\(StudySimulator.task(for: model).description)); drop --options, --reward-probabilities and --reversal")
             }
-            return BanditTask.standard(options: 2)  // not used by the go/no-go simulation
+            return nil
         }
         let k = try optionCount(for: model)
         var task = BanditTask.standard(for: model, options: k)

@@ -426,6 +426,16 @@ final class CheckerErrorTests: XCTestCase {
                          problem: ["'choice' is read in its own observation", "predict itself"], fix: ["predict choice from"])
     }
 
+    /// The options offered may read the response itself (the set it was chosen from, as in
+    /// hBayesDM's two-step data); the utilities still may not, in the same observation.
+    func testTheOfferedOptionsMayReadTheResponseButTheUtilitiesMayNot() {
+        let pairs = "  choice ~ softmax(tau * Q, [(k <= 2) == (choice <= 2) for k in option])"
+        let header = CheckerErrorTests.header.replacingOccurrences(of: "options 2", with: "options 4")
+        XCTAssertNotNil(check(header + "\ntrial {\n" + pairs + "\n" + CheckerErrorTests.update + "\n}\n"))
+        assertModelError(header + "\ntrial {\n  choice ~ softmax(tau * Q + (choice == 1), [k <= 2 for k in option])\n" + CheckerErrorTests.update + "\n}\n",
+                         at: 9, 31, problem: ["'choice' is read in its own observation"], fix: ["predict choice from"])
+    }
+
     func testObservationNeedsNoData() {
         let text = CheckerErrorTests.header + "\ntrial {\n  Q[1] = A * tau * outcome\n}\n"
         assertModelError(text, at: 8, 1, problem: ["the trial observes nothing", "no likelihood"], fix: ["choice ~ softmax(tau * Q)"])
@@ -621,7 +631,8 @@ final class CheckerErrorTests: XCTestCase {
                 XCTAssertFalse(model.summary.isEmpty, name)
                 XCTAssertFalse(model.reference.isEmpty, name)
                 XCTAssertNotNil(model.reward, name)
-                XCTAssertEqual(model.observedColumns.count, 1, name)  // one observation per trial (none is two-stage yet)
+                // One observation per trial, two in the two-step task's models.
+                XCTAssertEqual(model.observedColumns.count, name.hasPrefix("ts_") ? 2 : 1, name)
                 XCTAssert(model.parameters.allSatisfy { !$0.meaning.isEmpty }, name)
             } catch {
                 XCTFail("\(name): \(error)")

@@ -115,6 +115,7 @@ enum RefMath {
         case "max": return a[1].value > a[0].value ? a[1] : a[0]
         case "abs": return .unary(a[0], value: Swift.abs(a[0].value), derivative: sign(a[0].value))
         case "sign": return RefDual(sign(a[0].value))
+        case "floor": return RefDual(Foundation.floor(a[0].value))
         case "exp":
             let y = Foundation.exp(a[0].value)
             return .unary(a[0], value: y, derivative: y)

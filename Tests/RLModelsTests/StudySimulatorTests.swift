@@ -138,4 +138,136 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(back.answered, b.answered)
         XCTAssertTrue(study.taskDescription.hasPrefix("go/no-go"))
     }
+
+    /// The two-step task (ts models): the stage-2 choice lies in the state reached (1, 2 or
+    /// 3, 4), the common transition (option 1 to state 1, option 2 to state 2) happens 70% of
+    /// the time, rewards are 0/1 with a rate inside [0.25, 0.75]; missed trials keep both
+    /// choices empty; the file reads back to the same batch; the study's density is finite.
+    func testTwoStepTask() throws {
+        let model = try XCTUnwrap(ModelCatalog.model(named: "ts_par6"))
+        XCTAssertEqual(model.task, .twoStep)
+        let study = try StudySimulator.simulate(model: model, subjects: 40, trials: 200, missingProbability: 0.05, seed: 5)
+        let b = study.batch, S = b.subjectCount
+        let first = try XCTUnwrap(b.columns["level1_choice"]), second = try XCTUnwrap(b.columns["level2_choice"])
+        let reward = try XCTUnwrap(b.columns["reward"])
+        var common = 0, answered = 0, rewarded = 0.0
+        for i in 0..<(b.trialCount * S) where b.answered[i] {
+            XCTAssert([1, 2].contains(first[i]) && (1...4).contains(second[i]) && [0, 1].contains(reward[i]))
+            let state = second[i] <= 2 ? 1.0 : 2.0
+            common += state == first[i] ? 1 : 0
+            answered += 1
+            rewarded += reward[i]
+        }
+        XCTAssertEqual(Double(common) / Double(answered), 0.7, accuracy: 0.02)
+        XCTAssertEqual(rewarded / Double(answered), 0.5, accuracy: 0.1)
+        XCTAssertGreaterThan(b.missedTrialCount, 0)
+        for i in 0..<(b.trialCount * S) where !b.answered[i] { XCTAssertEqual(second[i], 0) }
+        let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
+        let back = try TrialTableReader.parse(text: text, fileName: "ts.tsv", requirements: model.data)
+        XCTAssertEqual(back.columns, b.columns)
+        XCTAssertEqual(back.choice, b.choice)
+        XCTAssertTrue(study.taskDescription.hasPrefix("two-step"))
+        // The walk stays inside its bounds and moves.
+        var rng = Philox(seed: 1)
+        var p = 0.74, moved = false
+        for _ in 0..<10_000 {
+            let q = TwoStepTask.drift(p, &rng)
+            XCTAssert(TwoStepTask.rewardBounds.contains(q))
+            moved = moved || q != p
+            p = q
+        }
+        XCTAssertTrue(moved)
+        // trans_prob is the task's common transition.
+        let rare = try ModelDefinition(file: model.file, origin: .builtIn, arguments: ["trans_prob": 0.9])
+        XCTAssertEqual((StudySimulator.task(for: rare) as? TwoStepTask)?.commonTransition, 0.9)
+    }
+
+    /// The probabilistic selection task (pst models): pairs 12, 34, 56 uniformly; the first
+    /// stimulus of each pair is rewarded 80 / 70 / 60% of the time and the second 20 / 30 /
+    /// 40%; subjects come to prefer the better stimulus; the file reads back.
+    func testProbabilisticSelectionTask() throws {
+        let model = try XCTUnwrap(ModelCatalog.model(named: "pst_gainloss_Q"))
+        XCTAssertEqual(model.task, .probabilisticSelection)
+        let study = try StudySimulator.simulate(model: model, subjects: 40, trials: 240, missingProbability: 0.05, seed: 6)
+        let b = study.batch, S = b.subjectCount
+        let type = try XCTUnwrap(b.columns["type"]), choice = try XCTUnwrap(b.columns["choice"]), reward = try XCTUnwrap(b.columns["reward"])
+        var pairs: [Double: Int] = [:]
+        var paid = [Double](repeating: 0, count: 7), shown = [Double](repeating: 0, count: 7)
+        var firstLate = 0, late = 0
+        for t in 0..<b.trialCount {
+            for s in 0..<S where b.answered[t * S + s] {
+                let i = t * S + s
+                pairs[type[i], default: 0] += 1
+                let chosen = Int(type[i]) / 10 + (choice[i] == 1 ? 0 : 1)
+                shown[chosen] += 1
+                paid[chosen] += reward[i]
+                if t >= 160 { late += 1; firstLate += choice[i] == 1 ? 1 : 0 }
+            }
+        }
+        XCTAssertEqual(Set(pairs.keys), [12, 34, 56])
+        for n in pairs.values { XCTAssertEqual(Double(n) / Double(b.answered.filter { $0 }.count), 1.0 / 3, accuracy: 0.02) }
+        for (k, p) in [0.8, 0.2, 0.7, 0.3, 0.6, 0.4].enumerated() where shown[k + 1] > 300 {
+            XCTAssertEqual(paid[k + 1] / shown[k + 1], p, accuracy: 0.05, "stimulus \(k + 1)")
+        }
+        XCTAssertGreaterThan(Double(firstLate) / Double(late), 0.6)
+        let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
+        let back = try TrialTableReader.parse(text: text, fileName: "pst.tsv", requirements: model.data)
+        XCTAssertEqual(back.columns, b.columns)
+        XCTAssertEqual(back.answered, b.answered)
+    }
+
+    /// The aversive learning task (alt models): magnitudes 1…99 shown for both options; the
+    /// punished option is blue 75% of the time in each block's first half and 80% / 20% in
+    /// turn (every 20 trials) in the second; outcome 1 exactly when the chosen option is the
+    /// punished one; the file reads back.
+    func testAversiveLearningTask() throws {
+        XCTAssertEqual(AversiveLearningTask.bluePunished(trialInBlock: 10, blockLength: 200), 0.75)
+        XCTAssertEqual(AversiveLearningTask.bluePunished(trialInBlock: 100, blockLength: 200), 0.8)
+        XCTAssertEqual(AversiveLearningTask.bluePunished(trialInBlock: 120, blockLength: 200), 0.2, accuracy: 1e-15)
+        XCTAssertEqual(AversiveLearningTask.bluePunished(trialInBlock: 140, blockLength: 200), 0.8)
+        let model = try XCTUnwrap(ModelCatalog.model(named: "alt_gamma"))
+        XCTAssertEqual(model.task, .aversiveLearning)
+        let study = try StudySimulator.simulate(model: model, subjects: 100, trials: 100, missingProbability: 0.05, seed: 7)
+        let b = study.batch, S = b.subjectCount
+        let outcome = try XCTUnwrap(b.columns["outcome"]), blue = try XCTUnwrap(b.columns["bluePunish"])
+        let orange = try XCTUnwrap(b.columns["orangePunish"])
+        var blueTotal = 0.0, punishedIfBlue = 0.0, blueChosen = 0.0
+        for t in 0..<50 {
+            for s in 0..<S where b.answered[t * S + s] {
+                let i = t * S + s
+                XCTAssert((1...99).contains(blue[i]) && (1...99).contains(orange[i]) && [0, 1].contains(outcome[i]))
+                blueTotal += blue[i]
+                if b.choice[i] == 0 { blueChosen += 1; punishedIfBlue += outcome[i] }
+            }
+        }
+        XCTAssertEqual(blueTotal / Double(b.answered[0..<(50 * S)].filter { $0 }.count), 50, accuracy: 2)
+        XCTAssertEqual(punishedIfBlue / blueChosen, 0.75, accuracy: 0.03)
+        let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
+        let back = try TrialTableReader.parse(text: text, fileName: "alt.tsv", requirements: model.data)
+        XCTAssertEqual(back.columns, b.columns)
+        XCTAssertEqual(back.choice, b.choice)
+    }
+
+    /// The ultimatum game (ug models): offers 1…10 uniformly; a responder with envy accepts
+    /// high offers more often than low ones; the file reads back.
+    func testUltimatumTask() throws {
+        let model = try XCTUnwrap(ModelCatalog.model(named: "ug_delta"))
+        XCTAssertEqual(model.task, .ultimatum)
+        let study = try StudySimulator.simulate(model: model, subjects: 50, trials: 60, missingProbability: 0.05, seed: 8)
+        let b = study.batch
+        let offer = try XCTUnwrap(b.columns["offer"]), accept = try XCTUnwrap(b.columns["accept"])
+        var accepted = [Double](repeating: 0, count: 11), shown = [Double](repeating: 0, count: 11)
+        for i in offer.indices where b.answered[i] {
+            XCTAssert((1...10).contains(offer[i]) && [0, 1].contains(accept[i]))
+            shown[Int(offer[i])] += 1
+            accepted[Int(offer[i])] += accept[i]
+        }
+        for o in 1...10 { XCTAssertEqual(shown[o] / shown[1...].reduce(0, +), 0.1, accuracy: 0.02) }
+        XCTAssertGreaterThan(accepted[9...10].reduce(0, +) / shown[9...10].reduce(0, +),
+                             accepted[1...2].reduce(0, +) / shown[1...2].reduce(0, +) + 0.2)
+        let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
+        let back = try TrialTableReader.parse(text: text, fileName: "ug.tsv", requirements: model.data)
+        XCTAssertEqual(back.columns, b.columns)
+        XCTAssertEqual(back.answered, b.answered)
+    }
 }

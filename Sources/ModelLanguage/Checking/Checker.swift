@@ -124,10 +124,10 @@ struct Checker {
                                              message: "state '\(declaration.name)' is read only in values no observation depends on, so it does not change the likelihood"))
         }
         let task = syntax.task?.name ?? "bandit"
-        let tasks = ["bandit", "reversal_learning", "go_nogo"]
+        let tasks = ["bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum"]
         if let t = syntax.task, !tasks.contains(t.name) {
             let guess = Suggestions.closest(to: t.name, among: tasks)
-            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway), task reversal_learning (reversal after a run of correct choices) or task go_nogo (four cues, go or no-go, win or avoid losing)")
+            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway), task reversal_learning (reversal after a run of correct choices), task go_nogo (four cues, go or no-go, win or avoid losing), task probabilistic_selection (pairs of six stimuli), task two_step (two stages, common and rare transitions) task aversive_learning (punishment magnitudes, stable then volatile) or task ultimatum (offers to accept or reject)")
         }
         return CheckedModel(
             file: file, source: source, name: name.text, summary: syntax.summary, reference: syntax.reference,
@@ -560,7 +560,18 @@ struct Checker {
                        "write \(distribution.usage)")
         }
         let kind = syntax.data[c].kind
-        let typed = try arguments.map { try expression($0, context: .trial) }
+        var typed = [try expression(arguments[0], context: .trial)]
+        if arguments.count == 2 && distribution == .softmax {
+            // The offered options may read the response itself: some tasks' data record the
+            // set a response was chosen from only through the response (hBayesDM's two-step
+            // data give the stage-2 state as the pair the stage-2 choice belongs to). Only the
+            // set is read from it, never the utilities.
+            let before = firstRead[c]
+            typed.append(try expression(arguments[1], context: .trial))
+            firstRead[c] = before
+        } else {
+            typed += try arguments.dropFirst().map { try expression($0, context: .trial) }
+        }
         if let read = firstRead[c] {
             if read > location {
                 throw fail(read, "'\(column)' is read in its own observation: the model would use the response to predict itself",
@@ -820,6 +831,8 @@ struct Checker {
             kind = args.allSatisfy(\.type.isIndexLike) ? .integer : .real
         case .real:
             kind = .real
+        case .rounding:
+            kind = .integer
         case .order:
             for a in args where a.type.kind == .boolean {
                 throw fail(a.location, "'\(shown)' compares numbers, but this is a condition", "compare numbers")

@@ -113,6 +113,17 @@ public enum Sign: UnaryPrimitive {
     public static let differentiable = false
 }
 
+/// floor(x): the largest whole number ≤ x (NaN → NaN); a whole number, so it can index
+/// (`floor(type / 10)` is hBayesDM's PST pair code's first stimulus); no gradient.
+public enum Floor: UnaryPrimitive {
+    public static let name = "floor"
+    public static let typing = ElementwiseTyping.rounding
+    @inline(__always) public static func value(_ x: Lanes) -> Lanes { x.rounded(.down) }
+    @inline(__always) public static func derivative(x: Lanes, y: Lanes) -> Lanes { Lanes(repeating: 0) }
+    public static let derivativeReads = (x: false, y: false)
+    public static let differentiable = false
+}
+
 /// c + a·(b − c): the delta rule's step from c toward b at rate a (the machine fuses
 /// `y + a * (x - y)` into it). ∂/∂a = b − c, ∂/∂b = a, ∂/∂c = 1 − a.
 public enum Lerp: TernaryPrimitive {

@@ -63,7 +63,7 @@ public struct ElementwiseFunction: Sendable, Hashable, CustomStringConvertible {
         ElementwiseFunction(Add.self), ElementwiseFunction(Subtract.self), ElementwiseFunction(Multiply.self),
         ElementwiseFunction(Divide.self), ElementwiseFunction(Negate.self), ElementwiseFunction(MultiplyAdd.self),
         ElementwiseFunction(NegatedMultiplyAdd.self), ElementwiseFunction(Lerp.self), ElementwiseFunction(Minimum.self), ElementwiseFunction(Maximum.self),
-        ElementwiseFunction(AbsoluteValue.self), ElementwiseFunction(Sign.self), ElementwiseFunction(Exponential.self),
+        ElementwiseFunction(AbsoluteValue.self), ElementwiseFunction(Sign.self), ElementwiseFunction(Floor.self), ElementwiseFunction(Exponential.self),
         ElementwiseFunction(Logarithm.self), ElementwiseFunction(LogOnePlus.self), ElementwiseFunction(ExponentialMinusOne.self),
         ElementwiseFunction(Logistic.self), ElementwiseFunction(PhiApproximation.self), ElementwiseFunction(SquareRoot.self),
         ElementwiseFunction(Power.self), ElementwiseFunction(Less.self), ElementwiseFunction(LessOrEqual.self),

@@ -6,6 +6,8 @@ public enum ElementwiseTyping: Sendable {
     case arithmetic
     /// A real-valued function of numbers.
     case real
+    /// A whole number from any number (floor): it can index.
+    case rounding
     /// < <= > >=: numbers to a boolean.
     case order
     /// == !=: numbers, or indices of the same dimension, to a boolean.

@@ -10,6 +10,17 @@ public enum TaskDesign: Sendable, Equatable {
     case probabilisticReversal
     /// The orthogonalized go/no-go task (`GoNoGoTask`).
     case goNoGo
+    /// The probabilistic selection task's training phase (`ProbabilisticSelectionTask`).
+    case probabilisticSelection
+    /// The two-step task (`TwoStepTask`).
+    case twoStep
+    /// Aversive learning with punishment magnitudes (`AversiveLearningTask`).
+    case aversiveLearning
+    /// The ultimatum game, responder (`UltimatumTask`).
+    case ultimatum
+
+    /// Whether the task is a bandit (options, reward probabilities, reversals).
+    public var isBandit: Bool { self == .bandit || self == .probabilisticReversal }
 }
 
 /// A model RLFit fits: a checked model file (built in, or the user's) and the values its
@@ -47,9 +58,16 @@ public struct ModelDefinition: Sendable {
         switch file.task {
         case "reversal_learning": return .probabilisticReversal
         case "go_nogo": return .goNoGo
+        case "probabilistic_selection": return .probabilisticSelection
+        case "two_step": return .twoStep
+        case "aversive_learning": return .aversiveLearning
+        case "ultimatum": return .ultimatum
         default: return .bandit
         }
     }
+
+    /// The value argument `name` takes in this fit; nil when the file has no such argument.
+    public func argument(_ name: String) -> Double? { file.argumentIndex(name).map { arguments[$0] } }
 
     /// The arguments that differ from their defaults, by name (for run files and fit.json).
     public var argumentOverrides: [String: Double] {

@@ -1,3 +1,4 @@
+import ModelLanguage
 import Foundation
 import Randomness
 
@@ -110,5 +111,64 @@ struct BanditTaskState {
 
     private static func draw(_ range: ClosedRange<Int>, _ rng: inout Philox) -> Int {
         range.lowerBound + min(Int(rng.nextUniform() * Double(range.count)), range.count - 1)
+    }
+}
+
+/// The bandit simulation. It answers an observed `option` column (the choice) with `outcome`
+/// = ±1, `gain` = 1 or 0 and `loss` = 0 or −1, and produces nothing else. Per subject and
+/// trial: whether the trial is missed, then the choice and the reward draw (both always made).
+extension BanditTask: SimulatedTask {
+    /// The columns the bandit task produces.
+    public static let producedColumns: Set<String> = ["outcome", "gain", "loss"]
+
+    public func check(_ model: ModelDefinition) throws {
+        let observed = model.file.data.filter(\.observed)
+        guard observed.count == 1, observed[0].kind == .option else {
+            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated bandit task produces one choice among options per trial, so it cannot simulate this model")
+        }
+        for c in model.file.data where !c.observed && !Self.producedColumns.contains(c.name) {
+            throw unproduced(c.name, by: model, produces: Self.producedColumns.sorted().joined(separator: ", ") + " after each choice")
+        }
+        if let k = model.optionCount, k != rewardProbabilities.count {
+            throw SimulationError(message: "the task lists \(rewardProbabilities.count) options, \(model.name) has \(k)")
+        }
+    }
+
+    public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
+        let S = run.subjects, K = rewardProbabilities.count
+        let choiceName = run.model.file.data.first(where: \.observed)!.name
+        let (machine, plane) = try run.machine(choiceColumn: choiceName, optionCount: K)
+        let outcomePlane = plane("outcome"), gainPlane = plane("gain"), lossPlane = plane("loss")
+        var rngs = run.streams()
+        var states = [BanditTaskState?](repeating: nil, count: S)
+        var missed = [Bool](repeating: false, count: run.trials * S)
+        var choice = run.emptyColumn, outcome = run.emptyColumn, gain = run.emptyColumn, loss = run.emptyColumn
+        run.theta.withUnsafeBufferPointer { th in
+            machine.simulate(theta: th.baseAddress!, trialStart: { t in
+                let block = run.block(of: t)
+                for s in 0..<S where t == block.start { states[s] = BanditTaskState(task: self, blockLength: block.length, rng: &rngs[s]) }
+                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+            }, draw: { d in
+                let s = d.lane, t = d.trial, i = t * S + s
+                let c = rngs[s].nextCategorical(d.probabilities)
+                let rewarded = rngs[s].nextUniform() < states[s]!.rewardProbability(arm: c, trialInBlock: t - run.block(of: t).start)
+                if !missed[i] {
+                    states[s]!.record(choice: c, rng: &rngs[s])
+                    choice[i] = Double(c + 1)
+                    outcome[i] = rewarded ? 1 : -1
+                    gain[i] = rewarded ? 1 : 0
+                    loss[i] = rewarded ? 0 : -1
+                }
+                if let p = outcomePlane { machine.setPlaneValue(p, trial: t, lane: s, outcome[i]) }
+                if let p = gainPlane { machine.setPlaneValue(p, trial: t, lane: s, gain[i]) }
+                if let p = lossPlane { machine.setPlaneValue(p, trial: t, lane: s, loss[i]) }
+                return Double(c + 1)
+            })
+        }
+        var columns: [String: [Double]] = [choiceName: choice]
+        for c in run.model.file.data where !c.observed {
+            columns[c.name] = c.name == "outcome" ? outcome : c.name == "gain" ? gain : loss
+        }
+        return run.study(columns: columns, missed: missed, choiceColumn: choiceName, optionCount: K, task: self)
     }
 }

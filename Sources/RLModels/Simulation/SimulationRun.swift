@@ -1,0 +1,68 @@
+import ModelLanguage
+import Randomness
+
+/// What every task's simulation shares: the model, the study's shape and blocks, the subjects
+/// drawn (z, θ), and per subject its random stream (Philox stream s + 1; stream 0 gave the
+/// subjects' parameters). A task builds the model's simulation machine from the columns it
+/// produces (`machine`), sets the missed trials (`drawMissed`), and wraps its columns into
+/// the study (`study`).
+public struct SimulationRun {
+    public let model: ModelDefinition
+    public let subjects: Int
+    public let trials: Int
+    let layout: StudySimulator.BlockLayout
+    public let missingProbability: Double
+    public let seed: UInt64
+    public let group: GroupValues
+    public let z: [Double]
+    public let theta: [Double]
+
+    /// Per subject, its trials' random stream.
+    func streams() -> [Philox] { (0..<subjects).map { Philox(seed: seed, stream: UInt64($0) + 1) } }
+
+    /// An empty column (T·S, time-major).
+    var emptyColumn: [Double] { [Double](repeating: 0, count: trials * subjects) }
+
+    /// The first trial of block b (0-based) and its length.
+    func block(of trial: Int) -> (start: Int, length: Int) {
+        let b = layout.blockOfTrial[trial]
+        return (layout.startIndex[b], layout.startIndex[b + 1] - layout.startIndex[b])
+    }
+
+    /// The model's simulation machine for a study with these columns (every column the model
+    /// declares, zero until the task writes it), and where each column's plane is.
+    func machine(choiceColumn: String?, optionCount: Int, levels: [String: Int] = [:]) throws -> (LaneMachine, plane: (String) -> Int?) {
+        var columns: [String: [Double]] = [:]
+        for c in model.file.data { columns[c.name] = emptyColumn }
+        let skeleton = TrialBatch(subjectIDs: subjectIDs, trialCount: trials, optionCount: optionCount,
+                                  answered: [Bool](repeating: true, count: trials * subjects), columns: columns,
+                                  choiceColumn: choiceColumn, levels: levels, blockStart: layout.blockStart,
+                                  trialsPerSubject: [Int](repeating: trials, count: subjects))
+        let (machine, _) = try model.machine(for: skeleton, purpose: .simulation)
+        let planes = machine.code.dataPlanes
+        let dataIndex = model.file.dataIndex
+        return (machine, { name in dataIndex(name).flatMap { planes[$0] } })
+    }
+
+    /// Whether each of trial t's subjects misses it (one uniform draw per subject, always
+    /// made), written into `missed` and the machine's answered plane.
+    func drawMissed(trial t: Int, machine: LaneMachine, rngs: inout [Philox], missed: inout [Bool]) {
+        for s in 0..<subjects {
+            missed[t * subjects + s] = rngs[s].nextUniform() < missingProbability
+            machine.setPlaneValue(MachineCode.answeredPlane, trial: t, lane: s, missed[t * subjects + s] ? 0 : 1)
+        }
+    }
+
+    var subjectIDs: [String] { (1...subjects).map(String.init) }
+
+    /// The simulated study from the task's columns (a missed trial's values are whatever the
+    /// task left there; the batch marks the trial unanswered).
+    func study(columns: [String: [Double]], missed: [Bool], choiceColumn: String?, optionCount: Int, levels: [String: Int] = [:],
+               task: any SimulatedTask) -> SimulatedStudy {
+        let batch = TrialBatch(subjectIDs: subjectIDs, trialCount: trials, optionCount: optionCount, answered: missed.map { !$0 },
+                               columns: columns, choiceColumn: choiceColumn, levels: levels, blockStart: layout.blockStart,
+                               trialsPerSubject: [Int](repeating: trials, count: subjects))
+        return SimulatedStudy(batch: batch, blockNumber: layout.blockNumber, group: group, z: z, theta: theta,
+                              taskDescription: task.description)
+    }
+}
