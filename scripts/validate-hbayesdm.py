@@ -71,7 +71,13 @@ MODELS = {
     "alt_gamma": ("alt_gamma", "alt"),
     "ug_delta": ("ug_delta", "ug"),
     "ug_bayes": ("ug_bayes", "ug"),
+    "bart_par4": ("bart_par4", "bart"),
+    "bart_ewmv": ("bart_ewmv", "bart"),
 }
+# Parameters RLFit writes as L + (U - L)·Φ≈(x) where hBayesDM writes U - (U - L)·Φ≈(x): the
+# same parameter at x = -x_hBayesDM (Φ≈ is odd about 0.5), so RLFit's coordinates and
+# gradient for them are hBayesDM's negated.
+REFLECTED = {"bart_ewmv": {"rho"}}
 # Edits to hBayesDM's programs that change no mathematics, only floating-point cancellation
 # (the comparison is then of the model, not of one program's rounding); each row that uses
 # one also reports the program as shipped.
@@ -81,9 +87,13 @@ WITH_ALPHA = [("prob[2] = 1 - prob_1_;", "prob[2] = 1 / (1 + exp(-beta[i] * (alp
 WITHOUT_ALPHA = [("prob[2] = 1 - prob_1_;", "prob[2] = 1 / (1 + exp(-beta[i] * (ev[2] - ev[1])));")]
 # Stan's bernoulli_logit_lpmf approximates log logistic(x) by x below x = -20 and by -exp(-x)
 # above 20 (an absolute error up to 2e-9 per trial, and a gradient of exactly 1 or e^-x); the
-# ultimatum models' logits reach hundreds. log_inv_logit is the same function, exact.
+# ultimatum and bart models' logits reach hundreds. log_inv_logit is the same function, exact.
 EXACT_LOGIT = [("accept[i, t] ~ bernoulli_logit(util * tau[i]);", "target += log_inv_logit((2 * accept[i, t] - 1) * util * tau[i]);")]
 EXACT_REWRITES = {
+    "bart_par4": [("d[j, k, l] ~ bernoulli_logit(tau[j] * (omega - l));",
+                   "target += log_inv_logit((2 * d[j, k, l] - 1) * tau[j] * (omega - l));")],
+    "bart_ewmv": [("d[j, k, l] ~ bernoulli_logit(tau[j] * delta_u);",
+                   "target += log_inv_logit((2 * d[j, k, l] - 1) * tau[j] * delta_u);")],
     "ug_delta": EXACT_LOGIT,
     "ug_bayes": EXACT_LOGIT,
     "prl_fictitious": WITH_ALPHA,
@@ -256,6 +266,13 @@ def ug_data(path):
             "offer": padded(groups, "offer", 0.0, float), "accept": padded(groups, "accept", -1, int)}
 
 
+def bart_data(path):
+    groups = by_subject(read_table(path), ["pumps", "explosion"])
+    pumps = padded(groups, "pumps", 0, int)
+    return {"N": len(groups), "T": max(map(len, groups)), "Tsubj": [len(g) for g in groups],
+            "P": max(max(row) for row in pumps) + 1, "pumps": pumps, "explosion": padded(groups, "explosion", 0, int)}
+
+
 TASKS = {
     "bandit2arm": ("bandit2arm_exampleData.txt", bandit2arm_data),
     "bandit4arm": ("bandit4arm_exampleData.txt", bandit4arm_data),
@@ -268,6 +285,7 @@ TASKS = {
     "ts": ("ts_exampleData.txt", ts_data),
     "alt": ("alt_exampleData.txt", alt_data),
     "ug": ("ug_exampleData.txt", ug_data),
+    "bart": ("bart_exampleData.txt", bart_data),
 }
 
 
@@ -346,13 +364,16 @@ def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
         header = ([f"mu_pr.{i + 1}" for i in range(P)] + [f"sigma.{i + 1}" for i in range(P)]
                   + [f"{p}_pr.{s + 1}" for p in rlfit_order for s in range(N)])
 
+        reflected = REFLECTED.get(model, set())
+
         def rlfit_value(point, name):
             kind, _, rest = name.partition(".")
             if kind == "mu_pr":
-                return point[("mu", rlfit_order[int(rest) - 1])]
+                p = rlfit_order[int(rest) - 1]
+                return -point[("mu", p)] if p in reflected else point[("mu", p)]
             if kind == "sigma":
                 return point[("logsigma", rlfit_order[int(rest) - 1])]
-            return point[("z", kind[:-3], int(rest) - 1)]
+            return -point[("z", kind[:-3], int(rest) - 1)] if kind[:-3] in reflected else point[("z", kind[:-3], int(rest) - 1)]
 
         with open(pts, "w") as f:
             f.write(",".join(header) + "\n")
@@ -390,7 +411,9 @@ def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
             lp, gradient = math.nan, [math.nan] * len(labels)
         worst_lp = max(worst_lp, relative(lp, mine["lp__"]))
         for label, g in zip(labels, gradient):
-            worst_gradient = max(worst_gradient, relative(g, mine["grad." + label]))
+            kind, _, rest = label.partition(".")
+            flip = kind[:-3] in reflected or (kind == "mu_pr" and rlfit_order[int(rest) - 1] in reflected)
+            worst_gradient = max(worst_gradient, relative(g, -mine["grad." + label] if flip else mine["grad." + label]))
     verdict = "ok" if worst_lp <= TOLERANCE and worst_gradient <= TOLERANCE else "DIFFERS"
     return model, worst_lp, worst_gradient, verdict
 

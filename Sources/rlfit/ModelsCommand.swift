@@ -49,6 +49,7 @@ struct ModelsCommand: ParsableCommand {
             case let .index(levels): kind = "index 1..\(levels.map(String.init) ?? "n")"
             case .binary: kind = "0/1"
             case .real: kind = "real"
+            case .count: kind = "count 0, 1, 2, …"
             }
             return "\(c.name) (\(kind)\(c.observed ? ", observed" : "")\(c.coding.isEmpty ? "" : ": \(c.coding)"))"
         }

@@ -436,6 +436,26 @@ final class CheckerErrorTests: XCTestCase {
                          at: 9, 31, problem: ["'choice' is read in its own observation"], fix: ["predict choice from"])
     }
 
+    /// sequential_logit observes a count column; its coefficients are a number or a list; the
+    /// run's being cut short comes from the data.
+    func testSequentialLogitObservesACountGivenFromTheData() {
+        let header = """
+            model m "a test model"
+            data pumps: count
+            data burst: binary
+            parameter a real
+            parameter b in (0, 1)
+            """
+        XCTAssertNotNil(check(header + "\ntrial {\n  pumps ~ sequential_logit([a, -b], burst)\n}\n"))
+        XCTAssertNotNil(check(header + "\ntrial {\n  pumps ~ sequential_logit(a - b, burst)\n}\n"))
+        assertModelError(header + "\ntrial {\n  burst ~ sequential_logit([a, -b], pumps)\n}\n", at: 7, 3,
+                         problem: ["sequential_logit observes a count", "'burst' is binary"], fix: ["data burst: count"])
+        assertModelError(header + "\ntrial {\n  pumps ~ sequential_logit([a, -b], b > 0.5)\n}\n", at: 7, 39,
+                         problem: ["cut short must come from the data"], fix: ["binary data column"])
+        assertModelError(header + "\ntrial {\n  pumps ~ bernoulli_logit(a)\n}\n", at: 7, 3,
+                         problem: ["observes a 0/1 outcome", "'pumps' is count"], fix: ["binary"])
+    }
+
     func testObservationNeedsNoData() {
         let text = CheckerErrorTests.header + "\ntrial {\n  Q[1] = A * tau * outcome\n}\n"
         assertModelError(text, at: 8, 1, problem: ["the trial observes nothing", "no likelihood"], fix: ["choice ~ softmax(tau * Q)"])

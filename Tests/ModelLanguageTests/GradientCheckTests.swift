@@ -69,8 +69,8 @@ enum GradientHarness {
         return DataShape(optionCount: model.optionCount ?? optionCount, levels: levels)
     }
 
-    /// Random data for every column by its kind: options 1…K, categories 1…levels, 0/1, and
-    /// reals (the declared values or signs when there are some); blocks start at trial 0 and at
+    /// Random data for every column by its kind: options 1…K, categories 1…levels, 0/1, counts
+    /// 1…12 (not 0: bart_ewmv divides by the pumps so far, as hBayesDM), and reals (the declared values or signs when there are some); blocks start at trial 0 and at
     /// random trials; about `missed` of the trials have every observed column empty (0) and are
     /// unanswered; subjects have between `trialRange` trials (the rest is padding: all 0).
     /// `adjust` may rewrite an answered trial's values (by column index).
@@ -91,6 +91,7 @@ enum GradientHarness {
                     case .option: return Double(rng.int(1...shape.optionCount))
                     case .index: return Double(rng.int(1...shape.levels[c]!))
                     case .binary: return rng.chance(0.5) ? 1 : 0
+                    case .count: return Double(rng.int(1...12))
                     case .real:
                         switch column.expectation {
                         case let .values(list)?: return list[rng.int(0...(list.count - 1))]

@@ -361,6 +361,21 @@ struct ReferenceInterpreter {
                 precondition(y == 0 || y == 1)
                 if y == 1 { return .unary(p, value: Foundation.log(p.value), derivative: 1 / p.value) }
                 return .unary(p, value: Foundation.log1p(-p.value), derivative: -1 / (1 - p.value))
+            case .sequentialLogit:
+                // Decisions m = 0…n−1 go on, decision n stops unless the run was cut short;
+                // q(m) summed term by term (the machine uses Horner's rule).
+                let x = args[0].elements, stopped = args[1].scalar.value != 0
+                let n = Int(y)
+                precondition(y >= 0 && Double(n) == y, "a count is a whole number ≥ 0, found \(y)")
+                var value = 0.0
+                var partial = [Double](repeating: 0, count: x.count)
+                for m in 0...n where m < n || !stopped {
+                    let q = x.indices.reduce(0.0) { $0 + x[$1].value * Foundation.pow(Double(m), Double($1)) }
+                    let sign = m < n ? 1.0 : -1.0
+                    value += RefMath.logSigmoid(sign * q)
+                    for k in x.indices { partial[k] += sign * RefMath.logistic(-sign * q) * Foundation.pow(Double(m), Double(k)) }
+                }
+                return RefDual(value, RefDual.chain(x.indices.map { (partial[$0], x[$0]) }))
             }
         }
 

@@ -29,12 +29,20 @@ final class ModelFamilyTests: XCTestCase {
 
     func checkGradient(_ posterior: HierarchicalPosterior, seed: UInt64, label: String) {
         var rng = Philox(seed: seed)
-        for _ in 0..<2 {
+        var checked = 0, drawn = 0
+        while checked < 2 {
+            drawn += 1
             let x = (0..<posterior.dimension).map { _ in rng.nextUniform(-1.5, 1.5) }
             var g = [Double](repeating: 0, count: posterior.dimension)
             let lp = logDensity(posterior, x, gradient: &g)
             XCTAssert(lp.isFinite, label)
             XCTAssertEqual(logDensity(posterior, x), lp, label)
+            // A point whose log density is below -1e7 lies outside any posterior, where a model
+            // can be ill-conditioned itself (bart_par4's 1 - (phi + eta·s)/(1 + eta·n) cancels
+            // to a burst belief near 0): another point is drawn (BuiltInModelGradientTests
+            // checks the machine against the reference interpreter everywhere).
+            guard lp > -1e7 || drawn > 20 else { continue }
+            checked += 1
             for i in 0..<posterior.dimension {
                 // Central differences at step h, and at h/100 when a kink of a piecewise model
                 // (the clipping of alt_delta and alt_gamma, min and max) lies within h of x.
@@ -44,11 +52,20 @@ final class ModelFamilyTests: XCTestCase {
                     down[i] -= h
                     return (logDensity(posterior, up) - logDensity(posterior, down)) / (2 * h)
                 }
-                let h = 1e-5 * max(1, abs(x[i]))
+                // A central difference rounds off by about ε·|log density|/h, which at extreme
+                // points (the bart models' log densities reach 1e8 there) exceeds 1e-6 of a
+                // gradient of order 1: that much more is allowed.
+                func allowed(_ h: Double, _ estimate: Double) -> Double {
+                    1e-6 * max(1, abs(estimate)) + 8 * Double.ulpOfOne * abs(lp) / h
+                }
+                var h = 1e-5 * max(1, abs(x[i]))
                 var estimate = numeric(h)
-                if abs(g[i] - estimate) / max(1, abs(estimate)) >= 1e-6 { estimate = numeric(h / 100) }
-                XCTAssertLessThan(abs(g[i] - estimate) / max(1, abs(estimate)), 1e-6,
-                                  "\(label) \(posterior.coordinateNames[i]): analytic \(g[i]) numeric \(estimate)")
+                if abs(g[i] - estimate) >= allowed(h, estimate) {
+                    h /= 100
+                    estimate = numeric(h)
+                }
+                XCTAssertLessThan(abs(g[i] - estimate), allowed(h, estimate),
+                                  "\(label) \(posterior.coordinateNames[i]): analytic \(g[i]) numeric \(estimate), log density \(lp)")
             }
         }
     }

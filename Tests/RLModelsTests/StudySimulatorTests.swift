@@ -270,4 +270,40 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(back.columns, b.columns)
         XCTAssertEqual(back.answered, b.answered)
     }
+
+    /// The balloon task (bart models): balloons burst at a pump uniform over 1…128; pumps are
+    /// whole numbers ≥ 0, a burst balloon's pumps reach its burst point (so bursts come with
+    /// more pumps than cash-ins on average); subjects of bart_par4 pump more as their belief
+    /// of a burst falls; the file reads back.
+    func testBalloonTask() throws {
+        let model = try XCTUnwrap(ModelCatalog.model(named: "bart_par4"))
+        XCTAssertEqual(model.task, .balloon)
+        let study = try StudySimulator.simulate(model: model, subjects: 40, trials: 60, missingProbability: 0.05, seed: 9)
+        let b = study.batch, S = b.subjectCount
+        let pumps = try XCTUnwrap(b.columns["pumps"]), explosion = try XCTUnwrap(b.columns["explosion"])
+        var early = 0.0, late = 0.0, earlyCount = 0.0, lateCount = 0.0, bursts = 0.0, answered = 0.0
+        for t in 0..<b.trialCount {
+            for s in 0..<S where b.answered[t * S + s] {
+                let i = t * S + s
+                XCTAssert(pumps[i] >= 0 && pumps[i] <= 128 && pumps[i] == pumps[i].rounded() && [0, 1].contains(explosion[i]))
+                if explosion[i] == 1 { XCTAssertGreaterThan(pumps[i], 0) }
+                bursts += explosion[i]
+                answered += 1
+                if t < 10 { early += pumps[i]; earlyCount += 1 }
+                if t >= 50 { late += pumps[i]; lateCount += 1 }
+            }
+        }
+        XCTAssertGreaterThan(bursts / answered, 0.05)
+        XCTAssertLessThan(bursts / answered, 0.95)
+        XCTAssertGreaterThan(late / lateCount, early / earlyCount)
+        let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
+        let back = try TrialTableReader.parse(text: text, fileName: "bart.tsv", requirements: model.data)
+        XCTAssertEqual(back.columns, b.columns)
+        XCTAssertEqual(back.answered, b.answered)
+        // A count must be a whole number ≥ 0.
+        let bad = "subjID\tpumps\texplosion\n1\t-2\t0\n"
+        XCTAssertThrowsError(try TrialTableReader.parse(text: bad, fileName: "bad.tsv", requirements: model.data)) { error in
+            XCTAssert("\(error)".contains("pumps is not a whole number ≥ 0"), "\(error)")
+        }
+    }
 }

@@ -124,10 +124,10 @@ struct Checker {
                                              message: "state '\(declaration.name)' is read only in values no observation depends on, so it does not change the likelihood"))
         }
         let task = syntax.task?.name ?? "bandit"
-        let tasks = ["bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum"]
+        let tasks = ["bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum", "balloon"]
         if let t = syntax.task, !tasks.contains(t.name) {
             let guess = Suggestions.closest(to: t.name, among: tasks)
-            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway), task reversal_learning (reversal after a run of correct choices), task go_nogo (four cues, go or no-go, win or avoid losing), task probabilistic_selection (pairs of six stimuli), task two_step (two stages, common and rare transitions) task aversive_learning (punishment magnitudes, stable then volatile) or task ultimatum (offers to accept or reject)")
+            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway), task reversal_learning (reversal after a run of correct choices), task go_nogo (four cues, go or no-go, win or avoid losing), task probabilistic_selection (pairs of six stimuli), task two_step (two stages, common and rare transitions), task aversive_learning (punishment magnitudes, stable then volatile), task ultimatum (offers to accept or reject) or task balloon (pumps until the balloon bursts or the subject stops)")
         }
         return CheckedModel(
             file: file, source: source, name: name.text, summary: syntax.summary, reference: syntax.reference,
@@ -219,7 +219,7 @@ struct Checker {
     }
 
     private func kindName(_ kind: DataDeclaration.Kind) -> String {
-        switch kind { case .option: return "option"; case .index: return "index"; case .binary: return "binary"; case .real: return "real" }
+        switch kind { case .option: return "option"; case .index: return "index"; case .binary: return "binary"; case .real: return "real"; case .count: return "count" }
     }
 
     /// The number of elements along a dimension when the file fixes it.
@@ -598,6 +598,22 @@ struct Checker {
                     throw fail(a.location, "the options offered on a trial come from the data, but this depends on the parameters", "build it from data columns only")
                 }
             }
+        } else if distribution == .sequentialLogit {
+            guard kind == .count else {
+                throw fail(location, "sequential_logit observes a count (the decisions to go on), but '\(column)' is \(kindName(kind))",
+                           "declare it as data \(column): count")
+            }
+            guard typed[0].type.shape.count <= 1, typed[0].type.kind != .boolean else {
+                throw fail(typed[0].location, "sequential_logit's first argument is the coefficients of q(m) = x0 + x1·m + …: one number or a vector [x0, x1, …]",
+                           "write \(distribution.usage)")
+            }
+            if typed[0].type.shape.count == 1, case .literal = typed[0].type.shape[0] {} else if typed[0].type.shape.count == 1 {
+                throw fail(typed[0].location, "the coefficients must be a list [x0, x1, …], found \(shapeWord(typed[0].type.shape))", "write \(distribution.usage)")
+            }
+            guard typed[1].type.isScalar, typed[1].type.level <= .data else {
+                throw fail(typed[1].location, "whether the run was cut short must come from the data, one number per trial",
+                           "pass a binary data column, e.g. sequential_logit([a, b], explosion)")
+            }
         } else {
             guard kind == .binary else {
                 throw fail(location, "\(distributionName) observes a 0/1 outcome, but '\(column)' is \(kindName(kind))",
@@ -690,7 +706,7 @@ struct Checker {
             switch syntax.data[c].kind {
             case .option: kind = .index(.option)
             case .index: kind = .index(.category(c))
-            case .binary: kind = .integer
+            case .binary, .count: kind = .integer
             case .real: kind = .real
             }
             return typed(.data(c), ValueType(kind, level: .data))

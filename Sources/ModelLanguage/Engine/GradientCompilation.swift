@@ -130,7 +130,8 @@ extension MachineCompilation {
             guard case let .observe(distribution, _, offered) = nodes[i].operation else { continue }
             let arguments = nodes[i].operands.count - 1
             let size = distribution == .softmax ? (nodes[i].scaled ? arguments - 1 : offered ? arguments / 2 : arguments) : 1
-            let count = nodes[i].lapse ? arguments : distribution == .softmax && (size > 2 || offered) ? size : 1
+            let count = nodes[i].lapse ? arguments : distribution == .softmax && (size > 2 || offered) ? size
+                : distribution == .sequentialLogit ? arguments - 1 : 1
             factors[i] = (0..<count).map { _ in newRow(.tape) }
         }
         var main = MachineProgram()
@@ -341,6 +342,11 @@ extension MachineCompilation {
                 case .bernoulliLogit, .bernoulli:
                     guard let l = lambda(arguments[0]) else { continue }
                     steps.append(AdjointStep(kind: .observeScalarAdjoint, operands: [.value(rows[0]), l], size: 1))
+                case .sequentialLogit:
+                    let x = Array(arguments.dropLast())
+                    guard x.contains(where: { lambda($0) != nil }) else { continue }
+                    let operands = rows.map { AdjointOperand.value($0) } + x.map { lambda($0) ?? .none }
+                    steps.append(AdjointStep(kind: .observeSoftmaxAdjoint, operands: operands, size: x.count))
                 }
             }
         }

@@ -267,7 +267,11 @@ public final class LaneMachine {
         public let lane: Int
         public let trial: Int
         public let probabilities: [Double]
-        public let binary: Bool
+        /// The observation's distribution; for sequential_logit `probabilities` holds the
+        /// coefficients x₀…x_{d−1} of the log-odds q(m) instead.
+        public let distribution: ObservationDistribution
+        /// Whether the draw is 0 or 1 (bernoulli_logit, bernoulli).
+        public var binary: Bool { distribution == .bernoulliLogit || distribution == .bernoulli }
     }
 
     /// A forward run that draws every observation instead of reading it: `trialStart` runs
@@ -283,7 +287,7 @@ public final class LaneMachine {
             guard let sampler = code.samplers[index] else { return }
             for l in 0..<lanes where value(at: sampler.predicate, trial: t, lane: l) != 0 {
                 let probabilities = sampler.probabilities.map { value(at: $0, trial: t, lane: l) }
-                let v = draw(Draw(column: sampler.column, lane: l, trial: t, probabilities: probabilities, binary: sampler.binary))
+                let v = draw(Draw(column: sampler.column, lane: l, trial: t, probabilities: probabilities, distribution: sampler.distribution))
                 setPlaneValue(sampler.plane, trial: t, lane: l, v)
             }
         })
@@ -333,6 +337,9 @@ public final class LaneMachine {
                 case .observeBernoulli:
                     hook?(index, t)
                     ObservationKernels.bernoulli(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                case .observeSequentialLogit:
+                    hook?(index, t)
+                    ObservationKernels.sequentialLogit(rows, d: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .carryIn:
                     if instruction.flags & MachineInstruction.inPlaceFlag != 0 && !blockStartTrials[t] { continue }
                     let blockStart = rows[0]

@@ -87,6 +87,9 @@ struct MachineInstruction: Sendable {
         case observeBernoulliLogit
         /// [observed, answered, predicate, p, factor, (log p)]
         case observeBernoulli
+        /// [observed, answered, predicate, x₀…x_{d−1}, stopped, factor₀…factor_{d−1}, (log p)]:
+        /// a run of decisions to go on with log-odds q(m) = Σ x_k·mᵏ (size = d).
+        case observeSequentialLogit
         /// [blockStart, (start, carry, initial)ₑ…]: start = blockStart ? initial : carry
         /// (size = the number of elements; `flags` marks elements kept across blocks). With
         /// `inPlaceFlag` the start rows are the carried state (written by the previous trial's
@@ -109,7 +112,7 @@ struct MachineInstruction: Sendable {
         case softmaxAdjoint
         /// [factor, λu₁, λu₂]
         case observeSoftmax2Adjoint
-        /// [factor₁…factorₙ, λu₁…λuₙ]
+        /// [factor₁…factorₙ, λu₁…λuₙ] (also sequential_logit's coefficients)
         case observeSoftmaxAdjoint
         /// [factor, β, x₁, x₂, λβ, λx₁, λx₂]
         case observeScaledSoftmax2Adjoint
@@ -202,7 +205,9 @@ public struct MachineCode: Sendable {
     /// Simulation: per observation instruction (by forward index), the data plane it writes,
     /// the addresses of its outcome probabilities, and its predicate (lanes where it is 0 do
     /// not observe there).
-    var samplers: [Int: (column: Int, plane: Int, probabilities: [Address], binary: Bool, predicate: Address)] = [:]
+    /// Simulation: per observation instruction, what its draw reads (the outcome
+    /// probabilities; sequential_logit's coefficients).
+    var samplers: [Int: (column: Int, plane: Int, probabilities: [Address], distribution: ObservationDistribution, predicate: Address)] = [:]
     public var parameterCount: Int { regionSizes[Address.Region.parameter.rawValue] }
 
     public static let answeredPlane = 0, blockStartPlane = 1

@@ -379,6 +379,10 @@ struct MachineCompilation {
                 case .categorical: kind = .observeCategorical
                 case .bernoulliLogit: kind = .observeBernoulliLogit
                 case .bernoulli: kind = .observeBernoulli
+                case .sequentialLogit:
+                    size = arguments - 1
+                    kind = .observeSequentialLogit
+                    factorCount = size
                 }
                 let rows = factors[i] ?? (0..<factorCount).map { _ in newRow(.scratch) }
                 rows.forEach(push)
@@ -491,7 +495,7 @@ struct MachineCompilation {
             for (k, instruction) in main.forward.enumerated() {
                 guard let i = instruction.sourceNode, case let .observe(distribution, column, _) = nodes[i].operation else { continue }
                 let probabilities = program.outcomeProbabilities[i]!.map { address($0, storage) }
-                code.samplers[k] = (column, code.dataPlanes[column]!, probabilities, !distribution.observesChoice,
+                code.samplers[k] = (column, code.dataPlanes[column]!, probabilities, distribution,
                                     address(nodes[i].operands[0], storage))
             }
         }

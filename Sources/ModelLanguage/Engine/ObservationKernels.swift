@@ -258,6 +258,43 @@ enum ObservationKernels {
         }
     }
 
+    /// [observed, answered, predicate, x₀…x_{d−1}, stopped, factor₀…factor_{d−1}, (log p)]: y = n
+    /// decisions to go on, each with log-odds q(m) = Σₖ xₖ·mᵏ (m = 0, 1, …), then one to stop
+    /// unless `stopped`: log p = Σ_{m<n} log σ(q(m)) + (1 − stopped)·log σ(−q(n)); factorₖ =
+    /// Σ_{m<n} σ(−q(m))·mᵏ − (1 − stopped)·σ(q(n))·nᵏ. Lanes run together up to the largest n
+    /// among the counted ones, each masked past its own.
+    static func sequentialLogit(_ p: Rows, d: Int, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+        let y = p[0], answered = p[1], predicate = p[2], stopped = p[3 + d]
+        for j in 0..<w {
+            let mask = counted(answered[j], predicate[j])
+            let n = y[j], open = mask .& (stopped[j] .== 0)
+            for k in 0..<d { p[4 + d + k][j] = Lanes(repeating: 0) }
+            var last = 0.0
+            for lane in 0..<4 where mask[lane] { last = max(last, n[lane]) }
+            var logP = Lanes(repeating: 0)
+            var m = 0.0
+            while m <= last {
+                let step = Lanes(repeating: m)
+                var q = p[3 + d - 1][j]
+                for k in stride(from: d - 2, through: 0, by: -1) { q = q * step + p[3 + k][j] }  // Horner
+                let goOn = mask .& (step .< n), stop = open .& (step .== n)
+                let active = goOn .| stop
+                let z = q.replacing(with: -q, where: stop)
+                let (value, complement) = logSigmoid(z)
+                logP += Lanes(repeating: 0).replacing(with: value, where: active)
+                let g = Lanes(repeating: 0).replacing(with: complement, where: goOn).replacing(with: -complement, where: stop)
+                var power = Lanes(repeating: 1)
+                for k in 0..<d {
+                    p[4 + d + k][j] += g * power
+                    power *= step
+                }
+                m += 1
+            }
+            ll[j] += logP
+            if writesLogProbability { p[4 + 2 * d][j] = logP }
+        }
+    }
+
     /// [factor, λx].
     static func scalarAdjoint(_ p: Rows, w: Int, modes: UnsafePointer<AdjointMode>) {
         let f = p[0], target = p[1]

@@ -182,7 +182,7 @@ private struct LoweringState {
                 }
             }
             var flat = args[0].values
-            if distribution == .softmax, args.count == 2 { flat += args[1].values }
+            if distribution == .softmax || distribution == .sequentialLogit, args.count == 2 { flat += args[1].values }
             let probabilities = try outcomeProbabilities(column: column, distribution: distribution, args: args, location: location)
             builder.observe(distribution, column: column, predicate: predicate, arguments: flat, offered: args.count == 2,
                             probabilities: probabilities, location: location)
@@ -274,9 +274,11 @@ private struct LoweringState {
 
     /// The observed column's probability of each outcome, computed before the observation
     /// (simulation samples from them) and reported by replays as `p_choice[k]` or `p_pressed`;
-    /// a compiled fit drops them.
+    /// a compiled fit drops them. A count (sequential_logit) has no finite list of outcomes:
+    /// its draw reads the coefficients of the log-odds, and replays report its log p only.
     mutating func outcomeProbabilities(column: Int, distribution: ObservationDistribution, args: [Tensor],
                                        location: SourceLocation) throws -> [Value] {
+        if distribution == .sequentialLogit { return args[0].values }
         let name = "p_" + model.data[column].name
         let p: Tensor
         switch distribution {
@@ -289,6 +291,7 @@ private struct LoweringState {
         case .categorical: p = args[0]
         case .bernoulliLogit: p = .scalar(builder.call("logistic", [args[0].scalar], location: location))
         case .bernoulli: p = args[0]
+        case .sequentialLogit: preconditionFailure("returned above")
         }
         addProbes(name: name, p)
         return p.values

@@ -12,9 +12,23 @@ public enum ObservationDistribution: String, Sendable, CaseIterable {
     case bernoulliLogit = "bernoulli_logit"
     /// `y ~ bernoulli(p)`: P(y = 1) = p; y a binary column.
     case bernoulli
+    /// `y ~ sequential_logit(x, stopped)`: a run of decisions to go on (the balloon analogue
+    /// risk task's pumps), y a count column. Decision m = 0, 1, 2, … goes on with probability
+    /// logistic(q(m)), q(m) = x₀ + x₁·m + x₂·m² + … (x a vector of coefficients, or one
+    /// number); y counts the decisions to go on before the first to stop, which is observed
+    /// only when `stopped` is 0 (else the run was cut short after y, as a balloon that burst):
+    /// P(y = n) = Π_{m<n} logistic(q(m)) · (stopped ? 1 : logistic(−q(n))).
+    /// Wallsten, Pleskac & Lejuez (2005); hBayesDM's bart models.
+    case sequentialLogit = "sequential_logit"
 
     /// How many arguments the distribution takes (softmax: 1 or 2).
-    public var argumentCounts: ClosedRange<Int> { self == .softmax ? 1...2 : 1...1 }
+    public var argumentCounts: ClosedRange<Int> {
+        switch self {
+        case .softmax: return 1...2
+        case .sequentialLogit: return 2...2
+        default: return 1...1
+        }
+    }
 
     /// Whether the observed column is a choice among options (option or index column) rather
     /// than a binary one.
@@ -26,6 +40,7 @@ public enum ObservationDistribution: String, Sendable, CaseIterable {
         case .categorical: return "choice ~ categorical(p), p a vector of probabilities over the options"
         case .bernoulliLogit: return "y ~ bernoulli_logit(x), y a binary column, x a number"
         case .bernoulli: return "y ~ bernoulli(p), y a binary column, p a probability"
+        case .sequentialLogit: return "y ~ sequential_logit([x0, x1, …], stopped), y a count column, q(m) = x0 + x1·m + … the log-odds of going on at decision m, stopped 1 when the run was cut short"
         }
     }
 }

@@ -172,6 +172,7 @@ struct Parser {
         case .identifier("option"): kind = .option; _ = advance()
         case .identifier("binary"): kind = .binary; _ = advance()
         case .identifier("real"): kind = .real; _ = advance()
+        case .identifier("count"): kind = .count; _ = advance()
         case .identifier("index"):
             _ = advance()
             if case .number = current.kind {
@@ -186,8 +187,8 @@ struct Parser {
                 kind = .index(levels: nil)
             }
         default:
-            throw fail(kindToken, "expected the column's kind (option, index, binary or real), found \(kindToken.text)",
-                       "write e.g. data choice: option, data cue: index 1..4, data pressed: binary, data outcome: real")
+            throw fail(kindToken, "expected the column's kind (option, index, binary, real or count), found \(kindToken.text)",
+                       "write e.g. data choice: option, data cue: index 1..4, data pressed: binary, data outcome: real, data pumps: count")
         }
         var coding = ""
         var expectation: DataDeclaration.Expectation?

@@ -33,6 +33,8 @@ public struct DataDeclaration: Sendable {
         case binary
         /// Any finite number, e.g. the outcome.
         case real
+        /// A whole number ≥ 0, e.g. the pumps on a balloon (observed by `sequential_logit`).
+        case count
     }
 
     /// What the file's values are expected to look like (a warning when they do not).

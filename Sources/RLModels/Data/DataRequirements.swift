@@ -14,6 +14,8 @@ public struct DataRequirements: Sendable, Equatable {
             case binary
             /// Any finite number.
             case real
+            /// A whole number ≥ 0.
+            case count
         }
 
         /// hBayesDM's spelling (matched ignoring case and underscores).

@@ -1,7 +1,8 @@
 /// Decodes one row's values of the model's columns. An observed column that is empty, `NA`
 /// or `NaN` marks a missed trial (the row stays in place, masked); any other column may be
 /// missing only on a missed trial. Option numbers are shifted to start at 1 (`--first-option`);
-/// option and index values must be whole numbers in range; binary values 0 or 1; reals finite.
+/// option and index values must be whole numbers in range; binary values 0 or 1; counts whole
+/// numbers ≥ 0; reals finite.
 struct RowValues {
     /// One value per model column: an option or category number from 1, 0/1, or a real; all 0
     /// on a missed trial (masked: nothing reads them).
@@ -53,6 +54,11 @@ struct RowValues {
             case .binary:
                 guard let value = whole, value == 0 || value == 1 else {
                     throw fail(field, "\(column.name) is not 0 or 1", "code \(column.name) as 1 (yes) or 0 (no)")
+                }
+                values[k] = Double(value)
+            case .count:
+                guard let value = whole, value >= 0 else {
+                    throw fail(field, "\(column.name) is not a whole number ≥ 0", "write \(column.name) as a count: 0, 1, 2, …\(column.observed ? " (empty, NA or NaN for a missed trial)" : "")")
                 }
                 values[k] = Double(value)
             case .real:

@@ -18,6 +18,8 @@ public enum TaskDesign: Sendable, Equatable {
     case aversiveLearning
     /// The ultimatum game, responder (`UltimatumTask`).
     case ultimatum
+    /// The balloon analogue risk task (`BalloonTask`).
+    case balloon
 
     /// Whether the task is a bandit (options, reward probabilities, reversals).
     public var isBandit: Bool { self == .bandit || self == .probabilisticReversal }
@@ -62,6 +64,7 @@ public struct ModelDefinition: Sendable {
         case "two_step": return .twoStep
         case "aversive_learning": return .aversiveLearning
         case "ultimatum": return .ultimatum
+        case "balloon": return .balloon
         default: return .bandit
         }
     }
@@ -86,6 +89,7 @@ public struct ModelDefinition: Sendable {
                 case let .index(levels): kind = .index(levels: levels)
                 case .binary: kind = .binary
                 case .real: kind = .real
+                case .count: kind = .count
                 }
                 return DataRequirements.Column(name: c.name, kind: kind, observed: c.observed,
                                                declaration: "\(file.file):\(c.location.line):\(c.location.column)")

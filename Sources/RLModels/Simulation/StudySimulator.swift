@@ -53,8 +53,8 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 ///
 /// The tasks (`SimulatedTask`): the K-armed bandit (`BanditTask`, also probabilistic reversal
 /// learning), go/no-go (`GoNoGoTask`), probabilistic selection (`ProbabilisticSelectionTask`),
-/// the two-step task (`TwoStepTask`), aversive learning (`AversiveLearningTask`) and the
-/// ultimatum game (`UltimatumTask`); each says
+/// the two-step task (`TwoStepTask`), aversive learning (`AversiveLearningTask`), the
+/// ultimatum game (`UltimatumTask`) and the balloon analogue risk task (`BalloonTask`); each says
 /// which columns it produces and which responses it answers.
 public enum StudySimulator {
     /// The task `model` is simulated on: its file's task; for the bandit tasks, `bandit` when
@@ -66,6 +66,7 @@ public enum StudySimulator {
         case .probabilisticSelection: return ProbabilisticSelectionTask()
         case .aversiveLearning: return AversiveLearningTask()
         case .ultimatum: return UltimatumTask()
+        case .balloon: return BalloonTask()
         case .twoStep: return TwoStepTask(commonTransition: model.argument("trans_prob") ?? TwoStepTask.standardCommonTransition)
         case .bandit, .probabilisticReversal:
             return bandit ?? BanditTask.standard(for: model, options: model.optionCount ?? options ?? 2)
