@@ -306,4 +306,65 @@ final class StudySimulatorTests: XCTestCase {
             XCTAssert("\(error)".contains("pumps is not a whole number ≥ 0"), "\(error)")
         }
     }
+
+    /// The restless bandit (Kalman-filter models): payoffs whole numbers in 1…100 whose means
+    /// drift (the same arm's payoffs correlate across nearby trials, not across distant ones).
+    func testRestlessBandit() throws {
+        let model = try XCTUnwrap(ModelCatalog.model(named: "bandit4arm2_kalman_filter"))
+        XCTAssertEqual(model.task, .restlessBandit)
+        let study = try StudySimulator.simulate(model: model, subjects: 30, trials: 300, missingProbability: 0.05, seed: 3)
+        let b = study.batch
+        let outcome = try XCTUnwrap(b.columns["outcome"])
+        for i in outcome.indices where b.answered[i] { XCTAssert((1...100).contains(outcome[i]) && outcome[i] == outcome[i].rounded()) }
+        var rng = Philox(seed: 2)
+        let task = RestlessBanditTask()
+        var mean = 50.0, near = [(Double, Double)](), far = [(Double, Double)](), path: [Double] = []
+        for _ in 0..<20_000 {
+            mean = task.decay * mean + (1 - task.decay) * task.center + task.diffusion * rng.nextNormal()
+            path.append(mean)
+        }
+        for t in stride(from: 0, to: path.count - 500, by: 7) { near.append((path[t], path[t + 1])); far.append((path[t], path[t + 500])) }
+        func r(_ pairs: [(Double, Double)]) -> Double {
+            let n = Double(pairs.count), ma = pairs.map(\.0).reduce(0, +) / n, mb = pairs.map(\.1).reduce(0, +) / n
+            let sab = pairs.reduce(0) { $0 + ($1.0 - ma) * ($1.1 - mb) }
+            let saa = pairs.reduce(0) { $0 + ($1.0 - ma) * ($1.0 - ma) }, sbb = pairs.reduce(0) { $0 + ($1.1 - mb) * ($1.1 - mb) }
+            return sab / (saa * sbb).squareRoot()
+        }
+        XCTAssertGreaterThan(r(near), 0.95)
+        XCTAssertLessThan(abs(r(far)), 0.1)
+        let sd = (path.map { ($0 - 50) * ($0 - 50) }.reduce(0, +) / Double(path.count)).squareRoot()
+        XCTAssertEqual(sd, task.diffusion / (1 - task.decay * task.decay).squareRoot(), accuracy: 3)
+    }
+
+    /// The Iowa gambling task (igt models): decks pay 100, 100, 50, 50; every run of 10 cards
+    /// of a deck loses 1250 (A, B) or 250 (C, D) in total, in five losses (A, C) or one (B, D).
+    func testIowaGamblingTask() throws {
+        var rng = Philox(seed: 4)
+        for deck in 0..<4 {
+            let run = IowaGamblingTask.run(deck: deck, &rng)
+            XCTAssertEqual(run.count, 10)
+            XCTAssertEqual(run.reduce(0, +), deck < 2 ? 1250 : 250)
+            XCTAssertEqual(run.filter { $0 > 0 }.count, deck == 0 || deck == 2 ? 5 : 1)
+        }
+        let model = try XCTUnwrap(ModelCatalog.model(named: "igt_pvl_delta"))
+        XCTAssertEqual(model.task, .iowaGambling)
+        let study = try StudySimulator.simulate(model: model, subjects: 30, trials: 100, missingProbability: 0.05, seed: 5)
+        let b = study.batch, S = b.subjectCount
+        let gain = try XCTUnwrap(b.columns["gain"]), loss = try XCTUnwrap(b.columns["loss"])
+        var drawn = [[Double]](repeating: [Double](repeating: 0, count: 4), count: S)
+        var lost = drawn
+        for t in 0..<b.trialCount {
+            for s in 0..<S where b.answered[t * S + s] {
+                let i = t * S + s, c = Int(b.choice[i])
+                XCTAssertEqual(gain[i], IowaGamblingTask.gains[c])
+                drawn[s][c] += 1
+                lost[s][c] -= loss[i]
+            }
+        }
+        // Whole runs of 10 lose exactly their total.
+        for s in 0..<S { for c in 0..<4 where drawn[s][c] == 10 { XCTAssertEqual(lost[s][c], c < 2 ? 1250 : 250) } }
+        let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
+        let back = try TrialTableReader.parse(text: text, fileName: "igt.tsv", requirements: model.data)
+        XCTAssertEqual(back.columns, b.columns)
+    }
 }

@@ -73,7 +73,7 @@ public struct CheckedModel: Sendable {
     public let reference: String
     /// K when the file fixes it (`options 2`); nil when it comes from the data.
     public let optionCount: Int?
-    /// The simulated task (`task`): "bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum" or "balloon".
+    /// The simulated task (`task`): "bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum", "balloon", "restless_bandit" or "iowa_gambling".
     public let task: String
     public let data: [DataColumn]
     public let arguments: [Argument]

@@ -124,10 +124,10 @@ struct Checker {
                                              message: "state '\(declaration.name)' is read only in values no observation depends on, so it does not change the likelihood"))
         }
         let task = syntax.task?.name ?? "bandit"
-        let tasks = ["bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum", "balloon"]
+        let tasks = ["bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum", "balloon", "restless_bandit", "iowa_gambling"]
         if let t = syntax.task, !tasks.contains(t.name) {
             let guess = Suggestions.closest(to: t.name, among: tasks)
-            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway), task reversal_learning (reversal after a run of correct choices), task go_nogo (four cues, go or no-go, win or avoid losing), task probabilistic_selection (pairs of six stimuli), task two_step (two stages, common and rare transitions), task aversive_learning (punishment magnitudes, stable then volatile), task ultimatum (offers to accept or reject) or task balloon (pumps until the balloon bursts or the subject stops)")
+            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway), task reversal_learning (reversal after a run of correct choices), task go_nogo (four cues, go or no-go, win or avoid losing), task probabilistic_selection (pairs of six stimuli), task two_step (two stages, common and rare transitions), task aversive_learning (punishment magnitudes, stable then volatile), task ultimatum (offers to accept or reject), task balloon (pumps until the balloon bursts or the subject stops), task restless_bandit (payoffs drifting 1-100) or task iowa_gambling (four decks)")
         }
         return CheckedModel(
             file: file, source: source, name: name.text, summary: syntax.summary, reference: syntax.reference,

@@ -20,6 +20,10 @@ public enum TaskDesign: Sendable, Equatable {
     case ultimatum
     /// The balloon analogue risk task (`BalloonTask`).
     case balloon
+    /// The restless bandit with drifting payoffs (`RestlessBanditTask`).
+    case restlessBandit
+    /// The Iowa gambling task (`IowaGamblingTask`).
+    case iowaGambling
 
     /// Whether the task is a bandit (options, reward probabilities, reversals).
     public var isBandit: Bool { self == .bandit || self == .probabilisticReversal }
@@ -65,6 +69,8 @@ public struct ModelDefinition: Sendable {
         case "aversive_learning": return .aversiveLearning
         case "ultimatum": return .ultimatum
         case "balloon": return .balloon
+        case "restless_bandit": return .restlessBandit
+        case "iowa_gambling": return .iowaGambling
         default: return .bandit
         }
     }

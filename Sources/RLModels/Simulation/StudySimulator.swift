@@ -54,7 +54,8 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 /// The tasks (`SimulatedTask`): the K-armed bandit (`BanditTask`, also probabilistic reversal
 /// learning), go/no-go (`GoNoGoTask`), probabilistic selection (`ProbabilisticSelectionTask`),
 /// the two-step task (`TwoStepTask`), aversive learning (`AversiveLearningTask`), the
-/// ultimatum game (`UltimatumTask`) and the balloon analogue risk task (`BalloonTask`); each says
+/// ultimatum game (`UltimatumTask`), the balloon analogue risk task (`BalloonTask`), the
+/// restless bandit (`RestlessBanditTask`) and the Iowa gambling task (`IowaGamblingTask`); each says
 /// which columns it produces and which responses it answers.
 public enum StudySimulator {
     /// The task `model` is simulated on: its file's task; for the bandit tasks, `bandit` when
@@ -67,6 +68,8 @@ public enum StudySimulator {
         case .aversiveLearning: return AversiveLearningTask()
         case .ultimatum: return UltimatumTask()
         case .balloon: return BalloonTask()
+        case .restlessBandit: return RestlessBanditTask(arms: model.optionCount ?? options ?? 4)
+        case .iowaGambling: return IowaGamblingTask()
         case .twoStep: return TwoStepTask(commonTransition: model.argument("trans_prob") ?? TwoStepTask.standardCommonTransition)
         case .bandit, .probabilisticReversal:
             return bandit ?? BanditTask.standard(for: model, options: model.optionCount ?? options ?? 2)
