@@ -1,4 +1,5 @@
 import XCTest
+import ModelLanguage
 @testable import RLModels
 import Randomness
 
@@ -366,5 +367,42 @@ final class StudySimulatorTests: XCTestCase {
         let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
         let back = try TrialTableReader.parse(text: text, fileName: "igt.tsv", requirements: model.data)
         XCTAssertEqual(back.columns, b.columns)
+    }
+
+    /// A model whose task cannot produce what it reads, or draw what it observes, is refused
+    /// before anything is simulated, naming the column and what the task produces.
+    func testATaskRefusesAModelItCannotSimulate() throws {
+        func model(_ text: String) throws -> ModelDefinition {
+            try ModelDefinition(file: ModelFile.check(text: text, file: "m.rlm"), origin: .file("m.rlm"))
+        }
+        let readsMood = try model("""
+            model m "reads a column no task makes"
+            options 2
+            data choice: option
+            data outcome: real
+            data mood: real
+            parameter A in (0, 1)
+            state Q[option] = 0
+            trial {
+              choice ~ softmax(Q + mood)
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """)
+        XCTAssertThrowsError(try StudySimulator.check(readsMood)) { error in
+            XCTAssert("\(error)".contains("reads data column 'mood'") && "\(error)".contains("produces gain, loss, outcome"), "\(error)")
+        }
+        let pressesOnABalloon = try model("""
+            model m "a binary response on the balloon task"
+            task balloon
+            data pressed: binary
+            data explosion: binary
+            parameter b real
+            trial {
+              pressed ~ bernoulli_logit(b + explosion)
+            }
+            """)
+        XCTAssertThrowsError(try StudySimulator.simulate(model: pressesOnABalloon, subjects: 2, trials: 3, seed: 1)) { error in
+            XCTAssert("\(error)".contains("observes pressed") && "\(error)".contains("one count of pumps"), "\(error)")
+        }
     }
 }

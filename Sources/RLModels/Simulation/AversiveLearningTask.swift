@@ -34,13 +34,9 @@ extension AversiveLearningTask: SimulatedTask {
     static let producedColumns: Set<String> = ["outcome", "bluePunish", "orangePunish"]
 
     public func check(_ model: ModelDefinition) throws {
-        let observed = model.file.data.filter(\.observed)
-        guard observed.count == 1, observed[0].kind == .option, model.optionCount == 2 else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated aversive learning task produces one choice between 2 options per trial")
-        }
-        for c in model.file.data where !c.observed && !Self.producedColumns.contains(c.name) {
-            throw unproduced(c.name, by: model, produces: "'bluePunish' and 'orangePunish' before each trial and 'outcome' after it")
-        }
+        try requireOneObservation(model, kind: .option, response: "one choice between 2 options", reading: Self.producedColumns,
+                                  produces: "'bluePunish' and 'orangePunish' before each trial and 'outcome' after it")
+        guard model.optionCount == 2 else { throw SimulationError(message: "\(model.name) must fix options 2 (blue and orange)") }
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {

@@ -22,13 +22,8 @@ public struct BalloonTask: Sendable, Equatable {
 /// decisions (one uniform draw per decision until the subject stops or the balloon bursts).
 extension BalloonTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        let observed = model.file.data.filter(\.observed)
-        guard observed.count == 1, observed[0].kind == .count else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated balloon task produces one count of pumps per trial (observed by sequential_logit)")
-        }
-        for c in model.file.data where !c.observed && c.name != "explosion" {
-            throw unproduced(c.name, by: model, produces: "'explosion' (1 when the balloon burst) with the pumps")
-        }
+        try requireOneObservation(model, kind: .count, response: "one count of pumps (observed by sequential_logit)", reading: ["explosion"],
+                                  produces: "'explosion' (1 when the balloon burst) with the pumps")
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {

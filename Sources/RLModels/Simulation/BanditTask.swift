@@ -122,13 +122,8 @@ extension BanditTask: SimulatedTask {
     public static let producedColumns: Set<String> = ["outcome", "gain", "loss"]
 
     public func check(_ model: ModelDefinition) throws {
-        let observed = model.file.data.filter(\.observed)
-        guard observed.count == 1, observed[0].kind == .option else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated bandit task produces one choice among options per trial, so it cannot simulate this model")
-        }
-        for c in model.file.data where !c.observed && !Self.producedColumns.contains(c.name) {
-            throw unproduced(c.name, by: model, produces: Self.producedColumns.sorted().joined(separator: ", ") + " after each choice")
-        }
+        try requireOneObservation(model, kind: .option, response: "one choice among options", reading: Self.producedColumns,
+                                  produces: Self.producedColumns.sorted().joined(separator: ", ") + " after each choice")
         if let k = model.optionCount, k != rewardProbabilities.count {
             throw SimulationError(message: "the task lists \(rewardProbabilities.count) options, \(model.name) has \(k)")
         }

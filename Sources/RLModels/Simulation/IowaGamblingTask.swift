@@ -33,13 +33,9 @@ public struct IowaGamblingTask: Sendable, Equatable {
 /// a run is used up.
 extension IowaGamblingTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        let observed = model.file.data.filter(\.observed)
-        guard observed.count == 1, observed[0].kind == .option, model.optionCount == 4 else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated Iowa gambling task produces one choice among 4 decks per trial")
-        }
-        for c in model.file.data where !c.observed && c.name != "gain" && c.name != "loss" {
-            throw unproduced(c.name, by: model, produces: "'gain' and 'loss' after each choice")
-        }
+        try requireOneObservation(model, kind: .option, response: "one choice among 4 decks", reading: ["gain", "loss"],
+                                  produces: "'gain' and 'loss' after each choice")
+        guard model.optionCount == 4 else { throw SimulationError(message: "\(model.name) must fix options 4 (the decks)") }
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {

@@ -24,13 +24,8 @@ public struct ProbabilisticSelectionTask: Sendable, Equatable {
 /// reward draw (both always made).
 extension ProbabilisticSelectionTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        let observed = model.file.data.filter(\.observed)
-        guard observed.count == 1, observed[0].kind == .binary else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated probabilistic selection task produces one binary response (the pair's first stimulus chosen or not) per trial")
-        }
-        for c in model.file.data where !c.observed && c.name != "type" && c.name != "reward" {
-            throw unproduced(c.name, by: model, produces: "'type' (the pair, 12, 34 or 56) before each trial and 'reward' (1 or 0) after it")
-        }
+        try requireOneObservation(model, kind: .binary, response: "one binary response (the pair's first stimulus chosen or not)",
+                                  reading: ["type", "reward"], produces: "'type' (the pair, 12, 34 or 56) before each trial and 'reward' (1 or 0) after it")
         if let k = model.optionCount, k != Self.stimulusCount {
             throw SimulationError(message: "\(model.name) has \(k) options; the probabilistic selection task has \(Self.stimulusCount) stimuli")
         }

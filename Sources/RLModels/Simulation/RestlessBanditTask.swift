@@ -34,13 +34,8 @@ public struct RestlessBanditTask: Sendable, Equatable {
 /// values on the first trial), then the choice and the payoff draw (both always made).
 extension RestlessBanditTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        let observed = model.file.data.filter(\.observed)
-        guard observed.count == 1, observed[0].kind == .option else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated restless bandit produces one choice among options per trial")
-        }
-        for c in model.file.data where !c.observed && c.name != "outcome" {
-            throw unproduced(c.name, by: model, produces: "'outcome' (the payoff, 1-100) after each choice")
-        }
+        try requireOneObservation(model, kind: .option, response: "one choice among options", reading: ["outcome"],
+                                  produces: "'outcome' (the payoff, 1-100) after each choice")
         if let k = model.optionCount, k != arms {
             throw SimulationError(message: "the restless bandit has \(arms) arms, \(model.name) has \(k) options")
         }

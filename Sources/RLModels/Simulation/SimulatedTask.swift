@@ -1,3 +1,5 @@
+import ModelLanguage
+
 /// A task a study is simulated on: what it asks of a model (which columns it produces, which
 /// responses it answers) and the simulation itself, which runs the model's simulation program
 /// (`SimulationRun`) and answers each drawn response. Each model file names its task (`task`
@@ -15,5 +17,18 @@ extension SimulatedTask {
     /// The error for a column `model` reads that this task does not produce.
     func unproduced(_ column: String, by model: ModelDefinition, produces: String) -> SimulationError {
         SimulationError(message: "\(model.name) reads data column '\(column)'; the simulated task (\(description)) produces \(produces)")
+    }
+
+    /// Checks that `model` observes one column, of `kind` (`response` says what the task
+    /// draws), and reads no other column than `columns` (`produces` says what they are).
+    func requireOneObservation(_ model: ModelDefinition, kind: DataDeclaration.Kind, response: String,
+                               reading columns: Set<String>, produces: String) throws {
+        let observed = model.file.data.filter(\.observed)
+        guard observed.count == 1, observed[0].kind == kind else {
+            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated task (\(description)) produces \(response) per trial")
+        }
+        for c in model.file.data where !c.observed && !columns.contains(c.name) {
+            throw unproduced(c.name, by: model, produces: produces)
+        }
     }
 }

@@ -18,13 +18,8 @@ public struct UltimatumTask: Sendable, Equatable {
 /// Per subject and trial: whether the trial is missed, the offer, then the response.
 extension UltimatumTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        let observed = model.file.data.filter(\.observed)
-        guard observed.count == 1, observed[0].kind == .binary else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated ultimatum game produces one binary response (accept or reject) per trial")
-        }
-        for c in model.file.data where !c.observed && c.name != "offer" {
-            throw unproduced(c.name, by: model, produces: "'offer' before each trial")
-        }
+        try requireOneObservation(model, kind: .binary, response: "one binary response (accept or reject)", reading: ["offer"],
+                                  produces: "'offer' before each trial")
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
