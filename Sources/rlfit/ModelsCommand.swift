@@ -38,8 +38,11 @@ struct ModelsCommand: ParsableCommand {
     func describe(_ m: ModelDefinition) -> String {
         let aliases = m.origin == .builtIn && m.name.hasPrefix("prl_") ? " (also \(m.name)_multipleB)" : ""
         var lines = ["\(m.name)\(aliases): \(m.summary)"]
+        // Columns as wide as the longest name and range (padding never cuts one short).
+        let nameWidth = m.parameters.map(\.name.count).max() ?? 0
+        let rangeWidth = m.parameters.map(\.rangeDescription.count).max() ?? 0
         for p in m.parameters {
-            lines.append("  \(p.name.padding(toLength: 6, withPad: " ", startingAt: 0)) \(p.rangeDescription.padding(toLength: 9, withPad: " ", startingAt: 0)) \(p.meaning); group sd prior \(p.scalePrior.description)")
+            lines.append("  \(p.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)) \(p.rangeDescription.padding(toLength: rangeWidth, withPad: " ", startingAt: 0)) \(p.meaning); group sd prior \(p.scalePrior.description)")
         }
         let options = m.optionCount.map { "1..\($0)" } ?? "1..K, K = largest option number"
         let columns = m.file.data.map { c -> String in

@@ -53,6 +53,9 @@ final class ModelFileCommandTests: XCTestCase {
         // A copied built-in fits like the built-in (same name, same numbers).
         let list = try CommandLineRunner.run(["models"])
         XCTAssert(list.stdout.contains("delta_stick: "), list.stdout)
+        // Every parameter's whole name and range (none cut to a column width).
+        XCTAssert(list.stdout.contains("  alpha_pos (0, 1)  "), list.stdout)
+        XCTAssert(list.stdout.contains("  rho    (-0.5, 0.5) risk preference"), list.stdout)
         XCTAssert(list.stdout.contains("`rlfit models NAME` prints a model's file"), list.stdout)
     }
 
