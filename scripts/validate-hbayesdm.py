@@ -18,6 +18,7 @@ a Python venv with pystan, the hbayesdm source distribution, compiled models (py
     scripts/validate-hbayesdm.py                    # the models CI checks
     scripts/validate-hbayesdm.py --all              # every model in the table below
     scripts/validate-hbayesdm.py bandit4arm_lapse   # some
+    RLFIT_HBAYESDM_CHECKOUT=~/hBayesDM scripts/validate-hbayesdm.py pstRT_rlddm1   # UNRELEASED below
     options: --points N (default 5), --seed S, --rlfit PATH (default .build/release/rlfit)
 
 Exit 0 when every model agrees, 1 otherwise; prints one row per model.
@@ -73,7 +74,28 @@ MODELS = {
     "ug_bayes": ("ug_bayes", "ug"),
     "bart_par4": ("bart_par4", "bart"),
     "bart_ewmv": ("bart_ewmv", "bart"),
+    "pstRT_rlddm1": ("pstRT_rlddm1", "pstRT"),
+    "pstRT_rlddm6": ("pstRT_rlddm6", "pstRT"),
+    "hgf_ibrb": ("hgf_ibrb", "hgf"),
+    "hgf_ibrb_single": ("hgf_ibrb_single", "hgf_single"),
 }
+# Models hBayesDM added after its last release on PyPI (1.1.1): their Stan programs and example
+# data come from a checkout of https://github.com/CCS-Lab/hBayesDM (branch develop, checked
+# against commit 9cbe245) named by $RLFIT_HBAYESDM_CHECKOUT.
+UNRELEASED = {"pstRT_rlddm1", "pstRT_rlddm6", "hgf_ibrb", "hgf_ibrb_single"}
+# hBayesDM's hgf programs (L = 3) keep each parameter kind in one vector (omega_pr holds level
+# 2's subjects, then level 3's); RLFit names the levels omega_1, omega_2 (hBayesDM's columns).
+# Stan's parameter vectors in order, as RLFit coordinates.
+HGF_LAYOUT = [("mu_pr", "P"), ("sigma", "P"), ("kappa_pr", "N"), ("omega_1_pr", "N"), ("omega_2_pr", "N"), ("zeta_pr", "N")]
+HGF_PARAMETERS = ["kappa", "omega_1", "omega_2", "zeta"]
+# Stan's wiener sums its series without scaling, so at points with very short decision times
+# relative to the boundary (u = t/a² small) its density underflows to 0 and log_prob fails;
+# RLFit's stays finite (WienerFirstPassage). Such points are skipped (and counted) until
+# --points comparable ones are found.
+UNDERFLOWS = {"pstRT_rlddm1", "pstRT_rlddm6"}
+# hBayesDM's hgf updates can leave the filter (a negative uncertainty) at random points, where
+# Stan's density is not finite; such points are skipped (and counted) too.
+NONFINITE_SKIPPED = UNDERFLOWS | {"hgf_ibrb"}
 # Parameters RLFit writes as L + (U - L)·Φ≈(x) where hBayesDM writes U - (U - L)·Φ≈(x): the
 # same parameter at x = -x_hBayesDM (Φ≈ is odd about 0.5), so RLFit's coordinates and
 # gradient for them are hBayesDM's negated.
@@ -158,8 +180,8 @@ def read_table(path):
     with open(path) as f:
         header = f.readline().rstrip("\r\n").split("\t")
         rows = [line.rstrip("\r\n").split("\t") for line in f if line.strip()]
-    keys = [h.strip().lower().replace("_", "") for h in header]
-    return [dict(zip(keys, r)) for r in rows]
+    keys = [h.strip().strip('"').lower().replace("_", "") for h in header]
+    return [dict(zip(keys, (v.strip('"') for v in r))) for r in rows]
 
 
 def by_subject(rows, columns):
@@ -273,6 +295,46 @@ def bart_data(path):
             "P": max(max(row) for row in pumps) + 1, "pumps": pumps, "explosion": padded(groups, "explosion", 0, int)}
 
 
+def pstRT_data(path, RTbound=0.1, initQ=0.5):
+    """minRT: each subject's fastest response (hBayesDM aggregates by sorted subject id, the
+    order of first appearance in its example data); prob: each condition's reward probability."""
+    groups = by_subject(read_table(path), ["iter", "cond", "choice", "rt", "feedback"])
+    prob = {}
+    for g in groups:
+        for r in g:
+            prob[int(r["cond"])] = float(r["prob"])
+    return {"N": len(groups), "T": max(map(len, groups)), "Tsubj": [len(g) for g in groups],
+            "Isubj": padded(groups, "iter", -1, int), "n_cond": len(prob), "cond": padded(groups, "cond", -1, int),
+            "choice": padded(groups, "choice", -1, int), "RT": padded(groups, "rt", -1.0, float),
+            "fd": padded(groups, "feedback", -1.0, float), "initQ": initQ,
+            "minRT": [min(float(r["rt"]) for r in g) for g in groups], "RTbound": RTbound,
+            "prob": [prob[c] for c in sorted(prob)]}
+
+
+def hgf_data(path, single=False):
+    """hBayesDM's defaults for L = 3; u and y at their trial numbers, -1 where missing."""
+    groups = by_subject(read_table(path), ["trialnum", "u", "y"])
+    T = max(int(r["trialnum"]) for g in groups for r in g)
+    u = [[-1] * T for _ in groups]
+    y = [[-1] * T for _ in groups]
+    for n, g in enumerate(groups):
+        for r in g:
+            t = int(r["trialnum"]) - 1
+            if r["u"] in ("0", "1"):
+                u[n][t] = int(r["u"])
+            if r["y"] in ("0", "1"):
+                y[n][t] = int(r["y"])
+    data = {"T": T, "L": 3, "input_first": 0, "mu0": [0.5, 1.0], "sigma0": [0.1, 1.0], "kappa_lower": [0.0],
+            "kappa_upper": [2.0], "omega_lower": [-10.0, -15.0], "omega_upper": [0.0, 0.0], "zeta_lower": 0.0, "zeta_upper": 2.0}
+    if single:
+        assert len(groups) == 1
+        data.update({"u": u[0], "y": y[0]})
+    else:
+        data.update({"N": len(groups), "u": u, "y": y})
+    data["Tsubj"] = [T] * len(groups)  # for this script's subject count; Stan ignores it
+    return data
+
+
 TASKS = {
     "bandit2arm": ("bandit2arm_exampleData.txt", bandit2arm_data),
     "bandit4arm": ("bandit4arm_exampleData.txt", bandit4arm_data),
@@ -286,6 +348,9 @@ TASKS = {
     "alt": ("alt_exampleData.txt", alt_data),
     "ug": ("ug_exampleData.txt", ug_data),
     "bart": ("bart_exampleData.txt", bart_data),
+    "pstRT": ("pstRT_exampleData.txt", pstRT_data),
+    "hgf": ("hgf_ibrb_exampleData.txt", hgf_data),
+    "hgf_single": ("hgf_ibrb_single_exampleData.txt", lambda path: hgf_data(path, single=True)),
 }
 
 
@@ -328,9 +393,21 @@ def output_to(path):
                 os.close(fd)
 
 
+def unreleased_files():
+    checkout = os.environ.get("RLFIT_HBAYESDM_CHECKOUT")
+    if not checkout:
+        return None
+    return os.path.join(checkout, "commons", "stan_files"), os.path.join(checkout, "commons", "extdata")
+
+
 def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
     import stan
     program, task = MODELS[model]
+    if model in UNRELEASED:
+        found = unreleased_files()
+        if found is None:
+            return model, None, None, "skipped: not in hbayesdm 1.1.1; set RLFIT_HBAYESDM_CHECKOUT to a clone of github.com/CCS-Lab/hBayesDM"
+        stan_dir, data_dir = found
     source = open(os.path.join(stan_dir, program + ".stan")).read()
     data_file, prepare = TASKS[task]
     data_path = os.path.join(data_dir, data_file)
@@ -342,18 +419,25 @@ def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
         data = prepare(data_path)
     posterior = stan.build(code, data=data, random_seed=1)
 
-    declarations = stan_parameters(source)
-    subject_parameters = [name[:-3] for name, size in declarations if name.endswith("_pr") and name != "mu_pr"]
-    k_of = group_index(source)
+    if task in ("hgf", "hgf_single"):
+        declarations = HGF_LAYOUT
+        subject_parameters = HGF_PARAMETERS
+        k_of = {p: k + 1 for k, p in enumerate(HGF_PARAMETERS)}
+    else:
+        declarations = stan_parameters(source)
+        subject_parameters = [name[:-3] for name, size in declarations if name.endswith("_pr") and name != "mu_pr"]
+        k_of = group_index(source)
     assert sorted(k_of) == sorted(subject_parameters), (k_of, subject_parameters)
     N = len(data["Tsubj"])
+    if task == "hgf_single":
+        return validate_single(model, posterior, rlfit, data_path, subject_parameters, points, rng)
     P = len(subject_parameters)
     rlfit_order = rlfit_parameter_order(rlfit, model, data_path, subject_parameters, N)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         pts = os.path.join(tmp, "points.csv")
         draws = []
-        for _ in range(points):
+        for _ in range(points * (4 if model in NONFINITE_SKIPPED else 1)):
             point = {}
             for p in subject_parameters:
                 point[("mu", p)] = rng.normal(0, 1)
@@ -388,7 +472,10 @@ def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
         ours = [dict(zip(columns, map(float, line.split(",")))) for line in lines[1:]]
 
     worst_lp = worst_gradient = 0.0
+    compared = underflows = both_nonfinite = 0
     for point, mine in zip(draws, ours):
+        if compared == points:
+            break
         # Stan's unconstrained vector, in its declaration order.
         x, labels = [], []
         for name, size in declarations:
@@ -409,12 +496,62 @@ def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
             gradient = posterior.grad_log_prob(x)
         except ValueError:  # httpstan's JSON cannot carry a non-finite value
             lp, gradient = math.nan, [math.nan] * len(labels)
+            if model in NONFINITE_SKIPPED:
+                if math.isfinite(mine["lp__"]):
+                    underflows += 1
+                else:
+                    both_nonfinite += 1
+                continue
+        compared += 1
         worst_lp = max(worst_lp, relative(lp, mine["lp__"]))
         for label, g in zip(labels, gradient):
             kind, _, rest = label.partition(".")
             flip = kind[:-3] in reflected or (kind == "mu_pr" and rlfit_order[int(rest) - 1] in reflected)
             worst_gradient = max(worst_gradient, relative(g, -mine["grad." + label] if flip else mine["grad." + label]))
-    verdict = "ok" if worst_lp <= TOLERANCE and worst_gradient <= TOLERANCE else "DIFFERS"
+    verdict = "ok" if worst_lp <= TOLERANCE and worst_gradient <= TOLERANCE and compared == points else "DIFFERS"
+    if underflows:
+        verdict += f" ({underflows} other points skipped: Stan's density is not finite there, RLFit's is"
+        verdict += ": Stan's wiener underflows)" if model in UNDERFLOWS else ")"
+    if both_nonfinite:
+        verdict += f" ({both_nonfinite} other points skipped: neither density is finite there)"
+    return model, worst_lp, worst_gradient, verdict
+
+
+def validate_single(model, posterior, rlfit, data_path, names, points, rng):
+    """A program without a hierarchy (hBayesDM's *_single): Stan's vector is the parameters'
+    logit-scale values in order; RLFit's coordinates (hierarchy none) are <p>_pr.1."""
+    header = [f"{p}_pr.1" for p in names]
+    draws = [[rng.normal(0, 2) for _ in names] for _ in range(4 * points)]
+    with tempfile.TemporaryDirectory() as tmp:
+        pts = os.path.join(tmp, "points.csv")
+        with open(pts, "w") as f:
+            f.write(",".join(header) + "\n")
+            for x in draws:
+                f.write(",".join(repr(v) for v in x) + "\n")
+        out = subprocess.run([rlfit, "log-prob", data_path, "--model", model, "--points", pts], capture_output=True, text=True)
+        if out.returncode != 0:
+            return model, None, None, f"rlfit log-prob failed: {out.stderr.strip()}"
+    lines = out.stdout.strip().split("\n")
+    columns = lines[0].split(",")
+    worst_lp = worst_gradient = 0.0
+    compared = skipped = 0
+    for x, line in zip(draws, lines[1:]):
+        if compared == points:
+            break
+        mine = dict(zip(columns, map(float, line.split(","))))
+        try:
+            lp = posterior.log_prob(x, adjust_transform=True)
+            gradient = posterior.grad_log_prob(x)
+        except ValueError:  # not finite in Stan (see NONFINITE_SKIPPED)
+            skipped += 1
+            continue
+        compared += 1
+        worst_lp = max(worst_lp, relative(lp, mine["lp__"]))
+        for name, g in zip(header, gradient):
+            worst_gradient = max(worst_gradient, relative(g, mine["grad." + name]))
+    verdict = "ok" if worst_lp <= TOLERANCE and worst_gradient <= TOLERANCE and compared == points else "DIFFERS"
+    if skipped:
+        verdict += f" ({skipped} other points skipped: Stan's density is not finite there)"
     return model, worst_lp, worst_gradient, verdict
 
 
@@ -470,7 +607,7 @@ def main():
             _, lp0, gradient0, _ = validate(model, stan_dir, data_dir, args.rlfit, args.points, np.random.default_rng(seed),
                                             rewrites=False)
             print(f"{'  (program as shipped)':28} {lp0:18.2e} {gradient0:20.2e}  Stan's rounding, see EXACT_REWRITES")
-        failed = failed or verdict != "ok"
+        failed = failed or (verdict != "ok" and not verdict.startswith("skipped"))
         sys.stdout.flush()
     sys.exit(1 if failed else 0)
 

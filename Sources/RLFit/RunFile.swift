@@ -208,7 +208,7 @@ extension FitOptions {
         guard (1...20).contains(maxDepth) else { throw fail("max depth must be in 1...20, got \(maxDepth)") }
         let thin = r.thin ?? 1
         guard thin >= 1 else { throw fail("thin must be at least 1") }
-        guard let hierarchy = HierarchyMode(rawValue: r.hierarchy ?? "partial") else {
+        guard let hierarchy = HierarchyMode(rawValue: r.hierarchy ?? model.file.hierarchy ?? "partial") else {
             throw fail("hierarchy must be partial, none or pooled, got '\(r.hierarchy!)'")
         }
         let covariates = r.covariates ?? []

@@ -456,6 +456,75 @@ final class CheckerErrorTests: XCTestCase {
                          problem: ["observes a 0/1 outcome", "'pumps' is count"], fix: ["binary"])
     }
 
+    /// wiener observes a response (1 upper, 2 lower) with five numbers, the last — the
+    /// response time — from the data.
+    func testWienerObservesAResponseWithItsTimeFromTheData() {
+        let header = """
+            model m "a test model"
+            options 2
+            data choice: option
+            data RT: real
+            data correct: binary
+            parameter a positive
+            parameter v real
+            """
+        XCTAssertNotNil(check(header + "\ntrial {\n  choice ~ wiener(a, 0.2, 0.5, v, RT)\n}\n"))
+        assertModelError(header + "\ntrial {\n  correct ~ wiener(a, 0.2, 0.5, v, RT)\n}\n", at: 9, 3,
+                         problem: ["wiener observes a response at one of two boundaries", "'correct' is binary"], fix: ["data correct: option"])
+        assertModelError(header + "\ntrial {\n  choice ~ wiener(a, 0.2, 0.5, v, RT * a)\n}\n", at: 9, 38,
+                         problem: ["the response time comes from the data"], fix: ["wiener(a, tau, 0.5, delta, RT)"])
+        assertModelError(header + "\ntrial {\n  choice ~ wiener(a, 0.2, 0.5, v)\n}\n", at: 9, 12,
+                         problem: ["wiener takes 5 argument(s), found 4"], fix: ["choice ~ wiener(a, tau, beta, delta, RT)"])
+    }
+
+    /// A parameter's bounds may name arguments, and its upper bound may be each subject's
+    /// smallest value of a real data column (`min(RT)`), which needs a typical value.
+    func testBoundsFromArgumentsAndData() {
+        let header = """
+            model m "a test model"
+            options 2
+            data choice: option
+            data RT: real
+            argument lowest = 0.1
+            parameter a positive
+            """
+        let trial = "\ntrial {\n  choice ~ wiener(a, tau, 0.5, 1, RT)\n}\n"
+        let model = check(header + "\nparameter tau in (lowest, min(RT)) typical 0.3" + trial)
+        XCTAssertEqual(model?.parameters[1].range, .boundedBy(lower: .argument("lowest"), upper: .subjectMinimum("RT")))
+        XCTAssertEqual(model?.warnings.count, 0, "the argument is used by the bound")
+        assertModelError(header + "\nparameter tau in (lowest, min(RT))" + trial, at: 7, 11,
+                         problem: ["upper bound from the data", "needs a typical value"], fix: ["add typical V"])
+        assertModelError(header + "\nparameter tau in (lowset, min(RT)) typical 0.3" + trial, at: 7, 11,
+                         problem: ["lowset", "lowest"], fix: ["declare it"])
+        assertModelError(header + "\nparameter tau in (lowest, min(choice)) typical 0.3" + trial, at: 7, 11,
+                         problem: ["min(choice)", "'choice' is option"], fix: ["data choice: real"])
+        assertModelError(header + "\nparameter tau in (min(RT), 1) typical 0.3" + trial, at: 7, 19,
+                         problem: ["a lower bound cannot come from the data"], fix: ["a number or an argument"])
+        assertModelError(header + "\nparameter tau in (lowest, min(RT)) typical 0.05" + trial, at: 7, 11,
+                         problem: ["typical value 0.05", "outside its range"], fix: ["strictly inside"])
+    }
+
+    /// `via logistic` maps an interval; `z ~ normal(0, s)` sets the deviations' scale; a
+    /// file may name its default hierarchy.
+    func testLogisticLinkZPriorAndDefaultHierarchy() throws {
+        let header = """
+            model m "a test model"
+            hierarchy none
+            data y: binary
+            """
+        let model = check(header + "\nparameter a in (-2, 3) via logistic typical 1 z ~ normal(0, 10)\ntrial {\n  y ~ bernoulli_logit(a)\n}\n")
+        XCTAssertEqual(model?.hierarchy, "none")
+        XCTAssertEqual(model?.parameters[0].logisticLink, true)
+        XCTAssertEqual(model?.parameters[0].zScale, 10)
+        assertModelError(header + "\nparameter a real via logistic\ntrial {\n  y ~ bernoulli_logit(a)\n}\n", at: 4, 13,
+                         problem: ["via logistic maps onto an interval", "'a' is real"], fix: ["in (L, U) via logistic"])
+        assertModelError(header + "\nparameter a in (0, 1) via probit\ntrial {\n  y ~ bernoulli_logit(a)\n}\n", at: 4, 27,
+                         problem: ["unknown link 'probit'"], fix: ["via logistic"])
+        assertModelError(header.replacingOccurrences(of: "hierarchy none", with: "hierarchy nested")
+                         + "\nparameter a real\ntrial {\n  y ~ bernoulli_logit(a)\n}\n", at: 2, 11,
+                         problem: ["unknown hierarchy 'nested'"], fix: ["hierarchy partial", "none", "pooled"])
+    }
+
     func testObservationNeedsNoData() {
         let text = CheckerErrorTests.header + "\ntrial {\n  Q[1] = A * tau * outcome\n}\n"
         assertModelError(text, at: 8, 1, problem: ["the trial observes nothing", "no likelihood"], fix: ["choice ~ softmax(tau * Q)"])

@@ -78,6 +78,12 @@ enum GradientHarness {
                          blockRate: Double = 0.08, rng: inout RefRNG,
                          adjust: ((inout [Double], inout RefRNG) -> Void)? = nil) -> LaneDataset {
         let counts = (0..<lanes).map { l in l == 0 ? trialRange.upperBound : rng.int(trialRange) }
+        // A column bounding a parameter from above (`min(RT)`: response times) stays above the
+        // parameter's random values (`randomParameters`: near its typical value).
+        let bounding = Set(model.parameters.compactMap { p -> String? in
+            if case let .boundedBy(_, .subjectMinimum(column)) = p.range { return column }
+            return nil
+        })
         let T = counts.max()!
         var answered = [Double](repeating: 0, count: T * lanes)
         var blockStart = [Double](repeating: 0, count: T * lanes)
@@ -92,6 +98,8 @@ enum GradientHarness {
                     case .index: return Double(rng.int(1...shape.levels[c]!))
                     case .binary: return rng.chance(0.5) ? 1 : 0
                     case .count: return Double(rng.int(1...12))
+                    case .real where bounding.contains(column.name):
+                        return rng.uniform(0.5, 3)
                     case .real:
                         switch column.expectation {
                         case let .values(list)?: return list[rng.int(0...(list.count - 1))]
@@ -119,6 +127,7 @@ enum GradientHarness {
             for _ in 0..<lanes {
                 switch p.range {
                 case let .interval(lower, upper): theta.append(lower + (upper - lower) * rng.uniform(0.1, 0.9))
+                case .boundedBy: theta.append(p.typical * rng.uniform(0.9, 1.1))  // below makeData's bounding columns
                 case .real: theta.append(rng.uniform(-1.2, 1.2))
                 case .positive: theta.append(Foundation.exp(rng.uniform(-1, 1)))
                 }

@@ -376,6 +376,13 @@ struct ReferenceInterpreter {
                     for k in x.indices { partial[k] += sign * RefMath.logistic(-sign * q) * Foundation.pow(Double(m), Double(k)) }
                 }
                 return RefDual(value, RefDual.chain(x.indices.map { (partial[$0], x[$0]) }))
+            case .wiener:
+                // The density itself is checked against 40-digit values in WienerFirstPassageTests.
+                let a = args[0].scalar, tau = args[1].scalar, beta = args[2].scalar, delta = args[3].scalar
+                precondition(y == 1 || y == 2, "a wiener response is 1 or 2, found \(y)")
+                let v = WienerFirstPassage.logDensity(time: args[4].scalar.value, boundary: a.value, nondecision: tau.value,
+                                                      bias: beta.value, drift: delta.value, upper: y == 1)
+                return RefDual(v.logDensity, RefDual.chain([(v.dBoundary, a), (v.dNondecision, tau), (v.dBias, beta), (v.dDrift, delta)]))
             }
         }
 

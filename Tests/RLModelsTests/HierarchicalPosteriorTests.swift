@@ -91,6 +91,77 @@ final class HierarchicalPosteriorTests: XCTestCase {
         x[2] = 800  // σ overflows
         XCTAssertFalse(logDensity(posterior, x, gradient: &g).isFinite)
     }
+
+    /// `via logistic`: θ = L + (U − L)·logistic(x), inverted by unconstrain, with dθ/dx; and a
+    /// z scale c enters log p as −½(z/c)² (hgf_ibrb's c = 10).
+    func testLogisticLinkAndZScale() throws {
+        let model = try XCTUnwrap(ModelCatalog.model(named: "hgf_ibrb"))
+        let omega = model.parameters[model.parameterIndex("omega_2")!]
+        XCTAssertEqual(omega.transform, .logistic(lower: -15, upper: 0))
+        XCTAssertEqual(omega.zScale, 10)
+        for x in [-3.0, 0, 0.7] {
+            let (value, derivative) = omega.constrain(x)
+            XCTAssertEqual(value, -15 + 15 / (1 + exp(-x)), accuracy: 1e-13)
+            XCTAssertEqual(derivative, (omega.constrain(x + 1e-6).value - omega.constrain(x - 1e-6).value) / 2e-6, accuracy: 1e-7)
+            XCTAssertEqual(omega.unconstrain(value), x, accuracy: 1e-12)
+        }
+        let study = try StudySimulator.simulate(model: model, subjects: 3, trials: 20, seed: 2)
+        let posterior = HierarchicalPosterior(model: model, batch: study.batch)
+        var x = [Double](repeating: 0, count: posterior.dimension)
+        let base = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
+        let P = model.parameters.count
+        x[2 * P] = 3  // the first subject's z of the first parameter, with σ = 1: θ changes too
+        x[P] = -50    // σ ≈ 0 so that only the prior on z changes
+        let zero = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
+        x[2 * P] = 0
+        let without = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
+        XCTAssertEqual(zero - without, -0.5 * 9 / 100, accuracy: 1e-12)
+        XCTAssert(base.isFinite)
+    }
+
+    /// A parameter bounded by each subject's data (pstRT's tau in (RTbound, min(RT))): every
+    /// subject's tau lies below its own fastest response, mu_tau uses the mean of those
+    /// bounds (hBayesDM's), and a subject whose fastest response is not above RTbound is a
+    /// data error naming the row.
+    func testParameterBoundedByEachSubjectsData() throws {
+        let model = try XCTUnwrap(ModelCatalog.model(named: "pstRT_rlddm1"))
+        let study = try StudySimulator.simulate(model: model, subjects: 6, trials: 30, seed: 12)
+        let b = study.batch, S = b.subjectCount
+        let rt = b.column("RT")
+        let fastest = (0..<S).map { s in (0..<b.trialCount).filter { b.answered[$0 * S + s] }.map { rt[$0 * S + s] }.min()! }
+        XCTAssertEqual(model.subjectUpperBounds(b)[1], fastest)
+        let posterior = HierarchicalPosterior(model: model, batch: b)
+        let p = model.parameterIndex("tau")!
+        for point in [0.0, 1.5, 4.0] {
+            var x = [Double](repeating: 0, count: posterior.dimension)
+            x[p] = point
+            let theta = posterior.subjectParameters(x)
+            for s in 0..<S {
+                let expected = 0.1 + (fastest[s] - 0.1) * PhiApprox.valueAndDerivative(point).value
+                XCTAssertEqual(theta[p * S + s], expected, accuracy: 1e-14)
+                XCTAssertLessThan(theta[p * S + s], fastest[s])
+            }
+            let mean = fastest.reduce(0, +) / Double(S)
+            XCTAssertEqual(posterior.groupMeans(x)[p], 0.1 + (mean - 0.1) * PhiApprox.valueAndDerivative(point).value, accuracy: 1e-14)
+        }
+        // The gradient through the subject's own bound (finite differences in z).
+        var x = (0..<posterior.dimension).map { Double($0 % 5) * 0.1 - 0.2 }
+        var g = [Double](repeating: 0, count: x.count)
+        _ = x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) } }
+        let k = 2 * model.parameters.count + p * S + 2
+        let h = 1e-6
+        x[k] += h
+        let up = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
+        x[k] -= 2 * h
+        let down = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
+        XCTAssertEqual(g[k], (up - down) / (2 * h), accuracy: 1e-5 * max(1, abs(g[k])))
+        // RTbound at or above a subject's fastest response.
+        let tooHigh = try ModelDefinition(file: model.file, origin: model.origin, arguments: ["RTbound": fastest.min()!])
+        XCTAssertThrowsError(try tooHigh.checkIndices(b, dataFile: "study.tsv")) { error in
+            let text = "\(error)"
+            XCTAssert(text.contains("study.tsv:") && text.contains("smallest RT") && text.contains("not above tau's lower bound"), text)
+        }
+    }
 }
 
 func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {

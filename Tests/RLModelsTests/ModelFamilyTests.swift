@@ -130,9 +130,10 @@ final class ModelFamilyTests: XCTestCase {
                     theta.append((0..<P).map { th[$0 * S + s] })
                 }
                 let run = replay.run(lane: s, theta: theta)
-                // Choice probabilities sum to 1 (models observing a choice among options).
+                // Choice probabilities sum to 1 (models observing a choice among options; a
+                // wiener response comes with its time, and replays report its log p only).
                 let probabilities = replay.choiceProbabilityProbes
-                XCTAssertEqual(probabilities == nil, model.data.choiceColumn == nil, model.name)
+                XCTAssertEqual(probabilities == nil, model.data.choiceColumn == nil || model.task == .probabilisticSelectionRT, model.name)
                 for d in 0..<theta.count {
                     var total = 0.0
                     for t in 0..<run.trials {

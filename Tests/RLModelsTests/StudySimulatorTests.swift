@@ -405,4 +405,81 @@ final class StudySimulatorTests: XCTestCase {
             XCTAssert("\(error)".contains("observes pressed") && "\(error)".contains("one count of pumps"), "\(error)")
         }
     }
+
+    /// The diffusion as the pstRT task simulates it: with drift δ from the middle, the upper
+    /// boundary is reached with probability 1/(1 + e^{−δa}) after (a/(2δ))·tanh(δa/2) on
+    /// average (Cox & Miller 1965); the Euler steps (1 ms here, 0.1 ms in studies) bias both
+    /// by a few percent at most.
+    func testProbabilisticSelectionRTPassages() {
+        var task = ProbabilisticSelectionRTTask()
+        task.timeStep = 1e-3
+        var rng = Philox(seed: 3, stream: 1)
+        let a = 1.5, delta = 1.0, tau = 0.3, n = 4000
+        var upper = 0.0, decision = 0.0
+        for _ in 0..<n {
+            let (response, time) = task.passage(boundary: a, nondecision: tau, bias: 0.5, drift: delta, rng: &rng)
+            XCTAssert(response == 1 || response == 2)
+            XCTAssertGreaterThan(time, tau)
+            if response == 1 { upper += 1 }
+            decision += time - tau
+        }
+        XCTAssertEqual(upper / Double(n), 1 / (1 + exp(-delta * a)), accuracy: 0.025)
+        XCTAssertEqual(decision / Double(n), a / (2 * delta) * tanh(delta * a / 2), accuracy: 0.05 * 0.476)
+    }
+
+    /// pstRT studies: conditions cycle 1, 2, 3 with `iter` counting each, responses 1 or 2 with
+    /// their times after τ, feedback from the condition's probabilities, and the file reads back.
+    func testProbabilisticSelectionRTTask() throws {
+        let model = try XCTUnwrap(ModelCatalog.model(named: "pstRT_rlddm6"))
+        XCTAssertEqual(model.task, .probabilisticSelectionRT)
+        let study = try StudySimulator.simulate(model: model, subjects: 20, trials: 60, missingProbability: 0.05, seed: 4)
+        let b = study.batch, S = b.subjectCount
+        let cond = try XCTUnwrap(b.columns["cond"]), iter = try XCTUnwrap(b.columns["iter"])
+        let choice = try XCTUnwrap(b.columns["choice"]), rt = try XCTUnwrap(b.columns["RT"]), feedback = try XCTUnwrap(b.columns["feedback"])
+        let tau = model.parameterIndex("tau")!
+        var correct = 0.0, answered = 0.0
+        for t in 0..<b.trialCount {
+            for s in 0..<S where b.answered[t * S + s] {
+                let i = t * S + s
+                XCTAssertEqual(cond[i], Double(t % 3 + 1))
+                XCTAssertEqual(iter[i], Double(t / 3 + 1))
+                XCTAssert([1, 2].contains(choice[i]) && [0, 1].contains(feedback[i]))
+                XCTAssertGreaterThan(rt[i], study.theta[tau * S + s])
+                if choice[i] == 1 { correct += 1 }
+                answered += 1
+            }
+        }
+        XCTAssertGreaterThan(correct / answered, 0.55, "learning favours the correct option")
+        let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
+        let back = try TrialTableReader.parse(text: text, fileName: "pstRT.tsv", requirements: model.data)
+        XCTAssertEqual(back.columns, b.columns)
+        XCTAssertEqual(back.answered, b.answered)
+    }
+
+    /// Binary inputs: P(u = 1) is 0.8 in the first quarter, then alternates 0.2 / 0.8 every 25
+    /// trials; the hgf model's responses follow its predictions (mostly 1 while 1 dominates).
+    func testBinaryInputTask() throws {
+        let task = BinaryInputTask()
+        XCTAssertEqual(task.probability(index: 0, length: 200), 0.8)
+        XCTAssertEqual(task.probability(index: 49, length: 200), 0.8)
+        XCTAssertEqual(task.probability(index: 50, length: 200), 0.2, accuracy: 1e-15)
+        XCTAssertEqual(task.probability(index: 75, length: 200), 0.8)
+        let model = try XCTUnwrap(ModelCatalog.model(named: "hgf_ibrb"))
+        XCTAssertEqual(model.task, .binaryInputs)
+        let study = try StudySimulator.simulate(model: model, subjects: 30, trials: 200, missingProbability: 0.05, seed: 5)
+        let b = study.batch, S = b.subjectCount
+        let u = try XCTUnwrap(b.columns["u"]), y = try XCTUnwrap(b.columns["y"])
+        var stableOnes = 0.0, stableCount = 0.0, inputOnes = 0.0
+        for t in 0..<50 {
+            for s in 0..<S where b.answered[t * S + s] {
+                inputOnes += u[t * S + s]
+                if t >= 10 { stableOnes += y[t * S + s]; stableCount += 1 }
+            }
+        }
+        XCTAssertEqual(inputOnes / stableCount * 40 / 50, 0.8, accuracy: 0.05)
+        XCTAssertGreaterThan(stableOnes / stableCount, 0.6, "predictions follow the frequent input")
+        let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
+        let back = try TrialTableReader.parse(text: text, fileName: "hgf.tsv", requirements: model.data)
+        XCTAssertEqual(back.columns, b.columns)
+    }
 }

@@ -28,6 +28,10 @@ public struct CheckedModel: Sendable {
         public let muScale: Double?
         /// The prior on the group scale σ: "normal" (half-normal) or "cauchy" (half-Cauchy), and its scale.
         public let sigmaPrior: (family: String, scale: Double)
+        /// The standard deviation of the subjects' standardized deviations z (1 unless `z ~ normal(0, s)`).
+        public let zScale: Double
+        /// Whether `in (L, U)` maps through logistic(x) rather than Φ≈(x).
+        public let logisticLink: Bool
         public let meaning: String
         public let location: SourceLocation
     }
@@ -73,8 +77,11 @@ public struct CheckedModel: Sendable {
     public let reference: String
     /// K when the file fixes it (`options 2`); nil when it comes from the data.
     public let optionCount: Int?
-    /// The simulated task (`task`): "bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum", "balloon", "restless_bandit" or "iowa_gambling".
+    /// The simulated task (`task`): "bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum", "balloon", "restless_bandit", "iowa_gambling" or "probabilistic_selection_rt".
     public let task: String
+    /// The hierarchy a fit uses unless told otherwise (`hierarchy none`: hBayesDM's
+    /// single-subject models); nil: partial.
+    public let hierarchy: String?
     public let data: [DataColumn]
     public let arguments: [Argument]
     public let parameters: [Parameter]

@@ -124,14 +124,17 @@ struct Checker {
                                              message: "state '\(declaration.name)' is read only in values no observation depends on, so it does not change the likelihood"))
         }
         let task = syntax.task?.name ?? "bandit"
-        let tasks = ["bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum", "balloon", "restless_bandit", "iowa_gambling"]
+        let tasks = ["bandit", "reversal_learning", "go_nogo", "probabilistic_selection", "two_step", "aversive_learning", "ultimatum", "balloon", "probabilistic_selection_rt", "restless_bandit", "iowa_gambling", "binary_inputs"]
         if let t = syntax.task, !tasks.contains(t.name) {
             let guess = Suggestions.closest(to: t.name, among: tasks)
-            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway), task reversal_learning (reversal after a run of correct choices), task go_nogo (four cues, go or no-go, win or avoid losing), task probabilistic_selection (pairs of six stimuli), task two_step (two stages, common and rare transitions), task aversive_learning (punishment magnitudes, stable then volatile), task ultimatum (offers to accept or reject), task balloon (pumps until the balloon bursts or the subject stops), task restless_bandit (payoffs drifting 1-100) or task iowa_gambling (four decks)")
+            throw fail(t.location, "unknown task '\(t.name)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""), "write task bandit (reward probabilities reversed halfway), task reversal_learning (reversal after a run of correct choices), task go_nogo (four cues, go or no-go, win or avoid losing), task probabilistic_selection (pairs of six stimuli), task two_step (two stages, common and rare transitions), task aversive_learning (punishment magnitudes, stable then volatile), task ultimatum (offers to accept or reject), task balloon (pumps until the balloon bursts or the subject stops), task restless_bandit (payoffs drifting 1-100), task iowa_gambling (four decks), task probabilistic_selection_rt (three pairs, choices with response times) or task binary_inputs (predicting a binary input whose probability changes)")
+        }
+        if let h = syntax.hierarchy, !["partial", "none", "pooled"].contains(h.name) {
+            throw fail(h.location, "unknown hierarchy '\(h.name)'", "write hierarchy partial (hBayesDM's), none (each subject on its own) or pooled (one set for all)")
         }
         return CheckedModel(
             file: file, source: source, name: name.text, summary: syntax.summary, reference: syntax.reference,
-            optionCount: syntax.options?.count, task: task,
+            optionCount: syntax.options?.count, task: task, hierarchy: syntax.hierarchy?.name,
             data: data.enumerated().map { c, d in
                 CheckedModel.DataColumn(name: d.name, kind: d.kind, coding: d.coding, expectation: d.expectation,
                                         observed: observed.contains(c), location: d.location)
@@ -183,7 +186,7 @@ struct Checker {
         return syntax.data
     }
 
-    private func checkParameters() throws -> [CheckedModel.Parameter] {
+    private mutating func checkParameters() throws -> [CheckedModel.Parameter] {
         try syntax.parameters.map { p in
             let typical: Double
             switch p.range {
@@ -191,6 +194,40 @@ struct Checker {
                 typical = p.typical ?? (lower + upper) / 2
                 guard typical > lower && typical < upper else {
                     throw fail(p.location, "the typical value \(typical) of '\(p.name)' is outside (\(lower), \(upper))", "give a typical value strictly inside the range")
+                }
+            case let .boundedBy(lower, upper):
+                func value(_ b: ParameterDeclaration.Bound) throws -> Double? {
+                    switch b {
+                    case let .number(x): return x
+                    case let .argument(name):
+                        guard let a = syntax.arguments.firstIndex(where: { $0.name == name }) else {
+                            throw unknownName(name, at: p.location, candidates: syntax.arguments.map(\.name))
+                        }
+                        usedArguments.insert(a)
+                        return syntax.arguments[a].value
+                    case let .subjectMinimum(column):
+                        guard let c = syntax.data.first(where: { $0.name == column }) else {
+                            throw unknownName(column, at: p.location, candidates: syntax.data.map(\.name))
+                        }
+                        guard case .real = c.kind else {
+                            throw fail(p.location, "min(\(column)) bounds a parameter by each subject's smallest \(column), but '\(column)' is \(kindName(c.kind))",
+                                       "declare data \(column): real")
+                        }
+                        return nil
+                    }
+                }
+                let l = try value(lower), u = try value(upper)
+                guard let t = p.typical ?? u.map({ (l! + $0) / 2 }) else {
+                    throw fail(p.location, "'\(p.name)' has an upper bound from the data, so it needs a typical value (simulations use it as the group median)",
+                               "add typical V with V above the lower bound")
+                }
+                typical = t
+                guard typical > l! && typical < (u ?? .infinity) else {
+                    throw fail(p.location, "the typical value \(typical) of '\(p.name)' is outside its range with the default arguments (\(l!), \(u.map { "\($0)" } ?? "∞"))",
+                               "give a typical value strictly inside the range")
+                }
+                if let u, !(l! < u) {
+                    throw fail(p.location, "the lower bound \(l!) is not below the upper bound \(u) with the default arguments", "write in (lower, upper) with lower < upper")
                 }
             case .real:
                 typical = p.typical ?? 0
@@ -200,7 +237,8 @@ struct Checker {
             }
             return CheckedModel.Parameter(
                 name: p.name, range: p.range, typical: typical, muScale: p.muPrior?.scale,
-                sigmaPrior: (p.sigmaPrior?.family ?? "normal", p.sigmaPrior?.scale ?? 0.2), meaning: p.meaning, location: p.location)
+                sigmaPrior: (p.sigmaPrior?.family ?? "normal", p.sigmaPrior?.scale ?? 0.2), zScale: p.zPrior?.scale ?? 1,
+                logisticLink: p.logisticLink, meaning: p.meaning, location: p.location)
         }
     }
 
@@ -597,6 +635,23 @@ struct Checker {
                 if i == 1 && a.type.level > .data {
                     throw fail(a.location, "the options offered on a trial come from the data, but this depends on the parameters", "build it from data columns only")
                 }
+            }
+        } else if distribution == .wiener {
+            switch kind {
+            case .option, .index: break
+            default:
+                throw fail(location, "wiener observes a response at one of two boundaries (1 upper, 2 lower), but '\(column)' is \(kindName(kind))",
+                           "declare it as data \(column): option (with options 2)")
+            }
+            let names = ["the boundary separation", "the non-decision time", "the starting point", "the drift", "the response time"]
+            for (i, a) in typed.enumerated() {
+                guard a.type.isScalar, a.type.kind != .boolean else {
+                    throw fail(a.location, "\(names[i]) is one number per trial, found \(shapeWord(a.type.shape))", "write \(distribution.usage)")
+                }
+            }
+            guard typed[4].type.level <= .data else {
+                throw fail(typed[4].location, "the response time comes from the data, but this depends on the parameters",
+                           "pass the response-time column, e.g. wiener(a, tau, 0.5, delta, RT)")
             }
         } else if distribution == .sequentialLogit {
             guard kind == .count else {

@@ -131,7 +131,7 @@ extension MachineCompilation {
             let arguments = nodes[i].operands.count - 1
             let size = distribution == .softmax ? (nodes[i].scaled ? arguments - 1 : offered ? arguments / 2 : arguments) : 1
             let count = nodes[i].lapse ? arguments : distribution == .softmax && (size > 2 || offered) ? size
-                : distribution == .sequentialLogit ? arguments - 1 : 1
+                : distribution == .sequentialLogit ? arguments - 1 : distribution == .wiener ? 4 : 1
             factors[i] = (0..<count).map { _ in newRow(.tape) }
         }
         var main = MachineProgram()
@@ -347,6 +347,12 @@ extension MachineCompilation {
                     guard x.contains(where: { lambda($0) != nil }) else { continue }
                     let operands = rows.map { AdjointOperand.value($0) } + x.map { lambda($0) ?? .none }
                     steps.append(AdjointStep(kind: .observeSoftmaxAdjoint, operands: operands, size: x.count))
+                case .wiener:
+                    // λ of a, τ, β, δ ⊕= their factors; the response time is data.
+                    let x = Array(arguments.prefix(4))
+                    guard x.contains(where: { lambda($0) != nil }) else { continue }
+                    let operands = rows.map { AdjointOperand.value($0) } + x.map { lambda($0) ?? .none }
+                    steps.append(AdjointStep(kind: .observeSoftmaxAdjoint, operands: operands, size: 4))
                 }
             }
         }

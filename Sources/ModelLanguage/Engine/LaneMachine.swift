@@ -268,7 +268,7 @@ public final class LaneMachine {
         public let trial: Int
         public let probabilities: [Double]
         /// The observation's distribution; for sequential_logit `probabilities` holds the
-        /// coefficients x₀…x_{d−1} of the log-odds q(m) instead.
+        /// coefficients x₀…x_{d−1} of the log-odds q(m) instead, for wiener a, τ, β, δ.
         public let distribution: ObservationDistribution
         /// Whether the draw is 0 or 1 (bernoulli_logit, bernoulli).
         public var binary: Bool { distribution == .bernoulliLogit || distribution == .bernoulli }
@@ -337,6 +337,9 @@ public final class LaneMachine {
                 case .observeBernoulli:
                     hook?(index, t)
                     ObservationKernels.bernoulli(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                case .observeWiener:
+                    hook?(index, t)
+                    ObservationKernels.wiener(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeSequentialLogit:
                     hook?(index, t)
                     ObservationKernels.sequentialLogit(rows, d: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)

@@ -90,6 +90,9 @@ struct MachineInstruction: Sendable {
         /// [observed, answered, predicate, x₀…x_{d−1}, stopped, factor₀…factor_{d−1}, (log p)]:
         /// a run of decisions to go on with log-odds q(m) = Σ x_k·mᵏ (size = d).
         case observeSequentialLogit
+        /// [observed, answered, predicate, a, τ, β, δ, y, factor_a, factor_τ, factor_β, factor_δ, (log p)]:
+        /// a response and its time under the Wiener diffusion.
+        case observeWiener
         /// [blockStart, (start, carry, initial)ₑ…]: start = blockStart ? initial : carry
         /// (size = the number of elements; `flags` marks elements kept across blocks). With
         /// `inPlaceFlag` the start rows are the carried state (written by the previous trial's
@@ -112,7 +115,7 @@ struct MachineInstruction: Sendable {
         case softmaxAdjoint
         /// [factor, λu₁, λu₂]
         case observeSoftmax2Adjoint
-        /// [factor₁…factorₙ, λu₁…λuₙ] (also sequential_logit's coefficients)
+        /// [factor₁…factorₙ, λu₁…λuₙ] (also sequential_logit's coefficients and wiener's a, τ, β, δ)
         case observeSoftmaxAdjoint
         /// [factor, β, x₁, x₂, λβ, λx₁, λx₂]
         case observeScaledSoftmax2Adjoint

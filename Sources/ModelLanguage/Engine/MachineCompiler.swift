@@ -383,6 +383,10 @@ struct MachineCompilation {
                     size = arguments - 1
                     kind = .observeSequentialLogit
                     factorCount = size
+                case .wiener:
+                    size = 1
+                    kind = .observeWiener
+                    factorCount = 4
                 }
                 let rows = factors[i] ?? (0..<factorCount).map { _ in newRow(.scratch) }
                 rows.forEach(push)

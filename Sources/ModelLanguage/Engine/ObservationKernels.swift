@@ -295,6 +295,27 @@ enum ObservationKernels {
         }
     }
 
+    /// [observed, answered, predicate, a, τ, β, δ, y, factor_a, factor_τ, factor_β, factor_δ, (log p)]:
+    /// the response (1 the upper boundary, 2 the lower) and its time y under the Wiener
+    /// diffusion (`WienerFirstPassage`); the factors are log p's derivatives in a, τ, β, δ.
+    /// One lane at a time: the number of series terms differs between lanes.
+    static func wiener(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+        let y = p[0], answered = p[1], predicate = p[2]
+        for j in 0..<w {
+            let mask = counted(answered[j], predicate[j])
+            var logP = Lanes(repeating: 0), fa = logP, ft = logP, fb = logP, fd = logP
+            for lane in 0..<4 where mask[lane] {
+                let v = WienerFirstPassage.logDensity(time: p[7][j][lane], boundary: p[3][j][lane], nondecision: p[4][j][lane],
+                                                      bias: p[5][j][lane], drift: p[6][j][lane], upper: y[j][lane] == 1)
+                logP[lane] = v.logDensity
+                fa[lane] = v.dBoundary; ft[lane] = v.dNondecision; fb[lane] = v.dBias; fd[lane] = v.dDrift
+            }
+            ll[j] += logP
+            p[8][j] = fa; p[9][j] = ft; p[10][j] = fb; p[11][j] = fd
+            if writesLogProbability { p[12][j] = logP }
+        }
+    }
+
     /// [factor, λx].
     static func scalarAdjoint(_ p: Rows, w: Int, modes: UnsafePointer<AdjointMode>) {
         let f = p[0], target = p[1]

@@ -181,8 +181,17 @@ private struct LoweringState {
                                         fix: "give one value per option (e.g. [… for k in option]), or declare options N")
                 }
             }
+            if distribution == .wiener {
+                let n: Int
+                if case .index = model.data[column].kind { n = levels[column] ?? 1 } else { n = optionCount }
+                guard n == 2 else {
+                    throw LoweringError(location: location, problem: "wiener observes one of two responses (the boundaries), but \(model.data[column].name) has \(n) possible values",
+                                        fix: "declare options 2 (1 the upper boundary, 2 the lower)")
+                }
+            }
             var flat = args[0].values
             if distribution == .softmax || distribution == .sequentialLogit, args.count == 2 { flat += args[1].values }
+            if distribution == .wiener { flat = args.flatMap(\.values) }
             let probabilities = try outcomeProbabilities(column: column, distribution: distribution, args: args, location: location)
             builder.observe(distribution, column: column, predicate: predicate, arguments: flat, offered: args.count == 2,
                             probabilities: probabilities, location: location)
@@ -275,10 +284,12 @@ private struct LoweringState {
     /// The observed column's probability of each outcome, computed before the observation
     /// (simulation samples from them) and reported by replays as `p_choice[k]` or `p_pressed`;
     /// a compiled fit drops them. A count (sequential_logit) has no finite list of outcomes:
-    /// its draw reads the coefficients of the log-odds, and replays report its log p only.
+    /// its draw reads the coefficients of the log-odds, and replays report its log p only; a
+    /// wiener response comes with its time, and its draw reads a, τ, β, δ.
     mutating func outcomeProbabilities(column: Int, distribution: ObservationDistribution, args: [Tensor],
                                        location: SourceLocation) throws -> [Value] {
         if distribution == .sequentialLogit { return args[0].values }
+        if distribution == .wiener { return args.prefix(4).flatMap(\.values) }
         let name = "p_" + model.data[column].name
         let p: Tensor
         switch distribution {
@@ -291,7 +302,7 @@ private struct LoweringState {
         case .categorical: p = args[0]
         case .bernoulliLogit: p = .scalar(builder.call("logistic", [args[0].scalar], location: location))
         case .bernoulli: p = args[0]
-        case .sequentialLogit: preconditionFailure("returned above")
+        case .sequentialLogit, .wiener: preconditionFailure("returned above")
         }
         addProbes(name: name, p)
         return p.values

@@ -20,12 +20,20 @@ public enum ObservationDistribution: String, Sendable, CaseIterable {
     /// P(y = n) = Π_{m<n} logistic(q(m)) · (stopped ? 1 : logistic(−q(n))).
     /// Wallsten, Pleskac & Lejuez (2005); hBayesDM's bart models.
     case sequentialLogit = "sequential_logit"
+    /// `response ~ wiener(a, tau, beta, delta, rt)`: a two-choice response and its time under
+    /// the Wiener diffusion (drift-diffusion) model: evidence starts at beta·a between 0 and
+    /// a, drifts at delta, and response 1 is the upper boundary, 2 the lower; rt is the
+    /// response time (a data column), tau the non-decision time. p is the first-passage-time
+    /// density (`WienerFirstPassage`; Stan's `wiener` for response 1). Ratcliff (1978);
+    /// Navarro & Fuss (2009); hBayesDM's pstRT models.
+    case wiener
 
     /// How many arguments the distribution takes (softmax: 1 or 2).
     public var argumentCounts: ClosedRange<Int> {
         switch self {
         case .softmax: return 1...2
         case .sequentialLogit: return 2...2
+        case .wiener: return 5...5
         default: return 1...1
         }
     }
@@ -40,6 +48,7 @@ public enum ObservationDistribution: String, Sendable, CaseIterable {
         case .categorical: return "choice ~ categorical(p), p a vector of probabilities over the options"
         case .bernoulliLogit: return "y ~ bernoulli_logit(x), y a binary column, x a number"
         case .bernoulli: return "y ~ bernoulli(p), y a binary column, p a probability"
+        case .wiener: return "choice ~ wiener(a, tau, beta, delta, RT), choice 1 (upper boundary) or 2 (lower), a the boundary separation, tau the non-decision time, beta the starting point as a fraction of a, delta the drift, RT the response time (data)"
         case .sequentialLogit: return "y ~ sequential_logit([x0, x1, …], stopped), y a count column, q(m) = x0 + x1·m + … the log-odds of going on at decision m, stopped 1 when the run was cut short"
         }
     }

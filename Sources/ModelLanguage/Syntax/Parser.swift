@@ -20,7 +20,7 @@ struct Parser {
         lineIndent = indent
     }
 
-    static let declarationWords = ["model", "reference", "options", "task", "data", "argument", "parameter", "state", "reward", "trial"]
+    static let declarationWords = ["model", "reference", "options", "task", "hierarchy", "data", "argument", "parameter", "state", "reward", "trial"]
     static let keywords: Set<String> = ["and", "or", "not", "none", "for", "in", "if", "else"]
 
     // MARK: Token access
@@ -131,6 +131,15 @@ struct Parser {
                     model.options = OptionsDeclaration(count: k, location: token.location)
                 }
                 try endOfLine("options declaration")
+            case "hierarchy":
+                if let first = model.hierarchy { throw duplicate("hierarchy", token, first.location) }
+                // `none` is a keyword elsewhere, so the word is read as it stands.
+                guard case let .identifier(name) = current.kind else {
+                    throw fail(current, "expected the default hierarchy, found \(current.text)", "write hierarchy partial, hierarchy none or hierarchy pooled")
+                }
+                model.hierarchy = (name, current.location)
+                _ = advance()
+                try endOfLine("hierarchy declaration")
             case "task":
                 if let first = model.task { throw duplicate("task", token, first.location) }
                 let (name, location) = try identifier("the simulated task's name", example: "task bandit")
@@ -224,6 +233,21 @@ struct Parser {
         return ArgumentDeclaration(name: name, value: value, meaning: meaning, location: location)
     }
 
+    /// A parameter's bound: a number, an argument's name, or (upper only) `min(COLUMN)`.
+    private mutating func bound(_ what: String, allowsData: Bool) throws -> ParameterDeclaration.Bound {
+        guard case .identifier = current.kind else { return .number(try signedNumber(what)) }
+        let (name, location) = try identifier(what, example: "in (0, 1), in (RTbound, min(RT))")
+        guard name == "min" && current.isSymbol("(") else { return .argument(name) }
+        guard allowsData else {
+            throw ModelFileError(file: file, location: location, problem: "a lower bound cannot come from the data",
+                                 fix: "write a number or an argument as the lower bound")
+        }
+        _ = advance()
+        let (column, _) = try identifier("a data column", example: "min(RT)")
+        try expectSymbol(")", "after the column (min(COLUMN))")
+        return .subjectMinimum(column)
+    }
+
     private mutating func parameterDeclaration(_ keyword: Token) throws -> ParameterDeclaration {
         let (name, location) = try identifier("the parameter's name", example: "parameter A in (0, 1)")
         let rangeToken = current
@@ -231,12 +255,16 @@ struct Parser {
         if current.isWord("in") {
             _ = advance()
             try expectSymbol("(", "before the bounds (in (lower, upper))")
-            let lower = try signedNumber("the lower bound")
+            let lower = try bound("the lower bound", allowsData: false)
             try expectSymbol(",", "between the bounds")
-            let upper = try signedNumber("the upper bound")
+            let upper = try bound("the upper bound", allowsData: true)
             try expectSymbol(")", "after the bounds")
-            guard lower < upper else { throw fail(rangeToken, "the lower bound \(lower) is not below the upper bound \(upper)", "write in (lower, upper) with lower < upper") }
-            range = .interval(lower, upper)
+            if case let .number(l) = lower, case let .number(u) = upper {
+                guard l < u else { throw fail(rangeToken, "the lower bound \(l) is not below the upper bound \(u)", "write in (lower, upper) with lower < upper") }
+                range = .interval(l, u)
+            } else {
+                range = .boundedBy(lower: lower, upper: upper)
+            }
         } else if current.isWord("real") {
             _ = advance(); range = .real
         } else if current.isWord("positive") {
@@ -245,7 +273,8 @@ struct Parser {
             throw fail(current, "expected the parameter's range (in (L, U), real or positive), found \(current.text)",
                        "write e.g. parameter \(name) in (0, 1), parameter \(name) real, or parameter \(name) positive")
         }
-        var typical: Double?, mu: ParameterDeclaration.Prior?, sigma: ParameterDeclaration.Prior?
+        var typical: Double?, mu: ParameterDeclaration.Prior?, sigma: ParameterDeclaration.Prior?, z: ParameterDeclaration.Prior?
+        var logistic = false
         var meaning = ""
         while current.kind != .newline && current.kind != .end {
             if let s = optionalString() { meaning = s; continue }
@@ -254,7 +283,17 @@ struct Parser {
                 typical = try signedNumber("the typical value")
                 continue
             }
-            if current.isWord("mu") || current.isWord("sigma") {
+            if current.isWord("via") {
+                _ = advance()
+                let link = current
+                guard link.isWord("logistic") || link.isWord("Phi_approx") else {
+                    throw fail(link, "unknown link '\(link.text)'", "write via logistic (L + (U − L)·logistic(x)) or via Phi_approx (the default)")
+                }
+                logistic = link.isWord("logistic")
+                _ = advance()
+                continue
+            }
+            if current.isWord("mu") || current.isWord("sigma") || current.isWord("z") {
                 let which = current
                 _ = advance()
                 try expectSymbol("~", "in the prior (\(which.text) ~ normal(0, s))")
@@ -262,7 +301,7 @@ struct Parser {
                 let (family, _) = try identifier("a prior family", example: "normal(0, 1)")
                 guard family == "normal" || (family == "cauchy" && which.isWord("sigma")) else {
                     throw fail(familyToken, "unknown prior '\(family)' for \(which.text)",
-                               which.isWord("sigma") ? "write sigma ~ normal(0, s) or sigma ~ cauchy(0, s) (half-distributions: sigma > 0)" : "write mu ~ normal(0, s)")
+                               which.isWord("sigma") ? "write sigma ~ normal(0, s) or sigma ~ cauchy(0, s) (half-distributions: sigma > 0)" : "write \(which.text) ~ normal(0, s)")
                 }
                 try expectSymbol("(", "after the prior's family")
                 let centre = current
@@ -275,14 +314,21 @@ struct Parser {
                 guard scale > 0 else { throw fail(scaleToken, "a prior's scale must be positive", "write a scale above 0") }
                 try expectSymbol(")", "after the prior's scale")
                 let prior = ParameterDeclaration.Prior(family: family, scale: scale, location: which.location)
-                if which.isWord("mu") { mu = prior } else { sigma = prior }
+                if which.isWord("mu") { mu = prior } else if which.isWord("z") { z = prior } else { sigma = prior }
                 continue
             }
             throw fail(current, "unexpected \(current.text) in the parameter declaration",
-                       "a parameter line is: parameter NAME RANGE [typical V] [mu ~ normal(0, s)] [sigma ~ normal(0, s)] [\"meaning\"]")
+                       "a parameter line is: parameter NAME RANGE [via logistic] [typical V] [mu ~ normal(0, s)] [sigma ~ normal(0, s)] [z ~ normal(0, s)] [\"meaning\"]")
         }
         try endOfLine("parameter declaration")
-        return ParameterDeclaration(name: name, range: range, typical: typical, muPrior: mu, sigmaPrior: sigma, meaning: meaning, location: location)
+        if logistic {
+            switch range {
+            case .interval, .boundedBy: break
+            default: throw fail(rangeToken, "via logistic maps onto an interval, but '\(name)' is \(range == .real ? "real" : "positive")", "write parameter \(name) in (L, U) via logistic")
+            }
+        }
+        return ParameterDeclaration(name: name, range: range, typical: typical, muPrior: mu, sigmaPrior: sigma, zPrior: z,
+                                    logisticLink: logistic, meaning: meaning, location: location)
     }
 
     private mutating func stateDeclaration(_ keyword: Token) throws -> StateDeclaration {

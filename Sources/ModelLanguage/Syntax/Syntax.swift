@@ -6,6 +6,8 @@ public struct ModelSyntax: Sendable {
     public var reference = ""
     public var options: OptionsDeclaration?
     public var task: (name: String, location: SourceLocation)?
+    /// `hierarchy none | pooled | partial`: the fit's hierarchy unless `--hierarchy` says otherwise.
+    public var hierarchy: (name: String, location: SourceLocation)?
     public var data: [DataDeclaration] = []
     public var arguments: [ArgumentDeclaration] = []
     public var parameters: [ParameterDeclaration] = []
@@ -58,11 +60,23 @@ public struct ArgumentDeclaration: Sendable {
     public let location: SourceLocation
 }
 
-/// `parameter NAME RANGE [typical V] [mu ~ normal(0, s)] [sigma ~ normal(0, s) | cauchy(0, s)] ["meaning"]`.
+/// `parameter NAME RANGE [via logistic] [typical V] [mu ~ normal(0, s)] [sigma ~ normal(0, s) | cauchy(0, s)] [z ~ normal(0, s)] ["meaning"]`.
 public struct ParameterDeclaration: Sendable {
+    /// A bound of `in (lower, upper)` that is not a number.
+    public enum Bound: Sendable, Equatable {
+        case number(Double)
+        /// An argument's value (`in (RTbound, 5)`).
+        case argument(String)
+        /// Each subject's smallest value of a data column over its answered trials
+        /// (`in (RTbound, min(RT))`: hBayesDM's non-decision time below the fastest response).
+        case subjectMinimum(String)
+    }
+
     public enum Range: Sendable, Equatable {
         /// (lower, upper): lower + (upper − lower)·Φ≈(x), hBayesDM's bounded parameters.
         case interval(Double, Double)
+        /// The same with a bound from an argument or from each subject's data.
+        case boundedBy(lower: Bound, upper: Bound)
         /// ℝ: the unconstrained value itself.
         case real
         /// (0, ∞): exp(x).
@@ -81,6 +95,10 @@ public struct ParameterDeclaration: Sendable {
     public let typical: Double?
     public let muPrior: Prior?
     public let sigmaPrior: Prior?
+    /// `z ~ normal(0, s)`: the prior on the subjects' standardized deviations (default 1).
+    public let zPrior: Prior?
+    /// `via logistic`: L + (U − L)·logistic(x) instead of Φ≈(x) for `in (L, U)` (hBayesDM's hgf models).
+    public let logisticLink: Bool
     public let meaning: String
     public let location: SourceLocation
 }

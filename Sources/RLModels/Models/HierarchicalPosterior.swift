@@ -8,9 +8,10 @@ import LinearAlgebra
 ///
 ///     x = [μ (P), log σ (P), γ (P·Q), z₁ (S), ..., z_P (S)]
 ///     θₛₚ = Uₚ·Φ≈(μₚ + Xₛ·γₚ + σₚ·zₛₚ)           (μₚ + Xₛ·γₚ + σₚ·zₛₚ for an unbounded parameter)
-///     log p(x) = Σₚ −½(μₚ/m)² + Σₚ [log p(σₚ) + log σₚ] + Σ −½(γ/g)² + Σ −½z² + Σₛ ℓₛ(θₛ)
+///     log p(x) = Σₚ −½(μₚ/m)² + Σₚ [log p(σₚ) + log σₚ] + Σ −½(γ/g)² + Σ −½(z/cₚ)² + Σₛ ℓₛ(θₛ)
 ///
-/// X is the S×Q matrix of standardized subject covariates (mean 0, sd 1); the offsets X·Γ and
+/// cₚ is the parameter's z scale (1, hBayesDM's, unless the file says `z ~ normal(0, c)`; Φ≈
+/// becomes the logistic for `via logistic`). X is the S×Q matrix of standardized subject covariates (mean 0, sd 1); the offsets X·Γ and
 /// the gradient Xᵀ·(∂L/∂offsets) are one BLAS `dgemm` each. `log σₚ` is the log-Jacobian of
 /// σ = exp(u). Additive constants are dropped, as Stan drops them for `~` statements, so with
 /// no covariates the value equals Stan's `lp__` for hBayesDM's program.
@@ -34,6 +35,10 @@ public final class HierarchicalPosterior {
     private let scalePriors: [ParameterSpec.ScalePrior]
     /// Each parameter's μ prior variance (`HierarchyPriors.locationScale`²).
     private let locationVariances: [Double]
+    /// Each parameter's zₛₚ prior variance (`ParameterSpec.zScale`², 1 unless the file says).
+    private let zVariances: [Double]
+    /// Per parameter, each subject's own upper bound when the data set it (`min(RT)`).
+    private let subjectUppers: [[Double]?]
 
     private var theta: [Double]            // P·S natural-scale parameters (= S×P column-major)
     private var thetaGradient: [Double]
@@ -53,7 +58,9 @@ public final class HierarchicalPosterior {
                 mode: HierarchyMode = .partial, covariates: SubjectCovariates = .none) {
         precondition(covariates.isEmpty || mode == .partial, "covariates enter the group level: use the partial hierarchy")
         precondition(covariates.isEmpty || covariates.subjectCount == batch.studySubjectCount)
-        self.model = model
+        let uppers = model.subjectUpperBounds(batch)
+        self.model = model.boundedBy(uppers)
+        self.subjectUppers = (0..<model.parameters.count).map { uppers[$0] }
         self.priors = priors
         self.mode = mode
         self.covariates = covariates
@@ -67,6 +74,7 @@ public final class HierarchicalPosterior {
         self.likelihood = model.makeLikelihood(batch)
         self.scalePriors = model.parameters.map { priors.scalePrior($0) }
         self.locationVariances = model.parameters.map { priors.locationScale($0) * priors.locationScale($0) }
+        self.zVariances = model.parameters.map { $0.zScale * $0.zScale }
         let n = parameterCount * subjectCount
         theta = [Double](repeating: 0, count: n)
         thetaGradient = [Double](repeating: 0, count: n)
@@ -130,10 +138,11 @@ public final class HierarchicalPosterior {
                     lp += -0.5 * g * g / (priors.gammaScale * priors.gammaScale)
                 }
                 let z = base + zOffset + p * S
+                let zVariance = zVariances[p]
                 for s in 0..<S {
-                    lp += -0.5 * z[s] * z[s]
+                    lp += -0.5 * z[s] * z[s] / zVariance
                     let location = Q > 0 ? mu + offsets[p * S + s] : mu
-                    setTheta(p, s, model.parameters[p].constrain(location + sigma * z[s]))
+                    setTheta(p, s, constrain(p, s, location + sigma * z[s]))
                 }
             }
         case .none:
@@ -141,15 +150,14 @@ public final class HierarchicalPosterior {
                 for s in 0..<S {
                     let v = base[p * S + s]
                     lp += -0.5 * v * v / locationVariances[p]
-                    setTheta(p, s, model.parameters[p].constrain(v))
+                    setTheta(p, s, constrain(p, s, v))
                 }
             }
         case .pooled:
             for p in 0..<P {
                 let v = base[p]
                 lp += -0.5 * v * v / locationVariances[p]
-                let c = model.parameters[p].constrain(v)
-                for s in 0..<S { setTheta(p, s, c) }
+                for s in 0..<S { setTheta(p, s, constrain(p, s, v)) }
             }
         }
         let wantsGradient = gradient != nil
@@ -170,7 +178,7 @@ public final class HierarchicalPosterior {
                     let dx = thetaGradient[p * S + s]
                     dMu += dx
                     dSigma += dx * z[s]
-                    g[zOffset + p * S + s] = -z[s] + dx * sigma
+                    g[zOffset + p * S + s] = -z[s] / zVariances[p] + dx * sigma
                 }
                 g[p] = dMu
                 g[P + p] = sigma * scalePriors[p].logDensity(sigma).derivative + 1 + sigma * dSigma
@@ -228,6 +236,13 @@ public final class HierarchicalPosterior {
             for p in 0..<P { for l in 0..<L { thetaGradient[p * S + laneSubject[l]] += laneGradient[p * L + l] } }
         }
         return total
+    }
+
+    /// θₛₚ(x) and dθ/dx, within subject s's own bounds.
+    @inline(__always)
+    private func constrain(_ p: Int, _ s: Int, _ x: Double) -> (value: Double, derivative: Double) {
+        if let uppers = subjectUppers[p] { return model.parameters[p].constrain(x, upper: uppers[s]) }
+        return model.parameters[p].constrain(x)
     }
 
     @inline(__always)

@@ -24,6 +24,10 @@ public enum TaskDesign: Sendable, Equatable {
     case restlessBandit
     /// The Iowa gambling task (`IowaGamblingTask`).
     case iowaGambling
+    /// The probabilistic selection task with response times (`ProbabilisticSelectionRTTask`).
+    case probabilisticSelectionRT
+    /// Binary inputs with a changing probability (`BinaryInputTask`).
+    case binaryInputs
 
     /// Whether the task is a bandit (options, reward probabilities, reversals).
     public var isBandit: Bool { self == .bandit || self == .probabilisticReversal }
@@ -43,7 +47,7 @@ public struct ModelDefinition: Sendable {
     public let origin: Origin
     /// The argument values this fit uses (defaults unless overridden with `--arg`), in file order.
     public let arguments: [Double]
-    public let parameters: [ParameterSpec]
+    public private(set) var parameters: [ParameterSpec]
 
     public init(file: CheckedModel, origin: Origin, arguments: [String: Double] = [:]) throws {
         self.file = file
@@ -52,7 +56,8 @@ public struct ModelDefinition: Sendable {
             throw UnknownModelArgument(name: name, known: file.arguments.map(\.name), model: file.name)
         }
         self.arguments = file.arguments.map { arguments[$0.name] ?? $0.defaultValue }
-        parameters = file.parameters.map(ParameterSpec.init)
+        let values = self.arguments
+        parameters = file.parameters.map { ParameterSpec($0, argument: { values[file.argumentIndex($0)!] }) }
     }
 
     public var name: String { file.name }
@@ -70,6 +75,8 @@ public struct ModelDefinition: Sendable {
         case "ultimatum": return .ultimatum
         case "balloon": return .balloon
         case "restless_bandit": return .restlessBandit
+        case "probabilistic_selection_rt": return .probabilisticSelectionRT
+        case "binary_inputs": return .binaryInputs
         case "iowa_gambling": return .iowaGambling
         default: return .bandit
         }
@@ -137,12 +144,66 @@ public struct ModelDefinition: Sendable {
     /// have (`ModelFileError`), or an index outside a vector (a computed index such as
     /// `Q[3 - choice]` out of range on some answered trial; a `DataError` naming the row).
     public func checkIndices(_ batch: TrialBatch, dataFile: String) throws {
+        try checkDataBounds(batch, dataFile: dataFile)
         guard let v = try machine(for: batch, purpose: .gradient).1 else { return }
         let line = Int(batch.sourceLine[v.trial * batch.subjectCount + v.lane])
         throw DataError(
             file: dataFile, line: line > 0 ? line : nil,
             problem: "on this trial the model's index at \(file.file):\(v.location.line):\(v.location.column) is \(TrialTableWriter.format(v.value)), outside 1..\(v.range)",
             fix: "check this row's values that the model uses as indices (options, categories), or the model's index expression")
+    }
+
+    /// Per parameter whose upper bound comes from the data (`in (L, min(RT))`), each study
+    /// subject's bound: its smallest value of the column over its answered trials (+∞ for a
+    /// subject with none).
+    public func subjectUpperBounds(_ batch: TrialBatch) -> [Int: [Double]] {
+        var bounds: [Int: [Double]] = [:]
+        for (p, spec) in parameters.enumerated() {
+            guard let column = spec.upperFromData else { continue }
+            let values = batch.column(column)
+            var smallest = [Double](repeating: .infinity, count: batch.studySubjectCount)
+            for t in 0..<batch.trialCount {
+                for lane in 0..<batch.subjectCount where batch.answered[batch.index(t: t, subject: lane)] {
+                    let s = batch.hasConditions ? batch.laneSubject[lane] : lane
+                    smallest[s] = min(smallest[s], values[batch.index(t: t, subject: lane)])
+                }
+            }
+            bounds[p] = smallest
+        }
+        return bounds
+    }
+
+    /// The model with each data-bounded parameter's group upper bound set to the mean of the
+    /// subjects' (hBayesDM's `mu_tau = Φ≈(μ)·(mean(minRT) − RTbound) + RTbound`).
+    public func boundedBy(_ subjectUpperBounds: [Int: [Double]]) -> ModelDefinition {
+        var model = self
+        for (p, uppers) in subjectUpperBounds {
+            let finite = uppers.filter(\.isFinite)
+            guard !finite.isEmpty else { continue }
+            model.parameters[p] = parameters[p].withUpperBound(finite.reduce(0, +) / Double(finite.count))
+        }
+        return model
+    }
+
+    /// Rejects a subject whose data bound (`min(RT)`) is not above the parameter's lower bound:
+    /// the parameter would have no values (hBayesDM requires every RT above RTbound).
+    func checkDataBounds(_ batch: TrialBatch, dataFile: String) throws {
+        for (p, uppers) in subjectUpperBounds(batch) {
+            let spec = parameters[p], lower = spec.bounds.lower
+            for (s, upper) in uppers.enumerated() where upper.isFinite && !(upper > lower) {
+                let column = spec.upperFromData!
+                let values = batch.column(column)
+                var line: Int?
+                for i in 0..<values.count where batch.answered[i] && values[i] == upper
+                    && (batch.hasConditions ? batch.laneSubject[i % batch.subjectCount] : i % batch.subjectCount) == s {
+                    line = Int(batch.sourceLine[i]); break
+                }
+                throw DataError(
+                    file: dataFile, line: line, columnName: column, value: TrialTableWriter.format(upper),
+                    problem: "subject \(batch.studySubjectIDs[s])'s smallest \(column) is \(TrialTableWriter.format(upper)), not above \(spec.name)'s lower bound \(TrialTableWriter.format(lower)), so \(spec.name) (between them) has no values",
+                    fix: "lower the bound (e.g. --arg for the argument that sets it) below every subject's fastest \(column), or correct or drop this row")
+            }
+        }
     }
 
     /// The likelihood of a batch (one instance per chain: not thread-safe). The batch must have

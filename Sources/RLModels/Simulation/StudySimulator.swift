@@ -70,6 +70,8 @@ public enum StudySimulator {
         case .balloon: return BalloonTask()
         case .restlessBandit: return RestlessBanditTask(arms: model.optionCount ?? options ?? 4)
         case .iowaGambling: return IowaGamblingTask()
+        case .probabilisticSelectionRT: return ProbabilisticSelectionRTTask()
+        case .binaryInputs: return BinaryInputTask()
         case .twoStep: return TwoStepTask(commonTransition: model.argument("trans_prob") ?? TwoStepTask.standardCommonTransition)
         case .bandit, .probabilisticReversal:
             return bandit ?? BanditTask.standard(for: model, options: model.optionCount ?? options ?? 2)
@@ -97,8 +99,8 @@ public enum StudySimulator {
         return try task.simulate(run)
     }
 
-    /// Subjects' deviations z and natural-scale parameters θ (P·S, parameter-major) from Philox
-    /// stream 0.
+    /// Subjects' deviations z ~ N(0, zScale²) and natural-scale parameters θ (P·S,
+    /// parameter-major) from Philox stream 0.
     static func drawSubjects(model: ModelDefinition, group: GroupValues, subjects S: Int, seed: UInt64) -> ([Double], [Double]) {
         let P = model.parameters.count
         var parameterStream = Philox(seed: seed, stream: 0)
@@ -106,7 +108,7 @@ public enum StudySimulator {
         var theta = [Double](repeating: 0, count: P * S)
         for s in 0..<S {
             for p in 0..<P {
-                z[p * S + s] = parameterStream.nextNormal()
+                z[p * S + s] = model.parameters[p].zScale * parameterStream.nextNormal()
                 theta[p * S + s] = model.parameters[p].constrain(group.mu[p] + group.sigma[p] * z[p * S + s]).value
             }
         }
