@@ -86,7 +86,8 @@ public struct ParameterSpec: Sendable, Equatable {
         }
     }
 
-    /// θ(x) and dθ/dx with another upper bound (a subject's own, `upperFromData`).
+    /// θ(x) and dθ/dx with another upper bound (a subject's own, `upperFromData`); an
+    /// unbounded parameter ignores it.
     @inlinable
     public func constrain(_ x: Double, upper: Double) -> (value: Double, derivative: Double) {
         switch transform {
@@ -96,7 +97,11 @@ public struct ParameterSpec: Sendable, Equatable {
         case let .logistic(lower, _):
             let p = 1 / (1 + Foundation.exp(-x))
             return (lower + (upper - lower) * p, (upper - lower) * p * (1 - p))
-        default: return constrain(x)
+        case .identity:
+            return (x, 1)
+        case .exponential:
+            let e = Foundation.exp(x)
+            return (e, e)
         }
     }
 
@@ -115,19 +120,7 @@ public struct ParameterSpec: Sendable, Equatable {
     /// θ(x) and dθ/dx.
     @inlinable
     public func constrain(_ x: Double) -> (value: Double, derivative: Double) {
-        switch transform {
-        case let .phiApprox(lower, upper):
-            let (p, dp) = PhiApprox.valueAndDerivative(x)
-            return (lower + (upper - lower) * p, (upper - lower) * dp)
-        case let .logistic(lower, upper):
-            let p = 1 / (1 + Foundation.exp(-x))
-            return (lower + (upper - lower) * p, (upper - lower) * p * (1 - p))
-        case .identity:
-            return (x, 1)
-        case .exponential:
-            let e = Foundation.exp(x)
-            return (e, e)
-        }
+        constrain(x, upper: bounds.upper)
     }
 
     /// The unconstrained x with θ(x) = value (value strictly inside the bounds).

@@ -33,32 +33,9 @@ extension BinaryInputTask: SimulatedTask {
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
-        let S = run.subjects
-        let responseName = run.model.file.data.first(where: \.observed)!.name
-        let (machine, plane) = try run.machine(choiceColumn: nil, optionCount: 2)
-        let inputPlane = plane("u")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
-        var input = run.emptyColumn, response = run.emptyColumn
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
-                let block = run.block(of: t)
-                let p = probability(index: t - block.start, length: block.length)
-                for s in 0..<S {
-                    let i = t * S + s
-                    input[i] = rngs[s].nextUniform() < p ? 1 : 0
-                    if let plane = inputPlane { machine.setPlaneValue(plane, trial: t, lane: s, input[i]) }
-                }
-            }, draw: { d in
-                let one = rngs[d.lane].nextUniform() < d.probabilities[0]
-                if !missed[d.trial * S + d.lane] { response[d.trial * S + d.lane] = one ? 1 : 0 }
-                return one ? 1 : 0
-            })
+        try run.binaryResponses(to: "u", task: self) { t, _, rng in
+            let block = run.block(of: t)
+            return rng.nextUniform() < probability(index: t - block.start, length: block.length) ? 1 : 0
         }
-        var columns: [String: [Double]] = [responseName: response]
-        // A missed trial's row has no values (as a file's NA row reads).
-        if run.model.file.dataIndex("u") != nil { columns["u"] = zip(input, missed).map { $1 ? 0 : $0 } }
-        return run.study(columns: columns, missed: missed, choiceColumn: nil, optionCount: 2, task: self)
     }
 }

@@ -55,6 +55,38 @@ public struct SimulationRun {
 
     var subjectIDs: [String] { (1...subjects).map(String.init) }
 
+    /// The study of a task whose one response is binary and whose one other column,
+    /// `stimulus`, is drawn per subject before each trial by `value(trial, subject, stream)`
+    /// (the ultimatum game's offers, the HGF's inputs): per trial, the missed draw, the
+    /// stimulus, then the response (1 with the model's probability).
+    func binaryResponses(to stimulus: String, task: any SimulatedTask,
+                         value: (_ trial: Int, _ subject: Int, inout Philox) -> Double) throws -> SimulatedStudy {
+        let S = subjects
+        let responseName = model.file.data.first(where: \.observed)!.name
+        let (machine, plane) = try machine(choiceColumn: nil, optionCount: 2)
+        let stimulusPlane = plane(stimulus)
+        var rngs = streams()
+        var missed = [Bool](repeating: false, count: trials * S)
+        var shown = emptyColumn, response = emptyColumn
+        theta.withUnsafeBufferPointer { th in
+            machine.simulate(theta: th.baseAddress!, trialStart: { t in
+                drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+                for s in 0..<S {
+                    shown[t * S + s] = value(t, s, &rngs[s])
+                    if let p = stimulusPlane { machine.setPlaneValue(p, trial: t, lane: s, shown[t * S + s]) }
+                }
+            }, draw: { d in
+                let one = rngs[d.lane].nextUniform() < d.probabilities[0]
+                if !missed[d.trial * S + d.lane] { response[d.trial * S + d.lane] = one ? 1 : 0 }
+                return one ? 1 : 0
+            })
+        }
+        var columns: [String: [Double]] = [responseName: response]
+        // A missed trial's row has no values (as a file's NA row reads).
+        if model.file.dataIndex(stimulus) != nil { columns[stimulus] = zip(shown, missed).map { $1 ? 0 : $0 } }
+        return study(columns: columns, missed: missed, choiceColumn: nil, optionCount: 2, task: task)
+    }
+
     /// The simulated study from the task's columns (a missed trial's values are whatever the
     /// task left there; the batch marks the trial unanswered).
     func study(columns: [String: [Double]], missed: [Bool], choiceColumn: String?, optionCount: Int, levels: [String: Int] = [:],

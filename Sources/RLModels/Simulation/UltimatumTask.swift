@@ -23,31 +23,9 @@ extension UltimatumTask: SimulatedTask {
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
-        let S = run.subjects
-        let responseName = run.model.file.data.first(where: \.observed)!.name
-        let (machine, plane) = try run.machine(choiceColumn: nil, optionCount: 2)
-        let offerPlane = plane("offer")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
-        var offer = run.emptyColumn, response = run.emptyColumn
         let n = offers.count
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
-                for s in 0..<S {
-                    let i = t * S + s
-                    offer[i] = Double(offers.lowerBound + min(Int(rngs[s].nextUniform() * Double(n)), n - 1))
-                    if let p = offerPlane { machine.setPlaneValue(p, trial: t, lane: s, offer[i]) }
-                }
-            }, draw: { d in
-                let accepted = rngs[d.lane].nextUniform() < d.probabilities[0]
-                if !missed[d.trial * S + d.lane] { response[d.trial * S + d.lane] = accepted ? 1 : 0 }
-                return accepted ? 1 : 0
-            })
+        return try run.binaryResponses(to: "offer", task: self) { _, _, rng in
+            Double(offers.lowerBound + min(Int(rng.nextUniform() * Double(n)), n - 1))
         }
-        var columns: [String: [Double]] = [responseName: response]
-        // A missed trial's row has no values (as a file's NA row reads).
-        if run.model.file.dataIndex("offer") != nil { columns["offer"] = zip(offer, missed).map { $1 ? 0 : $0 } }
-        return run.study(columns: columns, missed: missed, choiceColumn: nil, optionCount: 2, task: self)
     }
 }
