@@ -42,7 +42,8 @@ struct ModelsCommand: ParsableCommand {
         let nameWidth = m.parameters.map(\.name.count).max() ?? 0
         let rangeWidth = m.parameters.map(\.rangeDescription.count).max() ?? 0
         for p in m.parameters {
-            lines.append("  \(p.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)) \(p.rangeDescription.padding(toLength: rangeWidth, withPad: " ", startingAt: 0)) \(p.meaning); group sd prior \(p.scalePrior.description)")
+            lines.append("  \(p.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)) \(p.rangeDescription.padding(toLength: rangeWidth, withPad: " ", startingAt: 0)) \(p.meaning); group sd prior \(p.scalePrior.description)"
+                + (p.zScale != 1 ? ", subjects' deviations N(0, \(p.zScale))" : ""))
         }
         let options = m.optionCount.map { "1..\($0)" } ?? "1..K, K = largest option number"
         let columns = m.file.data.map { c -> String in

@@ -166,12 +166,14 @@ extension ParameterSpec {
                   muScale: p.muScale, upperFromData: upperFromData, zScale: p.zScale)
     }
 
-    /// "(0, 1)", "real" or "positive", as `rlfit models` shows it.
+    /// "(0, 1)", "(0, 2) logistic", "(0.1, min RT)", "real" or "positive", as `rlfit models` shows it.
     public var rangeDescription: String {
         func format(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
         switch transform {
         case let .phiApprox(lower, upper), let .logistic(lower, upper):
-            return "(\(format(lower)), \(upperFromData.map { "min \($0)" } ?? format(upper)))"
+            let link: String
+            if case .logistic = transform { link = " logistic" } else { link = "" }
+            return "(\(format(lower)), \(upperFromData.map { "min \($0)" } ?? format(upper)))\(link)"
         case .identity: return "real"
         case .exponential: return "positive"
         }
