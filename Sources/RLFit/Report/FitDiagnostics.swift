@@ -90,8 +90,11 @@ public struct FitDiagnostics: Sendable {
         }
         if divergences > 0 {
             let advice: String
-            if let delta = adaptDelta, delta >= 0.95 {
+            if let delta = adaptDelta, delta >= 0.95, summaries.contains(where: { $0.name.hasPrefix("sigma.") }) {
                 advice = "--adapt-delta is already \(delta): the model is hard to sample here. With few subjects the group scales are poorly identified: try --hierarchy none, a smaller --prior-sigma, or more data."
+            } else if let delta = adaptDelta, delta >= 0.95 {
+                // No group level (--hierarchy none): the subjects' own posteriors are the hard part.
+                advice = "--adapt-delta is already \(delta): the model is hard to sample here, with no group level to blame: the quantities with the lowest ESS are poorly identified by these data (a flat or two-peaked likelihood, or parameters pressed against their bounds); more trials or a model with fewer parameters help."
             } else {
                 advice = "Rerun with a higher --adapt-delta (e.g. 0.95, hBayesDM's default, or 0.99)."
             }
