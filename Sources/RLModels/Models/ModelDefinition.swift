@@ -154,8 +154,9 @@ public struct ModelDefinition: Sendable {
     }
 
     /// Per parameter whose upper bound comes from the data (`in (L, min(RT))`), each study
-    /// subject's bound: its smallest value of the column over its answered trials (+∞ for a
-    /// subject with none).
+    /// subject's bound: its smallest value of the column over its answered trials (a subject
+    /// with none, who adds no likelihood, takes the others' mean, or the nominal bound when no
+    /// subject has any: an infinite bound would make θ infinite and the gradient NaN).
     public func subjectUpperBounds(_ batch: TrialBatch) -> [Int: [Double]] {
         var bounds: [Int: [Double]] = [:]
         for (p, spec) in parameters.enumerated() {
@@ -168,7 +169,9 @@ public struct ModelDefinition: Sendable {
                     smallest[s] = min(smallest[s], values[batch.index(t: t, subject: lane)])
                 }
             }
-            bounds[p] = smallest
+            let finite = smallest.filter(\.isFinite)
+            let fallback = finite.isEmpty ? spec.bounds.upper : finite.reduce(0, +) / Double(finite.count)
+            bounds[p] = smallest.map { $0.isFinite ? $0 : fallback }
         }
         return bounds
     }
@@ -178,9 +181,8 @@ public struct ModelDefinition: Sendable {
     public func boundedBy(_ subjectUpperBounds: [Int: [Double]]) -> ModelDefinition {
         var model = self
         for (p, uppers) in subjectUpperBounds {
-            let finite = uppers.filter(\.isFinite)
-            guard !finite.isEmpty else { continue }
-            model.parameters[p] = parameters[p].withUpperBound(finite.reduce(0, +) / Double(finite.count))
+            guard !uppers.isEmpty else { continue }
+            model.parameters[p] = parameters[p].withUpperBound(uppers.reduce(0, +) / Double(uppers.count))
         }
         return model
     }
@@ -190,7 +192,7 @@ public struct ModelDefinition: Sendable {
     func checkDataBounds(_ batch: TrialBatch, dataFile: String) throws {
         for (p, uppers) in subjectUpperBounds(batch) {
             let spec = parameters[p], lower = spec.bounds.lower
-            for (s, upper) in uppers.enumerated() where upper.isFinite && !(upper > lower) {
+            for (s, upper) in uppers.enumerated() where !(upper > lower) {
                 let column = spec.upperFromData!
                 let values = batch.column(column)
                 var line: Int?
