@@ -155,6 +155,19 @@ final class HierarchicalPosteriorTests: XCTestCase {
         x[k] -= 2 * h
         let down = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
         XCTAssertEqual(g[k], (up - down) / (2 * h), accuracy: 1e-5 * max(1, abs(g[k])))
+        // A subject with no answered trial takes the others' mean bound (not +∞: θ and the
+        // gradient stay finite).
+        var answered = b.answered
+        for t in 0..<b.trialCount { answered[t * S] = false }
+        let silent = TrialBatch(subjectIDs: b.subjectIDs, trialCount: b.trialCount, optionCount: b.optionCount, answered: answered,
+                                columns: b.columns, choiceColumn: b.choiceColumn, levels: b.levels, blockStart: b.blockStart,
+                                trialsPerSubject: b.trialsPerSubject)
+        let others = Array(fastest.dropFirst())
+        XCTAssertEqual(model.subjectUpperBounds(silent)[1]?[0] ?? 0, others.reduce(0, +) / Double(others.count), accuracy: 1e-14)
+        let silentPosterior = HierarchicalPosterior(model: model, batch: silent)
+        var gs = [Double](repeating: 0, count: silentPosterior.dimension)
+        let lps = x.withUnsafeBufferPointer { xp in gs.withUnsafeMutableBufferPointer { silentPosterior.logDensity(xp, gradient: $0) } }
+        XCTAssert(lps.isFinite && gs.allSatisfy(\.isFinite))
         // RTbound at or above a subject's fastest response.
         let tooHigh = try ModelDefinition(file: model.file, origin: model.origin, arguments: ["RTbound": fastest.min()!])
         XCTAssertThrowsError(try tooHigh.checkIndices(b, dataFile: "study.tsv")) { error in
