@@ -5,8 +5,10 @@ import Sampling
 
 /// Runs a whole fit: reads and checks the data, samples the chains in parallel, writes the fit
 /// directory (chain files in Stan CSV, `summary.csv`, `subjects.csv`, `fit.json`) and returns
-/// the report. Every file goes to a temporary name first; an interrupted run (cancellation)
-/// writes its chain files as `chain-<c>.csv.incomplete` and says so in `fit.json`.
+/// the report. The directory is locked for the run and an earlier fit in it (`--overwrite`) is
+/// removed before sampling (`OutputDirectory`). Every file goes to a temporary name first;
+/// `fit.json` is written last; an interrupted run (cancellation) writes its chain files as
+/// `chain-<c>.csv.incomplete` and says so in `fit.json`.
 public struct FitRunner: Sendable {
     public let options: FitOptions
 
@@ -36,7 +38,8 @@ public struct FitRunner: Sendable {
         let dataWarnings = o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
             + batch.readerNotes
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
-        try OutputDirectory.prepare(o.outputDirectory, overwrite: o.overwrite)
+        let lock = try OutputDirectory.prepare(o.outputDirectory, overwrite: o.overwrite)
+        defer { lock.release() }
 
         let model = o.model, priors = o.priors, mode = o.hierarchy
         let makePosterior: @Sendable () -> HierarchicalPosterior = {
@@ -57,11 +60,6 @@ public struct FitRunner: Sendable {
             initBuffer: o.initBuffer, window: o.window, termBuffer: o.termBuffer)
         var files: [String] = []
         let directory = o.outputDirectory as NSString
-        // Remove files of an earlier run in the same directory so nothing stale looks current.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: o.outputDirectory)) ?? []
-            where name.hasPrefix("chain-") && (name.hasSuffix(".csv") || name.hasSuffix(".csv.incomplete")) {
-            try? FileManager.default.removeItem(atPath: directory.appendingPathComponent(name))
-        }
         let texts = ParallelMap.map(records, threads: o.threads) {
             StanCSVWriter.bytes($0, configuration: configuration, significantDigits: o.significantDigits)
         }

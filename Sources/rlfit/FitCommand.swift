@@ -16,7 +16,9 @@ struct FitCommand: ParsableCommand {
             `rlfit fit --config DIR/run.json` reproduces the fit), and prints a report. Options \
             given on the command line override the run file. Exit 0 on a finished fit \
             (warnings included), 65 bad data or a model file with a mistake, 66 an unreadable \
-            input, 64 bad usage, 130 when interrupted (files are kept and marked incomplete).
+            input, 64 bad usage, 73 an output that cannot be written or a --out directory another \
+            run is using, 130 when interrupted by Ctrl-C and 143 by SIGTERM (files are kept and \
+            marked incomplete).
             """)
 
     @Argument(help: "hBayesDM-format trial table (TSV or CSV).") var data: String?
@@ -145,21 +147,33 @@ struct FitCommand: ParsableCommand {
         print("\nfiles: " + outcome.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + " in \(options.outputDirectory)")
         if !outcome.complete {
             printError("interrupted: the chain files are kept as chain-<c>.csv.incomplete and fit.json says \"complete\": false")
-            throw ExitCode(130)
+            throw ExitCode(128 + (interrupt.received ?? SIGINT))
         }
     }
 }
 
-/// Ctrl-C (SIGINT) or SIGTERM → `action` once, instead of killing the process, so the chains
-/// stop cleanly and their files are written (marked incomplete).
+/// Ctrl-C (SIGINT) or SIGTERM (what SLURM and `kill` send before a kill) → `action` once,
+/// instead of killing the process, so the chains stop cleanly and their files are written
+/// (marked incomplete); the exit code is then 128 + the signal (130 for SIGINT, 143 for
+/// SIGTERM), as a shell reports a process the signal ended.
 final class InterruptHandler: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var first: Int32?
+
+    /// The first signal that arrived, if any.
+    var received: Int32? { lock.lock(); defer { lock.unlock() }; return first }
 
     init(action: @escaping @Sendable () -> Void) {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler(handler: action)
+            source.setEventHandler { [unowned self] in
+                self.lock.lock()
+                if self.first == nil { self.first = sig }
+                self.lock.unlock()
+                action()
+            }
             source.resume()
             sources.append(source)
         }

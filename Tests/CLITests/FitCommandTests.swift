@@ -395,4 +395,73 @@ final class FitCommandTests: XCTestCase {
         let summary = try CommandLineRunner.run(["summary", out.path])
         XCTAssert(summary.stdout.contains("interrupted"), summary.stdout + summary.stderr)
     }
+
+    /// Starts a fit that runs until signalled (warmup 100000) and waits until it holds the lock
+    /// on `out` (the lock file names its process).
+    func startLongFit(out: URL, model: String = "bandit2arm_delta", extra: [String] = []) throws -> Process {
+        let process = Process()
+        process.executableURL = CommandLineRunner.executable
+        process.arguments = ["fit", Self.study, "--model", model, "--warmup", "100000", "--draws", "1000",
+                             "--seed", "99", "--quiet", "--out", out.path] + extra
+        process.standardError = Pipe()
+        process.standardOutput = Pipe()
+        try process.run()
+        let lockFile = out.appendingPathComponent(".rlfit.lock")
+        for _ in 0..<200 {
+            if let text = try? String(contentsOf: lockFile, encoding: .utf8), text.contains("\(process.processIdentifier)") { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        return process
+    }
+
+    /// A second fit into a directory another fit is using stops at once with exit 73, naming
+    /// the other process, and leaves the running fit's files alone; SIGTERM ends a fit like
+    /// Ctrl-C (files kept, marked incomplete) with exit 143; the directory is free afterwards.
+    func testDirectoryInUseAndSIGTERM() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("busy")
+        let first = try startLongFit(out: out)
+        let second = try fit(["--overwrite"], out: out)
+        XCTAssertEqual(second.status, 73, second.stderr)
+        XCTAssert(second.stderr.contains("in use by another rlfit run (process \(first.processIdentifier))"), second.stderr)
+        XCTAssert(first.isRunning)
+        first.terminate()  // SIGTERM
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 143)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+        XCTAssert(names.contains("chain-1.csv.incomplete") && names.contains("fit.json"), "\(names)")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]
+        XCTAssertEqual(manifest["complete"] as? Bool, false)
+        XCTAssertEqual(try fit(["--overwrite"], out: out).status, 0)
+    }
+
+    /// `--overwrite` removes every file of the earlier fit before it writes anything: an
+    /// overwrite interrupted during sampling leaves no old summary, report, learning curves,
+    /// chains or `fit.json` beside the new (incomplete) chains; the user's own files stay.
+    func testInterruptedOverwriteLeavesNothingOfTheOldFit() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("replaced")
+        XCTAssertEqual(try fit([], out: out).status, 0)
+        let old = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+        for name in ["summary.csv", "subjects.csv", "report.html", "ppc.csv", "chain-1.csv", "fit.json", "run.json", "model.rlm"] {
+            XCTAssert(old.contains(name), "\(name) missing from the first fit: \(old)")
+        }
+        let notes = out.appendingPathComponent("my-notes.txt")
+        try "mine".write(to: notes, atomically: true, encoding: .utf8)
+        let second = try startLongFit(out: out, model: "delta_stick", extra: ["--overwrite"])
+        // While the new fit samples, nothing of the old one is left.
+        let during = Set(try FileManager.default.contentsOfDirectory(atPath: out.path)).subtracting([".rlfit.lock", "my-notes.txt"])
+        XCTAssertEqual(during, [], "files of the old fit during the overwrite: \(during)")
+        second.interrupt()
+        second.waitUntilExit()
+        XCTAssertEqual(second.terminationStatus, 130)
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+        for name in ["summary.csv", "subjects.csv", "report.html", "ppc.csv", "chain-1.csv", "chain-2.csv"] {
+            XCTAssertFalse(after.contains(name), "stale \(name) after an interrupted overwrite: \(after)")
+        }
+        XCTAssert(after.contains("my-notes.txt"))
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]
+        XCTAssertEqual(manifest["complete"] as? Bool, false)
+        XCTAssertEqual((manifest["options"] as? [String: Any])?["model"] as? String, "delta_stick")
+        XCTAssertEqual(manifest["seed"] as? Int, 99)
+    }
 }

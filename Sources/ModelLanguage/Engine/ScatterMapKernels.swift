@@ -24,18 +24,28 @@
 enum ScatterMapKernels {
     @inline(__always)
     static func forward<F: ElementwiseLoops>(_: F.Type, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int) {
-        let index = p[0], value = p[1], answered = p[5 + n]
-        let startA = starts & 1 != 0, startB = starts & 2 != 0, startC = starts & 4 != 0
-        for j in 0..<w {
-            let counted = answered[j] .!= 0, i = index[j], v = value[j]
-            let commonA = p[2][j], commonB = p[3][j], commonC = p[4][j]
-            var key = Lanes(repeating: 1)
-            for k in 0..<n {
-                let s = p[6 + n + k][j]
-                let e = F.value3(startA ? s : commonA, startB ? s : commonB, startC ? s : commonC)
-                p[5 + k][j] = s.replacing(with: e.replacing(with: v, where: i .== key), where: counted)
-                key += 1
+        let index = p[0], value = p[1], answered = p[5 + n], commonA = p[2], commonB = p[3], commonC = p[4]
+        // Lane vectors outer (the index, the mask and the common arguments read once, before
+        // any output row of that lane vector is written), one branch-free loop per combination
+        // of start positions (as in `backward`).
+        @inline(__always) func run(_ startA: Bool, _ startB: Bool, _ startC: Bool) {
+            for j in 0..<w {
+                let counted = answered[j] .!= 0, i = index[j], v = value[j]
+                let a = commonA[j], b = commonB[j], c = commonC[j]
+                var key = Lanes(repeating: 1)
+                for k in 0..<n {
+                    let start = p[6 + n + k][j]
+                    let e = F.value3(startA ? start : a, startB ? start : b, startC ? start : c)
+                    p[5 + k][j] = start.replacing(with: e.replacing(with: v, where: i .== key), where: counted)
+                    key += 1
+                }
             }
+        }
+        switch starts {
+        case 6: run(false, true, true)     // f(common, start, start): Q − F·Q
+        case 2: run(false, true, false)    // f(common, start, ·): F·Q
+        case 1: run(true, false, false)    // f(start, ·, ·)
+        default: run(starts & 1 != 0, starts & 2 != 0, starts & 4 != 0)
         }
     }
 
@@ -56,34 +66,45 @@ enum ScatterMapKernels {
         clearIfAssigned(writeC, modes[3], lc)
         let guarded = F.partialsMayBeInfinite
         // Lane vectors outer, elements inner: the index, the mask and the common arguments are
-        // read once per lane vector, and the λ sums over the elements stay in registers.
-        for j in 0..<w {
-            let counted = answered[j] .!= 0, i = index[j].replacing(with: 0, where: .!counted)
-            let commonA = p[2 + n][j], commonB = p[3 + n][j], commonC = p[4 + n][j]
-            var sumA = Lanes(repeating: 0), sumB = Lanes(repeating: 0), sumC = Lanes(repeating: 0), sumValue = Lanes(repeating: 0)
-            var key = Lanes(repeating: 1)
-            for k in 0..<n {
-                let ly = p[2 + k], s = p[9 + n + k][j]
-                let a = startA ? s : commonA, b = startB ? s : commonB, c = startC ? s : commonC
-                let l = ly[j]
-                let chosen = i .== key
-                // λvalue: λy at the index (answered lanes); λ of this element's map output: the
-                // answered lanes where the index is another element.
-                sumValue = sumValue.replacing(with: l, where: chosen)
-                let le = Lanes(repeating: 0).replacing(with: l, where: counted .& .!chosen)
-                let (da, db, dc) = F.partials3(a, b, c, y: F.value3(a, b, c))
-                let ga = scaled(le, da, guarded: guarded), gb = scaled(le, db, guarded: guarded), gc = scaled(le, dc, guarded: guarded)
-                var toStart = Lanes(repeating: 0)
-                if startA { toStart += ga } else { sumA += ga }
-                if startB { toStart += gb } else { sumB += gb }
-                if startC { toStart += gc } else { sumC += gc }
-                ly[j] = l.replacing(with: toStart, where: counted)
-                key += 1
+        // read once per lane vector, and the λ sums over the elements stay in registers. The
+        // start/common choices are the same for every lane vector, so each combination gets its
+        // own branch-free loop.
+        let commonRowA = p[2 + n], commonRowB = p[3 + n], commonRowC = p[4 + n]
+        @inline(__always) func run(_ startA: Bool, _ startB: Bool, _ startC: Bool) {
+            for j in 0..<w {
+                let counted = answered[j] .!= 0, i = index[j]
+                let commonA = commonRowA[j], commonB = commonRowB[j], commonC = commonRowC[j]
+                var sumA = Lanes(repeating: 0), sumB = Lanes(repeating: 0), sumC = Lanes(repeating: 0), sumValue = Lanes(repeating: 0)
+                var key = Lanes(repeating: 1)
+                for k in 0..<n {
+                    let ly = p[2 + k], start = p[9 + n + k][j]
+                    let a = startA ? start : commonA, b = startB ? start : commonB, c = startC ? start : commonC
+                    let l = ly[j]
+                    let chosen = i .== key
+                    // λvalue: λy at the index (answered lanes); λ of this element's map output:
+                    // the answered lanes where the index is another element.
+                    sumValue = sumValue.replacing(with: l, where: chosen)
+                    let le = Lanes(repeating: 0).replacing(with: l, where: counted .& .!chosen)
+                    let (da, db, dc) = F.partials3(a, b, c, y: F.value3(a, b, c))
+                    let ga = scaled(le, da, guarded: guarded), gb = scaled(le, db, guarded: guarded), gc = scaled(le, dc, guarded: guarded)
+                    var toStart = Lanes(repeating: 0)
+                    if startA { toStart += ga } else { sumA += ga }
+                    if startB { toStart += gb } else { sumB += gb }
+                    if startC { toStart += gc } else { sumC += gc }
+                    ly[j] = l.replacing(with: toStart, where: counted)
+                    key += 1
+                }
+                if writeValue { lambdaValue[j] += Lanes(repeating: 0).replacing(with: sumValue, where: counted) }
+                if writeA { la[j] += sumA }
+                if writeB { lb[j] += sumB }
+                if writeC { lc[j] += sumC }
             }
-            if writeValue { lambdaValue[j] += sumValue }
-            if writeA { la[j] += sumA }
-            if writeB { lb[j] += sumB }
-            if writeC { lc[j] += sumC }
+        }
+        switch starts {
+        case 6: run(false, true, true)     // f(common, start, start): Q − F·Q
+        case 2: run(false, true, false)    // f(common, start, ·): F·Q
+        case 1: run(true, false, false)    // f(start, ·, ·)
+        default: run(startA, startB, startC)
         }
     }
 }

@@ -1,7 +1,16 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The fit directory: created when missing; a directory that already holds a fit is replaced
-/// only when asked (`--overwrite`), so an earlier fit is never lost by a repeated command.
+/// The fit directory: created when missing, locked for the run, and cleared of an earlier fit
+/// before anything is written.
+///
+/// - A directory that already holds a fit is replaced only when asked (`--overwrite`), so an
+///   earlier fit is never lost by a repeated command; with `--overwrite` every file of the old
+///   fit is removed first (`fit.json` before the rest), so an interrupted overwrite never
+///   leaves old summaries, reports or a `fit.json` beside the new chains.
+/// - A second run into a directory in use fails at once (`Lock`), naming the other process.
 public enum OutputDirectory {
     public struct Problem: Error, CustomStringConvertible {
         public let path: String
@@ -10,31 +19,105 @@ public enum OutputDirectory {
         public var description: String { "\(path): error: \(problem)\n  fix: \(fix)" }
     }
 
-    public static func prepare(_ path: String, overwrite: Bool) throws {
+    /// The hidden file whose `flock` marks a directory in use; it holds the owner's process id.
+    public static let lockFileName = ".rlfit.lock"
+
+    /// Whether `name` is a file a fit writes (chain files, summaries, report, run file, the
+    /// fitted model, `fit.json`, and their `.incomplete` variants); other files are the user's.
+    public static func isFitFile(_ name: String) -> Bool {
+        let base = name.hasSuffix(".incomplete") ? String(name.dropLast(".incomplete".count)) : name
+        if base.hasPrefix("chain-") && base.hasSuffix(".csv") { return true }
+        return ["fit.json", "run.json", "summary.csv", "subjects.csv", "report.html", "ppc.csv", FitOptions.fittedModelFile].contains(base)
+    }
+
+    /// An exclusive advisory lock (`flock`) on the directory's lock file, held until `release`
+    /// or the process ends (the kernel drops it when a killed process's descriptor closes, so
+    /// a lock file left by a killed run never blocks a later one). `release` removes the file
+    /// while still holding the lock; a run that locked a file since removed (it opened it just
+    /// before) sees that the path no longer names its file and tries again.
+    public final class Lock: @unchecked Sendable {
+        private var descriptor: Int32
+        private let path: String
+
+        init(directory: String) throws {
+            path = (directory as NSString).appendingPathComponent(OutputDirectory.lockFileName)
+            while true {
+                let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+                guard fd >= 0 else {
+                    throw Problem(path: directory, problem: "cannot create the lock file \(OutputDirectory.lockFileName) (\(String(cString: strerror(errno))))",
+                                  fix: "check that you may write to the directory")
+                }
+                guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                    var buffer = [UInt8](repeating: 0, count: 32)
+                    let count = pread(fd, &buffer, buffer.count, 0)
+                    close(fd)
+                    let owner = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+                    throw Problem(path: directory, problem: "is in use by another rlfit run (process \(owner))",
+                                  fix: "wait for that run to finish (or stop it), or choose another --out")
+                }
+                var held = stat(), named = stat()
+                if fstat(fd, &held) == 0 && stat(path, &named) == 0 && held.st_ino == named.st_ino && held.st_dev == named.st_dev {
+                    let pid = Array("\(getpid())\n".utf8)
+                    _ = ftruncate(fd, 0)
+                    _ = pwrite(fd, pid, pid.count, 0)
+                    descriptor = fd
+                    return
+                }
+                close(fd)  // the file was removed by the run that held it: lock the new one
+            }
+        }
+
+        /// Removes the lock file and releases the lock.
+        public func release() {
+            guard descriptor >= 0 else { return }
+            unlink(path)
+            close(descriptor)
+            descriptor = -1
+        }
+
+        deinit { release() }
+    }
+
+    /// Creates `path` when missing, locks it, refuses a directory holding a fit unless
+    /// `overwrite`, and then removes every file of that fit. Returns the lock, to be held for
+    /// the whole run.
+    public static func prepare(_ path: String, overwrite: Bool) throws -> Lock {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
                 throw Problem(path: path, problem: "exists and is a file, not a directory",
                               fix: "give --out a new or existing directory")
             }
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            let holdsFit = names.contains("fit.json") || names.contains { $0.hasPrefix("chain-") && $0.contains(".csv") }
-            if holdsFit && !overwrite {
-                var what = "already holds a fit"
-                if let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent("fit.json")),
-                   let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                   let options = json["options"] as? [String: Any], let model = options["model"] as? String {
-                    what += " (\(model))"
-                }
-                throw Problem(path: path, problem: what, fix: "pass --overwrite to replace it, or choose another --out")
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw Problem(path: path, problem: "cannot create the directory (\((error as NSError).localizedDescription))",
+                              fix: "check the path and that you may write there")
             }
-            return
         }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw Problem(path: path, problem: "cannot create the directory (\((error as NSError).localizedDescription))",
-                          fix: "check the path and that you may write there")
+        let lock = try Lock(directory: path)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let fitFiles = names.filter(isFitFile)
+        if !fitFiles.isEmpty && !overwrite {
+            var what = "already holds a fit"
+            if let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent("fit.json")),
+               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+               let options = json["options"] as? [String: Any], let model = options["model"] as? String {
+                what += " (\(model))"
+            }
+            throw Problem(path: path, problem: what, fix: "pass --overwrite to replace it, or choose another --out")
         }
+        // fit.json first: from then on nothing in the directory claims a complete fit.
+        for name in fitFiles.filter({ $0 == "fit.json" }) + fitFiles.filter({ $0 != "fit.json" }) {
+            let file = (path as NSString).appendingPathComponent(name)
+            do {
+                try FileManager.default.removeItem(atPath: file)
+            } catch {
+                throw Problem(path: file, problem: "cannot remove the earlier fit's file (\((error as NSError).localizedDescription))",
+                              fix: "check that you may write to the directory, or choose another --out")
+            }
+        }
+        return lock
     }
 }
