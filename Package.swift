@@ -66,7 +66,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "rlfit",
-            dependencies: ["RLFit", "RLModels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["RLFit", "RLModels", "ModelLanguage", "Sampling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: vectorISA
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: vectorISA),

@@ -6,6 +6,20 @@ public enum FitDirectory {
     public struct Contents: Sendable {
         public var chains: [ChainRecord]
         public var configuration: [String: String]
+        /// The fit finished: `fit.json` says so and every chain file is complete. Otherwise it
+        /// was interrupted (or is still running), and `incompleteNote` says what there is.
+        public var isComplete: Bool
+
+        /// What an incomplete fit holds, to say before anything else; nil for a finished fit.
+        public func incompleteNote(directory: String) -> String? {
+            guard !isComplete else { return nil }
+            let unfinished = chains.filter { !$0.complete }.map(\.id)
+            let counts = chains.map { "chain \($0.id): \($0.drawCount)" }.joined(separator: ", ")
+            let what = unfinished.isEmpty ? "its chains finished but the fit did not (no complete fit.json)"
+                : "chain\(unfinished.count == 1 ? "" : "s") \(unfinished.map(String.init).joined(separator: ", ")) did not finish"
+            return "INCOMPLETE FIT in \(directory) (interrupted, or still running): \(what). Draws so far: \(counts). "
+                + "What follows uses the draws that exist; do not use them for inference. `rlfit fit --resume \(directory)` finishes the fit."
+        }
     }
 
     /// The chain files `chain-<c>.csv` in `directory`, sorted by chain id; an interrupted fit's
@@ -30,6 +44,18 @@ public enum FitDirectory {
         return finished.isEmpty ? chains(suffix: ".csv.incomplete") : finished
     }
 
+    /// Whether the fit in `directory` finished (without reading its chains): `fit.json` says so
+    /// and no chain file is still `.incomplete`.
+    public static func isFinished(_ directory: String) -> Bool {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return manifest(directory)?["complete"] as? Bool == true && !names.contains { $0.hasPrefix("chain-") && $0.hasSuffix(".incomplete") }
+    }
+
+    /// The line `loglik` and `trajectories` print first for a fit that did not finish.
+    public static func unfinishedWarning(_ directory: String) -> String {
+        "INCOMPLETE FIT in \(directory) (interrupted, or still running): using the draws that exist; do not use them for inference. `rlfit fit --resume \(directory)` finishes the fit."
+    }
+
     /// `fit.json` as a dictionary, when the directory has one.
     public static func manifest(_ directory: String) -> [String: Any]? {
         guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("fit.json")) else { return nil }
@@ -48,6 +74,8 @@ public enum FitDirectory {
             chains.append(parsed.record)
             if configuration.isEmpty { configuration = parsed.configuration }
         }
-        return Contents(chains: chains, configuration: configuration)
+        let finished = manifest(directory)?["complete"] as? Bool == true && files.allSatisfy { $0.hasSuffix(".csv") }
+            && chains.allSatisfy(\.complete)
+        return Contents(chains: chains, configuration: configuration, isComplete: finished)
     }
 }

@@ -5,10 +5,16 @@ import Sampling
 
 /// Runs a whole fit: reads and checks the data, samples the chains in parallel, writes the fit
 /// directory (chain files in Stan CSV, `summary.csv`, `subjects.csv`, `fit.json`) and returns
-/// the report. The directory is locked for the run and an earlier fit in it (`--overwrite`) is
-/// removed before sampling (`OutputDirectory`). Every file goes to a temporary name first;
-/// `fit.json` is written last; an interrupted run (cancellation) writes its chain files as
-/// `chain-<c>.csv.incomplete` and says so in `fit.json`.
+/// the report.
+///
+/// The directory is locked for the run and an earlier fit in it (`--overwrite`) is removed
+/// before sampling (`OutputDirectory`). `run.json` and the model are written first; each
+/// chain's file is streamed as `chain-<c>.csv.incomplete` with a checkpoint every
+/// `checkpointSeconds` (`ChainFileStream`), and renamed `chain-<c>.csv` when every chain has
+/// finished. The summaries are computed from the chain files as written, so a resumed fit's
+/// are those of the uninterrupted one. `fit.json` is written last: it is the mark of a
+/// finished fit. An interrupted run (cancellation) keeps its files with the `.incomplete`
+/// suffix and says so in `fit.json`; `resume` continues it from the checkpoints.
 public struct FitRunner: Sendable {
     public let options: FitOptions
 
@@ -24,51 +30,102 @@ public struct FitRunner: Sendable {
         public let dataWarnings: [String]
         public let files: [String]
         public let wallSeconds: Double
+        /// Chains continued from a checkpoint, and chains a resume found finished.
+        public let resumedChains: [Int]
+        public let finishedBeforeChains: [Int]
     }
 
     /// - Parameters:
     ///   - progress: receives each chain's progress (from the chains' threads).
     ///   - cancellation: cancel it (e.g. on Ctrl-C) to stop every chain at its next iteration.
-    /// - Throws: `DataError` for bad data, `SamplingError` when a chain cannot start, file errors.
+    ///   - resume: continue the interrupted fit in `options.outputDirectory` (its chains'
+    ///     checkpoints; a chain without one starts again) instead of starting a new one.
+    ///   - checkpointSeconds: how often each chain's file is flushed and its state saved.
+    /// - Throws: `DataError` for bad data (and, on resume, data that changed since the fit
+    ///   started), `SamplingError` when a chain cannot start, file errors.
     public func run(progress: (@Sendable (ChainProgress) -> Void)? = nil,
-                    cancellation: CancellationToken? = nil) throws -> Outcome {
+                    cancellation: CancellationToken? = nil, resume: Bool = false,
+                    checkpointSeconds: Double = 5) throws -> Outcome {
         let start = ProcessInfo.processInfo.systemUptime
         let o = options
         let (batch, covariates) = try FitRunner.loadStudy(o)
         let dataWarnings = o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
             + batch.readerNotes
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
-        let lock = try OutputDirectory.prepare(o.outputDirectory, overwrite: o.overwrite)
+        let dataSHA256 = SHA256.hexDigest(dataBytes)
+        let directory = o.outputDirectory as NSString
+        // What the machine cannot hold is refused before anything is written.
+        let probe = HierarchicalPosterior(model: o.model, batch: batch, priors: o.priors, mode: o.hierarchy, covariates: covariates)
+        let machineBytes = (try? o.model.machine(for: batch, purpose: .gradient).0.memoryBytes) ?? 0
+        try FitResources.estimate(options: o, dimension: probe.dimension, outputColumns: probe.outputCount, machineBytes: machineBytes)
+            .check(directory: o.outputDirectory)
+        let lock = resume ? try OutputDirectory.prepareResume(o.outputDirectory)
+                          : try OutputDirectory.prepare(o.outputDirectory, overwrite: o.overwrite)
         defer { lock.release() }
+
+        // What a resume finds: finished chains, and chains to continue from their checkpoints.
+        var finished: [Int: ChainState] = [:], continuing: [Int: ChainCheckpointFile] = [:]
+        if resume {
+            for id in o.chainIDs {
+                guard let checkpoint = try ChainCheckpointFile.read(directory: o.outputDirectory, chain: id) else { continue }
+                guard checkpoint.dataSHA256 == dataSHA256 else {
+                    throw DataError(file: o.dataPath, problem: "the data file changed since the fit in \(o.outputDirectory) started (its sha256 differs)",
+                                    fix: "resume with the data the fit started with, or start a new fit with --overwrite")
+                }
+                if checkpoint.state.isComplete { finished[id] = checkpoint.state } else { continuing[id] = checkpoint }
+            }
+        }
+        var files: [String] = []
+        let runPath = directory.appendingPathComponent("run.json")
+        // The model file as fitted, so replays (trajectories, loglik, compare --level trial) and
+        // a resume use it even if the user's copy changes later.
+        let modelPath = directory.appendingPathComponent(FitOptions.fittedModelFile)
+        if !resume {
+            try AtomicFile.write(o.runFile.json, to: runPath)
+            try AtomicFile.write(Data(o.model.file.source.utf8), to: modelPath)
+        }
 
         let model = o.model, priors = o.priors, mode = o.hierarchy
         let makePosterior: @Sendable () -> HierarchicalPosterior = {
             HierarchicalPosterior(model: model, batch: batch, priors: priors, mode: mode, covariates: covariates)
         }
-        let sampler = Sampler(configuration: o.samplerConfiguration)
-        let results = try sampler.runChains(
-            chainIDs: o.chainIDs, threads: o.threads,
-            makeDensity: { _ in PosteriorDensity(posterior: makePosterior()) },
-            progress: progress, cancellation: cancellation)
-        let complete = results.allSatisfy(\.isComplete)
-
-        // Quantities per kept draw (one forward pass each), chain files, in parallel over chains.
-        let records = ChainRecordBuilder.records(results: results, makePosterior: makePosterior, seed: o.seed, threads: o.threads)
         let configuration = StanCSVConfiguration(
             model: model.name, dataFile: o.dataPath, numSamples: o.draws, numWarmup: o.warmup, saveWarmup: o.saveWarmup,
             thin: o.thin, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, initRadius: 2, rlfitVersion: RLFitVersion.string,
             initBuffer: o.initBuffer, window: o.window, termBuffer: o.termBuffer)
-        var files: [String] = []
-        let directory = o.outputDirectory as NSString
-        let texts = ParallelMap.map(records, threads: o.threads) {
-            StanCSVWriter.bytes($0, configuration: configuration, significantDigits: o.significantDigits)
+        let outputDirectory = o.outputDirectory, seed = o.seed, digits = o.significantDigits, dense = o.metric == .dense
+        let offsets = continuing.mapValues(\.fileBytes)
+        let sampler = Sampler(configuration: o.samplerConfiguration)
+        let running = o.chainIDs.filter { finished[$0] == nil }
+        let ran = try sampler.runChains(
+            chainIDs: running, threads: o.threads,
+            makeDensity: { _ in PosteriorDensity(posterior: makePosterior()) },
+            progress: progress, cancellation: cancellation,
+            makeObserver: { id in
+                try ChainFileStream(directory: outputDirectory, chainID: id, seed: seed, configuration: configuration, denseMetric: dense,
+                                    posterior: makePosterior(), significantDigits: digits, dataSHA256: dataSHA256,
+                                    checkpointSeconds: checkpointSeconds, resumeAt: offsets[id])
+            },
+            keepsDraws: false, resume: continuing.mapValues(\.state))
+        let results = o.chainIDs.map { id in finished[id]?.summaryResult ?? ran[running.firstIndex(of: id)!] }
+        let complete = results.allSatisfy(\.isComplete)
+
+        // Every chain finished: the chain files get their final names.
+        var chainPaths: [String] = []
+        for id in o.chainIDs {
+            let streamed = directory.appendingPathComponent("chain-\(id).csv.incomplete")
+            let path = complete ? directory.appendingPathComponent("chain-\(id).csv") : streamed
+            // (A run killed while renaming left some files renamed already.)
+            if complete && (FileManager.default.fileExists(atPath: streamed) || !FileManager.default.fileExists(atPath: path))
+                && rename(streamed, path) != 0 {
+                throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            chainPaths.append(path)
         }
-        for (record, text) in zip(records, texts) {
-            let name = "chain-\(record.id).csv" + (record.complete ? "" : ".incomplete")
-            let path = directory.appendingPathComponent(name)
-            try AtomicFile.write(Data(text), to: path)
-            files.append(path)
-        }
+        files += chainPaths
+        let records = try ParallelMap.map(chainPaths, threads: o.threads) { path in
+            Result { try StanCSVReader.read(path: path).record }
+        }.map { try $0.get() }
 
         let diagnostics = FitDiagnostics(chains: records, maxDepth: o.maxDepth, dataWarnings: dataWarnings,
                                          adaptDelta: o.adaptDelta, warmup: o.warmup)
@@ -87,14 +144,7 @@ public struct FitRunner: Sendable {
                                     draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall, seed: o.seed)
         let effects = CovariateEffects.summaries(chains: records, model: model, covariates: covariates)
         let report = FitReport(title: title, diagnostics: diagnostics, covariateEffects: effects)
-        let runPath = directory.appendingPathComponent("run.json")
-        try AtomicFile.write(o.runFile.json, to: runPath)
-        files.append(runPath)
-        // The model file as fitted, so replays (trajectories, loglik, compare --level trial)
-        // use it even if the user's copy changes later.
-        let modelPath = directory.appendingPathComponent(FitOptions.fittedModelFile)
-        try AtomicFile.write(Data(model.file.source.utf8), to: modelPath)
-        files.append(modelPath)
+        files += [runPath, modelPath]
         let curves = records.allSatisfy { $0.drawCount > 0 } ? LearningCurves.compute(batch: batch, model: model, chains: records) : nil
         let html = HTMLReport.html(title: title, report: report, chains: records, subjectIDs: batch.studySubjectIDs,
                                    parameterNames: model.parameters.map(\.name), curves: curves)
@@ -108,11 +158,15 @@ public struct FitRunner: Sendable {
         }
         let manifestPath = directory.appendingPathComponent("fit.json")
         files.append(manifestPath)
-        let manifest = FitManifest.json(options: o, results: results, diagnostics: diagnostics, dataSHA256: SHA256.hexDigest(dataBytes),
+        let manifest = FitManifest.json(options: o, results: results, diagnostics: diagnostics, dataSHA256: dataSHA256,
                                         batch: batch, wallSeconds: wall, dataWarnings: dataWarnings, files: files, complete: complete)
         try AtomicFile.write(try FitFiles.json(manifest), to: manifestPath)
+        // A finished fit needs no checkpoints (an interrupted one keeps them for --resume).
+        if complete {
+            for id in o.chainIDs { try? FileManager.default.removeItem(atPath: ChainCheckpointFile.path(directory: o.outputDirectory, chain: id)) }
+        }
         return Outcome(report: report, diagnostics: diagnostics, complete: complete, dataWarnings: dataWarnings,
-                       files: files, wallSeconds: wall)
+                       files: files, wallSeconds: wall, resumedChains: continuing.keys.sorted(), finishedBeforeChains: finished.keys.sorted())
     }
 
     /// The standardized covariates named on the command line, or a data error naming the
@@ -144,44 +198,6 @@ public struct FitRunner: Sendable {
         if let seconds { t += String(format: ", %.1f s", seconds) }
         if let seed { t += ", seed \(seed)" }
         return t
-    }
-}
-
-/// Turns the sampler's chains into chain records: the 7 sampler columns plus the model's
-/// quantities (hBayesDM names), one row per kept draw.
-enum ChainRecordBuilder {
-    static func records(results: [ChainResult], makePosterior: @escaping @Sendable () -> HierarchicalPosterior,
-                        seed: UInt64, threads: Int) -> [ChainRecord] {
-        ParallelMap.map(results, threads: threads) { result in
-            let posterior = makePosterior()
-            let names = posterior.outputNames
-            let width = 7 + names.count
-            var table = [Double](repeating: 0, count: result.drawCount * width)
-            var outputs = [Double](repeating: 0, count: names.count)
-            let d = result.dimension
-            result.positions.withUnsafeBufferPointer { positions in
-                outputs.withUnsafeMutableBufferPointer { out in
-                    for row in 0..<result.drawCount {
-                        let x = UnsafeBufferPointer(rebasing: positions[(row * d)..<((row + 1) * d)])
-                        posterior.outputs(at: x, into: out)
-                        let base = row * width
-                        let stats = result.statistics[row].columnValues
-                        for k in 0..<7 { table[base + k] = stats[k] }
-                        for k in 0..<names.count { table[base + 7 + k] = out[k] }
-                    }
-                }
-            }
-            let metric: [Double]
-            let dense: Bool
-            switch result.inverseMetric {
-            case let .diagonal(v): metric = v; dense = false
-            case let .dense(m): metric = m.transposed.storage; dense = true  // row-major
-            }
-            return ChainRecord(id: result.chainID, seed: seed, columnNames: names, table: table,
-                               warmupRowCount: result.warmupDrawCount, stepSize: result.stepSize, inverseMetric: metric,
-                               denseMetric: dense, warmupSeconds: result.warmupSeconds, samplingSeconds: result.samplingSeconds,
-                               complete: result.isComplete)
-        }
     }
 }
 

@@ -26,7 +26,10 @@ public enum TrialLogLikelihood {
     public static func forEachLane(directory: String, _ body: (Lane) throws -> Void) throws -> (draws: Int, relativeEfficiency: Double) {
         let options = try FitOptions.ofFit(in: directory)
         let batch = try TrialTableReader.read(path: options.dataPath, requirements: options.dataRequirements)
-        let contents = try FitDirectory.read(directory)
+        var contents = try FitDirectory.read(directory)
+        // An incomplete fit's chains without draws (stopped in warmup) have nothing to give.
+        contents.chains = contents.chains.filter { $0.drawCount > 0 }
+        guard !contents.chains.isEmpty else { throw FitReplayError(message: "\(directory): no chain has post-warmup draws yet") }
         let model = options.model
         let replay = try ModelReplay(model: model, batch: batch)
         let logProbabilities = replay.logLikelihoodProbes

@@ -23,6 +23,29 @@ public struct Philox: RandomNumberGenerator, Sendable {
         self.stream = stream
     }
 
+    /// Where the generator is in its stream: the next block and the half-block still unread.
+    /// A generator rebuilt from it (`init(seed:stream:position:)`) continues with exactly the
+    /// numbers the original would have drawn (checkpoints and `--resume`).
+    public struct Position: Sendable, Equatable {
+        public var blockIndex: UInt64
+        public var buffered: UInt64?
+        public init(blockIndex: UInt64, buffered: UInt64?) {
+            self.blockIndex = blockIndex
+            self.buffered = buffered
+        }
+    }
+
+    public var position: Position { Position(blockIndex: blockIndex, buffered: hasBuffered ? buffered : nil) }
+
+    public init(seed: UInt64, stream: UInt64, position: Position) {
+        self.init(seed: seed, stream: stream)
+        blockIndex = position.blockIndex
+        if let b = position.buffered {
+            buffered = b
+            hasBuffered = true
+        }
+    }
+
     /// The raw 10-round Philox4x32 bijection: `counter` (4 words) under `key` (2 words).
     @inlinable
     public static func block(counter: (UInt32, UInt32, UInt32, UInt32), key: (UInt32, UInt32))

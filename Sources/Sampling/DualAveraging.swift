@@ -58,6 +58,13 @@ public struct DualAveraging: Sendable, Equatable {
         return Foundation.exp(x)
     }
 
+    /// μ, t, s̄, x̄ (for checkpoints; `restore` puts them back).
+    public var state: [Double] { [mu, counter, sBar, xBar] }
+
+    mutating func restore(_ state: [Double]) {
+        mu = state[0]; counter = state[1]; sBar = state[2]; xBar = state[3]
+    }
+
     /// The step size kept after warmup: e^x̄.
     public var finalStepSize: Double { Foundation.exp(xBar) }
 }

@@ -83,6 +83,24 @@ final class EuclideanMetric {
         }
     }
 
+    /// The metric's numbers for a checkpoint: M⁻¹'s diagonal, and Σ and L when dense.
+    func save(into s: inout ChainState) {
+        s.denseMetric = isDense
+        s.inverseDiagonal = (0..<dimension).map { inverseDiagonal[$0] }
+        let n = dimension * dimension
+        s.covariance = isDense ? (0..<n).map { covariance![$0] } : []
+        s.cholesky = isDense ? (0..<n).map { cholesky![$0] } : []
+    }
+
+    func restore(from s: ChainState) {
+        if s.denseMetric {
+            setDense(covariance: Matrix(rows: dimension, columns: dimension, columnMajor: s.covariance),
+                     cholesky: Matrix(rows: dimension, columns: dimension, columnMajor: s.cholesky))
+        } else {
+            setDiagonal(s.inverseDiagonal)
+        }
+    }
+
     /// The current M⁻¹, copied out (for results).
     var inverseMetric: InverseMetric {
         if isDense {

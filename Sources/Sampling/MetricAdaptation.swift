@@ -28,6 +28,21 @@ struct MetricAdaptation {
         windowDraws = keepsDraws ? [Double](repeating: 0, count: longestWindow * dimension) : []
     }
 
+    /// The window so far, for a checkpoint: the Welford state and the kept draws.
+    func save(into s: inout ChainState) {
+        s.welfordCount = welford.count
+        s.welfordMean = welford.mean
+        s.welfordM2 = welford.sumOfSquares
+        s.windowCount = windowCount
+        s.windowDraws = keepsDraws ? Array(windowDraws[0..<(windowCount * dimension)]) : []
+    }
+
+    mutating func restore(from s: ChainState) {
+        welford.restore(count: s.welfordCount, mean: s.welfordMean, sumOfSquares: s.welfordM2)
+        windowCount = s.windowCount
+        if keepsDraws { windowDraws.replaceSubrange(0..<s.windowDraws.count, with: s.windowDraws) }
+    }
+
     mutating func add(_ q: UnsafePointer<Double>) {
         welford.add(q)
         if keepsDraws {

@@ -13,13 +13,20 @@ extension Sampler {
     /// If `cancellation` is cancelled, every chain stops at its next iteration and the partial
     /// results are returned (`isComplete == false`).
     ///
+    /// `makeObserver(chainID)` (on the chain's thread) gives each chain an observer (streamed
+    /// files, checkpoints), `keepsDraws` false keeps no rows in the results, and a chain with a
+    /// state in `resume` continues from it.
+    ///
     /// `Density`'s metatype must be `Sendable` (true of every ordinary struct or class; the
     /// instances themselves need not be).
     public func runChains<Density: LogDensity & SendableMetatype>(
         chainIDs: [Int], threads: Int,
         makeDensity: @escaping @Sendable (Int) throws -> Density,
         progress: (@Sendable (ChainProgress) -> Void)? = nil,
-        cancellation: CancellationToken? = nil
+        cancellation: CancellationToken? = nil,
+        makeObserver: (@Sendable (Int) throws -> (any ChainObserver)?)? = nil,
+        keepsDraws: Bool = true,
+        resume: [Int: ChainState] = [:]
     ) throws -> [ChainResult] {
         try configuration.validate()
         precondition(Set(chainIDs).count == chainIDs.count, "chain ids must be distinct: \(chainIDs)")
@@ -39,9 +46,11 @@ extension Sampler {
                     let chainID = chainIDs[index]
                     do {
                         let density = try makeDensity(chainID)
+                        let observer = try makeObserver?(chainID)
                         let result = try sampler.runChain(
                             chainID: chainID, density: density, progress: progress,
-                            cancellation: internalCancellation)
+                            cancellation: internalCancellation, observer: observer, keepsDraws: keepsDraws,
+                            resumingFrom: resume[chainID])
                         jobs.store(.success(result), at: index)
                     } catch {
                         jobs.store(.failure(error), at: index)

@@ -27,6 +27,17 @@ public struct WelfordEstimator: Sendable {
         delta = [Double](repeating: 0, count: dimension)
     }
 
+    /// M₂ as accumulated (checkpoints).
+    public var sumOfSquares: [Double] { m2 }
+
+    /// Puts back a state read from `count`, `mean` and `sumOfSquares`.
+    mutating func restore(count: Int, mean: [Double], sumOfSquares: [Double]) {
+        precondition(mean.count == self.mean.count && sumOfSquares.count == m2.count)
+        self.count = count
+        self.mean = mean
+        m2 = sumOfSquares
+    }
+
     public mutating func restart() {
         count = 0
         for i in 0..<mean.count { mean[i] = 0 }

@@ -12,6 +12,8 @@ struct CompareCommand: ParsableCommand {
     var level: String = "subject"
     @Option(help: "Also write every observation's elpd_loo, p_loo and Pareto k (all models) as CSV to this file.")
     var pointwise: String?
+    @Flag(name: .customLong("allow-incomplete"), help: "Compare a fit that did not finish (interrupted, or still running) with the draws it has.")
+    var allowIncomplete = false
 
     func validate() throws {
         guard !directories.isEmpty else { throw ValidationError("give at least one fit directory") }
@@ -20,7 +22,8 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let report = try ModelComparisonReport.compare(directories: directories, level: ModelComparisonReport.Level(rawValue: level)!)
+            let report = try ModelComparisonReport.compare(directories: directories, level: ModelComparisonReport.Level(rawValue: level)!,
+                                                                  allowIncomplete: allowIncomplete)
             print(report.text)
             if let pointwise { try reportingInputErrors { try AtomicFile.write(Data(report.pointwiseCSV.utf8), to: pointwise) } }
         } catch let e as StanCSVReader.ReadError {

@@ -3,6 +3,7 @@ import Foundation
 import RLFit
 import ModelLanguage
 import RLModels
+import Sampling
 
 /// sysexits(3) codes: 64 bad usage (ArgumentParser's validation errors, a model the command
 /// cannot run), 65 bad data or a model file with a mistake, 66 an input file that does not
@@ -43,5 +44,14 @@ func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as AtomicFile.WriteError {
         printError(error.description)
         throw ExitCodes.cannotCreate
+    } catch let error as FitResources.Refusal {
+        printError(error.description)
+        throw error.kind == .memory ? ExitCodes.badUsage : ExitCodes.cannotCreate
+    } catch let error as FitReplayError {
+        printError("error: " + error.message)
+        throw ExitCodes.noInput
+    } catch let error as ChainStateCoding.Malformed {
+        printError("error: " + error.description)
+        throw ExitCodes.badData
     }
 }

@@ -16,9 +16,10 @@ struct FitCommand: ParsableCommand {
             `rlfit fit --config DIR/run.json` reproduces the fit), and prints a report. Options \
             given on the command line override the run file. Exit 0 on a finished fit \
             (warnings included), 65 bad data or a model file with a mistake, 66 an unreadable \
-            input, 64 bad usage, 73 an output that cannot be written or a --out directory another \
-            run is using, 130 when interrupted by Ctrl-C and 143 by SIGTERM (files are kept and \
-            marked incomplete).
+            input, 64 bad usage (or a fit needing more memory than the machine has), 73 an output \
+            that cannot be written, a --out directory another run is using, or too little disk, \
+            130 when interrupted by Ctrl-C and 143 by SIGTERM (files are kept and marked \
+            incomplete; `rlfit fit --resume DIR` goes on from the checkpoints).
             """)
 
     @Argument(help: "hBayesDM-format trial table (TSV or CSV).") var data: String?
@@ -57,6 +58,12 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Replace a fit already in --out (otherwise refused).") var overwrite = false
     @Flag(help: "Print no progress.") var quiet = false
     @Option(help: "Output directory.") var out: String?
+    @Option(help: ArgumentHelp("Continue the interrupted fit in DIR from its checkpoints (its options come from DIR/run.json; give no other fit options).",
+                               valueName: "DIR"))
+    var resume: String?
+    @Option(name: .customLong("checkpoint-every"),
+            help: "Seconds between checkpoints: each chain's file is flushed and its state saved, so a kill loses at most this much; default 5.")
+    var checkpointEvery: Double?
 
     /// The command line's options as a run file (only what was given).
     func commandLineRunFile() throws -> RunFile {
@@ -98,6 +105,15 @@ struct FitCommand: ParsableCommand {
     }
 
     func resolvedOptions() throws -> FitOptions {
+        if let resume {
+            guard config == nil, try commandLineRunFile() == RunFile(), !overwrite else {
+                throw ValidationError("--resume DIR takes the fit's options from DIR/run.json: give no data, model or other fit options with it (only --threads, --quiet, --checkpoint-every)")
+            }
+            var options = try FitOptions.ofFit(in: resume)
+            options.outputDirectory = resume
+            options.threads = threads ?? min(ProcessInfo.processInfo.activeProcessorCount, options.chainIDs.count)
+            return options
+        }
         var file = RunFile()
         if let config {
             file = try RunFile.read(path: config)
@@ -115,18 +131,26 @@ struct FitCommand: ParsableCommand {
 
     func validate() throws {
         if let threads { guard threads >= 1 else { throw ValidationError("--threads must be at least 1") } }
+        if let checkpointEvery {
+            guard checkpointEvery >= 0, checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every takes seconds ≥ 0, e.g. 5") }
+        }
         do {
             _ = try resolvedOptions()
         } catch let e as FitOptionsError {
             throw ValidationError(e.message)
         } catch let e as RunFileError {
             throw ValidationError(e.description)
-        } catch is ModelFileError {
-            // Reported with its location (exit 65) when the command runs.
+        } catch is ModelFileError, is FitReplayError {
+            // Reported with its location (exit 65), or as a missing fit (66), when the command runs.
         }
     }
 
     func run() throws {
+        // A resume of a fit that has finished (a job requeued after it ended) has nothing to do.
+        if let resume, let manifest = FitDirectory.manifest(resume), manifest["complete"] as? Bool == true {
+            print("\(resume): the fit has finished; nothing to resume (`rlfit summary \(resume)` reads it)")
+            return
+        }
         let options = try reportingInputErrors { try resolvedOptions() }
         let ids = options.chainIDs
         let display = ProgressDisplay(chainIDs: ids, warmup: options.warmup, draws: options.draws,
@@ -139,14 +163,20 @@ struct FitCommand: ParsableCommand {
                     display.update(chain: p.chainID, iteration: p.iteration,
                                    divergences: p.samplingDivergences, warmupDivergences: p.warmupDivergences)
                 },
-                cancellation: cancellation)
+                cancellation: cancellation, resume: resume != nil, checkpointSeconds: checkpointEvery ?? 5)
         }
         display.finish()
         interrupt.stop()
+        if !outcome.resumedChains.isEmpty || !outcome.finishedBeforeChains.isEmpty {
+            var said: [String] = []
+            if !outcome.finishedBeforeChains.isEmpty { said.append("chains \(outcome.finishedBeforeChains.map(String.init).joined(separator: ", ")) had finished") }
+            if !outcome.resumedChains.isEmpty { said.append("chains \(outcome.resumedChains.map(String.init).joined(separator: ", ")) went on from their checkpoints") }
+            print("resumed: " + said.joined(separator: "; "))
+        }
         print(outcome.report.text)
         print("\nfiles: " + outcome.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + " in \(options.outputDirectory)")
         if !outcome.complete {
-            printError("interrupted: the chain files are kept as chain-<c>.csv.incomplete and fit.json says \"complete\": false")
+            printError("interrupted: the chain files are kept as chain-<c>.csv.incomplete with their checkpoints, and fit.json says \"complete\": false; `rlfit fit --resume \(options.outputDirectory)` goes on from the checkpoints")
             throw ExitCode(128 + (interrupt.received ?? SIGINT))
         }
     }

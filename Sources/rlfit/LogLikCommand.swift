@@ -12,6 +12,9 @@ struct LogLikCommand: ParsableCommand {
     @Option(help: "Output file (default DIR/log_lik_trial.csv).") var out: String?
 
     func run() throws {
+        if FileManager.default.fileExists(atPath: directory) && !FitDirectory.isFinished(directory) {
+            printError(FitDirectory.unfinishedWarning(directory))
+        }
         let path = out ?? (directory as NSString).appendingPathComponent("log_lik_trial.csv")
         do {
             try reportingInputErrors { try TrialLogLikelihood.write(directory: directory, to: path) }

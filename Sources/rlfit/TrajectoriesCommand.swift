@@ -12,6 +12,9 @@ struct TrajectoriesCommand: ParsableCommand {
     @Option(name: .customLong("max-draws"), help: "Draws used (evenly thinned).") var maxDraws: Int = 1000
 
     func run() throws {
+        if FileManager.default.fileExists(atPath: directory) && !FitDirectory.isFinished(directory) {
+            printError(FitDirectory.unfinishedWarning(directory))
+        }
         let text: String
         do {
             text = try Trajectories.csv(directory: directory, maxDraws: max(1, maxDraws))

@@ -448,9 +448,12 @@ final class FitCommandTests: XCTestCase {
         let notes = out.appendingPathComponent("my-notes.txt")
         try "mine".write(to: notes, atomically: true, encoding: .utf8)
         let second = try startLongFit(out: out, model: "delta_stick", extra: ["--overwrite"])
-        // While the new fit samples, nothing of the old one is left.
-        let during = Set(try FileManager.default.contentsOfDirectory(atPath: out.path)).subtracting([".rlfit.lock", "my-notes.txt"])
+        // While the new fit samples, nothing of the old one is left: only the new fit's run
+        // file, model and streamed chains.
+        let during = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+            .subtracting([".rlfit.lock", "my-notes.txt", "run.json", "model.rlm"]).filter { !$0.hasSuffix(".csv.incomplete") && !$0.hasSuffix(".checkpoint") }
         XCTAssertEqual(during, [], "files of the old fit during the overwrite: \(during)")
+        XCTAssert(try String(contentsOf: out.appendingPathComponent("run.json"), encoding: .utf8).contains("delta_stick"))
         second.interrupt()
         second.waitUntilExit()
         XCTAssertEqual(second.terminationStatus, 130)
@@ -463,5 +466,60 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(manifest["complete"] as? Bool, false)
         XCTAssertEqual((manifest["options"] as? [String: Any])?["model"] as? String, "delta_stick")
         XCTAssertEqual(manifest["seed"] as? Int, 99)
+    }
+
+    /// What the machine cannot hold is refused before anything is written (exit 64, naming
+    /// what takes the memory), not an abort hours later.
+    func testHugeRunsAreRefusedBeforeTheyStart() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("huge")
+        let r = try fit(["--warmup", "1000000000"], out: out)
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssert(r.stderr.contains("of memory") && r.stderr.contains("shrinkage estimator's window"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a refused fit wrote \(out.path)")
+        let draws = try fit(["--draws", "4294967297"], out: out)
+        XCTAssertEqual(draws.status, 64, draws.stderr)
+        XCTAssert(draws.stderr.contains("chain files read back"), draws.stderr)
+    }
+
+    /// An incomplete fit (here: chain 4 killed before its first draw, the others done, no
+    /// finished fit.json): `summary` says so first and summarizes the chains that have draws
+    /// (not all NaN), `compare` refuses it unless --allow-incomplete, `loglik` warns first.
+    func testIncompleteFitsSaySoAndUseTheDrawsThatExist() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let out = base.appendingPathComponent("partial")
+        XCTAssertEqual(try fit([], out: out).status, 0)
+        let other = base.appendingPathComponent("other")
+        XCTAssertEqual(try fit([], out: other).status, 0)
+        for c in 1...4 {
+            let path = out.appendingPathComponent("chain-\(c).csv")
+            var text = try String(contentsOf: path, encoding: .utf8)
+            if c == 4 {  // killed in warmup: the header only
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                let header = lines.firstIndex { !$0.hasPrefix("#") }!
+                text = lines[...header].joined(separator: "\n") + "\n"
+            }
+            try text.write(to: out.appendingPathComponent("chain-\(c).csv.incomplete"), atomically: true, encoding: .utf8)
+            try FileManager.default.removeItem(at: path)
+        }
+        try FileManager.default.removeItem(at: out.appendingPathComponent("fit.json"))
+
+        let summary = try CommandLineRunner.run(["summary", out.path])
+        XCTAssertEqual(summary.status, 0, summary.stderr)
+        XCTAssert(summary.stdout.hasPrefix("INCOMPLETE FIT in \(out.path)") && summary.stdout.contains("chain 4 did not finish")
+                  && summary.stdout.contains("chain 1: 100, chain 2: 100, chain 3: 100, chain 4: 0"), summary.stdout)
+        let muA = summary.stdout.split(separator: "\n").first { $0.hasPrefix("mu_A ") }!
+        XCTAssertFalse(muA.contains("nan"), String(muA))
+        XCTAssert(summary.stdout.contains("the summaries use chains 1, 2, 3 (100 draws each)"), summary.stdout)
+        XCTAssertFalse(summary.stdout.contains("No warnings"), summary.stdout)
+
+        let refused = try CommandLineRunner.run(["compare", other.path, out.path])
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssert(refused.stderr.contains("is an incomplete fit") && refused.stderr.contains("--allow-incomplete"), refused.stderr)
+        let allowed = try CommandLineRunner.run(["compare", other.path, out.path, "--allow-incomplete"])
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        XCTAssert(allowed.stdout.hasPrefix("INCOMPLETE FIT in \(out.path)"), allowed.stdout)
+
+        let loglik = try CommandLineRunner.run(["loglik", out.path])
+        XCTAssert(loglik.stderr.hasPrefix("INCOMPLETE FIT in \(out.path)"), loglik.stderr)
     }
 }

@@ -22,12 +22,22 @@ public enum OutputDirectory {
     /// The hidden file whose `flock` marks a directory in use; it holds the owner's process id.
     public static let lockFileName = ".rlfit.lock"
 
-    /// Whether `name` is a file a fit writes (chain files, summaries, report, run file, the
-    /// fitted model, `fit.json`, and their `.incomplete` variants); other files are the user's.
+    /// Whether `name` is a file a fit writes (chain files and checkpoints, summaries, report, run
+    /// file, the fitted model, `fit.json`, and their `.incomplete` variants); other files are
+    /// the user's.
     public static func isFitFile(_ name: String) -> Bool {
+        if let partial = partialTarget(name) { return isFitFile(partial) }
         let base = name.hasSuffix(".incomplete") ? String(name.dropLast(".incomplete".count)) : name
-        if base.hasPrefix("chain-") && base.hasSuffix(".csv") { return true }
+        if base.hasPrefix("chain-") && (base.hasSuffix(".csv") || base.hasSuffix(".checkpoint")) { return true }
         return ["fit.json", "run.json", "summary.csv", "subjects.csv", "report.html", "ppc.csv", FitOptions.fittedModelFile].contains(base)
+    }
+
+    /// The file an `AtomicFile` temporary (".NAME.partial-PID", left by a killed run) was to
+    /// become, or nil.
+    static func partialTarget(_ name: String) -> String? {
+        guard name.hasPrefix("."), let range = name.range(of: ".partial-", options: .backwards),
+              Int(name[range.upperBound...]) != nil else { return nil }
+        return String(name[name.index(after: name.startIndex)..<range.lowerBound])
     }
 
     /// An exclusive advisory lock (`flock`) on the directory's lock file, held until `release`
@@ -116,6 +126,42 @@ public enum OutputDirectory {
             } catch {
                 throw Problem(path: file, problem: "cannot remove the earlier fit's file (\((error as NSError).localizedDescription))",
                               fix: "check that you may write to the directory, or choose another --out")
+            }
+        }
+        return lock
+    }
+
+    /// Locks the directory of an interrupted fit for `--resume` and removes what described the
+    /// interrupted state (`fit.json` first, then the summaries, report and learning curves, and
+    /// temporaries a kill left); the chain files, checkpoints, run file and model stay. Refuses a directory without a run file
+    /// and a fit that finished.
+    public static func prepareResume(_ path: String) throws -> Lock {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw Problem(path: path, problem: "no such directory", fix: "give --resume the --out directory of an interrupted fit")
+        }
+        let lock = try Lock(directory: path)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        guard names.contains("run.json") else {
+            throw Problem(path: path, problem: "holds no fit to resume (no run.json)", fix: "give --resume the --out directory of an interrupted fit")
+        }
+        if let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent("fit.json")),
+           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], json["complete"] as? Bool == true {
+            throw Problem(path: path, problem: "holds a finished fit: there is nothing to resume",
+                          fix: "read it with `rlfit summary`, or refit with --overwrite")
+        }
+        let stale = names.filter { name in
+            if partialTarget(name) != nil { return true }
+            let base = name.hasSuffix(".incomplete") ? String(name.dropLast(".incomplete".count)) : name
+            return ["fit.json", "summary.csv", "subjects.csv", "report.html", "ppc.csv"].contains(base)
+        }
+        for name in stale.filter({ $0 == "fit.json" }) + stale.filter({ $0 != "fit.json" }) {
+            let file = (path as NSString).appendingPathComponent(name)
+            do {
+                try FileManager.default.removeItem(atPath: file)
+            } catch {
+                throw Problem(path: file, problem: "cannot remove the interrupted fit's file (\((error as NSError).localizedDescription))",
+                              fix: "check that you may write to the directory")
             }
         }
         return lock

@@ -36,6 +36,7 @@ public enum StanCSVReader {
         var inMetric = false
         var afterAdaptation = false
         var warmupSeconds = 0.0, samplingSeconds = 0.0
+        var timed = false
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -57,9 +58,10 @@ public enum StanCSVReader {
                     inMetric = false
                     let number = Double(body.replacingOccurrences(of: "Elapsed Time:", with: "")
                         .trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") ?? 0
+                    timed = true
                     if body.contains("(Warm-up)") { warmupSeconds = number }
                     if body.contains("(Sampling)") { samplingSeconds = number }
-                } else if inMetric, body.first.map({ $0.isNumber || $0 == "-" || $0 == "n" || $0 == "i" }) == true {
+                } else if inMetric, !body.contains("="), body.first.map({ $0.isNumber || $0 == "-" || $0 == "n" || $0 == "i" }) == true {
                     metric += body.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
                 } else if let eq = body.range(of: " = ") ?? body.range(of: " =") {
                     inMetric = false
@@ -71,6 +73,7 @@ public enum StanCSVReader {
                 }
                 continue
             }
+            inMetric = false
             if header == nil {
                 header = line.split(separator: ",").map(String.init)
                 continue
@@ -90,15 +93,17 @@ public enum StanCSVReader {
         guard let columns = header, columns.count >= 7, Array(columns.prefix(7)) == StanCSVWriter.samplerColumns else {
             throw ReadError.malformed(file: path, line: lineNumber, problem: "no Stan CSV header with the 7 sampler columns")
         }
-        if !afterAdaptation { warmupRows = 0 }
         let saveWarmup = configuration["save_warmup"] == "1"
+        // A chain stopped during warmup has no adaptation block: every row it kept is warmup.
+        if !afterAdaptation { warmupRows = saveWarmup ? table.count / max(1, columns.count) : 0 }
         if !saveWarmup { warmupRows = 0 }
         let record = ChainRecord(
             id: Int(configuration["id"] ?? "") ?? 0, seed: UInt64(configuration["seed"] ?? "") ?? 0,
             columnNames: Array(columns.dropFirst(7)), table: table, warmupRowCount: warmupRows,
             stepSize: stepSize, inverseMetric: metric, denseMetric: dense,
             warmupSeconds: warmupSeconds, samplingSeconds: samplingSeconds,
-            complete: configuration["incomplete"] == nil)
+            // A chain that finished ends with its timing block; one killed while running has none.
+            complete: configuration["incomplete"] == nil && timed)
         return Parsed(record: record, configuration: configuration)
     }
 }

@@ -97,13 +97,36 @@ public enum StanCSVWriter {
         String(decoding: bytes(chain, configuration: c, significantDigits: significantDigits), as: UTF8.self)
     }
 
-    /// The file's bytes.
+    /// The file's bytes: `header`, the warmup rows, `adaptation`, the sampling rows, `timing`
+    /// and, for an interrupted chain, `incompleteMark` — the pieces a streamed chain
+    /// file (`ChainFileStream`) writes as the chain runs.
     public static func bytes(_ chain: ChainRecord, configuration c: StanCSVConfiguration, significantDigits: Int = 6) -> [UInt8] {
         let formatter = DecimalFormatter(significantDigits: significantDigits)
         var bytes = [UInt8]()
         bytes.reserveCapacity(chain.table.count * 11 + 4096)
-        var out = ""
-        let metricName = chain.denseMetric ? "dense_e" : "diag_e"
+        bytes += header(configuration: c, chainID: chain.id, seed: chain.seed, denseMetric: chain.denseMetric,
+                        columnNames: chain.columnNames, significantDigits: significantDigits).utf8
+        let width = chain.rowWidth
+        chain.table.withUnsafeBufferPointer { table in
+            for r in 0..<chain.rowCount {
+                if r == chain.warmupRowCount {
+                    bytes += adaptation(stepSize: chain.stepSize, inverseMetric: chain.inverseMetric, dense: chain.denseMetric,
+                                        formatter: formatter).utf8
+                }
+                appendRow(UnsafeBufferPointer(rebasing: table[(r * width)..<((r + 1) * width)]), formatter: formatter, to: &bytes)
+            }
+        }
+        if chain.rowCount == chain.warmupRowCount {
+            bytes += adaptation(stepSize: chain.stepSize, inverseMetric: chain.inverseMetric, dense: chain.denseMetric,
+                                formatter: formatter).utf8
+        }
+        bytes += (timing(warmupSeconds: chain.warmupSeconds, samplingSeconds: chain.samplingSeconds) + (chain.complete ? "" : incompleteMark)).utf8
+        return bytes
+    }
+
+    /// CmdStan's configuration comments and the column header line.
+    static func header(configuration c: StanCSVConfiguration, chainID: Int, seed: UInt64, denseMetric: Bool, columnNames: [String],
+                       significantDigits: Int) -> String {
         let lines = [
             "stan_version_major = 2",
             "stan_version_minor = 35",
@@ -131,19 +154,19 @@ public enum StanCSVWriter {
             "        engine = nuts (Default)",
             "          nuts",
             "            max_depth = \(c.maxDepth)",
-            "        metric = \(metricName)",
+            "        metric = \(denseMetric ? "dense_e" : "diag_e")",
             "        metric_file = ",
             "        stepsize = 1",
             "        stepsize_jitter = 0",
             "    num_chains = 1",
-            "id = \(chain.id)",
+            "id = \(chainID)",
             "data",
             "  file = \(c.dataFile)",
             "init = \(formatPlain(c.initRadius))",
             "random",
-            "  seed = \(chain.seed)",
+            "  seed = \(seed)",
             "output",
-            "  file = chain-\(chain.id).csv",
+            "  file = chain-\(chainID).csv",
             "  diagnostic_file = ",
             "  refresh = 100",
             "  sig_figs = \(significantDigits)",
@@ -151,45 +174,46 @@ public enum StanCSVWriter {
             "rlfit_version = \(c.rlfitVersion)",
             "sampler = rlfit NUTS (multinomial, generalized U-turn, windowed adaptation as Stan)",
         ]
-        for line in lines { out += "# " + line + "\n" }
-        if !chain.complete { out += "# incomplete = 1 (the run was interrupted; these draws are not a finished chain)\n" }
-        out += (samplerColumns + chain.columnNames).joined(separator: ",") + "\n"
-        let width = chain.rowWidth
-        func append(rows: Range<Int>) {
-            bytes += Array(out.utf8)
-            out = ""
-            chain.table.withUnsafeBufferPointer { table in
-                for r in rows {
-                    for i in 0..<width {
-                        if i > 0 { bytes.append(0x2C) }
-                        formatter.append(table[r * width + i], to: &bytes)
-                    }
-                    bytes.append(0x0A)
-                }
-            }
+        return lines.map { "# " + $0 + "\n" }.joined() + (samplerColumns + columnNames).joined(separator: ",") + "\n"
+    }
+
+    /// One draw's line: the values, comma-separated, and a newline.
+    static func appendRow(_ values: UnsafeBufferPointer<Double>, formatter: DecimalFormatter, to bytes: inout [UInt8]) {
+        for i in 0..<values.count {
+            if i > 0 { bytes.append(0x2C) }
+            formatter.append(values[i], to: &bytes)
         }
-        append(rows: 0..<chain.warmupRowCount)
-        out += "# Adaptation terminated\n"
-        out += "# Step size = \(formatter.string(chain.stepSize))\n"
-        if chain.denseMetric {
+        bytes.append(0x0A)
+    }
+
+    /// The `# Adaptation terminated` block: the step size and M⁻¹ (the diagonal, or the full
+    /// matrix row by row from `inverseMetric` row-major).
+    static func adaptation(stepSize: Double, inverseMetric: [Double], dense: Bool, formatter: DecimalFormatter) -> String {
+        var out = "# Adaptation terminated\n# Step size = \(formatter.string(stepSize))\n"
+        if dense {
             out += "# Elements of inverse mass matrix:\n"
-            let n = Int(Double(chain.inverseMetric.count).squareRoot().rounded())
+            let n = Int(Double(inverseMetric.count).squareRoot().rounded())
             for i in 0..<n {
-                out += "# " + (0..<n).map { formatter.string(chain.inverseMetric[i * n + $0]) }.joined(separator: ", ") + "\n"
+                out += "# " + (0..<n).map { formatter.string(inverseMetric[i * n + $0]) }.joined(separator: ", ") + "\n"
             }
         } else {
             out += "# Diagonal elements of inverse mass matrix:\n"
-            out += "# " + chain.inverseMetric.map { formatter.string($0) }.joined(separator: ", ") + "\n"
+            out += "# " + inverseMetric.map { formatter.string($0) }.joined(separator: ", ") + "\n"
         }
-        append(rows: chain.warmupRowCount..<chain.rowCount)
-        out += "# \n"
-        out += "#  Elapsed Time: \(formatSeconds(chain.warmupSeconds)) seconds (Warm-up)\n"
-        out += "#                \(formatSeconds(chain.samplingSeconds)) seconds (Sampling)\n"
-        out += "#                \(formatSeconds(chain.warmupSeconds + chain.samplingSeconds)) seconds (Total)\n"
-        out += "# \n"
-        bytes += Array(out.utf8)
-        return bytes
+        return out
     }
+
+    /// CmdStan's closing block: the seconds of each phase.
+    static func timing(warmupSeconds: Double, samplingSeconds: Double) -> String {
+        "# \n"
+            + "#  Elapsed Time: \(formatSeconds(warmupSeconds)) seconds (Warm-up)\n"
+            + "#                \(formatSeconds(samplingSeconds)) seconds (Sampling)\n"
+            + "#                \(formatSeconds(warmupSeconds + samplingSeconds)) seconds (Total)\n"
+            + "# \n"
+    }
+
+    /// The last line of an interrupted chain's file (read back as `complete == false`).
+    static let incompleteMark = "# incomplete = 1 (the run was interrupted; these draws are not a finished chain)\n"
 
     static func formatSeconds(_ s: Double) -> String { String(format: "%.3f", s) }
 

@@ -8,6 +8,9 @@ import Foundation
 public struct FitDiagnostics: Sendable {
     public let summaries: [ParameterSummary]
     public let chainIDs: [Int]
+    /// The chains the summaries use (all, unless an interrupted fit has chains without draws).
+    public let summarizedChainIDs: [Int]
+    /// Draws per summarized chain.
     public let drawsPerChain: Int
     public let divergences: Int
     public let treeDepthHits: Int
@@ -26,8 +29,9 @@ public struct FitDiagnostics: Sendable {
     public static let essThreshold = 400.0
     public static let ebfmiThreshold = 0.3
 
-    /// Summaries over the post-warmup draws of all chains (which must share column names and
-    /// draw counts).
+    /// Summaries over the post-warmup draws of all chains (which must share column names). The
+    /// chains of an interrupted fit differ in length: the summaries then use the chains that
+    /// have draws (a chain stopped in warmup has none), each cut to the shortest of them.
     public init(chains: [ChainRecord], maxDepth: Int, dataWarnings: [String] = [], adaptDelta: Double? = nil, warmup: Int? = nil) {
         self.dataWarnings = dataWarnings
         self.adaptDelta = adaptDelta
@@ -35,9 +39,11 @@ public struct FitDiagnostics: Sendable {
         precondition(!chains.isEmpty)
         let names = chains[0].columnNames
         let width = chains[0].rowWidth
-        let draws = chains.map(\.drawCount).min() ?? 0
+        let withDraws = chains.filter { $0.drawCount > 0 }
+        let used = withDraws.isEmpty ? chains : withDraws
+        let draws = used.map(\.drawCount).min() ?? 0
         // Quantity tables without the sampler columns, draw-major.
-        let tables = chains.map { chain -> [Double] in
+        let tables = used.map { chain -> [Double] in
             var t = [Double]()
             t.reserveCapacity(draws * names.count)
             for r in chain.warmupRowCount..<(chain.warmupRowCount + draws) {
@@ -48,8 +54,9 @@ public struct FitDiagnostics: Sendable {
         }
         summaries = summarize(names: names, drawTables: tables)
         chainIDs = chains.map(\.id)
+        summarizedChainIDs = used.map(\.id)
         drawsPerChain = draws
-        let sampler = { (k: Int) in chains.flatMap { $0.column(k).prefix(draws) } }
+        let sampler = { (k: Int) in used.flatMap { $0.column(k).prefix(draws) } }
         divergences = sampler(5).filter { $0 != 0 }.count
         treeDepthHits = sampler(3).filter { $0 >= Double(maxDepth) }.count
         self.maxDepth = maxDepth
@@ -60,7 +67,7 @@ public struct FitDiagnostics: Sendable {
         incompleteChains = chains.filter { !$0.complete }.map(\.id)
     }
 
-    public var totalDraws: Int { drawsPerChain * chainIDs.count }
+    public var totalDraws: Int { drawsPerChain * summarizedChainIDs.count }
 
     /// The summary of the quantity called `name`.
     public func summary(_ name: String) -> ParameterSummary? { summaries.first { $0.name == name } }
@@ -81,12 +88,14 @@ public struct FitDiagnostics: Sendable {
 
     /// Plain-language warnings, each with what to do.
     public var warnings: [String] {
-        var w: [String] = dataWarnings
+        var w: [String] = []
+        if !incompleteChains.isEmpty {
+            let used = summarizedChainIDs == chainIDs ? "" : "; the summaries use chains \(summarizedChainIDs.map(String.init).joined(separator: ", ")) (\(drawsPerChain) draws each)"
+            w.append("the run was interrupted: chains \(incompleteChains.map(String.init).joined(separator: ", ")) did not finish\(used); do not use these draws for inference (`rlfit fit --resume DIR` finishes the fit)")
+        }
+        w += dataWarnings
         if warmup == 0 {
             w.append("no warmup (--warmup 0): the step size stays 1 and the metric the identity, so the draws are not a usable sample; use --warmup 1000 (or at least a few hundred)")
-        }
-        if !incompleteChains.isEmpty {
-            w.append("the run was interrupted: chains \(incompleteChains.map(String.init).joined(separator: ", ")) did not finish; do not use these draws for inference")
         }
         if divergences > 0 {
             let advice: String
@@ -108,7 +117,7 @@ public struct FitDiagnostics: Sendable {
             w.append("E-BFMI below 0.3 in chain\(lowBFMI.count > 1 ? "s" : "") \(lowBFMI.map { String($0.0) }.joined(separator: ", ")): the sampler explores the energy distribution poorly (heavy tails). Consider more warmup (--warmup) or a reparameterized model.")
         }
         let highRHat = summaries.filter { $0.rhat.isFinite && $0.rhat >= FitDiagnostics.rhatThreshold }
-        if chainIDs.count >= 2 && !highRHat.isEmpty {
+        if summarizedChainIDs.count >= 2 && !highRHat.isEmpty {
             let worst = highRHat.max { $0.rhat < $1.rhat }!
             w.append("R-hat ≥ 1.01 for \(highRHat.count) quantit\(highRHat.count == 1 ? "y" : "ies") (worst \(worst.name): \(String(format: "%.3f", worst.rhat))): the chains disagree. Run longer (--warmup, --draws) and check the data and model.")
         }

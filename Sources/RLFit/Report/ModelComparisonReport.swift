@@ -21,6 +21,8 @@ public struct ModelComparisonReport: Sendable {
     public let selection: BayesianModelSelection?
     /// The observations: each subject (default) or each answered trial.
     public let level: Level
+    /// What the report says first: the incomplete fits it was allowed to compare.
+    public var notes: [String] = []
 
     public enum Level: String, Sendable, CaseIterable { case subject, trial }
 
@@ -29,13 +31,25 @@ public struct ModelComparisonReport: Sendable {
         public var description: String { "error: \(message)" }
     }
 
-    /// Reads each fit directory and compares them. Fits must cover the same subjects.
-    public static func compare(directories: [String], level: Level = .subject) throws -> ModelComparisonReport {
+    /// Reads each fit directory and compares them. Fits must cover the same subjects. An
+    /// incomplete fit (interrupted, or still running) is refused unless `allowIncomplete`, and
+    /// then named in `notes`.
+    public static func compare(directories: [String], level: Level = .subject, allowIncomplete: Bool = false) throws -> ModelComparisonReport {
         var fits: [Fit] = []
         var names: [String] = []
+        var notes: [String] = []
         for dir in directories {
             let contents = try FitDirectory.read(dir)
-            let chains = contents.chains
+            if let note = contents.incompleteNote(directory: dir) {
+                guard allowIncomplete else {
+                    throw ComparisonError(message: "\(dir) is an incomplete fit (interrupted, or still running): its draws are not a finished posterior. "
+                                          + "Finish it (`rlfit fit --resume \(dir)`), or pass --allow-incomplete to compare it anyway")
+                }
+                notes.append(note)
+            }
+            // An incomplete fit's chains without draws (stopped in warmup) have nothing to give.
+            let chains = contents.chains.filter { $0.drawCount > 0 }
+            guard !chains.isEmpty else { throw ComparisonError(message: "\(dir): no chain has post-warmup draws yet") }
             let columns = chains[0].columnNames
             let logLik = columns.indices.filter { columns[$0].hasPrefix("log_lik.") }
             guard !logLik.isEmpty else {
@@ -72,7 +86,9 @@ public struct ModelComparisonReport: Sendable {
             let evidence = (0..<names.count).map { s in fits.map { $0.loo.points[s].elpd } }
             selection = BayesianModelSelection(logEvidence: evidence)
         }
-        return ModelComparisonReport(fits: fits, rows: rows, selection: selection, level: level)
+        var report = ModelComparisonReport(fits: fits, rows: rows, selection: selection, level: level)
+        report.notes = notes
+        return report
     }
 
     /// Every observation's LOO terms, long format: `model,observation,elpd_loo,p_loo,pareto_k`
@@ -88,7 +104,7 @@ public struct ModelComparisonReport: Sendable {
     }
 
     public var text: String {
-        var lines: [String] = []
+        var lines: [String] = notes.map { $0 + "\n" }
         let width = max(12, (rows.map(\.name.count).max() ?? 0) + 2)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func num(_ x: Double, _ f: String = "%.1f") -> String { x.isFinite ? String(format: f, x) : "nan" }

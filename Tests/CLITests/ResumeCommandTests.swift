@@ -1,0 +1,132 @@
+import Foundation
+import XCTest
+
+/// `rlfit fit --resume`: a fit killed at any moment (SIGKILL: no chance to clean up) and resumed
+/// from its checkpoints ends with exactly the uninterrupted fit's files.
+final class ResumeCommandTests: XCTestCase {
+    static let study: String = {
+        let dir = try! CommandLineRunner.temporaryDirectory()
+        let path = dir.appendingPathComponent("study.tsv").path
+        let r = try! CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "8", "--trials", "60",
+                                            "--seed", "3", "--missing", "0.05", "--out", path])
+        precondition(r.status == 0, r.stderr)
+        return path
+    }()
+
+    static let fitArguments = ["--model", "bandit2arm_delta", "--warmup", "700", "--draws", "500", "--seed", "11",
+                               "--save-warmup", "--thin", "2", "--quiet"]
+
+    /// The chain file's lines without the ones that hold dates and timings.
+    func comparable(_ url: URL) throws -> [Substring] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.contains("start_datetime") && !$0.contains("seconds (") && !$0.contains("Elapsed Time") }
+    }
+
+    func startFit(out: URL, resume: Bool) throws -> Process {
+        let process = Process()
+        process.executableURL = CommandLineRunner.executable
+        process.arguments = resume ? ["fit", "--resume", out.path, "--quiet", "--checkpoint-every", "0.01"]
+            : ["fit", Self.study] + Self.fitArguments + ["--out", out.path, "--checkpoint-every", "0.01"]
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
+        try process.run()
+        return process
+    }
+
+    /// 20 fits killed with SIGKILL at seeded random moments (during warmup, sampling, or after
+    /// some chains finished; half of the resumes killed again), each resumed until it finishes:
+    /// every chain file equals the uninterrupted fit's line for line (draws, adaptation block),
+    /// and so does summary.csv.
+    func testKilledFitsResumeToTheUninterruptedDraws() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let reference = base.appendingPathComponent("reference")
+        let started = Date()
+        let r = try CommandLineRunner.run(["fit", Self.study] + Self.fitArguments + ["--out", reference.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let duration = Date().timeIntervalSince(started)
+        var generator = SplitMix(seed: 42)
+        var continued = 0
+        for k in 0..<20 {
+            let out = base.appendingPathComponent("killed-\(k)")
+            var process = try startFit(out: out, resume: false)
+            Thread.sleep(forTimeInterval: 0.05 + generator.unit() * duration)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if k % 2 == 1 {  // kill the resume as well
+                process = try startFit(out: out, resume: true)
+                Thread.sleep(forTimeInterval: 0.05 + generator.unit() * duration / 2)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            let resumed = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
+            XCTAssertEqual(resumed.status, 0, "kill \(k): " + resumed.stderr)
+            if resumed.stdout.contains("went on from their checkpoints") { continued += 1 }
+            for c in 1...4 {
+                let name = "chain-\(c).csv"
+                XCTAssertEqual(try comparable(out.appendingPathComponent(name)), try comparable(reference.appendingPathComponent(name)),
+                               "kill \(k): \(name) differs from the uninterrupted fit's")
+            }
+            XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8),
+                           try String(contentsOf: reference.appendingPathComponent("summary.csv"), encoding: .utf8), "kill \(k)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: out.path)
+            XCTAssertFalse(names.contains { $0.hasSuffix(".checkpoint") || $0.hasSuffix(".incomplete") }, "kill \(k): \(names)")
+        }
+        XCTAssertGreaterThan(continued, 5, "too few kills landed after a checkpoint to test resuming")
+    }
+
+    /// What `--resume` refuses, and a finished fit (nothing to do, exit 0).
+    func testResumeRefusals() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let out = base.appendingPathComponent("fit")
+        let process = try startFit(out: out, resume: false)
+        Thread.sleep(forTimeInterval: 0.3)
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+
+        let extra = try CommandLineRunner.run(["fit", "--resume", out.path, "--seed", "3"])
+        XCTAssertEqual(extra.status, 64, extra.stderr)
+        XCTAssert(extra.stderr.contains("--resume DIR takes the fit's options from DIR/run.json"), extra.stderr)
+        let nothing = try CommandLineRunner.run(["fit", "--resume", base.appendingPathComponent("none").path])
+        XCTAssertEqual(nothing.status, 66, nothing.stderr)
+
+        // The data changed since the fit started: refused, naming the file.
+        let original = try Data(contentsOf: URL(fileURLWithPath: Self.study))
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as! [String: Any]
+        let dataPath = run["data"] as! String
+        try (original + Data("\n".utf8)).write(to: URL(fileURLWithPath: dataPath))
+        let changed = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
+        try original.write(to: URL(fileURLWithPath: dataPath))
+        XCTAssertEqual(changed.status, 65, changed.stderr)
+        XCTAssert(changed.stderr.contains("changed since the fit") && changed.stderr.contains(dataPath), changed.stderr)
+
+        // A damaged checkpoint is bad input naming the file.
+        let checkpoint = out.appendingPathComponent("chain-1.checkpoint")
+        let saved = try Data(contentsOf: checkpoint)
+        try saved.prefix(saved.count - 5).write(to: checkpoint)
+        let damaged = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
+        XCTAssertEqual(damaged.status, 65, damaged.stderr)
+        XCTAssert(damaged.stderr.contains("chain-1.checkpoint"), damaged.stderr)
+        try saved.write(to: checkpoint)
+
+        let resumed = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let again = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssert(again.stdout.contains("nothing to resume"), again.stdout)
+    }
+}
+
+/// A small seeded generator for the kill times (SplitMix64, Steele, Lea & Flood 2014).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
