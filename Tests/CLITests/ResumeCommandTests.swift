@@ -74,6 +74,37 @@ final class ResumeCommandTests: XCTestCase {
         XCTAssertGreaterThan(continued, 5, "too few kills landed after a checkpoint to test resuming")
     }
 
+    /// A write that fails (a full disk; here a file-size limit, `ulimit -f`, which fails writes
+    /// the same way) stops the fit with exit 73 naming the file and the system's reason, leaves
+    /// no summary or fit.json, and the fit resumes once there is room, to the uninterrupted draws.
+    func testAFailedWriteStopsTheFitAndItResumes() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let reference = base.appendingPathComponent("reference")
+        XCTAssertEqual(try CommandLineRunner.run(["fit", Self.study] + Self.fitArguments + ["--out", reference.path]).status, 0)
+        let out = base.appendingPathComponent("full")
+        let command = ([CommandLineRunner.executable.path, "fit", Self.study] + Self.fitArguments
+            + ["--out", out.path, "--checkpoint-every", "0.01"]).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -f 60; trap '' XFSZ; exec " + command]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 73, message)
+        XCTAssert(message.contains(out.path) && message.contains("cannot write: File too large"), message)
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        XCTAssertFalse(names.contains { $0.hasPrefix("summary") || $0 == "fit.json" || $0.hasSuffix(".csv") }, "\(names)")
+        let resumed = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        for c in 1...4 {
+            XCTAssertEqual(try comparable(out.appendingPathComponent("chain-\(c).csv")),
+                           try comparable(reference.appendingPathComponent("chain-\(c).csv")), "chain \(c)")
+        }
+    }
+
     /// What `--resume` refuses, and a finished fit (nothing to do, exit 0).
     func testResumeRefusals() throws {
         let base = try CommandLineRunner.temporaryDirectory()
