@@ -4,14 +4,7 @@ import XCTest
 /// `rlfit fit --resume`: a fit killed at any moment (SIGKILL: no chance to clean up) and resumed
 /// from its checkpoints ends with exactly the uninterrupted fit's files.
 final class ResumeCommandTests: XCTestCase {
-    static let study: String = {
-        let dir = try! CommandLineRunner.temporaryDirectory()
-        let path = dir.appendingPathComponent("study.tsv").path
-        let r = try! CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "8", "--trials", "60",
-                                            "--seed", "3", "--missing", "0.05", "--out", path])
-        precondition(r.status == 0, r.stderr)
-        return path
-    }()
+    static var study: String { FitCommandTests.study }
 
     static let fitArguments = ["--model", "bandit2arm_delta", "--warmup", "700", "--draws", "500", "--seed", "11",
                                "--save-warmup", "--thin", "2", "--quiet"]
@@ -33,7 +26,7 @@ final class ResumeCommandTests: XCTestCase {
         return process
     }
 
-    /// 20 fits killed with SIGKILL at seeded random moments (during warmup, sampling, or after
+    /// 20 fits killed with SIGKILL at moments spread over the run (during warmup, sampling, or after
     /// some chains finished; half of the resumes killed again), each resumed until it finishes:
     /// every chain file equals the uninterrupted fit's line for line (draws, adaptation block),
     /// and so does summary.csv.
@@ -44,17 +37,22 @@ final class ResumeCommandTests: XCTestCase {
         let r = try CommandLineRunner.run(["fit", Self.study] + Self.fitArguments + ["--out", reference.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let duration = Date().timeIntervalSince(started)
-        var generator = SplitMix(seed: 42)
+        // Kill moments spread evenly over the run: the golden-ratio sequence (k·0.618…) mod 1.
+        var position = 0.5
+        func next() -> Double {
+            position = (position + 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1)
+            return position
+        }
         var continued = 0
         for k in 0..<20 {
             let out = base.appendingPathComponent("killed-\(k)")
             var process = try startFit(out: out, resume: false)
-            Thread.sleep(forTimeInterval: 0.05 + generator.unit() * duration)
+            Thread.sleep(forTimeInterval: 0.05 + next() * duration)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             if k % 2 == 1 {  // kill the resume as well
                 process = try startFit(out: out, resume: true)
-                Thread.sleep(forTimeInterval: 0.05 + generator.unit() * duration / 2)
+                Thread.sleep(forTimeInterval: 0.05 + next() * duration / 2)
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
@@ -146,18 +144,4 @@ final class ResumeCommandTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssert(again.stdout.contains("nothing to resume"), again.stdout)
     }
-}
-
-/// A small seeded generator for the kill times (SplitMix64, Steele, Lea & Flood 2014).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

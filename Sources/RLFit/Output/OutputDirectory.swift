@@ -118,23 +118,28 @@ public enum OutputDirectory {
             }
             throw Problem(path: path, problem: what, fix: "pass --overwrite to replace it, or choose another --out")
         }
-        // fit.json first: from then on nothing in the directory claims a complete fit.
-        for name in fitFiles.filter({ $0 == "fit.json" }) + fitFiles.filter({ $0 != "fit.json" }) {
+        try remove(fitFiles, in: path, whose: "the earlier fit's")
+        return lock
+    }
+
+    /// Removes `names` from the directory, `fit.json` first: from then on nothing in it claims a
+    /// complete fit.
+    static func remove(_ names: [String], in path: String, whose: String) throws {
+        for name in names.filter({ $0 == "fit.json" }) + names.filter({ $0 != "fit.json" }) {
             let file = (path as NSString).appendingPathComponent(name)
             do {
                 try FileManager.default.removeItem(atPath: file)
             } catch {
-                throw Problem(path: file, problem: "cannot remove the earlier fit's file (\((error as NSError).localizedDescription))",
-                              fix: "check that you may write to the directory, or choose another --out")
+                throw Problem(path: file, problem: "cannot remove \(whose) file (\((error as NSError).localizedDescription))",
+                              fix: "check that you may write to the directory")
             }
         }
-        return lock
     }
 
     /// Locks the directory of an interrupted fit for `--resume` and removes what described the
     /// interrupted state (`fit.json` first, then the summaries, report and learning curves, and
-    /// temporaries a kill left); the chain files, checkpoints, run file and model stay. Refuses a directory without a run file
-    /// and a fit that finished.
+    /// temporaries a kill left); the chain files, checkpoints, run file and model stay. Refuses
+    /// a directory without a run file and a fit that finished.
     public static func prepareResume(_ path: String) throws -> Lock {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -155,15 +160,7 @@ public enum OutputDirectory {
             let base = name.hasSuffix(".incomplete") ? String(name.dropLast(".incomplete".count)) : name
             return ["fit.json", "summary.csv", "subjects.csv", "report.html", "ppc.csv"].contains(base)
         }
-        for name in stale.filter({ $0 == "fit.json" }) + stale.filter({ $0 != "fit.json" }) {
-            let file = (path as NSString).appendingPathComponent(name)
-            do {
-                try FileManager.default.removeItem(atPath: file)
-            } catch {
-                throw Problem(path: file, problem: "cannot remove the interrupted fit's file (\((error as NSError).localizedDescription))",
-                              fix: "check that you may write to the directory")
-            }
-        }
+        try remove(stale, in: path, whose: "the interrupted fit's")
         return lock
     }
 }
