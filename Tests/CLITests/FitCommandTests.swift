@@ -520,6 +520,10 @@ final class FitCommandTests: XCTestCase {
         XCTAssert(allowed.stdout.hasPrefix("INCOMPLETE FIT in \(out.path)"), allowed.stdout)
 
         let loglik = try CommandLineRunner.run(["loglik", out.path])
+        XCTAssertEqual(loglik.status, 0, loglik.stderr)
         XCTAssert(loglik.stderr.hasPrefix("INCOMPLETE FIT in \(out.path)"), loglik.stderr)
+        let trajectories = try CommandLineRunner.run(["trajectories", out.path])
+        XCTAssertEqual(trajectories.status, 0, trajectories.stderr)
+        XCTAssert(trajectories.stderr.hasPrefix("INCOMPLETE FIT in \(out.path)"), trajectories.stderr)
     }
 }
