@@ -55,6 +55,7 @@ MODELS = {
     "igt_pvl_decay": ("igt_pvl_decay", "igt"),
     "igt_vpp": ("igt_vpp", "igt"),
     "igt_orl": ("igt_orl", "igt"),
+    "wcs_sql": ("wcs_sql", "wcs"),
     "prl_rp": ("prl_rp", "prl"),
     "prl_fictitious": ("prl_fictitious", "prl"),
     "prl_fictitious_rp": ("prl_fictitious_rp", "prl"),
@@ -335,6 +336,33 @@ def hgf_data(path, single=False):
     return data
 
 
+def wcs_data(path):
+    """hBayesDM's wcs preprocessing: the 128-card answer sheet (rows color, form, number: the
+    matching deck per trial) gives deck_match_rule[t] and, with the choice, choice_match_att."""
+    sheet = os.path.join(os.path.dirname(path), "wcs_answersheet.txt")
+    with open(sheet) as f:
+        f.readline()
+        answer = [[int(v) for v in line.rstrip("\r\n").split("\t")[1:]] for line in f if line.strip()]
+    groups = by_subject(read_table(path), ["choice", "outcome"])
+    T = 128
+    choice = [[[0] * T for _ in range(4)] for _ in groups]
+    outcome = [[-1] * T for _ in groups]
+    match = [[[[0, 0, 0]] for _ in range(T)] for _ in groups]
+    for s, g in enumerate(groups):
+        for t, r in enumerate(g):
+            c = int(r["choice"])
+            choice[s][c - 1][t] = 1
+            outcome[s][t] = int(r["outcome"])
+            match[s][t][0] = [int(c == answer[k][t]) for k in range(3)]
+    rule = [[[1.0 if answer[k][t] == deck + 1 else 0.0 for deck in range(4)] for k in range(3)] for t in range(T)]
+    return {"N": len(groups), "T": T, "Tsubj": [len(g) for g in groups], "choice": choice, "outcome": outcome,
+            "choice_match_att": match, "deck_match_rule": rule}
+
+
+# Arguments rlfit needs beside the data file, per task: the columns hBayesDM keeps apart.
+RLFIT_DATA_ARGUMENTS = {"wcs": lambda data_dir: ["--trial-table", os.path.join(data_dir, "wcs_answersheet.txt")]}
+
+
 TASKS = {
     "bandit2arm": ("bandit2arm_exampleData.txt", bandit2arm_data),
     "bandit4arm": ("bandit4arm_exampleData.txt", bandit4arm_data),
@@ -351,6 +379,7 @@ TASKS = {
     "pstRT": ("pstRT_exampleData.txt", pstRT_data),
     "hgf": ("hgf_ibrb_exampleData.txt", hgf_data),
     "hgf_single": ("hgf_ibrb_single_exampleData.txt", lambda path: hgf_data(path, single=True)),
+    "wcs": ("wcs_exampleData.txt", wcs_data),
 }
 
 
@@ -432,7 +461,8 @@ def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
     if task == "hgf_single":
         return validate_single(model, posterior, rlfit, data_path, subject_parameters, points, rng)
     P = len(subject_parameters)
-    rlfit_order = rlfit_parameter_order(rlfit, model, data_path, subject_parameters, N)
+    extra = RLFIT_DATA_ARGUMENTS[task](data_dir) if task in RLFIT_DATA_ARGUMENTS else []
+    rlfit_order = rlfit_parameter_order(rlfit, model, data_path, subject_parameters, N, extra)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         pts = os.path.join(tmp, "points.csv")
@@ -463,7 +493,7 @@ def validate(model, stan_dir, data_dir, rlfit, points, rng, rewrites=True):
             f.write(",".join(header) + "\n")
             for point in draws:
                 f.write(",".join(repr(rlfit_value(point, n)) for n in header) + "\n")
-        out = subprocess.run([rlfit, "log-prob", data_path, "--model", model, "--points", pts],
+        out = subprocess.run([rlfit, "log-prob", data_path, "--model", model, "--points", pts] + extra,
                              capture_output=True, text=True)
         if out.returncode != 0:
             return model, None, None, f"rlfit log-prob failed: {out.stderr.strip()}"
@@ -561,10 +591,11 @@ def relative(a, b):
     return abs(a - b) / max(1.0, abs(a), abs(b))
 
 
-def rlfit_parameter_order(rlfit, model, data_path, names, N):
+def rlfit_parameter_order(rlfit, model, data_path, names, N, extra=()):
     """The model file's parameter order (RLFit's mu_pr.k is its k-th parameter), from
     `rlfit log-prob --list-coordinates`."""
-    out = subprocess.run([rlfit, "log-prob", data_path, "--model", model, "--list-coordinates"], capture_output=True, text=True)
+    out = subprocess.run([rlfit, "log-prob", data_path, "--model", model, "--list-coordinates"] + list(extra),
+                         capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"{model}: rlfit log-prob --list-coordinates failed: {out.stderr.strip()}")
     order = []

@@ -46,10 +46,13 @@ public struct FitOptions: Sendable {
     public var condition: String? = nil
     public var columnNames: [String: String] = [:]
     public var firstOption: Int = 1
+    /// A file of columns joined to every subject's trials by position (`--trial-table`).
+    public var trialTable: String? = nil
 
     /// What the reader must find in the data file for these options.
     public var dataRequirements: DataRequirements {
-        model.data.reading(covariates: covariates, condition: condition, columnNames: columnNames, firstOption: firstOption)
+        model.data.reading(covariates: covariates, condition: condition, columnNames: columnNames, firstOption: firstOption,
+                           trialTable: trialTable)
     }
     /// The command line as typed, for `fit.json`.
     public var commandLine: [String]
@@ -92,7 +95,7 @@ public struct FitOptions: Sendable {
             "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
             "max_depth": maxDepth, "init_buffer": initBuffer, "window": window, "term_buffer": termBuffer, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
             "sig_figs": significantDigits, "hierarchy": hierarchy.rawValue, "covariates": covariates,
-            "condition": condition ?? NSNull(), "columns": columnNames, "first_option": firstOption,
+            "condition": condition ?? NSNull(), "columns": columnNames, "first_option": firstOption, "trial_table": trialTable ?? NSNull(),
             "priors": ["mu": "normal(0, \(priors.muScale))",
                        "sigma": model.parameters.map { "\($0.name): \(priors.scalePrior($0).description)" }],
         ]

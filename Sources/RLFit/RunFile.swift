@@ -53,12 +53,13 @@ public struct RunFile: Codable, Sendable, Equatable {
     public var condition: String?
     public var columns: [String: String]?
     public var firstOption: Int?
+    public var trialTable: String?
 
     enum CodingKeys: String, CodingKey {
         case data, model, arguments, out, chains, chainIDs = "chain_ids", warmup, draws, seed, metric, covariance
         case adaptDelta = "adapt_delta", maxDepth = "max_depth", initBuffer = "init_buffer", window
         case termBuffer = "term_buffer", thin, saveWarmup = "save_warmup", hierarchy, covariates, priors
-        case condition, columns, firstOption = "first_option"
+        case condition, columns, firstOption = "first_option", trialTable = "trial_table"
     }
 
     public init() {}
@@ -95,7 +96,7 @@ public struct RunFile: Codable, Sendable, Equatable {
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
         let known = Set(["data", "model", "arguments", "out", "chains", "chain_ids", "warmup", "draws", "seed", "metric", "covariance",
                          "adapt_delta", "max_depth", "init_buffer", "window", "term_buffer", "thin", "save_warmup",
-                         "hierarchy", "covariates", "priors", "condition", "columns", "first_option"])
+                         "hierarchy", "covariates", "priors", "condition", "columns", "first_option", "trial_table"])
         var unknown = object.keys.filter { !known.contains($0) }.sorted()
         if let priors = object["priors"] as? [String: Any] {
             unknown += priors.keys.filter { !["mu", "sigma", "gamma"].contains($0) }.sorted().map { "priors.\($0)" }
@@ -129,6 +130,7 @@ public struct RunFile: Codable, Sendable, Equatable {
         r.condition = other.condition ?? condition
         r.columns = other.columns ?? columns
         r.firstOption = other.firstOption ?? firstOption
+        r.trialTable = other.trialTable ?? trialTable
         r.priors = Priors(mu: other.priors?.mu ?? priors?.mu, sigma: other.priors?.sigma ?? priors?.sigma,
                           gamma: other.priors?.gamma ?? priors?.gamma)
         return r
@@ -235,6 +237,7 @@ extension FitOptions {
         self.condition = r.condition
         self.columnNames = r.columns ?? [:]
         self.firstOption = r.firstOption ?? 1
+        self.trialTable = r.trialTable
         guard firstOption == 0 || firstOption == 1 else { throw fail("first option must be 0 or 1, got \(firstOption)") }
         let modelColumns = model.file.data.map(\.name)
         let knownColumns = Set((["subjid", "block", "trial"] + modelColumns).map(TrialTableReader.normalize))
@@ -272,6 +275,7 @@ extension FitOptions {
         r.condition = condition
         r.columns = columnNames.isEmpty ? nil : columnNames
         r.firstOption = firstOption
+        r.trialTable = trialTable
         return r
     }
 }

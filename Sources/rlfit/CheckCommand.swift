@@ -24,7 +24,7 @@ struct CheckCommand: ParsableCommand {
                 return
             }
             let requirements = m.data.reading(condition: reading.condition, columnNames: try reading.columnMap() ?? [:],
-                                              firstOption: reading.firstOption ?? 1)
+                                              firstOption: reading.firstOption ?? 1, trialTable: reading.trialTable)
             print(try DataCheckReport.check(path: data, model: m, requirements: requirements).text)
         }
     }

@@ -11,6 +11,10 @@ struct DataReadingOptions: ParsableArguments {
     @Option(name: .customLong("first-option"), help: "The number of the first option in the choice column: 1 (hBayesDM, default) or 0.")
     var firstOption: Int?
 
+    @Option(name: .customLong("trial-table"),
+            help: "Columns shared by every subject's t-th trial, joined by trial position (hBayesDM's wcs_answersheet.txt for wcs_sql).")
+    var trialTable: String?
+
     /// `--columns` as model name → file column.
     func columnMap() throws -> [String: String]? {
         guard let columns else { return nil }

@@ -98,6 +98,7 @@ struct FitCommand: ParsableCommand {
         r.condition = reading.condition
         r.columns = try reading.columnMap()
         r.firstOption = reading.firstOption
+        r.trialTable = reading.trialTable
         if priorMu != nil || priorSigma != nil || priorGamma != nil {
             r.priors = RunFile.Priors(mu: priorMu, sigma: priorSigma, gamma: priorGamma)
         }

@@ -43,6 +43,7 @@ struct LogProbCommand: ParsableCommand {
         line.condition = reading.condition
         line.columns = try reading.columnMap()
         line.firstOption = reading.firstOption
+        line.trialTable = reading.trialTable
         var merged = file.overridden(by: line)
         merged.out = merged.out ?? "."  // nothing is written there
         return try FitOptions(runFile: merged)

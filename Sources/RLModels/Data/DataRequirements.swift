@@ -45,10 +45,13 @@ public struct DataRequirements: Sendable, Equatable {
     public let columnNames: [String: String]
     /// The number of the first option in the file: 1 (hBayesDM) or 0.
     public let firstOption: Int
+    /// A file of columns joined to every subject's trials by position (`--trial-table`).
+    public let trialTable: String?
 
     public init(columns: [Column], optionCount: Int?, covariates: [String] = [], condition: String? = nil,
-                columnNames: [String: String] = [:], firstOption: Int = 1) {
+                columnNames: [String: String] = [:], firstOption: Int = 1, trialTable: String? = nil) {
         self.columns = columns
+        self.trialTable = trialTable
         self.optionCount = optionCount
         self.covariates = covariates
         self.condition = condition
@@ -56,11 +59,12 @@ public struct DataRequirements: Sendable, Equatable {
         self.firstOption = firstOption
     }
 
-    /// The same requirements read differently (covariates, condition, names, first option).
+    /// The same requirements read differently (covariates, condition, names, first option, a
+    /// trial table).
     public func reading(covariates: [String] = [], condition: String? = nil, columnNames: [String: String] = [:],
-                        firstOption: Int = 1) -> DataRequirements {
+                        firstOption: Int = 1, trialTable: String? = nil) -> DataRequirements {
         DataRequirements(columns: columns, optionCount: optionCount, covariates: covariates, condition: condition,
-                         columnNames: columnNames, firstOption: firstOption)
+                         columnNames: columnNames, firstOption: firstOption, trialTable: trialTable)
     }
 
     /// The column the report treats as "the choice": the first observed option column.

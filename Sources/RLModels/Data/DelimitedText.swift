@@ -23,6 +23,12 @@ public struct DelimitedText: Sendable {
         return "\t"
     }
 
+    init(delimiter: Character, header: Row?, rows: [Row]) {
+        self.delimiter = delimiter
+        self.header = header
+        self.rows = rows
+    }
+
     public init(text: String) {
         var body = Substring(text)
         if body.first == "\u{FEFF}" { body = body.dropFirst() }

@@ -10,6 +10,12 @@ struct TableColumns {
     let condition: Int?
     let covariates: [Int]
 
+    /// The subject column alone (to join a trial table before the model's columns are sought).
+    static func subjectColumn(header: DelimitedText.Row, requirements req: DataRequirements, fileName: String) throws -> Int {
+        let reduced = DataRequirements(columns: [], optionCount: nil, columnNames: req.columnNames)
+        return try TableColumns(header: header, requirements: reduced, fileName: fileName).subject
+    }
+
     init(header: DelimitedText.Row, requirements req: DataRequirements, fileName: String) throws {
         let normalized = header.fields.map(TrialTableReader.normalize)
         var aliases: [String: String] = [:]

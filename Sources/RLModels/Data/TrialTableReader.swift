@@ -37,12 +37,18 @@ public enum TrialTableReader {
         guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
             throw DataError(file: name, problem: "the file is not text", fix: "save the table as UTF-8 text (TSV or CSV)")
         }
-        return try parse(text: text, fileName: name, requirements: requirements)
+        let trialColumns = try requirements.trialTable.map { try TrialColumns.read(path: $0) }
+        return try parse(text: text, fileName: name, requirements: requirements, trialColumns: trialColumns)
     }
 
     /// Parses file contents already in memory; `fileName` is used in error messages.
-    public static func parse(text: String, fileName: String, requirements req: DataRequirements) throws -> TrialBatch {
-        let table = DelimitedText(text: text)
+    public static func parse(text: String, fileName: String, requirements req: DataRequirements,
+                             trialColumns: TrialColumns? = nil) throws -> TrialBatch {
+        var table = DelimitedText(text: text)
+        if let trialColumns, let header = table.header {
+            let subject = try TableColumns.subjectColumn(header: header, requirements: req, fileName: fileName)
+            table = try trialColumns.joined(to: table, subjectColumn: subject, fileName: fileName)
+        }
         guard let header = table.header else {
             throw DataError(
                 file: fileName, line: 1, problem: "the file is empty",

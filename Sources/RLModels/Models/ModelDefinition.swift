@@ -28,6 +28,8 @@ public enum TaskDesign: Sendable, Equatable {
     case probabilisticSelectionRT
     /// Binary inputs with a changing probability (`BinaryInputTask`).
     case binaryInputs
+    /// The Wisconsin card sorting task (`CardSortingTask`).
+    case cardSorting
 
     /// Whether the task is a bandit (options, reward probabilities, reversals).
     public var isBandit: Bool { self == .bandit || self == .probabilisticReversal }
@@ -77,6 +79,7 @@ public struct ModelDefinition: Sendable {
         case "restless_bandit": return .restlessBandit
         case "probabilistic_selection_rt": return .probabilisticSelectionRT
         case "binary_inputs": return .binaryInputs
+        case "wisconsin_card_sorting": return .cardSorting
         case "iowa_gambling": return .iowaGambling
         default: return .bandit
         }

@@ -72,6 +72,7 @@ public enum StudySimulator {
         case .iowaGambling: return IowaGamblingTask()
         case .probabilisticSelectionRT: return ProbabilisticSelectionRTTask()
         case .binaryInputs: return BinaryInputTask()
+        case .cardSorting: return CardSortingTask()
         case .twoStep: return TwoStepTask(commonTransition: model.argument("trans_prob") ?? TwoStepTask.standardCommonTransition)
         case .bandit, .probabilisticReversal:
             return bandit ?? BanditTask.standard(for: model, options: model.optionCount ?? options ?? 2)
