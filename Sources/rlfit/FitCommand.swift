@@ -110,6 +110,9 @@ struct FitCommand: ParsableCommand {
             guard config == nil, try commandLineRunFile() == RunFile(), !overwrite else {
                 throw ValidationError("--resume DIR takes the fit's options from DIR/run.json: give no data, model or other fit options with it (only --threads, --quiet, --checkpoint-every)")
             }
+            guard FileManager.default.fileExists(atPath: (resume as NSString).appendingPathComponent("run.json")) else {
+                throw FitReplayError(message: "\(resume): no fit to resume (no run.json: the fit was stopped before it began, or this is not a fit's --out directory); run the fit command again")
+            }
             var options = try FitOptions.ofFit(in: resume)
             options.outputDirectory = resume
             options.threads = threads ?? min(ProcessInfo.processInfo.activeProcessorCount, options.chainIDs.count)

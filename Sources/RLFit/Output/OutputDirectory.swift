@@ -109,7 +109,8 @@ public enum OutputDirectory {
         let lock = try Lock(directory: path)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         let fitFiles = names.filter(isFitFile)
-        if !fitFiles.isEmpty && !overwrite {
+        // Temporaries a killed run left (it had not finished writing them) are not a fit.
+        if fitFiles.contains(where: { partialTarget($0) == nil }) && !overwrite {
             var what = "already holds a fit"
             if let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent("fit.json")),
                let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
