@@ -56,6 +56,15 @@ public enum FitDirectory {
         "INCOMPLETE FIT in \(directory) (interrupted, or still running): using the draws that exist; do not use them for inference. `rlfit fit --resume \(directory)` finishes the fit."
     }
 
+    /// Removes the chain checkpoints of a finished fit (a run killed between writing `fit.json`
+    /// and removing them leaves them behind; a finished fit never needs them).
+    public static func removeCheckpoints(_ directory: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix("chain-") && name.hasSuffix(".checkpoint") {
+            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+        }
+    }
+
     /// `fit.json` as a dictionary, when the directory has one.
     public static func manifest(_ directory: String) -> [String: Any]? {
         guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("fit.json")) else { return nil }

@@ -152,6 +152,7 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         // A resume of a fit that has finished (a job requeued after it ended) has nothing to do.
         if let resume, let manifest = FitDirectory.manifest(resume), manifest["complete"] as? Bool == true {
+            FitDirectory.removeCheckpoints(resume)  // left if the run was killed just after fit.json
             print("\(resume): the fit has finished; nothing to resume (`rlfit summary \(resume)` reads it)")
             return
         }

@@ -147,8 +147,12 @@ final class ResumeCommandTests: XCTestCase {
 
         let resumed = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        // A run killed just after fit.json leaves its checkpoints: a resume finds the fit finished
+        // and clears them.
+        try saved.write(to: checkpoint)
         let again = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssert(again.stdout.contains("nothing to resume"), again.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: checkpoint.path))
     }
 }
