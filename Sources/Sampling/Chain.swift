@@ -194,13 +194,12 @@ public struct Sampler: Sendable {
                 try observer.chainCheckpoint(snapshot(complete: false))
             }
         }
+        // The state a resume continues from: without the note about this run's cancellation.
         let final = snapshot(complete: !cancelled)
+        try observer?.chainEnded(final)
         if cancelled {
             warnings.append("chain \(chainID): cancelled after \(completed) of \(total) iterations")
         }
-        var finalState = final
-        finalState.warnings = warnings
-        try observer?.chainEnded(finalState)
 
         return ChainResult(
             chainID: chainID, dimension: d, positions: positions, statistics: statistics,

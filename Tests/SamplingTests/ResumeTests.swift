@@ -55,6 +55,26 @@ struct ResumeTests {
         }
     }
 
+    /// A chain cancelled (Ctrl-C, SIGTERM) and resumed from the state it ended with finishes as
+    /// the uninterrupted chain, without the cancelled run's note among its warnings.
+    @Test func aCancelledChainResumesFromTheStateItEndedWith() throws {
+        let sampler = Sampler(configuration: SamplerConfiguration(warmup: 100, draws: 50, seed: 9))
+        let density = AR1Gaussian(dimension: 3, rho: 0.6, spreadScales: true)
+        let full = Recorder(checkpointEveryIteration: false)
+        let uninterrupted = try sampler.runChain(chainID: 2, density: density, observer: full)
+        let token = CancellationToken()
+        let first = Recorder(checkpointEveryIteration: false)
+        let cancelled = try sampler.runChain(chainID: 2, density: density, progress: { p in if p.iteration == 120 { token.cancel() } },
+                                             cancellation: token, observer: first)
+        #expect(!cancelled.isComplete && cancelled.warnings.last!.contains("cancelled after 120 of 150"))
+        let ended = first.states.last!
+        #expect(!ended.isComplete && ended.iteration == 120 && ended.warnings == uninterrupted.warnings)
+        let rest = Recorder(checkpointEveryIteration: false)
+        let resumed = try sampler.runChain(chainID: 2, density: density, observer: rest, resumingFrom: ended)
+        #expect(first.rows + rest.rows == full.rows)
+        #expect(resumed.isComplete && resumed.warnings == uninterrupted.warnings)
+    }
+
     @Test func aDamagedCheckpointIsRefused() throws {
         let sampler = Sampler(configuration: SamplerConfiguration(warmup: 20, draws: 10, seed: 1))
         let recorder = Recorder(checkpointEveryIteration: false)
