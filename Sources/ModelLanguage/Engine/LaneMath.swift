@@ -20,9 +20,11 @@ public typealias Lanes = SIMD4<Double>
 /// < 2e−16); returns e^r and x·log2e + `roundingShifter`, whose low bits hold n.
 @inlinable @inline(__always)
 func expReduced(_ x: Lanes) -> (power: Lanes, shifted: Lanes) {
-    let shifted = x * log2e + roundingShifter
+    // Fused multiply-adds: x·log2e + shifter rounds once (to the integer n, ties aside: any
+    // n within one of the nearest keeps |r| ≤ ln2/2 + ulp), and n·ln2High is exact.
+    let shifted = Lanes(repeating: roundingShifter).addingProduct(x, log2e)
     let n = shifted - roundingShifter
-    let r = (x - n * ln2High) - n * ln2Low
+    let r = x.addingProduct(-n, ln2High).addingProduct(-n, ln2Low)
     // Estrin's scheme: the 13 coefficients in pairs, then by r², r⁴, r⁸ — a dependency depth
     // of 5 instead of Horner's 12, so the loops across subjects overlap more iterations.
     let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
