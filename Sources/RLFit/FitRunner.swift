@@ -41,11 +41,13 @@ public struct FitRunner: Sendable {
     ///   - resume: continue the interrupted fit in `options.outputDirectory` (its chains'
     ///     checkpoints; a chain without one starts again) instead of starting a new one.
     ///   - checkpointSeconds: how often each chain's file is flushed and its state saved.
+    ///   - keepsFinalCheckpoints: keep each finished chain's last checkpoint (its adaptation,
+    ///     timings and counts), so a grid's merge can assemble the chain into a fit of many.
     /// - Throws: `DataError` for bad data (and, on resume, data that changed since the fit
     ///   started), `SamplingError` when a chain cannot start, file errors.
     public func run(progress: (@Sendable (ChainProgress) -> Void)? = nil,
                     cancellation: CancellationToken? = nil, resume: Bool = false,
-                    checkpointSeconds: Double = 5) throws -> Outcome {
+                    checkpointSeconds: Double = 5, keepsFinalCheckpoints: Bool = false) throws -> Outcome {
         let start = ProcessInfo.processInfo.systemUptime
         let o = options
         let (batch, covariates) = try FitRunner.loadStudy(o)
@@ -162,7 +164,7 @@ public struct FitRunner: Sendable {
                                         batch: batch, wallSeconds: wall, dataWarnings: dataWarnings, files: files, complete: complete)
         try AtomicFile.write(try FitFiles.json(manifest), to: manifestPath)
         // A finished fit needs no checkpoints (an interrupted one keeps them for --resume).
-        if complete {
+        if complete && !keepsFinalCheckpoints {
             for id in o.chainIDs { try? FileManager.default.removeItem(atPath: ChainCheckpointFile.path(directory: o.outputDirectory, chain: id)) }
         }
         return Outcome(report: report, diagnostics: diagnostics, complete: complete, dataWarnings: dataWarnings,

@@ -94,6 +94,11 @@ public struct RunFile: Codable, Sendable, Equatable {
     public static func unknownKeys(path: String) -> [String] {
         guard let data = FileManager.default.contents(atPath: path),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        return unknownKeys(in: object)
+    }
+
+    /// The keys of a run file's JSON object (or a grid file's "options") that RLFit does not know.
+    static func unknownKeys(in object: [String: Any]) -> [String] {
         let known = Set(["data", "model", "arguments", "out", "chains", "chain_ids", "warmup", "draws", "seed", "metric", "covariance",
                          "adapt_delta", "max_depth", "init_buffer", "window", "term_buffer", "thin", "save_warmup",
                          "hierarchy", "covariates", "priors", "condition", "columns", "first_option", "trial_table"])
