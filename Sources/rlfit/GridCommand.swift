@@ -22,6 +22,7 @@ struct GridCommand: ParsableCommand {
         subcommands: [Plan.self, Run.self, Status.self, Merge.self])
 
     static func failing(_ body: () throws -> Void) throws {
+        _ = processStart  // the clock starts with the command
         do {
             try reportingInputErrors(body)
         } catch let e as GridFileError {
@@ -40,6 +41,30 @@ struct GridCommand: ParsableCommand {
             printError(e.description)
             throw ExitCodes.badUsage
         }
+    }
+
+    /// The grid table (every fit up to 60, else the fits that are not "ok"), where the files
+    /// are, and what the merge took (wall time, peak memory: the scale a user plans for).
+    static func printMerge(_ outcome: GridMerger.Outcome, jobDirectory: String) {
+        print(GridMerger.text(outcome, allRows: outcome.rows.count <= 60))
+        var files = "table: \(outcome.tablePath)"
+        if !outcome.comparisons.isEmpty {
+            files += outcome.comparisons.count <= 4 ? "; comparisons: " + outcome.comparisons.joined(separator: ", ")
+                : "; \(outcome.comparisons.count) model comparisons in \(jobDirectory)/compare/"
+        }
+        print(files)
+        print(String(format: "merge: %d fits assembled now, %.1f s, peak memory %.0f MB", outcome.mergedNow.count,
+                     ProcessInfo.processInfo.systemUptime - processStart, peakMemoryMB()))
+    }
+
+    /// When the command started (set by `failing`, which every grid command runs in).
+    static let processStart = ProcessInfo.processInfo.systemUptime
+
+    /// This process's peak resident memory (getrusage; kilobytes on Linux).
+    static func peakMemoryMB() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 
     struct Plan: ParsableCommand {
@@ -68,6 +93,8 @@ struct GridCommand: ParsableCommand {
                 print("each task: --cpus-per-task=\(r.cpusPerTask) --mem=\(r.memoryMB)M --time=\(r.timeMinutes) minutes; at most \(r.maxRunning) at once")
                 print("submit:    \(out)/submit.sh            (SLURM: the array, then the merge)")
                 print("or here:   rlfit grid run \(out) --local")
+                print(String(format: "plan: %.1f s, peak memory %.0f MB", ProcessInfo.processInfo.systemUptime - GridCommand.processStart,
+                             GridCommand.peakMemoryMB()))
             }
         }
     }
@@ -132,8 +159,7 @@ struct GridCommand: ParsableCommand {
                     throw ExitCode(1)
                 }
                 let outcome = try GridMerger.merge(plan: plan, jobDirectory: jobDirectory, threads: workers) { print($0) }
-                print(GridMerger.text(outcome))
-                print("table: \(outcome.tablePath)" + (outcome.comparisons.isEmpty ? "" : "; comparisons: " + outcome.comparisons.joined(separator: ", ")))
+                GridCommand.printMerge(outcome, jobDirectory: jobDirectory)
             }
         }
     }
@@ -164,8 +190,7 @@ struct GridCommand: ParsableCommand {
                 let plan = try GridPlan.read(jobDirectory: jobDirectory)
                 let outcome = try GridMerger.merge(plan: plan, jobDirectory: jobDirectory,
                                                    threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) { print($0) }
-                print(GridMerger.text(outcome))
-                print("table: \(outcome.tablePath)" + (outcome.comparisons.isEmpty ? "" : "; comparisons: " + outcome.comparisons.joined(separator: ", ")))
+                GridCommand.printMerge(outcome, jobDirectory: jobDirectory)
                 if !outcome.missing.isEmpty {
                     throw GridError(kind: .unfinished, message: "\(outcome.missing.count) of \(plan.fits.count) fits have unfinished tasks: \(outcome.missing.prefix(5).joined(separator: ", "))\(outcome.missing.count > 5 ? ", …" : "")",
                                     fix: "`rlfit grid status \(jobDirectory)` says which; submit them again (./submit.sh) and merge when they finish")

@@ -215,4 +215,42 @@ final class GridCommandTests: XCTestCase {
         XCTAssertEqual(bad.status, 64, bad.stderr)
         XCTAssertTrue(bad.stderr.contains("time 'soon' is not a SLURM time"), bad.stderr)
     }
+
+    /// Scale: a 500-fit grid (1 data set × 2 models × 250 seeds, one chain each, tiny fits) is
+    /// planned, run here and merged; every fit is merged, grid.csv has 500 rows, 250 comparisons
+    /// are written, and plan and merge stay small in memory (each prints its time and peak).
+    func testFiveHundredFitGridPlansAndMerges() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let data = base.appendingPathComponent("tiny.tsv").path
+        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "6", "--trials", "30",
+                                                  "--seed", "5", "--out", data]).status, 0)
+        let seeds = (1...250).map(String.init).joined(separator: ", ")
+        let grid = try writeGrid("""
+            {"data": ["tiny.tsv"], "models": ["bandit2arm_delta", "delta_stick"], "seeds": [\(seeds)],
+             "options": {"chains": 1, "warmup": 30, "draws": 20}}
+            """, in: base)
+        let job = base.appendingPathComponent("job").path
+        let plan = try CommandLineRunner.run(["grid", "plan", grid, "--out", job])
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("500 fits, 500 tasks"), plan.stdout)
+        let run = try CommandLineRunner.run(["grid", "run", job, "--local", "--jobs", "2"])
+        XCTAssertEqual(run.status, 0, String(run.stderr.suffix(2000)))
+        // Merge again from scratch, to time and size the merge alone.
+        try FileManager.default.removeItem(atPath: job + "/fits")
+        try FileManager.default.createDirectory(atPath: job + "/fits", withIntermediateDirectories: true)
+        let merge = try CommandLineRunner.run(["grid", "merge", job])
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        XCTAssertTrue(merge.stdout.contains("500 fits: "), String(merge.stdout.prefix(500)))
+        XCTAssertTrue(merge.stdout.contains("250 model comparisons"), String(merge.stdout.suffix(500)))
+        let table = try String(contentsOfFile: job + "/grid.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(table.count, 501)
+        XCTAssertEqual(table.filter { $0.contains(",merged,") }.count, 500)
+        for (name, output) in [("plan", plan.stdout), ("merge", merge.stdout)] {
+            let line = output.split(separator: "\n").last { $0.hasPrefix("\(name): ") }.map(String.init) ?? ""
+            print("500-fit grid, \(line)")
+            let peak = line.components(separatedBy: "peak memory ").last.flatMap { Double($0.split(separator: " ").first ?? "") }
+            XCTAssertNotNil(peak, line)
+            XCTAssertLessThan(peak ?? .infinity, 500, "\(name) of 500 fits took more than 500 MB: \(line)")
+        }
+    }
 }

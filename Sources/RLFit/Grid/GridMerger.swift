@@ -129,7 +129,8 @@ public enum GridMerger {
     }
 
     /// The table as aligned text, for the terminal.
-    public static func text(_ outcome: Outcome) -> String {
+    /// With `allRows` false, only the fits not merged or not "ok", after a count of each verdict.
+    public static func text(_ outcome: Outcome, allRows: Bool = true) -> String {
         let width = max(20, outcome.rows.map(\.fit.name.count).max() ?? 0) + 2
         func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
             s.count >= w ? s + " " : (right ? String(repeating: " ", count: w - s.count) + s : s + String(repeating: " ", count: w - s.count))
@@ -141,7 +142,14 @@ public enum GridMerger {
         }
         var lines = [pad("fit", width) + pad("status", 9) + pad("R-hat", 8, right: true) + pad("ESS", 8, right: true)
                      + pad("div", 6, right: true) + pad("elpd_loo", 11, right: true) + "  verdict"]
-        for r in outcome.rows {
+        var verdicts: [String: Int] = [:]
+        for r in outcome.rows { verdicts[r.merged ? ((r.manifest?["verdict"] as? String) ?? "?") : "missing", default: 0] += 1 }
+        let shown = allRows ? outcome.rows : outcome.rows.filter { !$0.merged || ($0.manifest?["verdict"] as? String) != "ok" }
+        if !allRows {
+            lines.insert("\(outcome.rows.count) fits: " + verdicts.keys.sorted().map { "\(verdicts[$0]!) \($0)" }.joined(separator: ", ")
+                         + (shown.isEmpty ? "" : "; those not ok:"), at: 0)
+        }
+        for r in shown {
             let m = r.manifest
             lines.append(pad(r.fit.name, width) + pad(r.merged ? "merged" : "missing", 9) + pad(fmt(m?["max_rhat"], "%.3f"), 8, right: true)
                          + pad(fmt(m?["min_ess_bulk"], "%.0f"), 8, right: true) + pad(fmt(m?["divergences"], "%.0f"), 6, right: true)
