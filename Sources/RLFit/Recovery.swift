@@ -82,12 +82,20 @@ public struct Recovery: Sendable {
             }
             progress?(r + 1)
         }
+        return summarize(o, estimates: estimates, truths: truths, covered: covered)
+    }
+
+    /// The table from each replicate's posterior means and true values ([parameter][replicate][subject])
+    /// and, per parameter, how many true values fell inside their 90% interval (`run`, and a
+    /// grid's merge, which reads them from the fits' chain files).
+    public static func summarize(_ o: Options, estimates: [[[Double]]], truths: [[[Double]]], covered: [Int]) -> Recovery {
+        let model = o.model
         var rows: [Row] = []
         var perReplicate: [(Int, String, Double)] = []
         for (p, spec) in model.parameters.enumerated() {
             var correlations: [Double] = []
             var errors: [Double] = []
-            for r in 0..<o.replicates {
+            for r in 0..<estimates[p].count {
                 let c = correlation(estimates[p][r], truths[p][r])
                 correlations.append(c)
                 perReplicate.append((r + 1, spec.name, c))

@@ -3,10 +3,10 @@ import ModelLanguage
 import RLModels
 import Sampling
 
-/// A run file: everything a fit needs, as JSON with the command line's option names
-/// (`rlfit fit --config run.json`). Every key is optional; options given on the command line
-/// override the file. The fit directory keeps the resolved file as `run.json`, so
-/// `rlfit fit --config DIR/run.json` reproduces the fit.
+/// A run file: a fit's options as JSON, under the keys `FitOptionDeclaration` declares (the
+/// command line's option names with _ for -; `rlfit fit --config run.json`). Every key is
+/// optional; options given on the command line override the file. The fit directory keeps the
+/// resolved file as `run.json`, so `rlfit fit --config DIR/run.json` reproduces the fit.
 ///
 /// ```json
 /// {"data": "study.tsv", "model": "bandit2arm_delta", "out": "fits/b2a", "chains": 4,
@@ -15,137 +15,200 @@ import Sampling
 ///  "max_depth": 10, "hierarchy": "partial", "covariates": ["age"],
 ///  "priors": {"mu": 1, "sigma": 0.2, "gamma": 1}}
 /// ```
-public struct RunFile: Codable, Sendable, Equatable {
-    public struct Priors: Codable, Sendable, Equatable {
-        public var mu: Double?
-        public var sigma: Double?
-        public var gamma: Double?
-        public init(mu: Double? = nil, sigma: Double? = nil, gamma: Double? = nil) {
-            self.mu = mu
-            self.sigma = sigma
-            self.gamma = gamma
-        }
-    }
-
-    public var data: String?
-    /// A built-in model's name or a model file's path.
-    public var model: String?
-    /// Values for the model file's arguments (`--arg NAME=VALUE`).
-    public var arguments: [String: Double]?
-    public var out: String?
-    public var chains: Int?
-    public var chainIDs: [Int]?
-    public var warmup: Int?
-    public var draws: Int?
-    public var seed: UInt64?
-    public var metric: String?
-    public var covariance: String?
-    public var adaptDelta: Double?
-    public var maxDepth: Int?
-    public var initBuffer: Int?
-    public var window: Int?
-    public var termBuffer: Int?
-    public var thin: Int?
-    public var saveWarmup: Bool?
-    public var hierarchy: String?
-    public var covariates: [String]?
-    public var priors: Priors?
-    public var condition: String?
-    public var columns: [String: String]?
-    public var firstOption: Int?
-    public var trialTable: String?
-
-    enum CodingKeys: String, CodingKey {
-        case data, model, arguments, out, chains, chainIDs = "chain_ids", warmup, draws, seed, metric, covariance
-        case adaptDelta = "adapt_delta", maxDepth = "max_depth", initBuffer = "init_buffer", window
-        case termBuffer = "term_buffer", thin, saveWarmup = "save_warmup", hierarchy, covariates, priors
-        case condition, columns, firstOption = "first_option", trialTable = "trial_table"
-    }
+///
+/// The values are kept as checked JSON values under their declared keys (`priors.mu` for the
+/// nested ones), read with the typed getters; the few the grid and resume logic set have
+/// properties.
+public struct RunFile: Sendable, Equatable {
+    private(set) var values: [String: JSONValue] = [:]
 
     public init() {}
 
-    /// Reads a run file; errors name the file, the line and column, and what is wrong. The
-    /// syntax is checked by `JSONSerialization` first: it rejects what JSON does not allow
-    /// (trailing commas, comments), which the decoder would pass.
+    // MARK: Typed access by key
+
+    public func integer(_ key: String) -> Int? { if case let .integer(i)? = values[key] { return Int(i) }; return nil }
+    public func unsignedInteger(_ key: String) -> UInt64? { if case let .integer(i)? = values[key], i >= 0 { return UInt64(i) }; return nil }
+    public func real(_ key: String) -> Double? {
+        switch values[key] { case let .number(d)?: return d; case let .integer(i)?: return Double(i); default: return nil }
+    }
+    public func text(_ key: String) -> String? { if case let .string(t)? = values[key] { return t }; return nil }
+    public func flag(_ key: String) -> Bool? { if case let .bool(b)? = values[key] { return b }; return nil }
+    public func textList(_ key: String) -> [String]? {
+        if case let .array(a)? = values[key] { return a.compactMap { if case let .string(t) = $0 { return t }; return nil } }
+        return nil
+    }
+    public func integerList(_ key: String) -> [Int]? {
+        if case let .array(a)? = values[key] { return a.compactMap { if case let .integer(i) = $0 { return Int(i) }; return nil } }
+        return nil
+    }
+    public func realMap(_ key: String) -> [String: Double]? {
+        guard case let .object(o)? = values[key] else { return nil }
+        return o.compactMapValues { switch $0 { case let .number(d): return d; case let .integer(i): return Double(i); default: return nil } }
+    }
+    public func textMap(_ key: String) -> [String: String]? {
+        guard case let .object(o)? = values[key] else { return nil }
+        return o.compactMapValues { if case let .string(t) = $0 { return t }; return nil }
+    }
+
+    public mutating func set(_ key: String, _ value: Int?) { put(key, value.map { .integer(Int64($0)) }) }
+    public mutating func set(_ key: String, _ value: UInt64?) { put(key, value.map { .integer(Int64(clamping: $0)) }) }
+    public mutating func set(_ key: String, _ value: Double?) { put(key, value.map { .number($0) }) }
+    public mutating func set(_ key: String, _ value: String?) { put(key, value.map { .string($0) }) }
+    public mutating func set(_ key: String, _ value: Bool?) { put(key, value.map { .bool($0) }) }
+    public mutating func set(_ key: String, _ value: [String]?) { put(key, value.map { .array($0.map { .string($0) }) }) }
+    public mutating func set(_ key: String, _ value: [Int]?) { put(key, value.map { .array($0.map { .integer(Int64($0)) }) }) }
+    public mutating func set(_ key: String, _ value: [String: Double]?) { put(key, value.map { .object($0.mapValues { .number($0) }) }) }
+    public mutating func set(_ key: String, _ value: [String: String]?) { put(key, value.map { .object($0.mapValues { .string($0) }) }) }
+
+    private mutating func put(_ key: String, _ value: JSONValue?) {
+        precondition(FitOptionDeclaration.named(key) != nil, "undeclared fit option \(key)")
+        values[key] = value
+    }
+
+    // MARK: The values the grid and resume logic read and set
+
+    public var data: String? { get { text("data") } set { set("data", newValue) } }
+    /// A built-in model's name or a model file's path.
+    public var model: String? { get { text("model") } set { set("model", newValue) } }
+    /// Values for the model file's arguments (`--arg NAME=VALUE`).
+    public var arguments: [String: Double]? { get { realMap("arguments") } set { set("arguments", newValue) } }
+    public var out: String? { get { text("out") } set { set("out", newValue) } }
+    public var chains: Int? { get { integer("chains") } set { set("chains", newValue) } }
+    public var chainIDs: [Int]? { get { integerList("chain_ids") } set { set("chain_ids", newValue) } }
+    public var seed: UInt64? { get { unsignedInteger("seed") } set { set("seed", newValue) } }
+    public var trialTable: String? { get { text("trial_table") } set { set("trial_table", newValue) } }
+
+    // MARK: Reading
+
+    /// A value that does not fit its key: where (the key path, and whether the key itself is
+    /// meant) and what is wrong.
+    struct ValueProblem: Error {
+        let keyPath: [String]
+        let atKey: Bool
+        let problem: String
+    }
+
+    /// Reads a run file; errors name the file, the line and column, and what is wrong (a key
+    /// RLFit does not know is an error: a typo would otherwise fall back to a default silently).
     public static func read(path: String) throws -> RunFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RunFileError(path: path, problem: "cannot read the file")
         }
+        let object: JSONValue
         do {
-            _ = try JSONSerialization.jsonObject(with: data)
+            _ = try JSONSerialization.jsonObject(with: data)   // its messages say where the syntax broke
+            object = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
             let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
-            throw RunFileError(path: path, position: JSONTextLocation.syntaxErrorPosition(error, in: data),
-                               problem: "not valid JSON: \(detail)")
+            throw RunFileError(path: path, position: JSONTextLocation.syntaxErrorPosition(error, in: data), problem: "not valid JSON: \(detail)")
+        }
+        guard case let .object(fields) = object else {
+            throw RunFileError(path: path, position: (1, 1), problem: "a run file is one JSON object, {\"model\": ..., \"data\": ...}")
         }
         do {
-            return try JSONDecoder().decode(RunFile.self, from: data)
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            let keys = context.codingPath.map(\.stringValue)
-            let problem = keys.isEmpty ? "a run file is one JSON object, {\"model\": ..., \"data\": ...}: \(context.debugDescription)"
-                : "key '\(keys.joined(separator: "."))': \(context.debugDescription)"
-            throw RunFileError(path: path, position: JSONTextLocation.valuePosition(keyPath: keys, in: data), problem: problem)
-        } catch {
-            throw RunFileError(path: path, problem: "\(error)")
+            return try RunFile(json: fields)
+        } catch let p as ValueProblem {
+            throw RunFileError(path: path, position: JSONTextLocation.valuePosition(keyPath: p.keyPath, in: data, atKey: p.atKey), problem: p.problem)
         }
     }
 
-    /// Unknown keys are mistakes (a typo would silently fall back to a default): list them.
-    public static func unknownKeys(path: String) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
-        return unknownKeys(in: object)
+    /// A run file from a decoded JSON object (a run file's, or a grid file's "options"),
+    /// every key declared and every value of its declared kind.
+    init(json fields: [String: JSONValue]) throws {
+        for key in fields.keys.sorted() {
+            let value = fields[key]!
+            if case let .object(inner) = value, FitOptionDeclaration.all.contains(where: { $0.key.hasPrefix(key + ".") }) {
+                for sub in inner.keys.sorted() {
+                    guard let d = FitOptionDeclaration.named(key + "." + sub) else {
+                        throw ValueProblem(keyPath: [key, sub], atKey: true, problem: "unknown key \(key).\(sub)")
+                    }
+                    values[d.key] = try RunFile.checked(inner[sub]!, for: d)
+                }
+                continue
+            }
+            guard let d = FitOptionDeclaration.named(key) else {
+                throw ValueProblem(keyPath: [key], atKey: true, problem: "unknown key \(key)")
+            }
+            values[d.key] = try RunFile.checked(value, for: d)
+        }
     }
 
-    /// The keys of a run file's JSON object (or a grid file's "options") that RLFit does not know.
-    static func unknownKeys(in object: [String: Any]) -> [String] {
-        let known = Set(["data", "model", "arguments", "out", "chains", "chain_ids", "warmup", "draws", "seed", "metric", "covariance",
-                         "adapt_delta", "max_depth", "init_buffer", "window", "term_buffer", "thin", "save_warmup",
-                         "hierarchy", "covariates", "priors", "condition", "columns", "first_option", "trial_table"])
-        var unknown = object.keys.filter { !known.contains($0) }.sorted()
-        if let priors = object["priors"] as? [String: Any] {
-            unknown += priors.keys.filter { !["mu", "sigma", "gamma"].contains($0) }.sorted().map { "priors.\($0)" }
+    static func checked(_ value: JSONValue, for d: FitOptionDeclaration) throws -> JSONValue {
+        func bad(_ expected: String) -> ValueProblem {
+            ValueProblem(keyPath: d.path, atKey: false, problem: "key '\(d.key)': expected \(expected), found \(value.kindName)")
         }
-        return unknown
+        switch (d.kind, value) {
+        case (.integer, .integer): return value
+        case (.unsignedInteger, .integer(let i)): if i >= 0 { return value }; throw bad("a whole number ≥ 0")
+        case (.real, .number): return value
+        case (.real, .integer(let i)): return .number(Double(i))   // JSON writes 2.0 as 2
+        case (.text, .string), (.flag, .bool): return value
+        case (.textList, .array(let a)): if a.allSatisfy({ if case .string = $0 { return true }; return false }) { return value }; throw bad("a list of strings")
+        case (.integerList, .array(let a)): if a.allSatisfy({ if case .integer = $0 { return true }; return false }) { return value }; throw bad("a list of whole numbers")
+        case (.realMap, .object(let o)):
+            if o.values.allSatisfy({ switch $0 { case .number, .integer: return true; default: return false } }) {
+                return .object(o.mapValues { if case let .integer(i) = $0 { return .number(Double(i)) }; return $0 })
+            }
+            throw bad("an object of numbers, {\"NAME\": VALUE}")
+        case (.textMap, .object(let o)):
+            if o.values.allSatisfy({ if case .string = $0 { return true }; return false }) { return value }
+            throw bad("an object of strings, {\"NAME\": \"COLUMN\"}")
+        default:
+            let expected: [FitOptionDeclaration.Kind: String] = [.integer: "a whole number", .unsignedInteger: "a whole number ≥ 0", .real: "a number",
+                                                                  .text: "a string", .flag: "true or false", .textList: "a list of strings",
+                                                                  .integerList: "a list of whole numbers", .realMap: "an object of numbers",
+                                                                  .textMap: "an object of strings"]
+            throw bad(expected[d.kind]!)
+        }
     }
 
     /// `other`'s values where it has them, else this file's.
     public func overridden(by other: RunFile) -> RunFile {
         var r = self
-        r.data = other.data ?? data
-        r.model = other.model ?? model
-        r.arguments = other.arguments ?? arguments
-        r.out = other.out ?? out
-        r.chains = other.chains ?? chains
-        r.chainIDs = other.chainIDs ?? chainIDs
-        r.warmup = other.warmup ?? warmup
-        r.draws = other.draws ?? draws
-        r.seed = other.seed ?? seed
-        r.metric = other.metric ?? metric
-        r.covariance = other.covariance ?? covariance
-        r.adaptDelta = other.adaptDelta ?? adaptDelta
-        r.maxDepth = other.maxDepth ?? maxDepth
-        r.initBuffer = other.initBuffer ?? initBuffer
-        r.window = other.window ?? window
-        r.termBuffer = other.termBuffer ?? termBuffer
-        r.thin = other.thin ?? thin
-        r.saveWarmup = other.saveWarmup ?? saveWarmup
-        r.hierarchy = other.hierarchy ?? hierarchy
-        r.covariates = other.covariates ?? covariates
-        r.condition = other.condition ?? condition
-        r.columns = other.columns ?? columns
-        r.firstOption = other.firstOption ?? firstOption
-        r.trialTable = other.trialTable ?? trialTable
-        r.priors = Priors(mu: other.priors?.mu ?? priors?.mu, sigma: other.priors?.sigma ?? priors?.sigma,
-                          gamma: other.priors?.gamma ?? priors?.gamma)
+        r.values.merge(other.values) { _, new in new }
         return r
     }
 
-    /// Pretty, key-sorted JSON.
+    /// Pretty, key-sorted JSON (nested keys as objects).
     public var json: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return (try? encoder.encode(self)).map { $0 + Data("\n".utf8) } ?? Data()
+    }
+
+    /// The values as one JSON object, `priors.mu` as {"priors": {"mu": …}}.
+    var jsonObject: [String: JSONValue] {
+        var object: [String: JSONValue] = [:]
+        for (key, value) in values {
+            let path = key.split(separator: ".").map(String.init)
+            if path.count == 2 {
+                var inner: [String: JSONValue] = [:]
+                if case let .object(o)? = object[path[0]] { inner = o }
+                inner[path[1]] = value
+                object[path[0]] = .object(inner)
+            } else {
+                object[key] = value
+            }
+        }
+        return object
+    }
+}
+
+/// As JSON: the run file's object (plans keep each fit's run file this way).
+extension RunFile: Codable {
+    public init(from decoder: Decoder) throws {
+        guard case let .object(fields) = try JSONValue(from: decoder) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a run file is a JSON object"))
+        }
+        do {
+            try self.init(json: fields)
+        } catch let p as ValueProblem {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(p.keyPath.joined(separator: ".")): \(p.problem)"))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try JSONValue.object(jsonObject).encode(to: encoder)
     }
 }
 
@@ -160,16 +223,6 @@ public struct RunFileError: Error, CustomStringConvertible {
         self.path = path
         self.position = position
         self.problem = problem
-    }
-
-    /// A run file whose keys include ones RLFit does not know (a typo would otherwise fall back
-    /// to a default silently); the first is located.
-    public static func unknownKeys(_ keys: [String], path: String) -> RunFileError {
-        let data = FileManager.default.contents(atPath: path) ?? Data()
-        let position = keys.first.flatMap {
-            JSONTextLocation.valuePosition(keyPath: $0.split(separator: ".").map(String.init), in: data, atKey: true)
-        }
-        return RunFileError(path: path, position: position, problem: "unknown key\(keys.count > 1 ? "s" : "") \(keys.joined(separator: ", "))")
     }
 
     public var description: String {
@@ -202,46 +255,46 @@ extension FitOptions {
         guard !ids.isEmpty, ids.allSatisfy({ $0 >= 1 }), Set(ids).count == ids.count else {
             throw fail("chain ids must be distinct positive integers, got \(ids)")
         }
-        let warmup = r.warmup ?? 1000, draws = r.draws ?? 1000
+        let warmup = r.integer("warmup") ?? 1000, draws = r.integer("draws") ?? 1000
         guard warmup >= 0 else { throw fail("warmup must be ≥ 0") }
         guard draws >= 1 else { throw fail("draws must be ≥ 1") }
-        guard let metric = MetricKind(rawValue: r.metric ?? "dense") else { throw fail("metric must be dense or diag, got '\(r.metric!)'") }
-        guard let covariance = CovarianceEstimator(rawValue: r.covariance ?? "shrinkage") else {
-            throw fail("covariance must be shrinkage, automatic or stan, got '\(r.covariance!)'")
+        guard let metric = MetricKind(rawValue: r.text("metric") ?? "dense") else { throw fail("metric must be dense or diag, got '\(r.text("metric")!)'") }
+        guard let covariance = CovarianceEstimator(rawValue: r.text("covariance") ?? "shrinkage") else {
+            throw fail("covariance must be shrinkage, automatic or stan, got '\(r.text("covariance")!)'")
         }
-        let adaptDelta = r.adaptDelta ?? 0.8
+        let adaptDelta = r.real("adapt_delta") ?? 0.8
         guard adaptDelta > 0 && adaptDelta < 1 else { throw fail("adapt delta must be in (0, 1), got \(adaptDelta)") }
-        let maxDepth = r.maxDepth ?? 10
+        let maxDepth = r.integer("max_depth") ?? 10
         guard (1...20).contains(maxDepth) else { throw fail("max depth must be in 1...20, got \(maxDepth)") }
-        let thin = r.thin ?? 1
+        let thin = r.integer("thin") ?? 1
         guard thin >= 1 else { throw fail("thin must be at least 1") }
-        guard let hierarchy = HierarchyMode(rawValue: r.hierarchy ?? model.file.hierarchy ?? "partial") else {
-            throw fail("hierarchy must be partial, none or pooled, got '\(r.hierarchy!)'")
+        guard let hierarchy = HierarchyMode(rawValue: r.text("hierarchy") ?? model.file.hierarchy ?? "partial") else {
+            throw fail("hierarchy must be partial, none or pooled, got '\(r.text("hierarchy")!)'")
         }
-        let covariates = r.covariates ?? []
+        let covariates = r.textList("covariates") ?? []
         guard covariates.isEmpty || hierarchy == .partial else {
             throw fail("covariates enter the group level: use --hierarchy partial (got \(hierarchy.rawValue))")
         }
         guard Set(covariates).count == covariates.count else { throw fail("a covariate is listed twice: \(covariates)") }
-        let priors = HierarchyPriors(muScale: r.priors?.mu ?? 1, sigmaScale: r.priors?.sigma, gammaScale: r.priors?.gamma ?? 1)
+        let priors = HierarchyPriors(muScale: r.real("priors.mu") ?? 1, sigmaScale: r.real("priors.sigma"), gammaScale: r.real("priors.gamma") ?? 1)
         for (name, v) in [("mu", priors.muScale), ("sigma", priors.sigmaScale ?? 1), ("gamma", priors.gammaScale)] where !(v > 0 && v.isFinite) {
             throw fail("prior scale \(name) must be positive, got \(v)")
         }
-        let initBuffer = r.initBuffer ?? FitOptions.defaultInitBuffer, window = r.window ?? FitOptions.defaultWindow
-        let termBuffer = r.termBuffer ?? FitOptions.defaultTermBuffer
+        let initBuffer = r.integer("init_buffer") ?? FitOptions.defaultInitBuffer, window = r.integer("window") ?? FitOptions.defaultWindow
+        let termBuffer = r.integer("term_buffer") ?? FitOptions.defaultTermBuffer
         guard initBuffer >= 0, termBuffer >= 0, window >= 1 else { throw fail("init buffer and term buffer must be ≥ 0, window ≥ 1") }
         self.init(model: model, dataPath: data, outputDirectory: out, chainIDs: ids, warmup: warmup, draws: draws,
                   seed: r.seed ?? UInt64.random(in: 1...UInt64(UInt32.max)), metric: metric, covariance: covariance,
-                  adaptDelta: adaptDelta, maxDepth: maxDepth, thin: thin, saveWarmup: r.saveWarmup ?? false,
+                  adaptDelta: adaptDelta, maxDepth: maxDepth, thin: thin, saveWarmup: r.flag("save_warmup") ?? false,
                   priors: priors, commandLine: commandLine)
         self.initBuffer = initBuffer
         self.window = window
         self.termBuffer = termBuffer
         self.hierarchy = hierarchy
         self.covariates = covariates
-        self.condition = r.condition
-        self.columnNames = r.columns ?? [:]
-        self.firstOption = r.firstOption ?? 1
+        self.condition = r.text("condition")
+        self.columnNames = r.textMap("columns") ?? [:]
+        self.firstOption = r.integer("first_option") ?? 1
         self.trialTable = r.trialTable
         guard firstOption == 0 || firstOption == 1 else { throw fail("first option must be 0 or 1, got \(firstOption)") }
         let modelColumns = model.file.data.map(\.name)
@@ -251,7 +304,8 @@ extension FitOptions {
         }
     }
 
-    /// The resolved options as a run file (what `run.json` in the fit directory holds).
+    /// The resolved options as a run file (what `run.json` in the fit directory holds): every
+    /// option, defaults filled in.
     public var runFile: RunFile {
         var r = RunFile()
         r.data = dataPath
@@ -262,24 +316,26 @@ extension FitOptions {
         r.arguments = model.argumentOverrides.isEmpty ? nil : model.argumentOverrides
         r.out = outputDirectory
         r.chainIDs = chainIDs
-        r.warmup = warmup
-        r.draws = draws
         r.seed = seed
-        r.metric = metric.rawValue
-        r.covariance = covariance.rawValue
-        r.adaptDelta = adaptDelta
-        r.maxDepth = maxDepth
-        r.initBuffer = initBuffer
-        r.window = window
-        r.termBuffer = termBuffer
-        r.thin = thin
-        r.saveWarmup = saveWarmup
-        r.hierarchy = hierarchy.rawValue
-        r.covariates = covariates
-        r.priors = RunFile.Priors(mu: priors.muScale, sigma: priors.sigmaScale, gamma: priors.gammaScale)
-        r.condition = condition
-        r.columns = columnNames.isEmpty ? nil : columnNames
-        r.firstOption = firstOption
+        r.set("warmup", warmup)
+        r.set("draws", draws)
+        r.set("metric", metric.rawValue)
+        r.set("covariance", covariance.rawValue)
+        r.set("adapt_delta", adaptDelta)
+        r.set("max_depth", maxDepth)
+        r.set("init_buffer", initBuffer)
+        r.set("window", window)
+        r.set("term_buffer", termBuffer)
+        r.set("thin", thin)
+        r.set("save_warmup", saveWarmup)
+        r.set("hierarchy", hierarchy.rawValue)
+        r.set("covariates", covariates)
+        r.set("priors.mu", priors.muScale)
+        r.set("priors.sigma", priors.sigmaScale)
+        r.set("priors.gamma", priors.gammaScale)
+        r.set("condition", condition)
+        r.set("columns", columnNames.isEmpty ? nil : columnNames)
+        r.set("first_option", firstOption)
         r.trialTable = trialTable
         return r
     }

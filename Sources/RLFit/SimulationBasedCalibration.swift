@@ -43,9 +43,7 @@ public struct SimulationBasedCalibration: Sendable {
 
     public static func run(_ o: Options, progress: ((Int) -> Void)? = nil) throws -> SimulationBasedCalibration {
         let model = o.model, P = model.parameters.count
-        // Tracked: the group locations μₚ, scales σₚ, and the first subject's parameters.
-        let names = (0..<P).map { "mu_pr.\($0 + 1)" } + (0..<P).map { "sigma.\($0 + 1)" }
-            + model.parameters.map { "\($0.name).1" }
+        let names = trackedQuantities(model)
         var ranks = [[Int]](repeating: [], count: names.count)
         for r in 0..<o.replicates {
             let group = Recovery.priorDraw(model: model, seed: o.seed, replicate: r)
@@ -67,6 +65,19 @@ public struct SimulationBasedCalibration: Sendable {
             for q in 0..<names.count { ranks[q].append(below[q]) }
             progress?(r + 1)
         }
+        return summarize(o, names: names, ranks: ranks)
+    }
+
+    /// The quantities ranked: the group locations μₚ, scales σₚ, and the first subject's
+    /// parameters (their chain-file column names).
+    public static func trackedQuantities(_ model: ModelDefinition) -> [String] {
+        let P = model.parameters.count
+        return (0..<P).map { "mu_pr.\($0 + 1)" } + (0..<P).map { "sigma.\($0 + 1)" } + model.parameters.map { "\($0.name).1" }
+    }
+
+    /// Rank histograms and their χ² tests from each quantity's ranks (one per replicate, among
+    /// `o.rankDraws` draws): `run`, and a grid's merge, which ranks the fits' chain files.
+    public static func summarize(_ o: Options, names: [String], ranks: [[Int]]) -> SimulationBasedCalibration {
         let L = o.rankDraws
         let quantities = names.enumerated().map { q, name -> Quantity in
             var counts = [Int](repeating: 0, count: o.bins)

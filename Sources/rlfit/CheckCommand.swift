@@ -7,24 +7,40 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate a model file, and a trial table for it, and summarize both.",
-        discussion: "Exit 0 when valid (warnings included), 65 when the data or the model file is not (the message names file, line and column), 66 when a file cannot be read, 64 for a model name or --arg the model does not have.")
+        discussion: """
+            Exit 0 when valid (warnings included), 65 when the data or the model file is not (the message names file, line and column), 66 when a file cannot be read, 64 for a model name or --arg the model does not have.
 
-    @Argument(help: "hBayesDM-format trial table (TSV or CSV); without it only the model is checked.")
-    var data: String?
+            Options:
+            \(CheckCommand.fitOptions.help)
+            """)
 
-    @OptionGroup var model: ModelOption
-    @OptionGroup var reading: DataReadingOptions
+    /// The fit options this command takes (their one declaration: `FitOptionDeclaration`).
+    static let fitOptions = FitOptionParser(keys: ["data", "model", "arguments", "condition", "columns", "first_option", "trial_table"])
+
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("DATA (without it only the model is checked) and the options listed below; --model is required.",
+                                                             valueName: "DATA and options"))
+    var fitArguments: [String] = []
+
+    func validate() throws {
+        let run = try Self.fitOptions.parse(fitArguments)
+        guard let model = run.model else { throw ValidationError("give --model NAME|FILE (see `rlfit models`)") }
+        if !ModelCatalog.isPath(model), ModelCatalog.model(named: model) == nil {
+            throw ValidationError(ModelCatalog.unknownModelMessage(model))
+        }
+    }
 
     func run() throws {
+        let run = try Self.fitOptions.parse(fitArguments)
         try reportingInputErrors {
-            let m = try model.definition()
-            guard let data else {
-                print("\(model.model): valid model \(m.name) (\(m.parameters.count) parameters: \(m.parameters.map(\.name).joined(separator: ", ")))")
+            let modelName = run.model!
+            let m = try ModelCatalog.resolve(modelName, arguments: run.arguments ?? [:])
+            guard let data = run.data else {
+                print("\(modelName): valid model \(m.name) (\(m.parameters.count) parameters: \(m.parameters.map(\.name).joined(separator: ", ")))")
                 for w in m.file.warnings { print(w) }
                 return
             }
-            let requirements = m.data.reading(condition: reading.condition, columnNames: try reading.columnMap() ?? [:],
-                                              firstOption: reading.firstOption ?? 1, trialTable: reading.trialTable)
+            let requirements = m.data.reading(condition: run.text("condition"), columnNames: run.textMap("columns") ?? [:],
+                                              firstOption: run.integer("first_option") ?? 1, trialTable: run.trialTable)
             print(try DataCheckReport.check(path: data, model: m, requirements: requirements).text)
         }
     }

@@ -20,44 +20,20 @@ struct FitCommand: ParsableCommand {
             that cannot be written, a --out directory another run is using, or too little disk, \
             130 when interrupted by Ctrl-C and 143 by SIGTERM (files are kept and marked \
             incomplete; `rlfit fit --resume DIR` goes on from the checkpoints).
+
+            Fit options (also the keys of a run file and of a grid file's "options", with _ for -):
+            \(FitOptionParser().help)
             """)
 
-    @Argument(help: "hBayesDM-format trial table (TSV or CSV).") var data: String?
-    @Option(help: "A built-in model (see `rlfit models`) or a model file, e.g. my_model.rlm.") var model: String?
-    @Option(name: .customLong("arg"), help: "Set a model argument, NAME=VALUE (repeatable).") var arguments: [String] = []
-    @Option(help: "Run file (JSON) with any of these options; command-line options override it.") var config: String?
-    @Option(help: "Number of chains (ids 1...N); default 4.") var chains: Int?
-    @Option(help: "Warmup iterations per chain; default 1000.") var warmup: Int?
-    @Option(help: "Kept draws per chain; default 1000.") var draws: Int?
-    @Option(help: "Random seed (default: drawn at random and recorded in fit.json and run.json).") var seed: UInt64?
-    @Option(name: .customLong("chain-ids"), help: "Run only these chains, e.g. 1,3 (same draws as in a full run).")
-    var chainIDs: String?
-    @Option(help: "Metric: dense (default) or diag.") var metric: String?
-    @Option(help: ArgumentHelp("Dense metric estimator: shrinkage (default), automatic or stan.", visibility: .hidden))
-    var covariance: String?
-    @Option(name: .customLong("adapt-delta"), help: "Target acceptance statistic in (0, 1); default 0.8.") var adaptDelta: Double?
-    @Option(name: .customLong("max-depth"), help: "Maximum tree depth; default 10.") var maxDepth: Int?
-    @Option(name: .customLong("init-buffer"), help: "Warmup: initial fast adaptation buffer; default 15 (Stan's init_buffer is 75).") var initBuffer: Int?
-    @Option(help: "Warmup: first slow adaptation window, doubling after; default 15 (Stan's window is 25).") var window: Int?
-    @Option(name: .customLong("term-buffer"), help: "Warmup: terminal fast adaptation buffer (Stan's term_buffer, 50).") var termBuffer: Int?
-    @Flag(name: .customLong("save-warmup"), help: "Also write the warmup iterations (before '# Adaptation terminated').")
-    var saveWarmup = false
-    @Option(help: "Keep every N-th draw; default 1.") var thin: Int?
-    @Option(help: "Hierarchy: partial (default, hBayesDM's), none (independent subjects), pooled (one parameter set).")
-    var hierarchy: String?
-    @Option(help: "Subject covariates from the data, e.g. age,group (constant within subject; standardized).")
-    var covariates: String?
-    @Option(name: .customLong("prior-mu"), help: "Sd of the normal prior on group locations mu_pr (and on parameters without a hierarchy); default 1.")
-    var priorMu: Double?
-    @Option(name: .customLong("prior-sigma"), help: "Scale of the prior on group scales sigma (half-normal; half-Cauchy where the model uses it); default: the model's (0.2).")
-    var priorSigma: Double?
-    @Option(name: .customLong("prior-gamma"), help: "Sd of the normal prior on covariate effects; default 1.")
-    var priorGamma: Double?
-    @OptionGroup var reading: DataReadingOptions
+    /// DATA and every fit option (`FitOptionDeclaration`, listed in the discussion), read by
+    /// `FitOptionParser`; ArgumentParser takes only the options below.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("DATA (an hBayesDM-format trial table) and the fit options listed below.",
+                                                             valueName: "DATA and fit options"))
+    var fitArguments: [String] = []
+    @Option(help: "Run file (JSON) with any of the fit options; command-line options override it.") var config: String?
     @Option(help: "Threads for chains (default: one per core).") var threads: Int?
     @Flag(help: "Replace a fit already in --out (otherwise refused).") var overwrite = false
     @Flag(help: "Print no progress.") var quiet = false
-    @Option(help: "Output directory.") var out: String?
     @Option(help: ArgumentHelp("Continue the interrupted fit in DIR from its checkpoints (its options come from DIR/run.json; give no other fit options).",
                                valueName: "DIR"))
     var resume: String?
@@ -65,44 +41,9 @@ struct FitCommand: ParsableCommand {
             help: "Seconds between checkpoints: each chain's file is flushed and its state saved, so a kill loses at most this much; default 5.")
     var checkpointEvery: Double?
 
-    /// The command line's options as a run file (only what was given).
+    /// The command line's fit options as a run file (only what was given).
     func commandLineRunFile() throws -> RunFile {
-        var r = RunFile()
-        r.data = data
-        r.model = model
-        if !arguments.isEmpty { r.arguments = try ModelOption.argumentValues(arguments) }
-        r.out = out
-        r.chains = chains
-        if let chainIDs {
-            let parts = chainIDs.split(separator: ",", omittingEmptySubsequences: false)
-            let ids = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parts.isEmpty, ids.count == parts.count else {
-                throw ValidationError("--chain-ids takes positive integers separated by commas, e.g. 1,3; got '\(chainIDs)'")
-            }
-            r.chainIDs = ids
-        }
-        r.warmup = warmup
-        r.draws = draws
-        r.seed = seed
-        r.metric = metric
-        r.covariance = covariance
-        r.adaptDelta = adaptDelta
-        r.maxDepth = maxDepth
-        r.initBuffer = initBuffer
-        r.window = window
-        r.termBuffer = termBuffer
-        r.thin = thin
-        r.saveWarmup = saveWarmup ? true : nil
-        r.hierarchy = hierarchy
-        r.covariates = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        r.condition = reading.condition
-        r.columns = try reading.columnMap()
-        r.firstOption = reading.firstOption
-        r.trialTable = reading.trialTable
-        if priorMu != nil || priorSigma != nil || priorGamma != nil {
-            r.priors = RunFile.Priors(mu: priorMu, sigma: priorSigma, gamma: priorGamma)
-        }
-        return r
+        try FitOptionParser().parse(fitArguments)
     }
 
     func resolvedOptions() throws -> FitOptions {
@@ -121,10 +62,6 @@ struct FitCommand: ParsableCommand {
         var file = RunFile()
         if let config {
             file = try RunFile.read(path: config)
-            let unknown = RunFile.unknownKeys(path: config)
-            guard unknown.isEmpty else {
-                throw ValidationError("\(RunFileError.unknownKeys(unknown, path: config))")
-            }
         }
         let merged = file.overridden(by: try commandLineRunFile())
         var options = try FitOptions(runFile: merged)

@@ -53,6 +53,11 @@ struct GridCommand: ParsableCommand {
                 : "; \(outcome.comparisons.count) model comparisons in \(jobDirectory)/compare/"
         }
         print(files)
+        for path in outcome.simulationSummaries {
+            print("")
+            print((try? String(contentsOfFile: path, encoding: .utf8)) ?? path, terminator: "")
+            print("(\(path); per parameter as CSV beside it)")
+        }
         print(String(format: "merge: %d fits assembled now, %.1f s, peak memory %.0f MB", outcome.mergedNow.count,
                      ProcessInfo.processInfo.systemUptime - processStart, peakMemoryMB()))
     }

@@ -15,14 +15,18 @@ struct LogProbCommand: ParsableCommand {
             point, the density `rlfit fit` samples (Jacobian included, constants dropped as \
             Stan drops them). `--config FIT/run.json` evaluates with a fit's own settings. \
             Exit 65 bad data or points, 66 an unreadable input, 64 bad usage.
+
+            Fit options:
+            \(LogProbCommand.fitOptions.help)
             """)
 
-    @Argument(help: "hBayesDM-format trial table (TSV or CSV); default: the run file's.") var data: String?
-    @Option(help: "A built-in model or a model file; default: the run file's.") var model: String?
-    @Option(name: .customLong("arg"), help: "Set a model argument, NAME=VALUE (repeatable).") var arguments: [String] = []
+    /// The fit options this command takes (their one declaration: `FitOptionDeclaration`).
+    static let fitOptions = FitOptionParser(keys: ["data", "model", "arguments", "hierarchy", "condition", "columns", "first_option", "trial_table"])
+
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("DATA (default: the run file's) and the fit options listed below.",
+                                                             valueName: "DATA and fit options"))
+    var fitArguments: [String] = []
     @Option(help: "Run file (JSON): priors, hierarchy, covariates and data options of a fit.") var config: String?
-    @Option(help: "Hierarchy: partial (default), none or pooled.") var hierarchy: String?
-    @OptionGroup var reading: DataReadingOptions
     @Option(help: "The points (CSV with a header of coordinate names).") var points: String?
     @Flag(name: .customLong("list-coordinates"), help: "Print the unconstrained coordinates' names, one per line, and exit.")
     var listCoordinates = false
@@ -30,20 +34,8 @@ struct LogProbCommand: ParsableCommand {
 
     func options() throws -> FitOptions {
         var file = RunFile()
-        if let config {
-            file = try RunFile.read(path: config)
-            let unknown = RunFile.unknownKeys(path: config)
-            guard unknown.isEmpty else { throw ValidationError("\(RunFileError.unknownKeys(unknown, path: config))") }
-        }
-        var line = RunFile()
-        line.data = data
-        line.model = model
-        if !arguments.isEmpty { line.arguments = try ModelOption.argumentValues(arguments) }
-        line.hierarchy = hierarchy
-        line.condition = reading.condition
-        line.columns = try reading.columnMap()
-        line.firstOption = reading.firstOption
-        line.trialTable = reading.trialTable
+        if let config { file = try RunFile.read(path: config) }
+        let line = try Self.fitOptions.parse(fitArguments)
         var merged = file.overridden(by: line)
         merged.out = merged.out ?? "."  // nothing is written there
         return try FitOptions(runFile: merged)

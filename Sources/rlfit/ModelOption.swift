@@ -1,15 +1,17 @@
 import ArgumentParser
 import ModelLanguage
+import RLFit
 import RLModels
 
 /// `--model NAME|FILE` and `--arg NAME=VALUE`: a built-in model or the user's model file, with
 /// its arguments set. A model file with a mistake is reported (file:line:column, exit 65) when
 /// the command runs.
 struct ModelOption: ParsableArguments {
-    @Option(help: "A built-in model (see `rlfit models`) or a model file, e.g. my_model.rlm.")
+    // Help from the fit options' declaration (`FitOptionDeclaration`), shared with `fit`.
+    @Option(help: ArgumentHelp(FitOptionDeclaration.named("model")!.help))
     var model: String
 
-    @Option(name: .customLong("arg"), help: "Set a model argument, NAME=VALUE (repeatable; see the model file's argument lines).")
+    @Option(name: .customLong("arg"), help: ArgumentHelp(FitOptionDeclaration.named("arguments")!.help, valueName: "NAME=VALUE"))
     var arguments: [String] = []
 
     func validate() throws {

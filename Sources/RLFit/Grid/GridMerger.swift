@@ -3,7 +3,8 @@ import Foundation
 /// `rlfit grid merge JOBDIR`: every fit whose tasks have finished becomes a complete fit folder
 /// (`fits/<fit>`: the chains, summary, subjects, report, fit.json), then one table of the grid
 /// (`grid.csv`) and, per data set (and seed), `rlfit compare` across its models
-/// (`compare/<data>.txt`).
+/// (`compare/<data>.txt`); a simulated grid's parameter recovery or calibration per model
+/// (`GridSimulationSummary`).
 ///
 /// A chain-task grid's fit is assembled as a resume whose chains have all finished: the
 /// fit's `run.json` (every chain) and model, each task's chain file and final checkpoint
@@ -25,6 +26,8 @@ public enum GridMerger {
         public let mergedNow: [String]
         public let comparisons: [String]
         public let tablePath: String
+        /// A simulated grid's `recovery/<model>.txt` or `sbc/<model>.txt`, per model merged.
+        public let simulationSummaries: [String]
         public var missing: [String] { rows.filter { !$0.merged }.map(\.fit.name) }
     }
 
@@ -69,7 +72,9 @@ public enum GridMerger {
         }
         let tablePath = (job as NSString).appendingPathComponent("grid.csv")
         try AtomicFile.write(Data(table(rows).utf8), to: tablePath)
-        return Outcome(rows: rows, mergedNow: mergedNow, comparisons: comparisons, tablePath: tablePath)
+        let simulated = try GridSimulationSummary.write(plan: plan, jobDirectory: job, merged: Set(rows.filter(\.merged).map(\.fit.name)))
+        return Outcome(rows: rows, mergedNow: mergedNow, comparisons: comparisons, tablePath: tablePath,
+                       simulationSummaries: simulated.files)
     }
 
     /// One fit from its chain tasks' folders.

@@ -19,6 +19,8 @@ public struct GridPlan: Codable, Sendable {
         public var seed: UInt64
         /// The whole fit's options (every chain), `out` relative to the job folder.
         public var run: RunFile
+        /// In a simulated design, which study (1…replicates) of its model.
+        public var replicate: Int?
     }
 
     public struct Task: Codable, Sendable {
@@ -41,6 +43,8 @@ public struct GridPlan: Codable, Sendable {
 
     public var version = 1
     public var unit: GridFile.TaskUnit
+    /// Recovery or SBC: the studies simulated into `data/` when planning.
+    public var simulation: GridFile.Simulation?
     public var fits: [Fit]
     public var tasks: [Task]
     public var resources: Resources
@@ -151,6 +155,31 @@ public enum GridPlanner {
         var random = Philox(seed: UInt64(Date().timeIntervalSince1970 * 1e6) ^ UInt64(getpid()), stream: 7)
         var fits: [GridPlan.Fit] = []
         let seeds = grid.seeds
+        var simulated: [(path: String, write: () throws -> Void)] = []
+        if let simulation = grid.simulation {
+            // As `rlfit recover` and `rlfit sbc` simulate them: replicate r (0-based) from seed + r.
+            let base = seeds?.first ?? 1
+            for m in grid.models {
+                let definition = try ModelCatalog.resolve(m, arguments: grid.options.arguments ?? [:])
+                for r in 0..<simulation.replicates {
+                    let name = "\(safeName(definition.name)).rep\(r + 1)"
+                    let path = (job as NSString).appendingPathComponent("data/\(name).tsv")
+                    let (study, studySeed) = try simulatedStudy(simulation, model: definition, seed: base, replicate: r)
+                    simulated.append((path, {
+                        try SimulationWriter.write(study, model: definition, seed: studySeed, blocks: simulation.blocks, missingProbability: 0,
+                                                   task: StudySimulator.task(for: definition, options: simulation.options), to: path)
+                    }))
+                    var run = grid.options
+                    run.data = path
+                    run.model = modelNames[m]!
+                    run.seed = base &+ UInt64(r)
+                    run.out = GridPlan.fitDirectory(name)
+                    run.chains = nil
+                    run.chainIDs = Array(1...(grid.options.chains ?? 4))
+                    fits.append(GridPlan.Fit(name: name, data: path, model: modelNames[m]!, seed: base &+ UInt64(r), run: run, replicate: r + 1))
+                }
+            }
+        }
         for d in grid.data {
             for m in grid.models {
                 for s in seeds ?? [0] {
@@ -165,7 +194,7 @@ public enum GridPlanner {
                     run.out = GridPlan.fitDirectory(name)
                     run.chains = nil
                     run.chainIDs = Array(1...(grid.options.chains ?? 4))
-                    fits.append(GridPlan.Fit(name: name, data: d, model: modelNames[m]!, seed: seed, run: run))
+                    fits.append(GridPlan.Fit(name: name, data: d, model: modelNames[m]!, seed: seed, run: run, replicate: nil))
                 }
             }
         }
@@ -181,13 +210,14 @@ public enum GridPlanner {
                 tasks.append(GridPlan.Task(number: tasks.count + 1, fit: f.name, chains: f.run.chainIDs!, directory: GridPlan.fitDirectory(f.name)))
             }
         }
-        let resources = try estimateResources(grid: grid, fits: fits, modelNames: modelNames, jobDirectory: job, overrides: overrides)
-        let plan = GridPlan(unit: grid.task, fits: fits, tasks: tasks, resources: resources,
-                            rlfit: overrides.rlfit ?? currentExecutablePath())
         try fm.createDirectory(atPath: job, withIntermediateDirectories: true)
-        for sub in ["logs", "status", "fits", "tasks", "models"] {
+        for sub in ["logs", "status", "fits", "tasks", "models"] + (simulated.isEmpty ? [] : ["data"]) {
             try fm.createDirectory(atPath: (job as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
         }
+        for study in simulated { try study.write() }
+        let resources = try estimateResources(grid: grid, fits: fits, modelNames: modelNames, jobDirectory: job, overrides: overrides)
+        let plan = GridPlan(unit: grid.task, simulation: grid.simulation, fits: fits, tasks: tasks, resources: resources,
+                            rlfit: overrides.rlfit ?? currentExecutablePath())
         for (path, data) in copies { try AtomicFile.write(data, to: (job as NSString).appendingPathComponent(path)) }
         if let gridData = fm.contents(atPath: gridPath) { try AtomicFile.write(gridData, to: (job as NSString).appendingPathComponent("grid.json")) }
         let encoder = JSONEncoder()
@@ -253,6 +283,24 @@ public enum GridPlanner {
         guard maxRunning >= 1, cpus >= 1 else { throw GridError(kind: .usage, message: "--max-running and --cpus-per-task must be at least 1", fix: "e.g. --max-running 50") }
         return GridPlan.Resources(cpusPerTask: cpus, memoryMB: memoryMB, timeMinutes: minutes, maxRunning: maxRunning,
                                   partition: grid.slurm.partition, sbatch: grid.slurm.sbatch ?? [])
+    }
+
+    /// Replicate r's study, simulated as `rlfit recover` (group values typical, or from the
+    /// priors; study seed + r) or `rlfit sbc` (group values from the priors; study seed
+    /// + 7919·(r + 1)) simulate it.
+    static func simulatedStudy(_ s: GridFile.Simulation, model: ModelDefinition, seed: UInt64, replicate r: Int) throws -> (SimulatedStudy, UInt64) {
+        switch s.kind {
+        case .recovery:
+            let group = s.fromPrior ? Recovery.priorDraw(model: model, seed: seed, replicate: r) : GroupValues.defaults(for: model)
+            let studySeed = seed &+ UInt64(r)
+            return (try StudySimulator.simulate(model: model, subjects: s.subjects, trials: s.trials, blocks: s.blocks,
+                                                seed: studySeed, group: group, options: s.options), studySeed)
+        case .sbc:
+            let studySeed = seed &+ 7919 &* UInt64(r + 1)
+            return (try StudySimulator.simulate(model: model, subjects: s.subjects, trials: s.trials, seed: studySeed,
+                                                group: Recovery.priorDraw(model: model, seed: seed, replicate: r),
+                                                options: model.optionCount == nil ? (s.options ?? 3) : nil), studySeed)
+        }
     }
 
     /// Seconds per log density + gradient at the origin (median of 5 after one warm-up).
