@@ -21,6 +21,7 @@ final class GridCommandTests: XCTestCase {
     }
 
     func writeGrid(_ text: String, in dir: URL) throws -> String {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("grid.json").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -252,5 +253,79 @@ final class GridCommandTests: XCTestCase {
             XCTAssertNotNil(peak, line)
             XCTAssertLessThan(peak ?? .infinity, 500, "\(name) of 500 fits took more than 500 MB: \(line)")
         }
+    }
+
+    /// A recovery grid simulates its studies when planning (as `rlfit recover` does, same seeds),
+    /// fits each as grid tasks, and the merge's recovery table equals `rlfit recover`'s (up to the
+    /// chain files' 6 significant digits); an SBC grid's ranks equal `rlfit sbc`'s exactly.
+    func testSimulatedGridsEqualRecoverAndSBC() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        // Stan's warmup windows (75/25), as recover and sbc use.
+        let grid = try writeGrid("""
+            {"recovery": {"replicates": 2, "subjects": 12, "trials": 80},
+             "models": ["bandit2arm_delta"], "seeds": [4],
+             "options": {"chains": 2, "warmup": 200, "draws": 150, "init_buffer": 75, "window": 25}}
+            """, in: base)
+        let job = base.appendingPathComponent("job").path
+        XCTAssertEqual(try CommandLineRunner.run(["grid", "plan", grid, "--out", job]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: job + "/data/bandit2arm_delta.rep2.tsv.truth.json"))
+        let run = try CommandLineRunner.run(["grid", "run", job, "--local"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("parameter recovery: bandit2arm_delta, 2 replicate(s) of 12 subjects × 80 trials"), run.stdout)
+        let reference = base.appendingPathComponent("recover.csv").path
+        let recover = try CommandLineRunner.run(["recover", "--model", "bandit2arm_delta", "--replicates", "2", "--subjects", "12", "--trials", "80",
+                                                 "--chains", "2", "--warmup", "200", "--draws", "150", "--seed", "4", "--out", reference])
+        XCTAssertEqual(recover.status, 0, recover.stderr)
+        func table(_ path: String) throws -> [[String]] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        }
+        let ours = try table(job + "/recovery/bandit2arm_delta.csv"), theirs = try table(reference)
+        XCTAssertEqual(ours.count, 3)
+        XCTAssertEqual(ours.first, theirs.first)
+        for (a, b) in zip(ours.dropFirst(), theirs.dropFirst()) {
+            XCTAssertEqual(a[0], b[0])
+            for k in 1..<a.count { XCTAssertEqual(Double(a[k])!, Double(b[k])!, accuracy: 1e-5 * max(1, abs(Double(b[k])!)), "\(a[0]) column \(k)") }
+        }
+
+        let sbcGrid = try writeGrid("""
+            {"sbc": {"replicates": 4, "subjects": 5, "trials": 40, "rank_draws": 19, "bins": 4},
+             "models": ["bandit2arm_delta"], "seeds": [3],
+             "options": {"chains": 2, "warmup": 100, "draws": 100, "init_buffer": 75, "window": 25}}
+            """, in: base)
+        let sbcJob = base.appendingPathComponent("sbc-job").path
+        XCTAssertEqual(try CommandLineRunner.run(["grid", "plan", sbcGrid, "--out", sbcJob]).status, 0)
+        XCTAssertEqual(try CommandLineRunner.run(["grid", "run", sbcJob, "--local"]).status, 0)
+        let ranks = base.appendingPathComponent("sbc.csv").path
+        let sbc = try CommandLineRunner.run(["sbc", "--model", "bandit2arm_delta", "--replicates", "4", "--subjects", "5", "--trials", "40",
+                                             "--warmup", "100", "--draws", "100", "--rank-draws", "19", "--bins", "4", "--seed", "3", "--out", ranks])
+        XCTAssertEqual(sbc.status, 0, sbc.stderr)
+        XCTAssertEqual(try String(contentsOfFile: sbcJob + "/sbc/bandit2arm_delta.csv", encoding: .utf8),
+                       try String(contentsOfFile: ranks, encoding: .utf8))
+        // A simulated design takes one seed, and not data as well.
+        let both = try writeGrid(#"{"data": ["x.tsv"], "sbc": {}, "models": ["bandit2arm_delta"]}"#, in: base.appendingPathComponent("both"))
+        let refused = try CommandLineRunner.run(["grid", "plan", both, "--out", base.appendingPathComponent("j3").path])
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertTrue(refused.stderr.contains("give one of \"data\", \"recovery\" and \"sbc\""), refused.stderr)
+    }
+
+    /// A task that fails (here: its data file was damaged after planning) is "failed" with its
+    /// error and the tail of its log; `--local` exits 1 naming it, and the merge waits (75).
+    func testFailedTaskIsReportedWithItsLog() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let data = base.appendingPathComponent("study.tsv").path
+        try FileManager.default.copyItem(atPath: Self.studies[0], toPath: data)
+        let grid = try writeGrid(#"{"data": ["study.tsv"], "models": ["bandit2arm_delta"], "seeds": [2], "options": {"chains": 1, "warmup": 50, "draws": 50}}"#, in: base)
+        let job = base.appendingPathComponent("job").path
+        XCTAssertEqual(try CommandLineRunner.run(["grid", "plan", grid, "--out", job]).status, 0)
+        try "subjID\tchoice\toutcome\n1\t3\t1\n".write(toFile: data, atomically: true, encoding: .utf8)
+        let run = try CommandLineRunner.run(["grid", "run", job, "--local"])
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertTrue(run.stderr.contains("1 task did not finish (1)"), run.stderr)
+        let status = try CommandLineRunner.run(["grid", "status", job])
+        XCTAssertTrue(status.stdout.contains("1 tasks: 0 done, 0 running, 0 interrupted, 1 failed, 0 missing"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("task 1 (study.bandit2arm_delta, chain 1): failed"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("    | "), "no log tail:\n\(status.stdout)")
+        XCTAssertTrue(status.stdout.contains("study.tsv"), status.stdout)
+        XCTAssertEqual(try CommandLineRunner.run(["grid", "merge", job]).status, 75)
     }
 }
