@@ -133,6 +133,7 @@ struct GridCommand: ParsableCommand {
                 defer { interrupt.stop() }
                 let t = try plan.task(number)
                 print("task \(number): \(t.fit), chain\(t.chains.count == 1 ? "" : "s") \(t.chains.map(String.init).joined(separator: ",")) (\(GridTaskRecord.now()), \(ProcessInfo.processInfo.hostName))")
+                fflush(nil)  // every output stream: the line comes before any error in the task's log
                 switch try GridTaskRunner.run(plan: plan, jobDirectory: jobDirectory, number: number, threads: threads,
                                               cancellation: cancellation, checkpointSeconds: checkpointEvery) {
                 case .alreadyFinished:
