@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "ModelLanguageTests", dependencies: ["ModelLanguage", .product(name: "PropertyBased", package: "swift-property-based")],
                     swiftSettings: vectorISA),
         .testTarget(name: "RLModelsTests", dependencies: ["RLModels", "ModelLanguage", "Randomness", "HandWrittenScan"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
-        .testTarget(name: "RLFitTests", dependencies: ["RLFit", "RLModels", "Sampling", "Diagnostics"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
+        .testTarget(name: "RLFitTests", dependencies: ["RLFit", "RLModels", "Sampling", "Diagnostics", "Randomness"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
         .testTarget(name: "CLITests", dependencies: ["rlfit"], swiftSettings: vectorISA),
     ]
 )

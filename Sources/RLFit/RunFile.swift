@@ -94,6 +94,11 @@ public struct RunFile: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RunFileError(path: path, problem: "cannot read the file")
         }
+        return try read(data: data, path: path)
+    }
+
+    /// A run file's contents already in memory (`path` names it in errors).
+    static func read(data: Data, path: String) throws -> RunFile {
         let object: JSONValue
         do {
             _ = try JSONSerialization.jsonObject(with: data)   // its messages say where the syntax broke
@@ -104,6 +109,10 @@ public struct RunFile: Sendable, Equatable {
         }
         guard case let .object(fields) = object else {
             throw RunFileError(path: path, position: (1, 1), problem: "a run file is one JSON object, {\"model\": ..., \"data\": ...}")
+        }
+        if let duplicate = JSONTextLocation.duplicateKey(in: data) {
+            throw RunFileError(path: path, position: (duplicate.line, duplicate.column),
+                               problem: "key '\(JSONTextLocation.visible(duplicate.key))' is given twice (JSON readers would keep one silently)")
         }
         do {
             return try RunFile(json: fields)
@@ -120,17 +129,31 @@ public struct RunFile: Sendable, Equatable {
             if case let .object(inner) = value, FitOptionDeclaration.all.contains(where: { $0.key.hasPrefix(key + ".") }) {
                 for sub in inner.keys.sorted() {
                     guard let d = FitOptionDeclaration.named(key + "." + sub) else {
-                        throw ValueProblem(keyPath: [key, sub], atKey: true, problem: "unknown key \(key).\(sub)")
+                        throw ValueProblem(keyPath: [key, sub], atKey: true, problem: RunFile.unknown(key + "." + sub))
                     }
                     values[d.key] = try RunFile.checked(inner[sub]!, for: d)
                 }
                 continue
             }
             guard let d = FitOptionDeclaration.named(key) else {
-                throw ValueProblem(keyPath: [key], atKey: true, problem: "unknown key \(key)")
+                throw ValueProblem(keyPath: [key], atKey: true, problem: RunFile.unknown(key))
             }
             values[d.key] = try RunFile.checked(value, for: d)
         }
+    }
+
+    /// "unknown key K", K's invisible characters shown (a byte-order mark pasted into a key),
+    /// with the declared key it is closest to.
+    static func unknown(_ key: String) -> String {
+        let shown = JSONTextLocation.visible(key)
+        var message = "unknown key \(shown)"
+        if shown != key { message += " (it holds characters that print as nothing)" }
+        let cleaned = String(key.unicodeScalars.filter { JSONTextLocation.visible(String($0)) == String($0) })
+        if let near = FitOptionDeclaration.all.map(\.key).first(where: { $0 == cleaned })
+            ?? Suggestions.closest(to: cleaned, among: FitOptionDeclaration.all.map(\.key)) {
+            message += "; did you mean \(near)?"
+        }
+        return message
     }
 
     static func checked(_ value: JSONValue, for d: FitOptionDeclaration) throws -> JSONValue {
@@ -277,8 +300,10 @@ extension FitOptions {
         }
         guard Set(covariates).count == covariates.count else { throw fail("a covariate is listed twice: \(covariates)") }
         let priors = HierarchyPriors(muScale: r.real("priors.mu") ?? 1, sigmaScale: r.real("priors.sigma"), gammaScale: r.real("priors.gamma") ?? 1)
-        for (name, v) in [("mu", priors.muScale), ("sigma", priors.sigmaScale ?? 1), ("gamma", priors.gammaScale)] where !(v > 0 && v.isFinite) {
-            throw fail("prior scale \(name) must be positive, got \(v)")
+        // Scales outside [1e-8, 1e8] leave the sampler no room (a half-normal of scale 1e-320 is 0
+        // to the last bit) or no prior at all.
+        for (name, v) in [("mu", priors.muScale), ("sigma", priors.sigmaScale ?? 1), ("gamma", priors.gammaScale)] where !(v >= 1e-8 && v <= 1e8) {
+            throw fail("prior scale \(name) must be between 1e-8 and 1e8, got \(v)")
         }
         let initBuffer = r.integer("init_buffer") ?? FitOptions.defaultInitBuffer, window = r.integer("window") ?? FitOptions.defaultWindow
         let termBuffer = r.integer("term_buffer") ?? FitOptions.defaultTermBuffer

@@ -19,7 +19,7 @@ public enum SamplingError: Error, CustomStringConvertible, Equatable, Sendable {
             let region = radius > 0 ? "drawn uniformly from (−\(radius), \(radius))" : "at zero"
             return "chain \(chain): initialization failed: no point with a finite log density and gradient "
                 + "after \(attempts) attempt\(attempts == 1 ? "" : "s") \(region) on the unconstrained scale "
-                + "(last attempt: \(last)). Check the data and the model's support, or use a smaller init radius."
+                + "(last attempt: \(last)). The data, the model and its priors leave no point to start from: check the data (`rlfit check DATA --model M`) and the priors' scales."
         case let .stepSizeSearchFailed(chain, reason):
             return "chain \(chain): step-size search failed: \(reason)"
         }

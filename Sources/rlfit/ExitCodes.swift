@@ -50,6 +50,12 @@ func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as FitReplayError {
         printError("error: " + error.message)
         throw ExitCodes.noInput
+    } catch let error as SamplingError {
+        // A chain that cannot start: the data, model and priors leave no finite density (65),
+        // or settings the options' checks let through (64).
+        printError("error: " + error.description)
+        if case .invalidConfiguration = error { throw ExitCodes.badUsage }
+        throw ExitCodes.badData
     } catch let error as ChainStateCoding.Malformed {
         printError("error: " + error.description)
         throw ExitCodes.badData

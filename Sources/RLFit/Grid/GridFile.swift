@@ -109,11 +109,15 @@ public struct GridFile: Sendable, Equatable {
         func fail(_ keyPath: [String], atKey: Bool = false, _ problem: String, fix: String = GridFileError.defaultFix) -> GridFileError {
             GridFileError(path: path, position: JSONTextLocation.valuePosition(keyPath: keyPath, in: bytes, atKey: atKey), problem: problem, fix: fix)
         }
+        if let duplicate = JSONTextLocation.duplicateKey(in: bytes) {
+            throw GridFileError(path: path, position: (duplicate.line, duplicate.column),
+                                problem: "key '\(JSONTextLocation.visible(duplicate.key))' is given twice (JSON readers would keep one silently)")
+        }
         guard let top = object as? [String: Any] else {
             throw GridFileError(path: path, position: (1, 1), problem: "a grid file is one JSON object, {\"data\": [...], \"models\": [...]}")
         }
         if let unknown = top.keys.filter({ !keys.contains($0) }).sorted().first {
-            throw fail([unknown], atKey: true, "unknown key '\(unknown)'")
+            throw fail([unknown], atKey: true, "unknown key '\(JSONTextLocation.visible(unknown))'")
         }
         if let options = top["options"] as? [String: Any] {
             if let perFit = options.keys.filter({ perFitKeys.contains($0) }).sorted().first {

@@ -64,4 +64,58 @@ enum JSONTextLocation {
         }
         return nil
     }
+
+    /// The first key that appears twice in one object of a valid JSON text (JSON parsers keep
+    /// one of the two silently), with the line and column of its second appearance.
+    static func duplicateKey(in data: Data) -> (key: String, line: Int, column: Int)? {
+        let bytes = [UInt8](data)
+        // Per open container: whether it is an object, its keys so far, whether a key comes next.
+        var stack: [(object: Bool, keys: Set<String>, expectingKey: Bool)] = []
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case UInt8(ascii: "{"): stack.append((true, [], true))
+            case UInt8(ascii: "["): stack.append((false, [], false))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = stack.popLast()
+            case UInt8(ascii: ","): if let last = stack.indices.last, stack[last].object { stack[last].expectingKey = true }
+            case UInt8(ascii: "\""):
+                let start = i
+                var j = i + 1
+                while j < bytes.count && bytes[j] != UInt8(ascii: "\"") { j += bytes[j] == UInt8(ascii: "\\") ? 2 : 1 }
+                if let last = stack.indices.last, stack[last].object, stack[last].expectingKey {
+                    stack[last].expectingKey = false
+                    // The key as the parser reads it (escapes resolved).
+                    let literal = Data(bytes[start...min(j, bytes.count - 1)])
+                    let key = (try? JSONDecoder().decode(String.self, from: literal)) ?? String(decoding: bytes[(start + 1)..<min(j, bytes.count)], as: UTF8.self)
+                    if stack[last].keys.contains(key) {
+                        let (line, column) = lineColumn(ofOffset: start, in: data)
+                        return (key, line, column)
+                    }
+                    stack[last].keys.insert(key)
+                }
+                i = j
+            default: break
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A key as a message shows it: characters that print as nothing (format and control
+    /// characters, separators other than the space, a byte-order mark) written as \u{XXXX}.
+    static func visible(_ key: String) -> String {
+        var out = ""
+        for scalar in key.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .format, .control, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate:
+                out += String(format: "\\u{%04X}", scalar.value)
+            case .spaceSeparator where scalar != " ":
+                out += String(format: "\\u{%04X}", scalar.value)
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }

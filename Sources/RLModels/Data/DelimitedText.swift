@@ -1,6 +1,6 @@
 /// Splits a delimited text file (TSV or CSV) into lines and fields.
 ///
-/// Accepts what real files contain: a UTF-8 byte-order mark, CRLF or LF line ends, no final
+/// Accepts what real files contain: a UTF-8 byte-order mark, CRLF, LF or CR line ends, no final
 /// newline, blank lines (skipped), and double-quoted fields (`"a,b"`, with `""` for a quote)
 /// in either delimiter. Line numbers are 1-based and count every physical line, so error
 /// messages point at the line an editor shows.
@@ -34,9 +34,9 @@ public struct DelimitedText: Sendable {
         if body.first == "\u{FEFF}" { body = body.dropFirst() }
         var lines: [(Int, Substring)] = []
         var number = 0
-        // Split on "\n" and drop a trailing "\r": Swift treats "\r\n" as one Character, so
-        // split on both forms explicitly.
-        for raw in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        // Lines end with LF, CRLF, or a lone CR (old Mac files, Excel's "CSV (Macintosh)"):
+        // Swift treats "\r\n" as one Character, so all three are separators.
+        for raw in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             number += 1
             var line = raw
             while line.last == "\r" { line = line.dropLast() }

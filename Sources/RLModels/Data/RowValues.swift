@@ -28,7 +28,7 @@ struct RowValues {
                 }
                 continue
             }
-            let whole = Double(raw).flatMap { $0.isFinite && $0 == $0.rounded() && abs($0) < 1e6 ? Int($0) : nil }
+            let whole = DataNumber.parse(raw).flatMap { $0.isFinite && $0 == $0.rounded() && abs($0) < 1e6 ? Int($0) : nil }
             switch column.kind {
             case .option:
                 let first = req.firstOption
@@ -62,7 +62,7 @@ struct RowValues {
                 }
                 values[k] = Double(value)
             case .real:
-                guard let value = Double(raw), value.isFinite else {
+                guard let value = DataNumber.parse(raw), value.isFinite else {
                     throw fail(field, "\(column.name) is not a finite number",
                                "write \(column.name) as a number (e.g. 1, -1, 0.5); use NA only on missed trials")
                 }

@@ -64,6 +64,10 @@ struct SubjectRowsCollector {
         if TrialTableReader.isMissing(id) {
             throw fail(columns.subject, "missing subject id", "every row needs the id of the subject it belongs to")
         }
+        if !id.unicodeScalars.contains(where: DataError.isVisible) {
+            throw fail(columns.subject, "the subject id has no visible character (\(DataError.shown(id)))",
+                       "give every row a subject id you can read: spaces, separators and format characters alone are not an id")
+        }
         let s: Int
         if let known = index[id] {
             s = known
@@ -110,7 +114,7 @@ struct SubjectRowsCollector {
 
         // Trial: must increase within subject and block.
         if let tc = columns.trial {
-            guard let trial = Double(f[tc]), trial.isFinite else {
+            guard let trial = DataNumber.parse(f[tc]), trial.isFinite else {
                 throw fail(tc, "not a number", "the trial column numbers each subject's trials (1, 2, 3, ...); remove the column if it is not that")
             }
             subjects[s].trial.append(trial)
@@ -237,17 +241,18 @@ struct SubjectRowsCollector {
         var covariateLevels: [String: [String]] = [:]
         for (j, name) in requirements.covariates.enumerated() {
             let raw = subjects.map { $0.covariates[j] }
-            if raw.allSatisfy({ Double($0.value)?.isFinite == true }) {
-                covariateValues[name] = raw.map { Double($0.value)! }
+            if raw.allSatisfy({ DataNumber.parse($0.value)?.isFinite == true }) {
+                covariateValues[name] = raw.map { DataNumber.parse($0.value)! }
                 continue
             }
             var levels: [String] = []
             for r in raw where !levels.contains(r.value) { levels.append(r.value) }
             guard levels.count == 2 else {
-                let bad = raw.first { Double($0.value) == nil }!
+                let bad = raw.first { DataNumber.parse($0.value)?.isFinite != true }!
                 throw DataError(
                     file: fileName, line: bad.line, column: columns.covariates[j] + 1, columnName: header.fields[columns.covariates[j]],
-                    value: bad.value, problem: "covariate '\(name)' has \(levels.count) text levels (\(levels.prefix(5).joined(separator: ", ")))",
+                    value: bad.value, problem: DataNumber.parse(bad.value) != nil ? "covariate '\(name)' is not a finite number"
+                        : "covariate '\(name)' has \(levels.count) text levels (\(levels.prefix(5).map { DataError.shown($0, limit: 30) }.joined(separator: ", ")))",
                     fix: "use numbers, or a label with exactly two levels (coded 0 and 1); for more levels add one 0/1 column per level but one")
             }
             covariateValues[name] = raw.map { $0.value == levels[0] ? 0 : 1 }

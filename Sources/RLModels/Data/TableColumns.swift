@@ -34,7 +34,7 @@ struct TableColumns {
                 let declared = declaration.map { " (the model reads it: \($0))" } ?? ""
                 throw DataError(
                     file: fileName, line: header.line,
-                    problem: "required column '\(wanted)'\(declared) is missing; the header has: \(header.fields.joined(separator: ", "))",
+                    problem: "required column '\(wanted)'\(declared) is missing; the header has: \(DataError.shownHeader(header.fields))",
                     fix: "add the column '\(wanted)' (names match ignoring case and underscores, e.g. subjID = subj_id), or map it with --columns \(model)=NAME")
             }
             return hits.first
@@ -46,7 +46,7 @@ struct TableColumns {
             guard let column = try locate(name, required: false) else {
                 throw DataError(
                     file: fileName, line: header.line,
-                    problem: "\(what) column '\(name)' (from \(option)) is missing; the header has: \(header.fields.joined(separator: ", "))",
+                    problem: "\(what) column '\(name)' (from \(option)) is missing; the header has: \(DataError.shownHeader(header.fields))",
                     fix: fix)
             }
             return column

@@ -26,7 +26,7 @@ public struct TrialColumns: Sendable, Equatable {
         guard let header = table.header, !table.rows.isEmpty else {
             throw DataError(file: path, line: 1, problem: "the trial table is empty", fix: "give a table with a header row and a row per column or per trial")
         }
-        let trialHeader = header.fields.dropFirst().map { Int($0) }
+        let trialHeader = header.fields.dropFirst().map { DataNumber.parse($0).flatMap { $0 == $0.rounded() && abs($0) < 1e9 ? Int($0) : nil } }
         if header.fields.count > 1, trialHeader.allSatisfy({ $0 != nil }), trialHeader.map({ $0! }) == Array(1...trialHeader.count) {
             // Wide: one row per column.
             for row in table.rows where row.fields.count != header.fields.count {
@@ -43,7 +43,7 @@ public struct TrialColumns: Sendable, Equatable {
         let names = header.fields.indices.filter { $0 != trialColumn }
         var values = [[String]](repeating: [], count: names.count)
         for (k, row) in table.rows.enumerated() {
-            guard row.fields.count == header.fields.count, Int(row.fields[trialColumn]) == k + 1 else {
+            guard row.fields.count == header.fields.count, DataNumber.parse(row.fields[trialColumn]) == Double(k + 1) else {
                 throw DataError(file: path, line: row.line, problem: "expected trial \(k + 1) with \(header.fields.count) fields",
                                 fix: "list the trials in order 1, 2, … with a value in every column")
             }

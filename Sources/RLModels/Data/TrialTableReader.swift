@@ -34,6 +34,10 @@ public enum TrialTableReader {
                 file: name, kind: .unreadable, problem: "cannot read the file (it does not exist or is not readable)",
                 fix: "check the path; the data file is a tab- or comma-separated table with a header row")
         }
+        if let encoding = wideEncoding(data) {
+            throw DataError(file: name, problem: "the file is \(encoding) text, which this reader does not take",
+                            fix: "save the table as UTF-8 text (TSV or CSV; in Excel: \"CSV UTF-8\"; or `iconv -f UTF-16 -t UTF-8`)")
+        }
         guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
             throw DataError(file: name, problem: "the file is not text", fix: "save the table as UTF-8 text (TSV or CSV)")
         }
@@ -41,9 +45,45 @@ public enum TrialTableReader {
         return try parse(text: text, fileName: name, requirements: requirements, trialColumns: trialColumns)
     }
 
+    /// UTF-16 or UTF-32 text (by its byte-order mark, or by the zero bytes that ASCII text in
+    /// those encodings is half made of), named; nil for anything else.
+    static func wideEncoding(_ data: Data) -> String? {
+        let head = [UInt8](data.prefix(4096))
+        if head.starts(with: [0xFF, 0xFE, 0, 0]) { return "UTF-32 (little-endian)" }
+        if head.starts(with: [0, 0, 0xFE, 0xFF]) { return "UTF-32 (big-endian)" }
+        if head.starts(with: [0xFF, 0xFE]) { return "UTF-16 (little-endian)" }
+        if head.starts(with: [0xFE, 0xFF]) { return "UTF-16 (big-endian)" }
+        guard head.count >= 8 else { return nil }
+        let evenZeros = stride(from: 0, to: head.count, by: 2).filter { head[$0] == 0 }.count
+        let oddZeros = stride(from: 1, to: head.count, by: 2).filter { head[$0] == 0 }.count
+        let half = head.count / 2
+        if oddZeros * 10 > half * 8 && evenZeros * 10 < half { return "UTF-16 (little-endian, no byte-order mark)" }
+        if evenZeros * 10 > half * 8 && oddZeros * 10 < half { return "UTF-16 (big-endian, no byte-order mark)" }
+        return nil
+    }
+
+    /// The first control character in the text (other than tab, line feed and carriage
+    /// return): a NUL inside "1\0" must not read as 1. Its line and column, and its name.
+    static func controlCharacter(in text: String) -> (line: Int, column: Int, name: String)? {
+        var line = 1, column = 1
+        for c in text {
+            if c == "\n" || c == "\r\n" || c == "\r" { line += 1; column = 1; continue }   // as `DelimitedText` counts lines
+            for scalar in c.unicodeScalars where scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F {
+                return (line, column, scalar.value == 0 ? "NUL" : String(format: "U+%04X", scalar.value))
+            }
+            column += 1
+        }
+        return nil
+    }
+
     /// Parses file contents already in memory; `fileName` is used in error messages.
     public static func parse(text: String, fileName: String, requirements req: DataRequirements,
                              trialColumns: TrialColumns? = nil) throws -> TrialBatch {
+        if let bad = controlCharacter(in: text) {
+            throw DataError(file: fileName, line: bad.line, column: bad.column,
+                            problem: "a control character (\(bad.name)) inside the text: the file is damaged, binary, or not plain text",
+                            fix: "save the table as plain UTF-8 text (TSV or CSV); remove the character at this place")
+        }
         var table = DelimitedText(text: text)
         if let trialColumns, let header = table.header {
             let subject = try TableColumns.subjectColumn(header: header, requirements: req, fileName: fileName)
