@@ -30,4 +30,35 @@ final class FitDiagnosticsTests: XCTestCase {
         let low = FitDiagnostics(chains: records(["A_pr.1", "A.1", "log_lik.1"]), maxDepth: 10, adaptDelta: 0.8)
         XCTAssert(low.warnings.contains { $0.contains("Rerun with a higher --adapt-delta") }, "\(low.warnings)")
     }
+
+    /// Two chains of `draws` draws whose one quantity is `value(chain, draw)`, energies varying.
+    private func chains(draws: Int, energy: (Int) -> Double = { 12 + Double($0 % 5) }, value: (Int, Int) -> Double) -> [ChainRecord] {
+        (1...2).map { id in
+            var table: [Double] = []
+            for r in 0..<draws { table += [-10, 0.9, 0.1, 3, 7, 0, energy(r), value(id, r)] }
+            return ChainRecord(id: id, seed: 1, columnNames: ["mu_pr.1"], table: table, warmupRowCount: 0, stepSize: 0.1,
+                               inverseMetric: [1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
+        }
+    }
+
+    /// Diagnostics that cannot be trusted make the verdict "failed", with the reason: fewer
+    /// than 4 draws per chain, draws that are not finite (or whose variance overflows), an
+    /// E-BFMI that is not a number. A healthy fit stays "ok".
+    func testNonFiniteOrMissingDiagnosticsFailTheVerdict() {
+        let noise = { (c: Int, r: Int) in sin(Double(r * 7 + c * 13)) }
+        let healthy = FitDiagnostics(chains: chains(draws: 400, value: noise), maxDepth: 10)
+        XCTAssertTrue(healthy.failures.isEmpty, "\(healthy.failures)")
+        let cases: [(String, FitDiagnostics, String)] = [
+            ("3 draws", FitDiagnostics(chains: chains(draws: 3, value: noise), maxDepth: 10), "only 3 kept draws per chain"),
+            ("infinite", FitDiagnostics(chains: chains(draws: 100) { c, r in r == 50 ? .infinity : noise(c, r) }, maxDepth: 10), "not finite numbers (first: mu_pr.1)"),
+            // Outcomes × 1e300: the draws' variance overflows.
+            ("1e300", FitDiagnostics(chains: chains(draws: 100) { c, r in noise(c, r) * (c == 1 ? 1 : 1e300) + (c == 1 ? 0 : 1e300) }, maxDepth: 10),
+             "not finite numbers"),
+            ("E-BFMI", FitDiagnostics(chains: chains(draws: 100, energy: { _ in .nan }, value: noise), maxDepth: 10), "E-BFMI is not a number in chains 1, 2"),
+        ]
+        for (name, d, reason) in cases {
+            XCTAssertEqual(d.verdict, "failed", name)
+            XCTAssertTrue(d.warnings.contains { $0.hasPrefix("FAILED: ") && $0.contains(reason) }, "\(name): \(d.warnings)")
+        }
+    }
 }

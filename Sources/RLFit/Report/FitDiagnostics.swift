@@ -88,7 +88,7 @@ public struct FitDiagnostics: Sendable {
 
     /// Plain-language warnings, each with what to do.
     public var warnings: [String] {
-        var w: [String] = []
+        var w: [String] = failures.map { "FAILED: " + $0 }
         if !incompleteChains.isEmpty {
             let used = summarizedChainIDs == chainIDs ? "" : "; the summaries use chains \(summarizedChainIDs.map(String.init).joined(separator: ", ")) (\(drawsPerChain) draws each)"
             w.append("the run was interrupted: chains \(incompleteChains.map(String.init).joined(separator: ", ")) did not finish\(used); do not use these draws for inference (`rlfit fit --resume DIR` finishes the fit)")
@@ -132,9 +132,42 @@ public struct FitDiagnostics: Sendable {
         return w
     }
 
-    /// "ok" when no warning is raised, "warnings" otherwise, "incomplete" after an interruption.
+    /// Why the diagnostics themselves cannot be trusted (the verdict is then "failed"): draws
+    /// that are not finite (or whose variance overflows), a quantity that varies but whose R-hat
+    /// or ESS is not a number, an E-BFMI that is not a number,
+    /// or fewer than 4 kept draws per chain (R-hat and ESS cannot be computed at all).
+    public var failures: [String] {
+        guard incompleteChains.isEmpty else { return [] }
+        var f: [String] = []
+        if drawsPerChain < 4 {
+            f.append("only \(drawsPerChain) kept draw\(drawsPerChain == 1 ? "" : "s") per chain: R-hat and ESS need at least 4 (and inference a few hundred); rerun with --draws 1000")
+            return f
+        }
+        let nonFinite = summaries.filter { !$0.mean.isFinite || !$0.sd.isFinite }
+        if let first = nonFinite.first {
+            f.append("\(nonFinite.count) quantit\(nonFinite.count == 1 ? "y has" : "ies have") draws that are not finite numbers (first: \(first.name)): the model overflowed; check the data's scale (rewards of 1e300 overflow any learning rule) and the model")
+        }
+        let varying = summaries.filter { $0.mean.isFinite && $0.sd.isFinite && $0.sd > 0 }
+        let brokenRHat = summarizedChainIDs.count >= 2 ? varying.filter { !$0.rhat.isFinite } : []
+        if let first = brokenRHat.first {
+            f.append("R-hat is not a number for \(first.name)\(brokenRHat.count > 1 ? " (and \(brokenRHat.count - 1) more)" : ""): the chains do not describe one posterior; more draws will not fix this — check the data and the model")
+        }
+        let brokenESS = varying.filter { !$0.essBulk.isFinite || !$0.essTail.isFinite }
+        if nonFinite.isEmpty, let first = brokenESS.first {
+            f.append("the effective sample size of \(first.name) is not a number\(brokenESS.count > 1 ? " (and \(brokenESS.count - 1) more)" : ""): the draws cannot be summarized")
+        }
+        let badBFMI = zip(chainIDs, ebfmi).filter { !$0.1.isFinite }
+        if !badBFMI.isEmpty {
+            f.append("E-BFMI is not a number in chain\(badBFMI.count > 1 ? "s" : "") \(badBFMI.map { String($0.0) }.joined(separator: ", ")): the energies are not finite or do not vary; the sampler did not run properly")
+        }
+        return f
+    }
+
+    /// "failed" when the diagnostics cannot be trusted (`failures`), "ok" when no warning is
+    /// raised, "warnings" otherwise, "incomplete" after an interruption.
     public var verdict: String {
         if !incompleteChains.isEmpty { return "incomplete" }
+        if !failures.isEmpty { return "failed" }
         return warnings.isEmpty ? "ok" : "warnings"
     }
 }

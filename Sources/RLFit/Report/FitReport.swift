@@ -50,7 +50,7 @@ public struct FitReport: Sendable {
         if let t = d.lowestTailESS { lines.append("lowest tail ESS  \(count(t.essTail)) (\(t.name))") }
         lines.append("divergences      \(d.divergences) of \(d.totalDraws) draws")
         lines.append("max tree depth   hit \(d.treeDepthHits) times (limit \(d.maxDepth))")
-        lines.append("E-BFMI           " + zip(d.chainIDs, d.ebfmi).map { "chain \($0.0): \(String(format: "%.2f", $0.1))" }.joined(separator: ", "))
+        lines.append("E-BFMI           " + zip(d.chainIDs, d.ebfmi).map { "chain \($0.0): \($0.1.isFinite ? String(format: "%.2f", $0.1) : "NaN")" }.joined(separator: ", "))
         lines.append("step size        " + d.stepSizes.map { String(format: "%.3g", $0) }.joined(separator: ", ")
                      + String(format: " (mean accept_stat %.2f)", d.meanAcceptStat))
         let warnings = d.warnings
