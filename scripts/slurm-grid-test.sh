@@ -78,4 +78,6 @@ for data in study_a study_b; do
 done
 [ "$(grep -c ',merged,' "$job/grid.csv")" = 4 ] || fail "grid.csv does not list 4 merged fits"
 echo "slurm-grid-test: passed (8 chains byte-identical; requeued task resumed)"
+cleanup   # stop the daemons (their pid file is in $work) before removing $work
+trap - EXIT
 rm -rf "$work"
