@@ -27,6 +27,13 @@ public struct FitOptions: Sendable {
     public var initBuffer: Int = FitOptions.defaultInitBuffer
     public var window: Int = FitOptions.defaultWindow
     public var termBuffer: Int = FitOptions.defaultTermBuffer
+    /// Whether the metric was left to its default (no `--metric`): then a model with more than
+    /// `largestDenseDimension` parameters gets a diagonal one (`FitRunner`).
+    public var metricIsDefault = false
+    /// Above this many parameters a dense metric costs more than it gains: d² per leapfrog step
+    /// and 3·d² doubles (Σ, its Cholesky factor, the window's estimate), against a gradient that
+    /// grows only with the data; measured on bandit2arm_delta (README, Speed).
+    public static let largestDenseDimension = 1000
     public var maxDepth: Int
     public var thin: Int
     public var saveWarmup: Bool

@@ -49,7 +49,7 @@ public struct FitRunner: Sendable {
                     cancellation: CancellationToken? = nil, resume: Bool = false,
                     checkpointSeconds: Double = 5, keepsFinalCheckpoints: Bool = false) throws -> Outcome {
         let start = ProcessInfo.processInfo.systemUptime
-        let o = options
+        var o = options
         let (batch, covariates) = try FitRunner.loadStudy(o)
         let dataWarnings = o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
             + batch.readerNotes
@@ -58,6 +58,13 @@ public struct FitRunner: Sendable {
         let directory = o.outputDirectory as NSString
         // What the machine cannot hold is refused before anything is written.
         let probe = HierarchicalPosterior(model: o.model, batch: batch, priors: o.priors, mode: o.hierarchy, covariates: covariates)
+        // A large model gets a diagonal metric unless one was asked for (recorded in run.json,
+        // so a resume or a rerun from it keeps it).
+        var metricNote = ""
+        if o.metricIsDefault && o.metric == .dense && probe.dimension > FitOptions.largestDenseDimension {
+            o.metric = .diag
+            metricNote = " (chosen for \(probe.dimension) parameters; --metric dense forces a dense one)"
+        }
         let machineBytes = (try? o.model.machine(for: batch, purpose: .gradient).0.memoryBytes) ?? 0
         try FitResources.estimate(options: o, dimension: probe.dimension, outputColumns: probe.outputCount, machineBytes: machineBytes)
             .check(directory: o.outputDirectory)
@@ -143,7 +150,7 @@ public struct FitRunner: Sendable {
 
         let wall = ProcessInfo.processInfo.systemUptime - start
         let title = FitRunner.title(model: model.name + (o.hierarchy == .partial ? "" : " (\(o.hierarchy.rawValue) hierarchy)"), data: o.dataPath, batch: batch, chains: o.chainIDs.count,
-                                    draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall, seed: o.seed)
+                                    draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall, seed: o.seed, metricNote: metricNote)
         let effects = CovariateEffects.summaries(chains: records, model: model, covariates: covariates)
         let report = FitReport(title: title, diagnostics: diagnostics, covariateEffects: effects)
         files += [runPath, modelPath]
@@ -193,10 +200,10 @@ public struct FitRunner: Sendable {
     }
 
     static func title(model: String, data: String, batch: TrialBatch, chains: Int, draws: Int, warmup: Int,
-                      metric: MetricKind, seconds: Double?, seed: UInt64? = nil) -> String {
+                      metric: MetricKind, seconds: Double?, seed: UInt64? = nil, metricNote: String = "") -> String {
         var t = "\(model) on \(data): \(batch.studySubjectCount) subjects, \(batch.validTrialCount) choices"
         if batch.hasConditions { t += " in \(Set(batch.laneConditions).count) conditions" }
-        t += "; \(chains) chain\(chains == 1 ? "" : "s") × \(draws) draws (\(warmup) warmup), \(metric.rawValue) metric"
+        t += "; \(chains) chain\(chains == 1 ? "" : "s") × \(draws) draws (\(warmup) warmup), \(metric.rawValue) metric\(metricNote)"
         if let seconds { t += String(format: ", %.1f s", seconds) }
         if let seed { t += ", seed \(seed)" }
         return t

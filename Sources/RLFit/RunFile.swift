@@ -312,6 +312,7 @@ extension FitOptions {
                   seed: r.seed ?? UInt64.random(in: 1...UInt64(UInt32.max)), metric: metric, covariance: covariance,
                   adaptDelta: adaptDelta, maxDepth: maxDepth, thin: thin, saveWarmup: r.flag("save_warmup") ?? false,
                   priors: priors, commandLine: commandLine)
+        self.metricIsDefault = r.text("metric") == nil
         self.initBuffer = initBuffer
         self.window = window
         self.termBuffer = termBuffer

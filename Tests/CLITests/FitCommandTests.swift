@@ -526,4 +526,25 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(trajectories.status, 0, trajectories.stderr)
         XCTAssert(trajectories.stderr.hasPrefix("INCOMPLETE FIT in \(out.path)"), trajectories.stderr)
     }
+
+    /// A model with more than 1000 parameters gets a diagonal metric unless --metric says
+    /// otherwise, and the report and run.json say so (10,000 subjects with a dense metric
+    /// would need 3 × 3.2 GB and d² work per step).
+    func testLargeModelsGetADiagonalMetric() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let study = base.appendingPathComponent("wide.tsv").path
+        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "520", "--trials", "4",
+                                                  "--seed", "3", "--out", study]).status, 0)
+        let out = base.appendingPathComponent("auto")
+        let r = try CommandLineRunner.run(["fit", study, "--model", "bandit2arm_delta", "--warmup", "30", "--draws", "10", "--seed", "1",
+                                           "--chains", "1", "--quiet", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("diag metric (chosen for 1044 parameters; --metric dense forces a dense one)"), r.stdout)
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as! [String: Any]
+        XCTAssertEqual(run["metric"] as? String, "diag")
+        let forced = try CommandLineRunner.run(["fit", study, "--model", "bandit2arm_delta", "--warmup", "30", "--draws", "10", "--seed", "1",
+                                                "--chains", "1", "--quiet", "--metric", "dense", "--out", base.appendingPathComponent("dense").path])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertTrue(forced.stdout.contains("dense metric,"), forced.stdout)
+    }
 }
