@@ -25,7 +25,8 @@ public struct DataCheckReport: Sendable {
     }
 
     public var warnings: [String] {
-        model.file.warnings.map(\.description) + values.compactMap { $0.codingWarning(for: model) } + batch.readerNotes
+        model.file.warnings.map(\.description) + values.compactMap { $0.codingWarning(for: model) } + ChoiceVariation.warnings(batch: batch)
+            + batch.readerNotes
     }
 
     /// The human-readable report.

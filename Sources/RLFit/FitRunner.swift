@@ -52,6 +52,7 @@ public struct FitRunner: Sendable {
         var o = options
         let (batch, covariates) = try FitRunner.loadStudy(o)
         let dataWarnings = o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
+            + ChoiceVariation.warnings(batch: batch)
             + batch.readerNotes
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
         let dataSHA256 = SHA256.hexDigest(dataBytes)
@@ -136,8 +137,9 @@ public struct FitRunner: Sendable {
             Result { try StanCSVReader.read(path: path).record }
         }.map { try $0.get() }
 
+        let bounds = model.parameters.map { (name: $0.name, lower: $0.bounds.lower, upper: $0.bounds.upper) }
         let diagnostics = FitDiagnostics(chains: records, maxDepth: o.maxDepth, dataWarnings: dataWarnings,
-                                         adaptDelta: o.adaptDelta, warmup: o.warmup)
+                                         adaptDelta: o.adaptDelta, warmup: o.warmup, bounds: bounds)
 
         // An interrupted run's summaries describe partial chains: named so they cannot be mistaken.
         let suffix = complete ? "" : ".incomplete"

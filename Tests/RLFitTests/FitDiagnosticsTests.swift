@@ -61,4 +61,50 @@ final class FitDiagnosticsTests: XCTestCase {
             XCTAssertTrue(d.warnings.contains { $0.hasPrefix("FAILED: ") && $0.contains(reason) }, "\(name): \(d.warnings)")
         }
     }
+
+    /// Four chains, two in each of two modes (lp__ means 40 apart, spread 10; mu_tau 5.0 vs
+    /// 3.6): the verdict fails, naming the chains of each mode, their lp__ and mu_tau, the mode of
+    /// higher density, and that more draws will not help — not "run longer". One mode: no such
+    /// warning.
+    func testChainsInDifferentModesAreNamed() {
+        func fourChains(gap: Double) -> [ChainRecord] {
+            (1...4).map { id in
+                let high = id == 1 || id == 3
+                var table: [Double] = []
+                for r in 0..<200 {
+                    let z = sin(Double(r * 37 + id * 11)), z2 = cos(Double(r * 23 + id * 5))
+                    table += [(high ? -100 : -100 - gap) + 10 * z, 0.9, 0.1, 3, 7, 0, 110 + 10 * z2]
+                    table += [(high ? 5.0 : 5.0 - gap * 0.035) + 0.05 * z2, 0.3 + 0.02 * z]
+                }
+                return ChainRecord(id: id, seed: 1, columnNames: ["mu_tau", "mu_A"], table: table, warmupRowCount: 0, stepSize: 0.1,
+                                   inverseMetric: [1, 1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
+            }
+        }
+        let split = FitDiagnostics(chains: fourChains(gap: 40), maxDepth: 10)
+        XCTAssertEqual(split.verdict, "failed")
+        let warning = split.warnings.first { $0.contains("different modes") } ?? ""
+        XCTAssertTrue(warning.contains("chains 1, 3 (mean lp__ -100.0, mu_tau 5") && warning.contains("chains 2, 4 (mean lp__ -140.0, mu_tau 3.6"), warning)
+        XCTAssertTrue(warning.contains("More draws will not mix them") && warning.contains("higher by 40.0"), warning)
+        XCTAssertFalse(split.warnings.contains { $0.contains("Run longer") }, "\(split.warnings)")
+        let one = FitDiagnostics(chains: fourChains(gap: 0), maxDepth: 10)
+        XCTAssertTrue(one.modes.modes.isEmpty)
+        XCTAssertFalse(one.warnings.contains { $0.contains("different modes") })
+    }
+
+    /// A group value piled at its parameter's bound (tau at 5 of (0, 5)) is named with what it
+    /// suggests; one well inside the range is not.
+    func testAParameterPiledAtItsBoundIsNamed() {
+        let chains = (1...2).map { id -> ChainRecord in
+            var table: [Double] = []
+            for r in 0..<100 {
+                let z = sin(Double(r * 37 + id * 11))
+                table += [-100 + z, 0.9, 0.1, 3, 7, 0, 110 + z, 4.985 + 0.01 * z, 0.3 + 0.02 * z]
+            }
+            return ChainRecord(id: id, seed: 1, columnNames: ["mu_tau", "mu_A"], table: table, warmupRowCount: 0, stepSize: 0.1,
+                               inverseMetric: [1, 1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
+        }
+        let d = FitDiagnostics(chains: chains, maxDepth: 10, bounds: [(name: "tau", lower: 0, upper: 5), (name: "A", lower: 0, upper: 1)])
+        XCTAssertEqual(d.boundHits.map(\.parameter), ["tau"])
+        XCTAssertTrue(d.warnings.contains { $0.contains("the group value mu_tau (4.98") && $0.contains("upper bound of tau (5)") }, "\(d.warnings)")
+    }
 }

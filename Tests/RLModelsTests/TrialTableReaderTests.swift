@@ -122,3 +122,20 @@ final class TrialTableReaderTests: XCTestCase {
         XCTAssert(ColumnValues(batch: zeroOne, column: "outcome").codingWarning(for: ModelCatalog.prlRP)?.contains("0/1 coding") == true)
     }
 }
+
+/// Subjects whose choices never vary are named (their parameters are not identified); a study
+/// where none vary is told the model cannot be identified at all.
+final class ChoiceVariationTests: XCTestCase {
+    let bandit = banditRequirements(optionCount: 2, columns: ["outcome"])
+
+    func testConstantChoosersAreNamed() throws {
+        let some = try TrialTableReader.parse(text: "subjID\tchoice\toutcome\na\t1\t1\na\t1\t-1\na\tNA\t\nb\t1\t1\nb\t2\t-1\n",
+                                              fileName: "s.tsv", requirements: bandit)
+        XCTAssertEqual(ChoiceVariation.warnings(batch: some),
+                       ["1 subject chose one option on every answered trial (first: a, option 1 on 2 trials): their parameters are not identified by their own data (they follow the group, or sit at a bound)"])
+        let none = try TrialTableReader.parse(text: "subjID\tchoice\toutcome\na\t2\t1\na\t2\t-1\nb\t1\t1\nb\t1\t-1\n", fileName: "s.tsv", requirements: bandit)
+        XCTAssertTrue(ChoiceVariation.warnings(batch: none).first?.hasPrefix("no subject's choices vary") == true)
+        let varied = try TrialTableReader.parse(text: "subjID\tchoice\toutcome\na\t1\t1\na\t2\t-1\n", fileName: "s.tsv", requirements: bandit)
+        XCTAssertEqual(ChoiceVariation.warnings(batch: varied), [])
+    }
+}

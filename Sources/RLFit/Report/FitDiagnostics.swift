@@ -24,6 +24,11 @@ public struct FitDiagnostics: Sendable {
     /// The target acceptance statistic and warmup length the fit used (for advice), when known.
     public let adaptDelta: Double?
     public let warmup: Int?
+    /// Groups of chains in different modes (empty when they share one).
+    public let modes: ChainModes
+    /// Parameters whose group-level value, or many subjects' values, sit at a bound of the
+    /// parameter's range: (parameter, what sits there, the bound, which side).
+    public let boundHits: [(parameter: String, what: String, bound: Double, upper: Bool)]
 
     public static let rhatThreshold = 1.01
     public static let essThreshold = 400.0
@@ -32,7 +37,9 @@ public struct FitDiagnostics: Sendable {
     /// Summaries over the post-warmup draws of all chains (which must share column names). The
     /// chains of an interrupted fit differ in length: the summaries then use the chains that
     /// have draws (a chain stopped in warmup has none), each cut to the shortest of them.
-    public init(chains: [ChainRecord], maxDepth: Int, dataWarnings: [String] = [], adaptDelta: Double? = nil, warmup: Int? = nil) {
+    /// `bounds`: each model parameter's range on the natural scale (for `boundHits`).
+    public init(chains: [ChainRecord], maxDepth: Int, dataWarnings: [String] = [], adaptDelta: Double? = nil, warmup: Int? = nil,
+                bounds: [(name: String, lower: Double, upper: Double)] = []) {
         self.dataWarnings = dataWarnings
         self.adaptDelta = adaptDelta
         self.warmup = warmup
@@ -65,6 +72,27 @@ public struct FitDiagnostics: Sendable {
         let accept = sampler(1)
         meanAcceptStat = accept.isEmpty ? .nan : accept.reduce(0, +) / Double(accept.count)
         incompleteChains = chains.filter { !$0.complete }.map(\.id)
+        let groupColumns = names.indices.filter { names[$0].hasPrefix("mu_") && !names[$0].hasPrefix("mu_pr.") }
+        modes = ChainModes(chainIDs: used.map(\.id), lp: used.map { Array($0.column(0).prefix(draws)) },
+                           quantities: groupColumns.map { k in (names[k], used.map { Array($0.column(k + 7).prefix(draws)) }) })
+        var hits: [(String, String, Double, Bool)] = []
+        let summaryByName = Dictionary(summaries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for b in bounds where b.lower.isFinite && b.upper.isFinite && b.upper > b.lower {
+            let near = 0.01 * (b.upper - b.lower)
+            func side(_ x: Double) -> Bool? { x > b.upper - near ? true : x < b.lower + near ? false : nil }
+            if let mu = summaryByName["mu_\(b.name)"], mu.mean.isFinite, let upper = side(mu.mean) {
+                hits.append((b.name, "the group value mu_\(b.name) (\(String(format: "%.3g", mu.mean)))", upper ? b.upper : b.lower, upper))
+                continue
+            }
+            let subjects = summaries.filter { $0.name.hasPrefix(b.name + ".") && Int($0.name.dropFirst(b.name.count + 1)) != nil && $0.mean.isFinite }
+            for upper in [true, false] {
+                let at = subjects.filter { side($0.mean) == upper }
+                if !subjects.isEmpty && at.count * 4 >= subjects.count {
+                    hits.append((b.name, "\(at.count) of \(subjects.count) subjects' \(b.name)", upper ? b.upper : b.lower, upper))
+                }
+            }
+        }
+        boundHits = hits
     }
 
     public var totalDraws: Int { drawsPerChain * summarizedChainIDs.count }
@@ -117,7 +145,7 @@ public struct FitDiagnostics: Sendable {
             w.append("E-BFMI below 0.3 in chain\(lowBFMI.count > 1 ? "s" : "") \(lowBFMI.map { String($0.0) }.joined(separator: ", ")): the sampler explores the energy distribution poorly (heavy tails). Consider more warmup (--warmup) or a reparameterized model.")
         }
         let highRHat = summaries.filter { $0.rhat.isFinite && $0.rhat >= FitDiagnostics.rhatThreshold }
-        if summarizedChainIDs.count >= 2 && !highRHat.isEmpty {
+        if summarizedChainIDs.count >= 2 && !highRHat.isEmpty && modes.modes.isEmpty {
             let worst = highRHat.max { $0.rhat < $1.rhat }!
             w.append("R-hat ≥ 1.01 for \(highRHat.count) quantit\(highRHat.count == 1 ? "y" : "ies") (worst \(worst.name): \(String(format: "%.3f", worst.rhat))): the chains disagree. Run longer (--warmup, --draws) and check the data and model.")
         }
@@ -125,6 +153,13 @@ public struct FitDiagnostics: Sendable {
         if !lowESS.isEmpty {
             let worst = lowESS.min { min($0.essBulk, $0.essTail) < min($1.essBulk, $1.essTail) }!
             w.append("bulk or tail ESS below 400 for \(lowESS.count) quantit\(lowESS.count == 1 ? "y" : "ies") (lowest \(worst.name): \(Int(min(worst.essBulk, worst.essTail)))): posterior summaries are imprecise. Run more --draws or more --chains.")
+        }
+        for hit in boundHits {
+            w.append("\(hit.what) sits at the \(hit.upper ? "upper" : "lower") bound of \(hit.parameter) (\(String(format: "%g", hit.bound))): the data push it "
+                     + "past the range the model allows, so the estimate is the bound, not a value the data chose. "
+                     + (hit.upper ? "An inverse temperature at its upper bound usually means near-deterministic choices (subjects repeating one option, or a learning rate near 0 that leaves values flat); "
+                                  : "A learning rate or sensitivity at its lower bound usually means the data show no learning; ")
+                     + "check the subjects' choices (`rlfit check`), or use a model with perseveration or a lapse.")
         }
         if chainIDs.count < 2 {
             w.append("one chain only: R-hat cannot be computed across chains; run 4 chains to check convergence")
@@ -156,6 +191,7 @@ public struct FitDiagnostics: Sendable {
         if nonFinite.isEmpty, let first = brokenESS.first {
             f.append("the effective sample size of \(first.name) is not a number\(brokenESS.count > 1 ? " (and \(brokenESS.count - 1) more)" : ""): the draws cannot be summarized")
         }
+        if let modesWarning = modes.warning { f.append(modesWarning) }
         let badBFMI = zip(chainIDs, ebfmi).filter { !$0.1.isFinite }
         if !badBFMI.isEmpty {
             f.append("E-BFMI is not a number in chain\(badBFMI.count > 1 ? "s" : "") \(badBFMI.map { String($0.0) }.joined(separator: ", ")): the energies are not finite or do not vary; the sampler did not run properly")
