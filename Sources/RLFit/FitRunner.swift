@@ -50,7 +50,7 @@ public struct FitRunner: Sendable {
                     checkpointSeconds: Double = 5, keepsFinalCheckpoints: Bool = false) throws -> Outcome {
         let start = ProcessInfo.processInfo.systemUptime
         var o = options
-        let (batch, covariates) = try FitRunner.loadStudy(o)
+        let (batch, covariates) = try FitRunner.loadStudy(o, isCancelled: cancellation.map { token in { token.isCancelled } })
         let dataWarnings = o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
             + ChoiceVariation.warnings(batch: batch)
             + batch.readerNotes
@@ -184,8 +184,8 @@ public struct FitRunner: Sendable {
     /// covariate that does not vary across subjects.
     /// The study as a fit reads it: the trial table, checked against the model (indices in
     /// range, outcome probabilities), and the standardized covariates.
-    static func loadStudy(_ o: FitOptions) throws -> (TrialBatch, SubjectCovariates) {
-        let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.dataRequirements)
+    static func loadStudy(_ o: FitOptions, isCancelled: (() -> Bool)? = nil) throws -> (TrialBatch, SubjectCovariates) {
+        let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.dataRequirements, isCancelled: isCancelled)
         try o.model.checkIndices(batch, dataFile: o.dataPath)
         try o.model.checkOutcomeProbabilities(batch)
         return (batch, try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath))

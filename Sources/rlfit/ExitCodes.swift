@@ -50,6 +50,10 @@ func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as FitReplayError {
         printError("error: " + error.message)
         throw ExitCodes.noInput
+    } catch is CancellationError {
+        // Ctrl-C or SIGTERM while the data were read: nothing was written.
+        printError("interrupted while reading the data: nothing was written")
+        throw ExitCode(130)
     } catch let error as SamplingError {
         // A chain that cannot start: the data, model and priors leave no finite density (65),
         // or settings the options' checks let through (64).

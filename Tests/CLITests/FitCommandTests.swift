@@ -547,4 +547,32 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(forced.status, 0, forced.stderr)
         XCTAssertTrue(forced.stdout.contains("dense metric,"), forced.stdout)
     }
+
+    /// Ctrl-C while a large file is read stops the fit within a second (the reader asks every
+    /// 65,536 rows), exit 130, nothing written.
+    func testInterruptWhileReadingActsAtOnce() throws {
+        let base = try CommandLineRunner.temporaryDirectory()
+        let path = base.appendingPathComponent("large.tsv").path
+        var text = "subjID\tchoice\toutcome\n"
+        text.reserveCapacity(12_000_000)
+        for s in 0..<1000 { for t in 0..<1000 { text += "\(s + 1)\t\(1 + (s + t) % 2)\t\(t % 3 == 0 ? -1 : 1)\n" } }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let out = base.appendingPathComponent("fit")
+        let process = Process()
+        process.executableURL = CommandLineRunner.executable
+        process.arguments = ["fit", path, "--model", "bandit2arm_delta", "--quiet", "--out", out.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let sent = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 130, stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 2, "the interrupt took too long")
+        XCTAssertTrue(stderr.contains("interrupted while reading the data: nothing was written"), stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("fit.json").path))
+    }
 }

@@ -2,28 +2,32 @@
 /// fraction and exponent (`1`, `-1`, `+0.5`, `.5`, `2e-3`), surrounded by any spaces or tabs.
 /// Not numbers here, though Swift's `Double(_:)` reads them: hexadecimal (`0x1`), `inf`,
 /// `nan`, `1_000` — a spreadsheet never writes those, so they are mistakes, not values.
-/// (`NA`, `NaN` and empty cells mark missed trials before a value is read.)
+/// (`NA`, `NaN` and empty cells mark missed trials before a value is read.) Checked on the
+/// UTF-8 bytes: the reader calls this for every cell.
 public enum DataNumber {
-    public static func parse<S: StringProtocol>(_ text: S) -> Double? {
-        var s = Substring(text)
-        while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
-        while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
-        var digits = 0, i = s.startIndex
-        func take(_ accept: (Character) -> Bool) -> Int {
+    public static func parse(_ text: String) -> Double? {
+        let bytes = text.utf8
+        var start = bytes.startIndex, end = bytes.endIndex
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        while start < end, bytes[start] == space || bytes[start] == tab { start = bytes.index(after: start) }
+        while start < end, bytes[bytes.index(before: end)] == space || bytes[bytes.index(before: end)] == tab { end = bytes.index(before: end) }
+        var i = start
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        func digits() -> Int {
             var n = 0
-            while i < s.endIndex, accept(s[i]) { i = s.index(after: i); n += 1 }
+            while i < end, isDigit(bytes[i]) { i = bytes.index(after: i); n += 1 }
             return n
         }
-        if i < s.endIndex, s[i] == "+" || s[i] == "-" { i = s.index(after: i) }
-        digits += take { $0.isASCII && $0.isNumber }
-        if i < s.endIndex, s[i] == "." { i = s.index(after: i); digits += take { $0.isASCII && $0.isNumber } }
-        guard digits > 0 else { return nil }
-        if i < s.endIndex, s[i] == "e" || s[i] == "E" {
-            i = s.index(after: i)
-            if i < s.endIndex, s[i] == "+" || s[i] == "-" { i = s.index(after: i) }
-            guard take({ $0.isASCII && $0.isNumber }) > 0 else { return nil }
+        if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i = bytes.index(after: i) }
+        var count = digits()
+        if i < end, bytes[i] == UInt8(ascii: ".") { i = bytes.index(after: i); count += digits() }
+        guard count > 0 else { return nil }
+        if i < end, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i = bytes.index(after: i)
+            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i = bytes.index(after: i) }
+            guard digits() > 0 else { return nil }
         }
-        guard i == s.endIndex else { return nil }
-        return Double(String(s))
+        guard i == end else { return nil }
+        return Double(String(decoding: bytes[start..<end], as: UTF8.self))
     }
 }

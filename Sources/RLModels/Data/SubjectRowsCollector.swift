@@ -64,14 +64,14 @@ struct SubjectRowsCollector {
         if TrialTableReader.isMissing(id) {
             throw fail(columns.subject, "missing subject id", "every row needs the id of the subject it belongs to")
         }
-        if !id.unicodeScalars.contains(where: DataError.isVisible) {
-            throw fail(columns.subject, "the subject id has no visible character (\(DataError.shown(id)))",
-                       "give every row a subject id you can read: spaces, separators and format characters alone are not an id")
-        }
         let s: Int
         if let known = index[id] {
             s = known
         } else {
+            if !id.unicodeScalars.contains(where: DataError.isVisible) {
+                throw fail(columns.subject, "the subject id has no visible character (\(DataError.shown(id)))",
+                           "give every row a subject id you can read: spaces, separators and format characters alone are not an id")
+            }
             s = subjects.count
             index[id] = s
             order.append(id)

@@ -23,11 +23,11 @@ public enum TrialTableReader {
     }
 
     public static func isMissing(_ field: String) -> Bool {
-        missingMarkers.contains(field.lowercased())
+        field.utf8.count <= 4 && missingMarkers.contains(field.lowercased())   // the markers are at most 4 letters
     }
 
     /// Reads and validates the file at `path` (named in errors as given).
-    public static func read(path: String, requirements: DataRequirements) throws -> TrialBatch {
+    public static func read(path: String, requirements: DataRequirements, isCancelled: (() -> Bool)? = nil) throws -> TrialBatch {
         let name = path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(
@@ -42,7 +42,7 @@ public enum TrialTableReader {
             throw DataError(file: name, problem: "the file is not text", fix: "save the table as UTF-8 text (TSV or CSV)")
         }
         let trialColumns = try requirements.trialTable.map { try TrialColumns.read(path: $0) }
-        return try parse(text: text, fileName: name, requirements: requirements, trialColumns: trialColumns)
+        return try parse(text: text, fileName: name, requirements: requirements, trialColumns: trialColumns, isCancelled: isCancelled)
     }
 
     /// UTF-16 or UTF-32 text (by its byte-order mark, or by the zero bytes that ASCII text in
@@ -63,45 +63,74 @@ public enum TrialTableReader {
     }
 
     /// The first control character in the text (other than tab, line feed and carriage
-    /// return): a NUL inside "1\0" must not read as 1. Its line and column, and its name.
+    /// return): a NUL inside "1\0" must not read as 1. Its line and column (in characters,
+    /// lines counted as `DelimitedText` counts them), and its name.
     static func controlCharacter(in text: String) -> (line: Int, column: Int, name: String)? {
-        var line = 1, column = 1
-        for c in text {
-            if c == "\n" || c == "\r\n" || c == "\r" { line += 1; column = 1; continue }   // as `DelimitedText` counts lines
-            for scalar in c.unicodeScalars where scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F {
-                return (line, column, scalar.value == 0 ? "NUL" : String(format: "U+%04X", scalar.value))
+        var text = text
+        return text.withUTF8 { bytes -> (Int, Int, String)? in
+            var line = 1, column = 1, i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == 0x0A || b == 0x0D {
+                    if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+                    line += 1; column = 1; i += 1
+                    continue
+                }
+                if (b < 0x20 && b != 0x09) || b == 0x7F {
+                    return (line, column, b == 0 ? "NUL" : String(format: "U+%04X", b))
+                }
+                if b & 0xC0 != 0x80 { column += 1 }   // a character starts here (not a continuation byte)
+                i += 1
             }
-            column += 1
-        }
-        return nil
+            return nil
+        }.map { (line: $0.0, column: $0.1, name: $0.2) }
     }
 
     /// Parses file contents already in memory; `fileName` is used in error messages.
+    /// `isCancelled` is asked every 65,536 rows (Ctrl-C during a long read): true stops the
+    /// read with `CancellationError`.
     public static func parse(text: String, fileName: String, requirements req: DataRequirements,
-                             trialColumns: TrialColumns? = nil) throws -> TrialBatch {
+                             trialColumns: TrialColumns? = nil, isCancelled: (() -> Bool)? = nil) throws -> TrialBatch {
         if let bad = controlCharacter(in: text) {
             throw DataError(file: fileName, line: bad.line, column: bad.column,
                             problem: "a control character (\(bad.name)) inside the text: the file is damaged, binary, or not plain text",
                             fix: "save the table as plain UTF-8 text (TSV or CSV); remove the character at this place")
         }
-        var table = DelimitedText(text: text)
-        if let trialColumns, let header = table.header {
-            let subject = try TableColumns.subjectColumn(header: header, requirements: req, fileName: fileName)
-            table = try trialColumns.joined(to: table, subjectColumn: subject, fileName: fileName)
+        var collector: SubjectRowsCollector?
+        var header: DelimitedText.Row?
+        var rowCount = 0
+        func start(_ h: DelimitedText.Row) throws {
+            header = h
+            collector = SubjectRowsCollector(fileName: fileName, header: h, columns: try TableColumns(header: h, requirements: req, fileName: fileName),
+                                             requirements: req)
         }
-        guard let header = table.header else {
+        if let trialColumns {
+            // Joined by position within subject: every row is needed at once.
+            var table = DelimitedText(text: text)
+            if let h = table.header {
+                let subject = try TableColumns.subjectColumn(header: h, requirements: req, fileName: fileName)
+                table = try trialColumns.joined(to: table, subjectColumn: subject, fileName: fileName)
+                try start(table.header!)
+                for row in table.rows { try collector!.add(row); rowCount += 1 }
+            }
+        } else {
+            // Row by row: the rows are never all held at once.
+            try DelimitedText.scan(text: text, header: { h, _ in try start(h) }, row: { row in
+                try collector!.add(row)
+                rowCount += 1
+                if rowCount % 65_536 == 0, let isCancelled, isCancelled() { throw CancellationError() }
+            })
+        }
+        guard let header else {
             throw DataError(
                 file: fileName, line: 1, problem: "the file is empty",
                 fix: "the file needs a header row (subjID, \(req.columns.map(\.name).joined(separator: ", "))) and one row per trial")
         }
-        let columns = try TableColumns(header: header, requirements: req, fileName: fileName)
-        guard !table.rows.isEmpty else {
+        guard rowCount > 0, var subjects = collector else {
             throw DataError(
                 file: fileName, line: header.line, problem: "the file has a header but no trials",
                 fix: "add one row per trial below the header")
         }
-        var subjects = SubjectRowsCollector(fileName: fileName, header: header, columns: columns, requirements: req)
-        for row in table.rows { try subjects.add(row) }
         return try subjects.batch()
     }
 
