@@ -3,7 +3,7 @@
 // RLFit: hierarchical Bayesian fits of reinforcement-learning models of choice.
 // The module graph (DESIGN.md §7) is enforced here:
 //
-//   rlfit → RLFit → {Sampling, Diagnostics, RLModels} → LinearAlgebra → CLAPACK
+//   rlfit (RLFitCommandLine) → RLFit → {Sampling, Diagnostics, RLModels} → LinearAlgebra → CLAPACK
 //                   {Sampling, RLModels} → Randomness
 //                   RLModels → ModelLanguage (the model language and the lane machine)
 //
@@ -27,7 +27,9 @@ let numerics: [SwiftSetting] = vectorISA + [.unsafeFlags(["-O"], .when(configura
 let package = Package(
     name: "RLFit",
     products: [
-        .executable(name: "rlfit", targets: ["rlfit"]),
+        // The `rlfit` command; its module is RLFitCommandLine (a folder named `rlfit` would
+        // collide with `RLFit` on macOS's case-insensitive disks).
+        .executable(name: "rlfit", targets: ["RLFitCommandLine"]),
         .library(name: "RLFit", targets: ["RLFit"]),
         .library(name: "RLModels", targets: ["RLModels"]),
         .library(name: "ModelLanguage", targets: ["ModelLanguage"]),
@@ -65,8 +67,9 @@ let package = Package(
             swiftSettings: numerics
         ),
         .executableTarget(
-            name: "rlfit",
-            dependencies: ["RLFit", "RLModels", "ModelLanguage", "Sampling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "RLFitCommandLine",
+            dependencies: ["RLFit", "RLModels", "ModelLanguage", "Sampling", "LinearAlgebra",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: vectorISA
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: vectorISA),
@@ -78,6 +81,6 @@ let package = Package(
                     swiftSettings: vectorISA),
         .testTarget(name: "RLModelsTests", dependencies: ["RLModels", "ModelLanguage", "Randomness", "HandWrittenScan"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
         .testTarget(name: "RLFitTests", dependencies: ["RLFit", "RLModels", "Sampling", "Diagnostics", "Randomness"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
-        .testTarget(name: "CLITests", dependencies: ["rlfit"], swiftSettings: vectorISA),
+        .testTarget(name: "CLITests", dependencies: ["RLFitCommandLine"], swiftSettings: vectorISA),
     ]
 )
