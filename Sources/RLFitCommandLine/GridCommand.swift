@@ -9,15 +9,23 @@ struct GridCommand: ParsableCommand {
         commandName: "grid",
         abstract: "Plan, run, check and merge a grid of fits (data files × models × seeds), on a SLURM cluster or here.",
         discussion: """
-            rlfit grid plan GRID.json --out JOBDIR   writes the tasks (tasks.tsv), task.sbatch, merge.sbatch, submit.sh
-            JOBDIR/submit.sh                          submits the unfinished tasks as an sbatch array, and the merge after them
-            rlfit grid run JOBDIR --task N            runs task N (what each array task calls; safe to run again)
-            rlfit grid run JOBDIR --local [--jobs N]  runs every unfinished task here, N at a time, then merges
-            rlfit grid status JOBDIR                  done / running / interrupted / failed / missing, from the files
-            rlfit grid merge JOBDIR                   complete fit folders, grid.csv, compare/<data>.txt
-            Exit codes: 0 done, 64 bad usage, 65 a bad grid file or data, 66 no plan in JOBDIR, 73 cannot write, \
-            75 the merge found unfinished tasks (run it again when they finish), 1 a --local task failed; \
-            a task stopped by SIGTERM exits 143 (SLURM's requeue, preemption, time limit) and resumes when run again.
+            rlfit grid plan GRID.json --out JOBDIR
+                tasks.tsv, task.sbatch, merge.sbatch, submit.sh
+            JOBDIR/submit.sh
+                the unfinished tasks as an sbatch array, then the merge
+            rlfit grid run JOBDIR --task N
+                task N (what each array task runs; safe to run again)
+            rlfit grid run JOBDIR --local [--jobs N]
+                every unfinished task here, N at a time, then the merge
+            rlfit grid status JOBDIR
+                done / running / interrupted / failed / missing, from the files
+            rlfit grid merge JOBDIR
+                complete fit folders, grid.csv, compare/<data>.txt
+
+            Exit codes: 0 done, 64 bad usage, 65 a bad grid file or data, 66 no plan in \
+            JOBDIR, 73 cannot write, 75 the merge found unfinished tasks (run it again when \
+            they finish), 1 a --local task failed; a task stopped by SIGTERM exits 143 \
+            (SLURM's requeue, preemption, time limit) and resumes when run again.
             """,
         subcommands: [Plan.self, Run.self, Status.self, Merge.self])
 
