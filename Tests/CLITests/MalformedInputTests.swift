@@ -88,7 +88,7 @@ final class MalformedInputTests: XCTestCase {
             let dir = base.appendingPathComponent("case-\(k)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let input = dir.appendingPathComponent("input").path
-            if let bytes = c.file { FileManager.default.createFile(atPath: input, contents: Data(bytes)) }
+            if let bytes = c.file { _ = FileManager.default.createFile(atPath: input, contents: Data(bytes)) }
             let out = dir.appendingPathComponent("out").path
             let arguments = c.arguments.map { $0 == "INPUT" ? input : $0 == "OUT" ? out : $0 == "STUDY" ? FitCommandTests.study : $0 }
             let r = try CommandLineRunner.run(arguments)
