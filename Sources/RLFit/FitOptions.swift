@@ -32,7 +32,8 @@ public struct FitOptions: Sendable {
     public var metricIsDefault = false
     /// Above this many parameters a dense metric costs more than it gains: d² per leapfrog step
     /// and 3·d² doubles (Σ, its Cholesky factor, the window's estimate), against a gradient that
-    /// grows only with the data; measured on bandit2arm_delta (README, Speed).
+    /// grows only with the data; measured on bandit2arm_delta (README, under `rlfit fit`: dense vs
+    /// diag at 504, 1004 and 2004 parameters).
     public static let largestDenseDimension = 1000
     public var maxDepth: Int
     public var thin: Int
