@@ -51,6 +51,8 @@ public struct FitOptionDeclaration: Sendable {
         .init("covariance", .text, "shrinkage|automatic|stan", "Dense metric estimator; default shrinkage.", hidden: true),
         .init("adapt_delta", .real, "D", "Target acceptance statistic in (0, 1); default 0.8."),
         .init("max_depth", .integer, "N", "Maximum tree depth; default 10."),
+        .init("init", .text, "random|optimize", "Where chains start: random (default; uniform on (-2, 2), as Stan) or optimize (all chains in the highest mode that several L-BFGS optimizations find: the remedy when chains sit in different modes)."),
+        .init("init_optimizations", .integer, "N", "Optimizations for --init optimize; default 8."),
         .init("init_buffer", .integer, "N", "Warmup: initial fast adaptation buffer; default 15 (Stan's init_buffer is 75)."),
         .init("window", .integer, "N", "Warmup: first slow adaptation window, doubling after; default 15 (Stan's window is 25)."),
         .init("term_buffer", .integer, "N", "Warmup: terminal fast adaptation buffer; default 50 (Stan's term_buffer)."),

@@ -35,6 +35,12 @@ public struct FitOptions: Sendable {
     /// grows only with the data; measured on bandit2arm_delta (README, under `rlfit fit`: dense vs
     /// diag at 504, 1004 and 2004 parameters).
     public static let largestDenseDimension = 1000
+    /// Where chains start: `.random` (Stan's uniform(−2, 2) on the unconstrained scale) or
+    /// `.optimize` (`InitialOptimizations`: every chain in the highest mode that
+    /// `initOptimizations` L-BFGS runs find).
+    public enum Initialization: String, Sendable { case random, optimize }
+    public var initialization: Initialization = .random
+    public var initOptimizations: Int = InitialOptimizations.defaultCount
     public var maxDepth: Int
     public var thin: Int
     public var saveWarmup: Bool
@@ -101,7 +107,7 @@ public struct FitOptions: Sendable {
             "model": model.name, "model_file": { if case let .file(p) = model.origin { return p as Any }; return NSNull() }(),
             "arguments": Dictionary(uniqueKeysWithValues: zip(model.file.arguments.map(\.name), model.arguments)), "data": dataPath, "out": outputDirectory, "chain_ids": chainIDs,
             "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
-            "max_depth": maxDepth, "init_buffer": initBuffer, "window": window, "term_buffer": termBuffer, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
+            "max_depth": maxDepth, "init": initialization.rawValue, "init_optimizations": initOptimizations, "init_buffer": initBuffer, "window": window, "term_buffer": termBuffer, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
             "sig_figs": significantDigits, "hierarchy": hierarchy.rawValue, "covariates": covariates,
             "condition": condition ?? NSNull(), "columns": columnNames, "first_option": firstOption, "trial_table": trialTable ?? NSNull(),
             "priors": ["mu": "normal(0, \(priors.muScale))",

@@ -43,11 +43,13 @@ public struct FitRunner: Sendable {
     ///   - checkpointSeconds: how often each chain's file is flushed and its state saved.
     ///   - keepsFinalCheckpoints: keep each finished chain's last checkpoint (its adaptation,
     ///     timings and counts), so a grid's merge can assemble the chain into a fit of many.
+    ///   - notice: receives a line about work before the chains start (`--init optimize`).
     /// - Throws: `DataError` for bad data (and, on resume, data that changed since the fit
     ///   started), `SamplingError` when a chain cannot start, file errors.
     public func run(progress: (@Sendable (ChainProgress) -> Void)? = nil,
                     cancellation: CancellationToken? = nil, resume: Bool = false,
-                    checkpointSeconds: Double = 5, keepsFinalCheckpoints: Bool = false) throws -> Outcome {
+                    checkpointSeconds: Double = 5, keepsFinalCheckpoints: Bool = false,
+                    notice: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
         let start = ProcessInfo.processInfo.systemUptime
         var o = options
         let (batch, covariates) = try FitRunner.loadStudy(o, isCancelled: cancellation.map { token in { token.isCancelled } })
@@ -101,12 +103,25 @@ public struct FitRunner: Sendable {
         }
         let configuration = StanCSVConfiguration(
             model: model.name, dataFile: o.dataPath, numSamples: o.draws, numWarmup: o.warmup, saveWarmup: o.saveWarmup,
-            thin: o.thin, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, initRadius: 2, rlfitVersion: RLFitVersion.string,
+            thin: o.thin, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, initialization: o.initialization == .random ? "2" : "optimize", rlfitVersion: RLFitVersion.string,
             initBuffer: o.initBuffer, window: o.window, termBuffer: o.termBuffer)
         let outputDirectory = o.outputDirectory, seed = o.seed, digits = o.significantDigits, dense = o.metric == .dense
         let offsets = continuing.mapValues(\.fileBytes)
-        let sampler = Sampler(configuration: o.samplerConfiguration)
+        var samplerConfiguration = o.samplerConfiguration
         let running = o.chainIDs.filter { finished[$0] == nil }
+        // `--init optimize`: computed again by every run (a resume, a chain run alone) from the
+        // seed, so each chain starts where it does in the whole fit.
+        var initialization: InitialOptimizations? = nil
+        if o.initialization == .optimize {
+            notice?("optimizing from \(o.initOptimizations) random points to start the chains in the highest mode…")
+            let found = try InitialOptimizations.run(count: o.initOptimizations, seed: o.seed, threads: o.threads) {
+                PosteriorDensity(posterior: makePosterior())
+            }
+            samplerConfiguration.initialPositions = found.startingPoints(chainIDs: o.chainIDs)
+            notice?(found.summary)
+            initialization = found
+        }
+        let sampler = Sampler(configuration: samplerConfiguration)
         let ran = try sampler.runChains(
             chainIDs: running, threads: o.threads,
             makeDensity: { _ in PosteriorDensity(posterior: makePosterior()) },
@@ -153,6 +168,7 @@ public struct FitRunner: Sendable {
         let wall = ProcessInfo.processInfo.systemUptime - start
         let title = FitRunner.title(model: model.name + (o.hierarchy == .partial ? "" : " (\(o.hierarchy.rawValue) hierarchy)"), data: o.dataPath, batch: batch, chains: o.chainIDs.count,
                                     draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall, seed: o.seed, metricNote: metricNote)
+            + (initialization.map { "; " + $0.summary } ?? "")
         let effects = CovariateEffects.summaries(chains: records, model: model, covariates: covariates)
         let report = FitReport(title: title, diagnostics: diagnostics, covariateEffects: effects)
         files += [runPath, modelPath]
@@ -169,8 +185,9 @@ public struct FitRunner: Sendable {
         }
         let manifestPath = directory.appendingPathComponent("fit.json")
         files.append(manifestPath)
-        let manifest = FitManifest.json(options: o, results: results, diagnostics: diagnostics, dataSHA256: dataSHA256,
+        var manifest = FitManifest.json(options: o, results: results, diagnostics: diagnostics, dataSHA256: dataSHA256,
                                         batch: batch, wallSeconds: wall, dataWarnings: dataWarnings, files: files, complete: complete)
+        manifest["initialization"] = initialization?.manifest ?? ["method": "random", "radius": 2] as [String: Any]
         try AtomicFile.write(try FitFiles.json(manifest), to: manifestPath)
         // A finished fit needs no checkpoints (an interrupted one keeps them for --resume).
         if complete && !keepsFinalCheckpoints {

@@ -305,6 +305,11 @@ extension FitOptions {
         for (name, v) in [("mu", priors.muScale), ("sigma", priors.sigmaScale ?? 1), ("gamma", priors.gammaScale)] where !(v >= 1e-8 && v <= 1e8) {
             throw fail("prior scale \(name) must be between 1e-8 and 1e8, got \(v)")
         }
+        guard let initialization = FitOptions.Initialization(rawValue: r.text("init") ?? "random") else {
+            throw fail("init must be random or optimize, got '\(r.text("init")!)'")
+        }
+        let initOptimizations = r.integer("init_optimizations") ?? InitialOptimizations.defaultCount
+        guard (1...1000).contains(initOptimizations) else { throw fail("init optimizations must be in 1...1000, got \(initOptimizations)") }
         let initBuffer = r.integer("init_buffer") ?? FitOptions.defaultInitBuffer, window = r.integer("window") ?? FitOptions.defaultWindow
         let termBuffer = r.integer("term_buffer") ?? FitOptions.defaultTermBuffer
         guard initBuffer >= 0, termBuffer >= 0, window >= 1 else { throw fail("init buffer and term buffer must be ≥ 0, window ≥ 1") }
@@ -313,6 +318,8 @@ extension FitOptions {
                   adaptDelta: adaptDelta, maxDepth: maxDepth, thin: thin, saveWarmup: r.flag("save_warmup") ?? false,
                   priors: priors, commandLine: commandLine)
         self.metricIsDefault = r.text("metric") == nil
+        self.initialization = initialization
+        self.initOptimizations = initOptimizations
         self.initBuffer = initBuffer
         self.window = window
         self.termBuffer = termBuffer
@@ -349,6 +356,8 @@ extension FitOptions {
         r.set("covariance", covariance.rawValue)
         r.set("adapt_delta", adaptDelta)
         r.set("max_depth", maxDepth)
+        r.set("init", initialization.rawValue)
+        r.set("init_optimizations", initOptimizations)
         r.set("init_buffer", initBuffer)
         r.set("window", window)
         r.set("term_buffer", termBuffer)

@@ -105,7 +105,8 @@ struct FitCommand: ParsableCommand {
                     display.update(chain: p.chainID, iteration: p.iteration,
                                    divergences: p.samplingDivergences, warmupDivergences: p.warmupDivergences)
                 },
-                cancellation: cancellation, resume: resume != nil, checkpointSeconds: checkpointEvery ?? 5)
+                cancellation: cancellation, resume: resume != nil, checkpointSeconds: checkpointEvery ?? 5,
+                notice: { display.note($0) })
         }
         display.finish()
         interrupt.stop()

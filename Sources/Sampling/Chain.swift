@@ -90,7 +90,8 @@ public struct Sampler: Sendable {
             (keptWarmupRows, keptRows) = (s.keptWarmupRows, s.keptRows)
             (warmupSecondsBefore, samplingSecondsBefore) = (s.warmupSeconds, s.samplingSeconds)
         } else {
-            try nuts.initialize(radius: config.initRadius, attempts: config.initAttempts, chainID: chainID)
+            try nuts.initialize(radius: config.initRadius, attempts: config.initAttempts, chainID: chainID,
+                                position: config.initialPositions[chainID])
             if config.warmup > 0 && schedule.kind != .asConfigured {
                 warnings.append("chain \(chainID): \(schedule.summary)")
             }

@@ -6,14 +6,17 @@ extension NUTSSampler {
     /// origin, tried once), accepted when the log density and every gradient component are
     /// finite, retried up to `attempts` times. On success `current` holds the point.
     ///
+    /// A given `position` is the only point tried (no random numbers drawn).
+    ///
     /// Throws `SamplingError.initializationFailed` naming the last problem seen (NaN or
     /// infinite log density, or which gradient component was not finite).
-    func initialize(radius: Double, attempts: Int, chainID: Int) throws {
+    func initialize(radius: Double, attempts: Int, chainID: Int, position: [Double]? = nil) throws {
         let d = dimension
-        let tries = radius > 0 ? attempts : 1
+        precondition(position.map { $0.count == d } ?? true, "a starting point of \(position?.count ?? 0) coordinates for d = \(d)")
+        let tries = radius > 0 && position == nil ? attempts : 1
         var lastProblem = ""
         for _ in 0..<tries {
-            for i in 0..<d { current.q[i] = radius > 0 ? rng.nextUniform(-radius, radius) : 0 }
+            for i in 0..<d { current.q[i] = position?[i] ?? (radius > 0 ? rng.nextUniform(-radius, radius) : 0) }
             let lp = hamiltonian.logDensity(at: current.q, gradient: current.g)
             if !lp.isFinite {
                 lastProblem = "the log density is \(lp)"

@@ -24,6 +24,10 @@ public struct SamplerConfiguration: Sendable, Equatable {
     public var initRadius: Double
     /// How many initial points are tried before giving up. Default 100, as Stan.
     public var initAttempts: Int
+    /// Chain id → its starting point on the unconstrained scale (e.g. the optima of
+    /// `rlfit fit --init optimize`); a chain not listed draws its own in (−initRadius,
+    /// initRadius). Default none.
+    public var initialPositions: [Int: [Double]] = [:]
     /// Keep every `thin`-th iteration (within each phase). Default 1.
     public var thin: Int
     /// Also return the (thinned) warmup iterations. Default false.

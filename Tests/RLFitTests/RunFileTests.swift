@@ -27,7 +27,7 @@ final class RunFileTests: XCTestCase {
             "data": .string("study.tsv"), "model": .string("bandit2arm_delta"), "arguments": .object([:]), "out": .string("fit"),
             "chains": .integer(3), "chain_ids": .array([.integer(1), .integer(3)]), "warmup": .integer(120), "draws": .integer(80),
             "seed": .integer(9), "metric": .string("diag"), "covariance": .string("stan"), "adapt_delta": .number(0.9),
-            "max_depth": .integer(8), "init_buffer": .integer(20), "window": .integer(30), "term_buffer": .integer(40),
+            "max_depth": .integer(8), "init": .string("optimize"), "init_optimizations": .integer(5), "init_buffer": .integer(20), "window": .integer(30), "term_buffer": .integer(40),
             "save_warmup": .bool(true), "thin": .integer(2), "hierarchy": .string("partial"), "covariates": .array([.string("age")]),
             "priors.mu": .number(2), "priors.sigma": .number(0.5), "priors.gamma": .number(1.5), "condition": .string("pair"),
             "columns": .object(["choice": .string("response")]), "first_option": .integer(0), "trial_table": .string("sheet.txt"),
@@ -52,6 +52,8 @@ final class RunFileTests: XCTestCase {
         XCTAssertEqual(options.metric, .diag)
         XCTAssertEqual(options.priors.sigmaScale, 0.5)
         XCTAssertEqual(options.firstOption, 0)
+        XCTAssertEqual(options.initialization, .optimize)
+        XCTAssertEqual(options.initOptimizations, 5)
         let resolved = options.runFile
         // The resolved file holds every option but "chains" (chain_ids says which ran) and
         // "arguments" when the model's defaults are used.

@@ -16,7 +16,7 @@ final class StanCSVTests: XCTestCase {
     }
 
     let configuration = StanCSVConfiguration(model: "bandit2arm_delta", dataFile: "d.tsv", numSamples: 3, numWarmup: 2,
-                                             saveWarmup: false, thin: 1, adaptDelta: 0.8, maxDepth: 10, initRadius: 2,
+                                             saveWarmup: false, thin: 1, adaptDelta: 0.8, maxDepth: 10, initialization: "2",
                                              rlfitVersion: "test", initBuffer: 75, window: 25, termBuffer: 50)
 
     func testLayoutAsCmdStanWritesIt() {

@@ -60,7 +60,8 @@ public struct StanCSVConfiguration: Sendable {
     public var thin: Int
     public var adaptDelta: Double
     public var maxDepth: Int
-    public var initRadius: Double
+    /// CmdStan's `init`: the radius of random starts (2), or `optimize` (`--init optimize`).
+    public var initialization: String
     public var rlfitVersion: String
     /// The warmup windows (`adapt init_buffer`, `window`, `term_buffer`).
     public var initBuffer: Int
@@ -68,7 +69,7 @@ public struct StanCSVConfiguration: Sendable {
     public var termBuffer: Int
 
     public init(model: String, dataFile: String, numSamples: Int, numWarmup: Int, saveWarmup: Bool, thin: Int,
-                adaptDelta: Double, maxDepth: Int, initRadius: Double, rlfitVersion: String,
+                adaptDelta: Double, maxDepth: Int, initialization: String, rlfitVersion: String,
                 initBuffer: Int, window: Int, termBuffer: Int) {
         self.model = model
         self.dataFile = dataFile
@@ -78,7 +79,7 @@ public struct StanCSVConfiguration: Sendable {
         self.thin = thin
         self.adaptDelta = adaptDelta
         self.maxDepth = maxDepth
-        self.initRadius = initRadius
+        self.initialization = initialization
         self.rlfitVersion = rlfitVersion
         self.initBuffer = initBuffer
         self.window = window
@@ -162,7 +163,7 @@ public enum StanCSVWriter {
             "id = \(chainID)",
             "data",
             "  file = \(c.dataFile)",
-            "init = \(formatPlain(c.initRadius))",
+            "init = \(c.initialization)",
             "random",
             "  seed = \(seed)",
             "output",

@@ -74,6 +74,15 @@ public final class ProgressDisplay: @unchecked Sendable {
         }
     }
 
+    /// A line of its own (what the fit does before the chains start), above the chains' lines.
+    public func note(_ text: String) {
+        guard mode != .quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        output(text + "\n")
+        drawnLines = 0
+    }
+
     /// Final redraw (terminal mode) so every line shows its last state.
     public func finish() {
         guard mode == .terminal else { return }

@@ -10,7 +10,9 @@ struct SubjectRowsCollector {
     let requirements: DataRequirements
 
     private struct Subject {
-        var values: [[Double]] = []
+        /// The model columns' values, row after row (`requirements.columns.count` per row): one
+        /// array per subject, not one per row, so the rows cost their values and no more.
+        var values: [Double] = []
         var answered: [Bool] = []
         var blockStart: [Bool] = []
         var line: [Int32] = []
@@ -23,8 +25,10 @@ struct SubjectRowsCollector {
         var lastTrialByStream: [String: (trial: Double, line: Int)] = [:]
         var firstLine = 0
         var covariates: [(value: String, line: Int)] = []
-        var condition: [String] = []
-        var blockLabel: [String] = []
+        /// Per row, with a condition column only: the condition and the block label, as numbers
+        /// into `labels` (the lanes and their block starts are formed from them).
+        var condition: [Int32] = []
+        var blockLabel: [Int32] = []
         var blockLabelsSeen: Set<String> = []
         var recurringBlockLabel: (label: String, line: Int)? = nil
     }
@@ -34,6 +38,9 @@ struct SubjectRowsCollector {
     private var subjects: [Subject] = []
     /// The largest value of each option and index column.
     private var largest: [Double]
+    /// Condition and block labels met so far (with a condition column), numbered in order.
+    private var labels: [String] = []
+    private var labelNumbers: [String: Int32] = [:]
 
     init(fileName: String, header: DelimitedText.Row, columns: TableColumns, requirements: DataRequirements) {
         self.fileName = fileName
@@ -146,16 +153,26 @@ struct SubjectRowsCollector {
             if TrialTableReader.isMissing(f[cc]) {
                 throw fail(cc, "missing condition", "give every row the condition it belongs to, or drop --condition")
             }
-            subjects[s].condition.append(f[cc])
+            subjects[s].condition.append(labelNumber(f[cc]))
+            subjects[s].blockLabel.append(labelNumber(columns.block.map { f[$0] } ?? ""))
         }
-        subjects[s].blockLabel.append(columns.block.map { f[$0] } ?? "")
-        subjects[s].values.append(decoded.values)
+        subjects[s].values.append(contentsOf: decoded.values)
         subjects[s].answered.append(decoded.answered)
         subjects[s].blockStart.append(startsBlock)
         subjects[s].line.append(Int32(row.line))
     }
 
-    func batch() throws -> TrialBatch {
+    private mutating func labelNumber(_ label: String) -> Int32 {
+        if let n = labelNumbers[label] { return n }
+        let n = Int32(labels.count)
+        labels.append(label)
+        labelNumbers[label] = n
+        return n
+    }
+
+    /// The padded batch. Each subject's rows are released once its last lane is filled, so the
+    /// rows and the batch are not both held whole.
+    consuming func batch() throws -> TrialBatch {
         let req = requirements
         let firstObserved = req.columns.firstIndex(where: \.observed) ?? 0
         for (s, rows) in subjects.enumerated() where !rows.answered.contains(true) {
@@ -186,13 +203,13 @@ struct SubjectRowsCollector {
                 lanes.append((s, "", Array(rows.answered.indices)))
                 continue
             }
-            var labels: [String] = []
-            var byLabel: [String: [Int]] = [:]
+            var met: [Int32] = []
+            var byLabel: [Int32: [Int]] = [:]
             for (r, label) in rows.condition.enumerated() {
-                if byLabel[label] == nil { labels.append(label) }
+                if byLabel[label] == nil { met.append(label) }
                 byLabel[label, default: []].append(r)
             }
-            for label in labels { lanes.append((s, label, byLabel[label]!)) }
+            for label in met { lanes.append((s, labels[Int(label)], byLabel[label]!)) }
         }
         let S = lanes.count
         let T = lanes.map { $0.rows.count }.max() ?? 0
@@ -201,8 +218,13 @@ struct SubjectRowsCollector {
         var line = [Int32](repeating: 0, count: T * S)
         var trialNumber = [Double](repeating: 0, count: T * S)
         var planes = [[Double]](repeating: [Double](repeating: 0, count: T * S), count: req.columns.count)
+        let recurring = columns.condition != nil ? [] : subjects.enumerated().compactMap { s, rows in rows.recurringBlockLabel.map { (order[s], $0) } }
+        let K = req.columns.count
+        var lastLane = [Int](repeating: 0, count: subjects.count)
+        for (l, lane) in lanes.enumerated() { lastLane[lane.subject] = l }
         for (l, lane) in lanes.enumerated() {
             let rows = subjects[lane.subject]
+            if lastLane[lane.subject] == l { subjects[lane.subject] = Subject() }
             for (t, r) in lane.rows.enumerated() {
                 let i = t * S + l
                 answered[i] = rows.answered[r]
@@ -211,7 +233,7 @@ struct SubjectRowsCollector {
                     : (t == 0 || rows.blockLabel[r] != rows.blockLabel[lane.rows[t - 1]])
                 line[i] = rows.line[r]
                 trialNumber[i] = columns.trial == nil ? Double(t + 1) : rows.trial[r]
-                for k in req.columns.indices { planes[k][i] = rows.values[r][k] }
+                for k in 0..<K { planes[k][i] = rows.values[r * K + k] }
             }
         }
         var columnValues: [String: [Double]] = [:]
@@ -224,7 +246,6 @@ struct SubjectRowsCollector {
             subjectCovariates: covariateValues, covariateLevels: covariateLevels,
             laneSubject: lanes.map(\.subject), studySubjectIDs: order,
             laneConditions: columns.condition == nil ? [] : lanes.map(\.condition))
-        let recurring = columns.condition != nil ? [] : subjects.enumerated().compactMap { s, rows in rows.recurringBlockLabel.map { (order[s], $0) } }
         if let (id, first) = recurring.first {
             batch.readerNotes.append(
                 "block label '\(first.label)' comes back after another block for \(recurring.count) subject(s) (first: subject '\(id)', line \(first.line)): "

@@ -126,7 +126,7 @@ public enum TrialTableReader {
                 file: fileName, line: 1, problem: "the file is empty",
                 fix: "the file needs a header row (subjID, \(req.columns.map(\.name).joined(separator: ", "))) and one row per trial")
         }
-        guard rowCount > 0, var subjects = collector else {
+        guard rowCount > 0, let subjects = collector.take() else {
             throw DataError(
                 file: fileName, line: header.line, problem: "the file has a header but no trials",
                 fix: "add one row per trial below the header")
