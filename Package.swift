@@ -3,11 +3,13 @@
 // RLFit: hierarchical Bayesian fits of reinforcement-learning models of choice.
 // The module graph (DESIGN.md §7) is enforced here:
 //
-//   rlfit (RLFitCommandLine) → RLFit → {Sampling, Diagnostics, RLModels} → LinearAlgebra → CLAPACK
-//                   {Sampling, RLModels} → Randomness
-//                   RLModels → ModelLanguage (the model language and the lane machine)
+//   rlfit (RLFitCommandLine) → RLFit → {Sampling, Diagnostics, RLModels, ModelLanguage, Randomness}
+//   {Sampling, RLModels} → LinearAlgebra (BLAS/LAPACK, single-threaded in one place) → CLAPACK
+//   {Sampling, RLModels} → Randomness
+//   RLModels → ModelLanguage (the model language and the lane machine)
 //
-// Sampling, Diagnostics and RLModels never import each other. ModelLanguage imports nothing.
+// Each target lists exactly the modules it imports. Sampling, Diagnostics and RLModels never
+// import each other; Diagnostics, ModelLanguage and Randomness import nothing of the package.
 import PackageDescription
 
 /// The numerical kernels (the vectorized scan, exp/log1p over subjects) are compiled for
@@ -44,6 +46,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -54,7 +57,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], swiftSettings: numerics),
         .target(name: "Randomness", swiftSettings: numerics),
         .target(name: "Sampling", dependencies: ["LinearAlgebra", "Randomness"], swiftSettings: numerics),
-        .target(name: "Diagnostics", dependencies: ["LinearAlgebra"], swiftSettings: numerics),
+        .target(name: "Diagnostics", swiftSettings: numerics),
         .target(name: "ModelLanguage", swiftSettings: numerics + [.unsafeFlags(["-wmo", "-num-threads", "2"], .when(configuration: .debug))]),
         .target(name: "RLModels", dependencies: ["ModelLanguage", "LinearAlgebra", "Randomness"], swiftSettings: numerics,
                 plugins: ["EmbedModelFiles"]),
@@ -63,12 +66,13 @@ let package = Package(
         .plugin(name: "EmbedModelFiles", capability: .buildTool(), dependencies: ["EmbedModelFilesTool"], path: "Plugins/EmbedModelFiles"),
         .target(
             name: "RLFit",
-            dependencies: ["Sampling", "Diagnostics", "RLModels", "LinearAlgebra", "Randomness"],
+            dependencies: ["Sampling", "Diagnostics", "RLModels", "ModelLanguage", "Randomness",
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: numerics
         ),
         .executableTarget(
             name: "RLFitCommandLine",
-            dependencies: ["RLFit", "RLModels", "ModelLanguage", "Sampling", "LinearAlgebra",
+            dependencies: ["RLFit", "RLModels", "ModelLanguage", "Sampling",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: vectorISA
         ),
@@ -80,7 +84,8 @@ let package = Package(
         .testTarget(name: "ModelLanguageTests", dependencies: ["ModelLanguage", .product(name: "PropertyBased", package: "swift-property-based")],
                     swiftSettings: vectorISA),
         .testTarget(name: "RLModelsTests", dependencies: ["RLModels", "ModelLanguage", "Randomness", "HandWrittenScan"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
-        .testTarget(name: "RLFitTests", dependencies: ["RLFit", "RLModels", "Sampling", "Diagnostics", "Randomness"], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
+        .testTarget(name: "RLFitTests", dependencies: ["RLFit", "RLModels", "Sampling", "Diagnostics", "Randomness",
+                                                     .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")], swiftSettings: vectorISA),
         .testTarget(name: "CLITests", dependencies: ["RLFitCommandLine"], swiftSettings: vectorISA),
     ]
 )

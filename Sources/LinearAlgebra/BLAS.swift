@@ -6,12 +6,14 @@ public enum BLAS {
     /// Dot product xᵀy (`ddot`).
     @inlinable
     public static func dot(_ n: Int, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>) -> Double {
-        cblas_ddot(blasint(n), x, 1, y, 1)
+        BLASThreading.ensureSingleThread()
+        return cblas_ddot(blasint(n), x, 1, y, 1)
     }
 
     /// y ← αx + y (`daxpy`).
     @inlinable
     public static func axpy(_ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+        BLASThreading.ensureSingleThread()
         cblas_daxpy(blasint(n), alpha, x, 1, y, 1)
     }
 
@@ -21,6 +23,7 @@ public enum BLAS {
         _ n: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ x: UnsafePointer<Double>,
         _ beta: Double, _ y: UnsafeMutablePointer<Double>
     ) {
+        BLASThreading.ensureSingleThread()
         cblas_dsymv(CblasColMajor, CblasLower, blasint(n), alpha, a, blasint(n), x, 1, beta, y, 1)
     }
 
@@ -29,6 +32,7 @@ public enum BLAS {
     public static func lowerTriangularMultiply(
         _ n: Int, _ l: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>, transpose: Bool = false
     ) {
+        BLASThreading.ensureSingleThread()
         cblas_dtrmv(CblasColMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
                     blasint(n), l, blasint(n), x, 1)
     }
@@ -38,6 +42,7 @@ public enum BLAS {
     public static func lowerTriangularSolve(
         _ n: Int, _ l: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>, transpose: Bool = false
     ) {
+        BLASThreading.ensureSingleThread()
         cblas_dtrsv(CblasColMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
                     blasint(n), l, blasint(n), x, 1)
     }
@@ -48,6 +53,7 @@ public enum BLAS {
         transpose: Bool, _ m: Int, _ n: Int, _ alpha: Double, _ a: UnsafePointer<Double>, lda: Int,
         _ x: UnsafePointer<Double>, _ beta: Double, _ y: UnsafeMutablePointer<Double>
     ) {
+        BLASThreading.ensureSingleThread()
         cblas_dgemv(CblasColMajor, transpose ? CblasTrans : CblasNoTrans, blasint(m), blasint(n), alpha, a,
                     blasint(lda), x, 1, beta, y, 1)
     }
@@ -59,6 +65,7 @@ public enum BLAS {
         _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
         _ beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
+        BLASThreading.ensureSingleThread()
         cblas_dgemm(CblasColMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }

@@ -13,6 +13,7 @@ public func choleskyLower(_ a: Matrix) throws -> Matrix {
     if l.storage.contains(where: { !$0.isFinite }) {
         throw LinearAlgebraError.notPositiveDefinite(routine: "dpotrf", order: 1)
     }
+    BLASThreading.ensureSingleThread()
     let info = l.storage.withUnsafeMutableBufferPointer { p in
         LAPACKE_dpotrf(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), p.baseAddress, Int32(n))
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LinearAlgebra
 import RLFit
 
 /// `rlfit`: fit reinforcement-learning models of choice to whole studies.
@@ -14,7 +13,6 @@ struct RLFitCommand: ParsableCommand {
     )
 
     static func main() {
-        BLASThreading.useSingleThread()
         do {
             var command = try parseAsRoot()
             try command.run()

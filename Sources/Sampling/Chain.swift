@@ -1,20 +1,7 @@
 import Foundation
-import LinearAlgebra
 import Randomness
 
-/// Runs NUTS chains with one configuration.
-///
-/// ```swift
-/// let sampler = Sampler(configuration: SamplerConfiguration(warmup: 1000, draws: 1000, seed: 7))
-/// let chains = try sampler.runChains(chainIDs: [1, 2, 3, 4], threads: 4) { _ in MyModel(data) }
-/// ```
-public struct Sampler: Sendable {
-    public var configuration: SamplerConfiguration
-
-    public init(configuration: SamplerConfiguration) {
-        self.configuration = configuration
-    }
-
+extension Sampler {
     /// Runs chain `chainID` on the calling thread with the given model instance.
     ///
     /// The chain draws all its random numbers from Philox stream `chainID` of
@@ -44,7 +31,6 @@ public struct Sampler: Sendable {
     ) throws -> ChainResult {
         let config = configuration
         try config.validate()
-        BLASThreading.useSingleThread()
         let d = density.dimension
         guard d > 0 else { throw SamplingError.invalidDimension(chainID: chainID, dimension: d) }
         if let state {

@@ -6,7 +6,7 @@ extension Sampler {
     /// chain), each chain with its own model instance from `makeDensity(chainID)`, created on
     /// the thread that runs it. Results come back in `chainIDs` order and are identical
     /// whatever `threads` is: each chain's random numbers depend only on (seed, chain id).
-    /// BLAS is set single-threaded (the parallelism is across chains).
+    /// BLAS stays single-threaded (LinearAlgebra's `BLASThreading`: the parallelism is across chains).
     ///
     /// If a chain fails (bad initialization, failed step-size search, `makeDensity` throws),
     /// the other chains are cancelled and the first failure in `chainIDs` order is thrown.
@@ -31,7 +31,10 @@ extension Sampler {
         try configuration.validate()
         precondition(Set(chainIDs).count == chainIDs.count, "chain ids must be distinct: \(chainIDs)")
         if chainIDs.isEmpty { return [] }
-        BLASThreading.useSingleThread()
+        // OpenBLAS is made single-threaded here, before any chain thread exists (not by the
+        // first chain to call it: measured, that left a resumed chain's metric updates
+        // differing in the last bits from the uninterrupted chain's).
+        BLASThreading.ensureSingleThread()
         let workers = max(1, min(threads, chainIDs.count))
         let jobs = ChainJobs(count: chainIDs.count)
         let internalCancellation = CancellationToken(parent: cancellation)

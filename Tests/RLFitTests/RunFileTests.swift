@@ -63,6 +63,25 @@ final class RunFileTests: XCTestCase {
         XCTAssertEqual(reread, resolved)
     }
 
+    /// A default metric turns diagonal above `largestDenseDimension` (fits and grid plans alike);
+    /// a metric the user named is kept.
+    func testLargeModelsGetADiagonalMetricUnlessOneWasNamed() throws {
+        var run = RunFile()
+        run.data = "study.tsv"
+        run.out = "fit"
+        run.model = "bandit2arm_delta"
+        var o = try FitOptions(runFile: run)
+        XCTAssertNil(o.chooseMetric(dimension: FitOptions.largestDenseDimension))
+        XCTAssertEqual(o.metric, .dense)
+        XCTAssertEqual(o.chooseMetric(dimension: FitOptions.largestDenseDimension + 1),
+                       " (chosen for 1001 parameters; --metric dense forces a dense one)")
+        XCTAssertEqual(o.metric, .diag)
+        run.set("metric", "dense")
+        var named = try FitOptions(runFile: run)
+        XCTAssertNil(named.chooseMetric(dimension: 5000))
+        XCTAssertEqual(named.metric, .dense)
+    }
+
     /// Values of the wrong kind and unknown keys are refused, naming the key.
     func testValuesOfTheWrongKindAreRefused() throws {
         for (json, message) in [(#"{"warmup": 1.5}"#, "key 'warmup': expected a whole number, found a number"),

@@ -52,7 +52,7 @@ final class LBFGSTests: XCTestCase {
         let result = LBFGS.maximize(&density, from: [-1.2, 1], settings: LBFGS.Settings(maxIterations: 3))
         XCTAssertFalse(result.converged)
         XCTAssertEqual(result.iterations, 3)
-        var start = Rosenbrock()
+        let start = Rosenbrock()
         XCTAssertGreaterThan(result.logDensity, [-1.2, 1.0].withUnsafeBufferPointer { x in
             var g = [0.0, 0.0]
             return g.withUnsafeMutableBufferPointer { start.logDensity(x, gradient: $0) }

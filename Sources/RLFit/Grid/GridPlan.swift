@@ -259,6 +259,7 @@ public enum GridPlanner {
             o.threads = min(cpus, perTask)
             let (batch, covariates) = try FitRunner.loadStudy(o)
             let posterior = HierarchicalPosterior(model: o.model, batch: batch, priors: o.priors, mode: o.hierarchy, covariates: covariates)
+            _ = o.chooseMetric(dimension: posterior.dimension)   // as the fit will: no dense metric's memory for a large model
             let machineBytes = (try? o.model.machine(for: batch, purpose: .gradient).0.memoryBytes) ?? 0
             let estimate = FitResources.estimate(options: o, dimension: posterior.dimension, outputColumns: posterior.outputCount, machineBytes: machineBytes)
             memoryMB = max(memoryMB, 512, Int((estimate.memoryBytes * 1.5) / 1_048_576) + 200)

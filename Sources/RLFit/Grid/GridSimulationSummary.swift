@@ -48,7 +48,7 @@ enum GridSimulationSummary {
             guard let k = names.firstIndex(of: name) else {
                 throw GridError(kind: .badData, message: "\(fit.name): the chain files have no column \(name)", fix: "merge the grid again")
             }
-            return contents.chains.flatMap { $0.column(k + 7) }
+            return contents.chains.flatMap { $0.quantity(k) }
         }
         guard let data = FileManager.default.contents(atPath: fit.data + ".truth.json"),
               let truth = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {

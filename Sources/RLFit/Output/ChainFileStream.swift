@@ -39,7 +39,7 @@ final class ChainFileStream: ChainObserver {
         path = (directory as NSString).appendingPathComponent("chain-\(chainID).csv.incomplete")
         self.posterior = posterior
         outputs = [Double](repeating: 0, count: posterior.outputNames.count)
-        row = [Double](repeating: 0, count: 7 + outputs.count)
+        row = [Double](repeating: 0, count: ChainRecord.samplerColumnCount + outputs.count)
         formatter = DecimalFormatter(significantDigits: significantDigits)
         dense = denseMetric
         self.dataSHA256 = dataSHA256
@@ -69,8 +69,8 @@ final class ChainFileStream: ChainObserver {
     func chainKept(position: UnsafeBufferPointer<Double>, statistics: SamplerStatistics, isWarmup: Bool) throws {
         outputs.withUnsafeMutableBufferPointer { _ = posterior.outputs(at: position, into: $0) }
         let stats = statistics.columnValues
-        for k in 0..<7 { row[k] = stats[k] }
-        for k in 0..<outputs.count { row[7 + k] = outputs[k] }
+        for k in 0..<ChainRecord.samplerColumnCount { row[k] = stats[k] }
+        for k in 0..<outputs.count { row[ChainRecord.samplerColumnCount + k] = outputs[k] }
         row.withUnsafeBufferPointer { StanCSVWriter.appendRow($0, formatter: formatter, to: &buffer) }
     }
 

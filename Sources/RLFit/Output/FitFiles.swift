@@ -16,9 +16,7 @@ public enum FitFiles {
     ///   - parameterNames: the model's per-subject parameters (`A`, `tau`).
     ///   - chains: the chain records; columns `<p>.<s>` are read from them.
     public static func subjectsCSV(subjectIDs: [String], parameterNames: [String], chains: [ChainRecord]) -> String {
-        let names = chains[0].columnNames
-        var index: [String: Int] = [:]
-        for (i, n) in names.enumerated() { index[n] = i + 7 }
+        let index = chains[0].quantityPositions
         var header = ["subjID"]
         for p in parameterNames { header += ["\(p)_mean", "\(p)_q2.5", "\(p)_q97.5"] }
         var lines = [header.joined(separator: ",")]

@@ -90,7 +90,7 @@ public enum StanCSVReader {
                 table.append(v)
             }
         }
-        guard let columns = header, columns.count >= 7, Array(columns.prefix(7)) == StanCSVWriter.samplerColumns else {
+        guard let columns = header, columns.count >= ChainRecord.samplerColumnCount, Array(columns.prefix(ChainRecord.samplerColumnCount)) == ChainRecord.samplerColumnNames else {
             throw ReadError.malformed(file: path, line: lineNumber, problem: "no Stan CSV header with the 7 sampler columns")
         }
         let saveWarmup = configuration["save_warmup"] == "1"

@@ -1,98 +1,10 @@
 import Foundation
 
-/// One chain's draws and adaptation, ready to be written in Stan CSV.
-public struct ChainRecord: Sendable {
-    /// Chain id (1-based, as `--chain-ids` and CmdStan's `id`).
-    public var id: Int
-    public var seed: UInt64
-    /// Column names after the 7 sampler columns.
-    public var columnNames: [String]
-    /// Row-major table, one row per saved draw (warmup rows first when saved): the 7 sampler
-    /// columns then the quantities.
-    public var table: [Double]
-    public var warmupRowCount: Int
-    public var stepSize: Double
-    /// The adapted inverse metric: the diagonal (diag) or the full matrix, row-major (dense).
-    public var inverseMetric: [Double]
-    public var denseMetric: Bool
-    public var warmupSeconds: Double
-    public var samplingSeconds: Double
-    /// False when the run was interrupted: the file says so and is not named like a finished one.
-    public var complete: Bool
-
-    /// 7 + columnNames.count.
-    public var rowWidth: Int { 7 + columnNames.count }
-    public var rowCount: Int { rowWidth == 0 ? 0 : table.count / rowWidth }
-    /// Rows after warmup.
-    public var drawCount: Int { rowCount - warmupRowCount }
-
-    /// The values of column `k` (0-based, sampler columns first) over the post-warmup draws.
-    public func column(_ k: Int) -> [Double] {
-        (warmupRowCount..<rowCount).map { table[$0 * rowWidth + k] }
-    }
-
-    /// The post-warmup rows as one row-major table.
-    public var drawTable: ArraySlice<Double> { table[(warmupRowCount * rowWidth)...] }
-
-    public init(id: Int, seed: UInt64, columnNames: [String], table: [Double], warmupRowCount: Int, stepSize: Double,
-                inverseMetric: [Double], denseMetric: Bool, warmupSeconds: Double, samplingSeconds: Double, complete: Bool) {
-        self.id = id
-        self.seed = seed
-        self.columnNames = columnNames
-        self.table = table
-        self.warmupRowCount = warmupRowCount
-        self.stepSize = stepSize
-        self.inverseMetric = inverseMetric
-        self.denseMetric = denseMetric
-        self.warmupSeconds = warmupSeconds
-        self.samplingSeconds = samplingSeconds
-        self.complete = complete
-    }
-}
-
-/// The run configuration echoed into every chain file's `#` comments.
-public struct StanCSVConfiguration: Sendable {
-    public var model: String
-    public var dataFile: String
-    public var numSamples: Int
-    public var numWarmup: Int
-    public var saveWarmup: Bool
-    public var thin: Int
-    public var adaptDelta: Double
-    public var maxDepth: Int
-    /// CmdStan's `init`: the radius of random starts (2), or `optimize` (`--init optimize`).
-    public var initialization: String
-    public var rlfitVersion: String
-    /// The warmup windows (`adapt init_buffer`, `window`, `term_buffer`).
-    public var initBuffer: Int
-    public var window: Int
-    public var termBuffer: Int
-
-    public init(model: String, dataFile: String, numSamples: Int, numWarmup: Int, saveWarmup: Bool, thin: Int,
-                adaptDelta: Double, maxDepth: Int, initialization: String, rlfitVersion: String,
-                initBuffer: Int, window: Int, termBuffer: Int) {
-        self.model = model
-        self.dataFile = dataFile
-        self.numSamples = numSamples
-        self.numWarmup = numWarmup
-        self.saveWarmup = saveWarmup
-        self.thin = thin
-        self.adaptDelta = adaptDelta
-        self.maxDepth = maxDepth
-        self.initialization = initialization
-        self.rlfitVersion = rlfitVersion
-        self.initBuffer = initBuffer
-        self.window = window
-        self.termBuffer = termBuffer
-    }
-}
-
 /// Writes Stan CSV as CmdStan does (its `#` configuration block, the header, the draws, the
 /// `# Adaptation terminated` block with step size and inverse metric, and the elapsed-time
 /// block), so `arviz.from_cmdstan` and `cmdstanpy.from_csv` read the files. Numbers carry
 /// `significantDigits` significant digits (CmdStan's default output is 6).
 public enum StanCSVWriter {
-    public static let samplerColumns = ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"]
 
     public static func text(_ chain: ChainRecord, configuration c: StanCSVConfiguration, significantDigits: Int = 6) -> String {
         String(decoding: bytes(chain, configuration: c, significantDigits: significantDigits), as: UTF8.self)
@@ -175,7 +87,7 @@ public enum StanCSVWriter {
             "rlfit_version = \(c.rlfitVersion)",
             "sampler = rlfit NUTS (multinomial, generalized U-turn, windowed adaptation as Stan)",
         ]
-        return lines.map { "# " + $0 + "\n" }.joined() + (samplerColumns + columnNames).joined(separator: ",") + "\n"
+        return lines.map { "# " + $0 + "\n" }.joined() + (ChainRecord.samplerColumnNames + columnNames).joined(separator: ",") + "\n"
     }
 
     /// One draw's line: the values, comma-separated, and a newline.

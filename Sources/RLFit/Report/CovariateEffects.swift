@@ -19,8 +19,7 @@ public struct CovariateEffect: Sendable {
 enum CovariateEffects {
     static func summaries(chains: [ChainRecord], model: ModelDefinition, covariates: SubjectCovariates) -> [CovariateEffect] {
         guard !covariates.isEmpty, let first = chains.first else { return [] }
-        var index: [String: Int] = [:]
-        for (i, n) in first.columnNames.enumerated() { index[n] = i + 7 }
+        let index = first.quantityPositions
         var effects: [CovariateEffect] = []
         for (p, spec) in model.parameters.enumerated() {
             for (q, name) in covariates.names.enumerated() {

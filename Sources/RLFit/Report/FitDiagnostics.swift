@@ -54,7 +54,7 @@ public struct FitDiagnostics: Sendable {
             var t = [Double]()
             t.reserveCapacity(draws * names.count)
             for r in chain.warmupRowCount..<(chain.warmupRowCount + draws) {
-                let start = r * width + 7
+                let start = r * width + ChainRecord.samplerColumnCount
                 t.append(contentsOf: chain.table[start..<(start + names.count)])
             }
             return t
@@ -63,18 +63,18 @@ public struct FitDiagnostics: Sendable {
         chainIDs = chains.map(\.id)
         summarizedChainIDs = used.map(\.id)
         drawsPerChain = draws
-        let sampler = { (k: Int) in used.flatMap { $0.column(k).prefix(draws) } }
-        divergences = sampler(5).filter { $0 != 0 }.count
-        treeDepthHits = sampler(3).filter { $0 >= Double(maxDepth) }.count
+        let sampler = { (c: ChainRecord.SamplerColumn) in used.flatMap { $0.sampler(c).prefix(draws) } }
+        divergences = sampler(.divergent).filter { $0 != 0 }.count
+        treeDepthHits = sampler(.treeDepth).filter { $0 >= Double(maxDepth) }.count
         self.maxDepth = maxDepth
-        ebfmi = chains.map { Diagnostics.ebfmi(energy: Array($0.column(6).prefix(draws))) }
+        ebfmi = chains.map { Diagnostics.ebfmi(energy: Array($0.sampler(.energy).prefix(draws))) }
         stepSizes = chains.map(\.stepSize)
-        let accept = sampler(1)
+        let accept = sampler(.acceptStat)
         meanAcceptStat = accept.isEmpty ? .nan : accept.reduce(0, +) / Double(accept.count)
         incompleteChains = chains.filter { !$0.complete }.map(\.id)
         let groupColumns = names.indices.filter { names[$0].hasPrefix("mu_") && !names[$0].hasPrefix("mu_pr.") }
-        modes = ChainModes(chainIDs: used.map(\.id), lp: used.map { Array($0.column(0).prefix(draws)) },
-                           quantities: groupColumns.map { k in (names[k], used.map { Array($0.column(k + 7).prefix(draws)) }) })
+        modes = ChainModes(chainIDs: used.map(\.id), lp: used.map { Array($0.sampler(.logDensity).prefix(draws)) },
+                           quantities: groupColumns.map { k in (names[k], used.map { Array($0.quantity(k).prefix(draws)) }) })
         var hits: [(String, String, Double, Bool)] = []
         let summaryByName = Dictionary(summaries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for b in bounds where b.lower.isFinite && b.upper.isFinite && b.upper > b.lower {

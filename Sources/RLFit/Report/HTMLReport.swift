@@ -30,8 +30,7 @@ enum HTMLReport {
         facts.append("E-BFMI " + d.ebfmi.map { String(format: "%.2f", $0) }.joined(separator: ", "))
         body += "<p>" + facts.joined(separator: " · ") + "</p>\n"
 
-        var index: [String: Int] = [:]
-        for (i, n) in chains[0].columnNames.enumerated() { index[n] = i + 7 }
+        let index = chains[0].quantityPositions
         body += "<h2>Trace and rank plots</h2>\n<p class=note>Trace: each chain's draws in order (colour = chain). Rank: the draws of all chains ranked together, each chain's ranks binned; uniform bars mean the chains agree (Vehtari et al. 2021).</p>\n<div class=grid>"
         for name in report.groupNames {
             guard let k = index[name] else { continue }

@@ -36,8 +36,7 @@ public struct LearningCurves: Sendable {
         let K = batch.optionCount, L = batch.subjectCount, T = batch.trialCount
         guard let replay = try? ModelReplay(model: model, batch: batch) else { return nil }
         guard let probabilityProbes = replay.choiceProbabilityProbes, let rewardProbe = replay.probe("reward") else { return nil }
-        var index: [String: Int] = [:]
-        for (i, n) in chains[0].columnNames.enumerated() { index[n] = i + 7 }
+        let index = chains[0].quantityPositions
         var rows: [(ChainRecord, Int)] = []
         for chain in chains { for r in chain.warmupRowCount..<chain.rowCount { rows.append((chain, r)) } }
         let step = max(1, (rows.count + maxDraws - 1) / maxDraws)

@@ -63,14 +63,14 @@ public struct ModelComparisonReport: Sendable {
             // r_eff: the mean over quantities of ESS(mean) / total draws, as ArviZ.
             var essSum = 0.0, essCount = 0
             for k in columns.indices where !columns[k].hasPrefix("log_lik.") {
-                let ess = Convergence.essMean(chains.map { Array($0.column(k + 7).prefix(draws)) })
+                let ess = Convergence.essMean(chains.map { Array($0.quantity(k).prefix(draws)) })
                 if ess.isFinite { essSum += ess; essCount += 1 }
             }
             let total = draws * chains.count
             let rEff = essCount > 0 ? min(1, max(essSum / Double(essCount) / Double(total), 1e-3)) : 1
             var accumulator = LOOAccumulator(drawCount: total, relativeEfficiency: rEff)
             for k in logLik {
-                let values = chains.flatMap { $0.column(k + 7).prefix(draws) }
+                let values = chains.flatMap { $0.quantity(k).prefix(draws) }
                 _ = accumulator.add(logLikelihood: values)
             }
             let model = contents.configuration["model"] ?? "model"

@@ -35,6 +35,15 @@ public struct FitOptions: Sendable {
     /// grows only with the data; measured on bandit2arm_delta (README, under `rlfit fit`: dense vs
     /// diag at 504, 1004 and 2004 parameters).
     public static let largestDenseDimension = 1000
+
+    /// Applies the rule above for a model of `dimension` parameters: a default dense metric
+    /// becomes diagonal beyond `largestDenseDimension`. Returns the note for the report's title
+    /// when it did (nil otherwise). Fits and grid plans (their memory estimates) both use it.
+    public mutating func chooseMetric(dimension: Int) -> String? {
+        guard metricIsDefault && metric == .dense && dimension > FitOptions.largestDenseDimension else { return nil }
+        metric = .diag
+        return " (chosen for \(dimension) parameters; --metric dense forces a dense one)"
+    }
     /// Where chains start: `.random` (Stan's uniform(−2, 2) on the unconstrained scale) or
     /// `.optimize` (`InitialOptimizations`: every chain in the highest mode that
     /// `initOptimizations` L-BFGS runs find).

@@ -1,3 +1,4 @@
+import Crypto
 import Diagnostics
 import Foundation
 import RLModels
@@ -63,11 +64,7 @@ public struct FitRunner: Sendable {
         let probe = HierarchicalPosterior(model: o.model, batch: batch, priors: o.priors, mode: o.hierarchy, covariates: covariates)
         // A large model gets a diagonal metric unless one was asked for (recorded in run.json,
         // so a resume or a rerun from it keeps it).
-        var metricNote = ""
-        if o.metricIsDefault && o.metric == .dense && probe.dimension > FitOptions.largestDenseDimension {
-            o.metric = .diag
-            metricNote = " (chosen for \(probe.dimension) parameters; --metric dense forces a dense one)"
-        }
+        let metricNote = o.chooseMetric(dimension: probe.dimension) ?? ""
         let machineBytes = (try? o.model.machine(for: batch, purpose: .gradient).0.memoryBytes) ?? 0
         try FitResources.estimate(options: o, dimension: probe.dimension, outputColumns: probe.outputCount, machineBytes: machineBytes)
             .check(directory: o.outputDirectory)
@@ -226,28 +223,5 @@ public struct FitRunner: Sendable {
         if let seconds { t += String(format: ", %.1f s", seconds) }
         if let seed { t += ", seed \(seed)" }
         return t
-    }
-}
-
-/// Order-preserving parallel map over a few large items (chains), on up to `threads` threads.
-enum ParallelMap {
-    private final class Slots<U>: @unchecked Sendable {
-        var values: [U?]
-        let lock = NSLock()
-        init(count: Int) { values = [U?](repeating: nil, count: count) }
-        func set(_ i: Int, _ value: U) { lock.lock(); values[i] = value; lock.unlock() }
-    }
-
-    static func map<T: Sendable, U>(_ items: [T], threads: Int, _ transform: @escaping @Sendable (T) -> U) -> [U] {
-        let slots = Slots<U>(count: items.count)
-        let workers = max(1, min(threads, items.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var i = worker
-            while i < items.count {
-                slots.set(i, transform(items[i]))
-                i += workers
-            }
-        }
-        return slots.values.map { $0! }
     }
 }

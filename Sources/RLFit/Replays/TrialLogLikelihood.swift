@@ -34,13 +34,12 @@ public enum TrialLogLikelihood {
         let replay = try ModelReplay(model: model, batch: batch)
         let logProbabilities = replay.logLikelihoodProbes
         let L = batch.subjectCount
-        var index: [String: Int] = [:]
-        for (i, n) in contents.chains[0].columnNames.enumerated() { index[n] = i + 7 }
+        let index = contents.chains[0].quantityPositions
         let draws = contents.chains.map(\.drawCount).min() ?? 0
         let total = draws * contents.chains.count
         var essSum = 0.0, essCount = 0
         for (k, name) in contents.chains[0].columnNames.enumerated() where !name.hasPrefix("log_lik.") {
-            let e = Convergence.essMean(contents.chains.map { Array($0.column(k + 7).prefix(draws)) })
+            let e = Convergence.essMean(contents.chains.map { Array($0.quantity(k).prefix(draws)) })
             if e.isFinite { essSum += e; essCount += 1 }
         }
         let rEff = essCount > 0 ? min(1, max(essSum / Double(essCount) / Double(total), 1e-3)) : 1

@@ -18,8 +18,7 @@ public enum Trajectories {
         let model = options.model
         let replay = try ModelReplay(model: model, batch: batch)
         let L = batch.subjectCount
-        var index: [String: Int] = [:]
-        for (i, n) in contents.chains[0].columnNames.enumerated() { index[n] = i + 7 }
+        let index = contents.chains[0].quantityPositions
         // The kept draws, evenly thinned to at most maxDraws.
         var rows: [(chain: Int, row: Int)] = []
         for (c, chain) in contents.chains.enumerated() {

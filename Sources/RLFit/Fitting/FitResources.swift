@@ -31,7 +31,7 @@ public struct FitResources {
     static func estimate(options o: FitOptions, dimension d: Int, outputColumns: Int, machineBytes: Int) -> FitResources {
         let chains = Double(o.chainIDs.count)
         let rows = Double((o.draws + o.thin - 1) / o.thin + (o.saveWarmup ? (o.warmup + o.thin - 1) / o.thin : 0))
-        let columns = Double(7 + outputColumns)
+        let columns = Double(ChainRecord.samplerColumnCount + outputColumns)
         let fileBytes = rows * columns * Double(o.significantDigits + 6)
         let concurrent = Double(max(1, min(o.threads, o.chainIDs.count)))
         let dd = Double(d) * Double(d) * 8

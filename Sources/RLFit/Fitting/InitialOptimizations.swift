@@ -68,7 +68,7 @@ public struct InitialOptimizations: Sendable {
     /// Runs `count` optimizations on up to `threads` threads (the same optima whatever the
     /// thread count). Throws `SamplingError.initializationFailed` when no start of one has a
     /// finite log density and gradient.
-    public static func run<Density: LogDensity>(count: Int, seed: UInt64, threads: Int,
+    public static func run<Density: LogDensity & SendableMetatype>(count: Int, seed: UInt64, threads: Int,
                                                 makeDensity: @escaping @Sendable () -> Density) throws -> InitialOptimizations {
         let results = ParallelMap.map(Array(1...max(1, count)), threads: threads) { number -> Result<Optimum, SamplingError> in
             var density = makeDensity()
