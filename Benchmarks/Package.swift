@@ -12,7 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     dependencies: [
         .package(name: "RLFit", path: ".."),
-        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"])
     ],
     targets: [
         .executableTarget(
@@ -21,7 +21,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "RLModels", package: "RLFit"),
                 .product(name: "ModelLanguage", package: "RLFit"),
-                .product(name: "HandWrittenScan", package: "RLFit"),
+                .product(name: "HandWrittenScan", package: "RLFit")
             ],
             path: "Benchmarks/GradientBenchmark",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -33,10 +33,10 @@ let package = Package(
                 .product(name: "RLFit", package: "RLFit"),
                 .product(name: "RLModels", package: "RLFit"),
                 .product(name: "Sampling", package: "RLFit"),
-                .product(name: "Diagnostics", package: "RLFit"),
+                .product(name: "Diagnostics", package: "RLFit")
             ],
             path: "Benchmarks/FitBenchmark",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        )
     ]
 )

@@ -8,14 +8,17 @@ import PackagePlugin
 struct EmbedModelFiles: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let folder = context.package.directoryURL.appending(path: "models")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path()).filter { $0.hasSuffix(".rlm") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path()).filter { $0.hasSuffix(".rlm") }
+            .sorted()
         let inputs = names.map { folder.appending(path: $0) }
         let output = context.pluginWorkDirectoryURL.appending(path: "BuiltInModelFiles.swift")
-        return [.buildCommand(
-            displayName: "Embedding \(names.count) built-in model files",
-            executable: try context.tool(named: "EmbedModelFilesTool").url,
-            arguments: [output.path()] + inputs.map { $0.path() },
-            inputFiles: inputs,
-            outputFiles: [output])]
+        return [
+            .buildCommand(
+                displayName: "Embedding \(names.count) built-in model files",
+                executable: try context.tool(named: "EmbedModelFilesTool").url,
+                arguments: [output.path()] + inputs.map { $0.path() },
+                inputFiles: inputs,
+                outputFiles: [output])
+        ]
     }
 }

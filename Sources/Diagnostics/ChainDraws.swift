@@ -17,7 +17,9 @@ public struct ChainDraws: Sendable, Equatable {
     /// Chain-major flat storage. `values.count` must be a multiple of `chainCount`.
     public init(chainMajor values: [Double], chainCount: Int) {
         precondition(chainCount > 0, "ChainDraws needs at least one chain")
-        precondition(values.count % chainCount == 0, "ChainDraws: \(values.count) values do not split into \(chainCount) equal chains")
+        precondition(
+            values.count % chainCount == 0,
+            "ChainDraws: \(values.count) values do not split into \(chainCount) equal chains")
         self.values = values
         self.chainCount = chainCount
         self.drawsPerChain = values.count / chainCount

@@ -54,8 +54,10 @@ public enum LeaveOneOut {
     /// - Parameter relativeEfficiency: r_eff = ESS/S of the draws (ArviZ uses the mean bulk ESS
     ///   "mean" of the posterior's parameters divided by S; 1 for independent draws). Only the
     ///   tail length of the Pareto fit depends on it.
-    public static func pointwise(logLikelihood: UnsafeBufferPointer<Double>,
-                                 relativeEfficiency: Double = 1) -> PointwiseLOO {
+    public static func pointwise(
+        logLikelihood: UnsafeBufferPointer<Double>,
+        relativeEfficiency: Double = 1
+    ) -> PointwiseLOO {
         let s = logLikelihood.count
         precondition(s > 0, "LOO needs at least one draw")
         var work = [Double](repeating: 0, count: s)
@@ -102,8 +104,9 @@ public struct LOOAccumulator: Sendable {
     /// Adds one observation's S log-likelihood draws and returns its contribution.
     @discardableResult
     public mutating func add(logLikelihood: UnsafeBufferPointer<Double>) -> PointwiseLOO {
-        precondition(logLikelihood.count == drawCount,
-                     "LOO: \(logLikelihood.count) draws for an observation, expected \(drawCount)")
+        precondition(
+            logLikelihood.count == drawCount,
+            "LOO: \(logLikelihood.count) draws for an observation, expected \(drawCount)")
         let point = LeaveOneOut.pointwise(logLikelihood: logLikelihood, relativeEfficiency: relativeEfficiency)
         points.append(point)
         return point

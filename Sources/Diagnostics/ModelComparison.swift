@@ -48,12 +48,15 @@ public struct ModelComparisonRow: Sendable, Equatable {
 /// last.
 public enum ModelComparison {
     /// Ranks `models` (name and ``LOOEstimate`` over the same N observations) and weights them.
-    public static func compare(_ models: [(name: String, loo: LOOEstimate)],
-                               weighting: ModelWeighting = .stacking) -> [ModelComparisonRow] {
+    public static func compare(
+        _ models: [(name: String, loo: LOOEstimate)],
+        weighting: ModelWeighting = .stacking
+    ) -> [ModelComparisonRow] {
         precondition(!models.isEmpty, "compare needs at least one model")
         let n = models[0].loo.count
-        precondition(models.allSatisfy { $0.loo.count == n },
-                     "compare: the models have different numbers of observations")
+        precondition(
+            models.allSatisfy { $0.loo.count == n },
+            "compare: the models have different numbers of observations")
         // Best first; NaN last; stable among ties.
         let order = models.indices.sorted { a, b in
             let ea = models[a].loo.elpd, eb = models[b].loo.elpd
@@ -70,16 +73,20 @@ public enum ModelComparison {
             weights = pseudoBMAWeights(elpd: order.map { models[$0].loo.elpd })
         case let .bootstrapPseudoBMA(samples, alpha, seed):
             var generator = SplitMix64(seed: seed)
-            weights = bootstrapPseudoBMAWeights(pointwiseElpd: pointwise, samples: samples, alpha: alpha,
-                                                using: &generator).weights
+            weights =
+                bootstrapPseudoBMAWeights(
+                    pointwiseElpd: pointwise, samples: samples, alpha: alpha,
+                    using: &generator
+                ).weights
         }
         let best = pointwise[0]
         return order.enumerated().map { rank, index in
             let (diff, se) = elpdDifference(best, pointwise[rank])
             let loo = models[index].loo
-            return ModelComparisonRow(name: models[index].name, rank: rank, elpd: loo.elpd, elpdSE: loo.elpdSE,
-                                      pLoo: loo.pLoo, elpdDiff: diff, diffSE: se, weight: weights[rank],
-                                      hasKWarning: loo.hasKWarning)
+            return ModelComparisonRow(
+                name: models[index].name, rank: rank, elpd: loo.elpd, elpdSE: loo.elpdSE,
+                pLoo: loo.pLoo, elpdDiff: diff, diffSE: se, weight: weights[rank],
+                hasKWarning: loo.hasKWarning)
         }
     }
 
@@ -112,7 +119,8 @@ public enum ModelComparison {
         let kCount = pointwiseElpd.count
         precondition(kCount > 0 && samples > 0 && alpha > 0, "bootstrap pseudo-BMA: bad arguments")
         let n = pointwiseElpd[0].count
-        precondition(pointwiseElpd.allSatisfy { $0.count == n }, "bootstrap pseudo-BMA: different numbers of observations")
+        precondition(
+            pointwiseElpd.allSatisfy { $0.count == n }, "bootstrap pseudo-BMA: different numbers of observations")
         var weightSum = [Double](repeating: 0, count: kCount)
         var zSum = [Double](repeating: 0, count: kCount)
         var zSquares = [Double](repeating: 0, count: kCount)

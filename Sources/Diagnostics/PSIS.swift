@@ -43,8 +43,10 @@ public enum PSIS {
     /// - Returns: the Pareto shape k̂ (+∞ when the tail has fewer than 5 values, NaN for
     ///   non-finite input).
     @discardableResult
-    public static func smooth(_ logRatios: UnsafeMutableBufferPointer<Double>,
-                              relativeEfficiency: Double = 1, normalize: Bool = true) -> Double {
+    public static func smooth(
+        _ logRatios: UnsafeMutableBufferPointer<Double>,
+        relativeEfficiency: Double = 1, normalize: Bool = true
+    ) -> Double {
         let n = logRatios.count
         precondition(n > 0, "PSIS needs at least one draw")
         var maxX = -Double.infinity
@@ -92,8 +94,10 @@ public enum PSIS {
 
     /// Pareto-smoothed log weights of `logRatios` and the shape k̂ (see
     /// ``smooth(_:relativeEfficiency:normalize:)``).
-    public static func smoothed(_ logRatios: [Double], relativeEfficiency: Double = 1,
-                                normalize: Bool = true) -> (logWeights: [Double], k: Double) {
+    public static func smoothed(
+        _ logRatios: [Double], relativeEfficiency: Double = 1,
+        normalize: Bool = true
+    ) -> (logWeights: [Double], k: Double) {
         var weights = logRatios
         let k = weights.withUnsafeMutableBufferPointer {
             smooth($0, relativeEfficiency: relativeEfficiency, normalize: normalize)

@@ -26,8 +26,10 @@ public struct ParameterSummary: Sendable, Equatable {
     public var essTail: Double
     public var rhat: Double
 
-    public init(name: String, mean: Double, sd: Double, mcseMean: Double, q5: Double, q50: Double,
-                q95: Double, essBulk: Double, essTail: Double, rhat: Double) {
+    public init(
+        name: String, mean: Double, sd: Double, mcseMean: Double, q5: Double, q50: Double,
+        q95: Double, essBulk: Double, essTail: Double, rhat: Double
+    ) {
         self.name = name
         self.mean = mean
         self.sd = sd
@@ -66,7 +68,8 @@ public struct ParameterSummary: Sendable, Equatable {
 
     /// All fields NaN: what a quantity with non-finite or no draws reports.
     static func undefined(name: String) -> ParameterSummary {
-        ParameterSummary(name: name, mean: .nan, sd: .nan, mcseMean: .nan, q5: .nan, q50: .nan,
-                         q95: .nan, essBulk: .nan, essTail: .nan, rhat: .nan)
+        ParameterSummary(
+            name: name, mean: .nan, sd: .nan, mcseMean: .nan, q5: .nan, q50: .nan,
+            q95: .nan, essBulk: .nan, essTail: .nan, rhat: .nan)
     }
 }

@@ -128,8 +128,8 @@ struct SortOrder {
                     // Split point: first sorted position whose value is ≥ center.
                     var split = 0
                     while split < n && v[Int(o[split])] < center { split += 1 }
-                    var below = split - 1  // walks down: folded values ascending
-                    var above = split      // walks up: folded values ascending
+                    var below = split - 1 // walks down: folded values ascending
+                    var above = split // walks up: folded values ascending
                     while below >= 0 || above < n {
                         if above >= n {
                             merged.append(o[below]); below -= 1

@@ -33,7 +33,8 @@ public enum StackingWeights {
         precondition(kCount > 0, "stacking needs at least one model")
         let n = pointwiseElpd[0].count
         precondition(n > 0, "stacking needs at least one observation")
-        precondition(pointwiseElpd.allSatisfy { $0.count == n }, "stacking: models have different numbers of observations")
+        precondition(
+            pointwiseElpd.allSatisfy { $0.count == n }, "stacking: models have different numbers of observations")
         guard pointwiseElpd.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             return [Double](repeating: .nan, count: kCount)
         }

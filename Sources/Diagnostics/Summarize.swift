@@ -1,4 +1,5 @@
 import Foundation
+import ParallelWork
 
 /// Summarizes the draws of one scalar quantity (see ``ParameterSummary`` for the
 /// definitions). Sorts the draws once for the quantiles, the ranks and the folded ranks.
@@ -23,12 +24,15 @@ public func summarize(name: String, draws: ChainDraws) -> ParameterSummary {
         sorted = values.sorted()
     }
     let (q5, q50, q95) = sorted.withUnsafeBufferPointer {
-        (Quantiles.numpyLinear(sorted: $0, 0.05), Quantiles.numpyLinear(sorted: $0, 0.5),
-         Quantiles.numpyLinear(sorted: $0, 0.95))
+        (
+            Quantiles.numpyLinear(sorted: $0, 0.05), Quantiles.numpyLinear(sorted: $0, 0.5),
+            Quantiles.numpyLinear(sorted: $0, 0.95)
+        )
     }
 
-    var summary = ParameterSummary(name: name, mean: mean, sd: sd, mcseMean: .nan, q5: q5, q50: q50,
-                                   q95: q95, essBulk: .nan, essTail: .nan, rhat: .nan)
+    var summary = ParameterSummary(
+        name: name, mean: mean, sd: sd, mcseMean: .nan, q5: q5, q50: q50,
+        q95: q95, essBulk: .nan, essTail: .nan, rhat: .nan)
     guard let splitOrder else { return summary }
 
     let essMean = effectiveSampleSize(split)
@@ -60,35 +64,24 @@ public func summarize(names: [String], drawTables: [[Double]]) -> [ParameterSumm
     guard k > 0 else { return [] }
     precondition(!drawTables.isEmpty, "summarize: no chains")
     let drawCount = drawTables[0].count / k
-    precondition(drawTables.allSatisfy { $0.count == drawCount * k },
-                 "summarize: every chain table must hold draws × \(k) values, with the same draw count")
+    precondition(
+        drawTables.allSatisfy { $0.count == drawCount * k },
+        "summarize: every chain table must hold draws × \(k) values, with the same draw count")
     let chainCount = drawTables.count
 
-    let results = UnsafeMutableBufferPointer<ParameterSummary>.allocate(capacity: k)
-    defer {
-        results.baseAddress!.deinitialize(count: k)
-        results.deallocate()
-    }
-    let output = SendableBuffer(buffer: results)
     let blockSize = 8
     let blocks = (k + blockSize - 1) / blockSize
-    DispatchQueue.concurrentPerform(iterations: blocks) { block in
+    let perBlock = ParallelMap.map(Array(0..<blocks), threads: ProcessInfo.processInfo.activeProcessorCount) {
+        block -> [ParameterSummary] in
         var column = [Double](repeating: 0, count: chainCount * drawCount)
-        for q in (block * blockSize)..<min((block + 1) * blockSize, k) {
+        return ((block * blockSize)..<min((block + 1) * blockSize, k)).map { q in
             for c in 0..<chainCount {
                 drawTables[c].withUnsafeBufferPointer { table in
                     for d in 0..<drawCount { column[c * drawCount + d] = table[d * k + q] }
                 }
             }
-            let summary = summarize(name: names[q], draws: ChainDraws(chainMajor: column, chainCount: chainCount))
-            (output.buffer.baseAddress! + q).initialize(to: summary)
+            return summarize(name: names[q], draws: ChainDraws(chainMajor: column, chainCount: chainCount))
         }
     }
-    return Array(results)
-}
-
-/// A buffer whose disjoint elements are written from different threads of
-/// `concurrentPerform`; each iteration writes only its own indices.
-private struct SendableBuffer: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<ParameterSummary>
+    return perBlock.flatMap { $0 }
 }

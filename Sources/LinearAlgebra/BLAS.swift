@@ -33,8 +33,9 @@ public enum BLAS {
         _ n: Int, _ l: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>, transpose: Bool = false
     ) {
         BLASThreading.ensureSingleThread()
-        cblas_dtrmv(CblasColMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
-                    blasint(n), l, blasint(n), x, 1)
+        cblas_dtrmv(
+            CblasColMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
+            blasint(n), l, blasint(n), x, 1)
     }
 
     /// Solve L·x = b (`transpose == false`) or Lᵀ·x = b in place for a lower-triangular L (`dtrsv`).
@@ -43,8 +44,9 @@ public enum BLAS {
         _ n: Int, _ l: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>, transpose: Bool = false
     ) {
         BLASThreading.ensureSingleThread()
-        cblas_dtrsv(CblasColMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
-                    blasint(n), l, blasint(n), x, 1)
+        cblas_dtrsv(
+            CblasColMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
+            blasint(n), l, blasint(n), x, 1)
     }
 
     /// y ← α·op(A)·x + β·y for an m×n A (`dgemv`).
@@ -54,8 +56,9 @@ public enum BLAS {
         _ x: UnsafePointer<Double>, _ beta: Double, _ y: UnsafeMutablePointer<Double>
     ) {
         BLASThreading.ensureSingleThread()
-        cblas_dgemv(CblasColMajor, transpose ? CblasTrans : CblasNoTrans, blasint(m), blasint(n), alpha, a,
-                    blasint(lda), x, 1, beta, y, 1)
+        cblas_dgemv(
+            CblasColMajor, transpose ? CblasTrans : CblasNoTrans, blasint(m), blasint(n), alpha, a,
+            blasint(lda), x, 1, beta, y, 1)
     }
 
     /// C ← α·op(A)·op(B) + β·C (`dgemm`), C is m×n, op(A) m×k, op(B) k×n.
@@ -66,8 +69,9 @@ public enum BLAS {
         _ beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
         BLASThreading.ensureSingleThread()
-        cblas_dgemm(CblasColMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        cblas_dgemm(
+            CblasColMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
 }
 
@@ -80,8 +84,9 @@ extension Matrix {
         storage.withUnsafeBufferPointer { a in
             other.storage.withUnsafeBufferPointer { b in
                 c.storage.withUnsafeMutableBufferPointer { cp in
-                    BLAS.gemm(transposeA: false, transposeB: false, rows, other.columns, columns, 1,
-                              a.baseAddress!, lda: rows, b.baseAddress!, ldb: other.rows, 0, cp.baseAddress!, ldc: rows)
+                    BLAS.gemm(
+                        transposeA: false, transposeB: false, rows, other.columns, columns, 1,
+                        a.baseAddress!, lda: rows, b.baseAddress!, ldb: other.rows, 0, cp.baseAddress!, ldc: rows)
                 }
             }
         }
@@ -96,7 +101,9 @@ extension Matrix {
         storage.withUnsafeBufferPointer { a in
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeMutableBufferPointer { yp in
-                    BLAS.gemv(transpose: false, rows, columns, 1, a.baseAddress!, lda: rows, xp.baseAddress!, 0, yp.baseAddress!)
+                    BLAS.gemv(
+                        transpose: false, rows, columns, 1, a.baseAddress!, lda: rows, xp.baseAddress!, 0,
+                        yp.baseAddress!)
                 }
             }
         }

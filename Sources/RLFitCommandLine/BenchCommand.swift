@@ -20,20 +20,33 @@ struct GradientBench: ParsableCommand {
     @Option(help: "Timed samples (each the mean of 5 evaluations).") var repeats: Int = 200
 
     func validate() throws {
-        guard ModelCatalog.isPath(model) || ModelCatalog.model(named: model) != nil else { throw ValidationError(ModelCatalog.unknownModelMessage(model)) }
-        guard subjects >= 1, trials >= 1, repeats >= 1 else { throw ValidationError("--subjects, --trials and --repeats must be positive") }
+        guard ModelCatalog.isPath(model) || ModelCatalog.model(named: model) != nil else {
+            throw ValidationError(ModelCatalog.unknownModelMessage(model))
+        }
+        guard subjects >= 1, trials >= 1, repeats >= 1 else {
+            throw ValidationError("--subjects, --trials and --repeats must be positive")
+        }
     }
 
     func run() throws {
         let r = try reportingInputErrors {
-            try GradientBenchmark(model: ModelCatalog.resolve(model), subjects: subjects, trials: trials, repeats: repeats).run()
+            try GradientBenchmark(
+                model: ModelCatalog.resolve(model), subjects: subjects, trials: trials, repeats: repeats
+            ).run()
         }
-        print(String(format: "%@: %d subjects × %d trials, median %.1f µs per log density + gradient (min %.1f µs)",
-                     model, subjects, trials, r.medianSeconds * 1e6, r.minimumSeconds * 1e6))
+        print(
+            String(
+                format: "%@: %d subjects × %d trials, median %.1f µs per log density + gradient (min %.1f µs)",
+                model, subjects, trials, r.medianSeconds * 1e6, r.minimumSeconds * 1e6))
         print(String(format: "%.2f ns per subject-trial", r.nanosecondsPerSubjectTrial))
-        print(String(format: "tape %.2f MB per gradient (%d bytes per subject-trial); all the machine's memory %.2f MB",
-                     Double(r.tapeBytes) / 1e6, r.tapeBytes / (subjects * trials), Double(r.machineBytes) / 1e6))
-        print(String(format: "{\"model\": \"%@\", \"subjects\": %d, \"trials\": %d, \"gradient_ns_per_subject_trial\": %.3f, \"tape_bytes\": %d}",
-                     model, subjects, trials, r.nanosecondsPerSubjectTrial, r.tapeBytes))
+        print(
+            String(
+                format: "tape %.2f MB per gradient (%d bytes per subject-trial); all the machine's memory %.2f MB",
+                Double(r.tapeBytes) / 1e6, r.tapeBytes / (subjects * trials), Double(r.machineBytes) / 1e6))
+        print(
+            String(
+                format:
+                    "{\"model\": \"%@\", \"subjects\": %d, \"trials\": %d, \"gradient_ns_per_subject_trial\": %.3f, \"tape_bytes\": %d}",
+                model, subjects, trials, r.nanosecondsPerSubjectTrial, r.tapeBytes))
     }
 }

@@ -15,10 +15,15 @@ struct CheckCommand: ParsableCommand {
             """)
 
     /// The fit options this command takes (their one declaration: `FitOptionDeclaration`).
-    static let fitOptions = FitOptionParser(keys: ["data", "model", "arguments", "condition", "columns", "first_option", "trial_table"])
+    static let fitOptions = FitOptionParser(keys: [
+        "data", "model", "arguments", "condition", "columns", "first_option", "trial_table"
+    ])
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("DATA (without it only the model is checked) and the options listed below; --model is required.",
-                                                             valueName: "DATA and options"))
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp(
+            "DATA (without it only the model is checked) and the options listed below; --model is required.",
+            valueName: "DATA and options"))
     var fitArguments: [String] = []
 
     func validate() throws {
@@ -35,12 +40,15 @@ struct CheckCommand: ParsableCommand {
             let modelName = run.model!
             let m = try ModelCatalog.resolve(modelName, arguments: run.arguments ?? [:])
             guard let data = run.data else {
-                print("\(modelName): valid model \(m.name) (\(m.parameters.count) parameters: \(m.parameters.map(\.name).joined(separator: ", ")))")
+                print(
+                    "\(modelName): valid model \(m.name) (\(m.parameters.count) parameters: \(m.parameters.map(\.name).joined(separator: ", ")))"
+                )
                 for w in m.file.warnings { print(w) }
                 return
             }
-            let requirements = m.data.reading(condition: run.text("condition"), columnNames: run.textMap("columns") ?? [:],
-                                              firstOption: run.integer("first_option") ?? 1, trialTable: run.trialTable)
+            let requirements = m.data.reading(
+                condition: run.text("condition"), columnNames: run.textMap("columns") ?? [:],
+                firstOption: run.integer("first_option") ?? 1, trialTable: run.trialTable)
             print(try DataCheckReport.check(path: data, model: m, requirements: requirements).text)
         }
     }

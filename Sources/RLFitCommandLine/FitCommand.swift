@@ -27,18 +27,26 @@ struct FitCommand: ParsableCommand {
 
     /// DATA and every fit option (`FitOptionDeclaration`, listed in the discussion), read by
     /// `FitOptionParser`; ArgumentParser takes only the options below.
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("DATA (an hBayesDM-format trial table) and the fit options listed below.",
-                                                             valueName: "DATA and fit options"))
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp(
+            "DATA (an hBayesDM-format trial table) and the fit options listed below.",
+            valueName: "DATA and fit options"))
     var fitArguments: [String] = []
     @Option(help: "Run file (JSON) with any of the fit options; command-line options override it.") var config: String?
     @Option(help: "Threads for chains (default: one per core).") var threads: Int?
     @Flag(help: "Replace a fit already in --out (otherwise refused).") var overwrite = false
     @Flag(help: "Print no progress.") var quiet = false
-    @Option(help: ArgumentHelp("Continue the interrupted fit in DIR from its checkpoints (its options come from DIR/run.json; give no other fit options).",
-                               valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Continue the interrupted fit in DIR from its checkpoints (its options come from DIR/run.json; give no other fit options).",
+            valueName: "DIR"))
     var resume: String?
-    @Option(name: .customLong("checkpoint-every"),
-            help: "Seconds between checkpoints: each chain's file is flushed and its state saved, so a kill loses at most this much; default 5.")
+    @Option(
+        name: .customLong("checkpoint-every"),
+        help:
+            "Seconds between checkpoints: each chain's file is flushed and its state saved, so a kill loses at most this much; default 5."
+    )
     var checkpointEvery: Double?
 
     /// The command line's fit options as a run file (only what was given).
@@ -49,10 +57,15 @@ struct FitCommand: ParsableCommand {
     func resolvedOptions() throws -> FitOptions {
         if let resume {
             guard config == nil, try commandLineRunFile() == RunFile(), !overwrite else {
-                throw ValidationError("--resume DIR takes the fit's options from DIR/run.json: give no data, model or other fit options with it (only --threads, --quiet, --checkpoint-every)")
+                throw ValidationError(
+                    "--resume DIR takes the fit's options from DIR/run.json: give no data, model or other fit options with it (only --threads, --quiet, --checkpoint-every)"
+                )
             }
             guard FileManager.default.fileExists(atPath: (resume as NSString).appendingPathComponent("run.json")) else {
-                throw FitReplayError(message: "\(resume): no fit to resume (no run.json: the fit was stopped before it began, or this is not a fit's --out directory); run the fit command again")
+                throw FitReplayError(
+                    message:
+                        "\(resume): no fit to resume (no run.json: the fit was stopped before it began, or this is not a fit's --out directory); run the fit command again"
+                )
             }
             var options = try FitOptions.ofFit(in: resume)
             options.outputDirectory = resume
@@ -73,7 +86,9 @@ struct FitCommand: ParsableCommand {
     func validate() throws {
         if let threads { guard threads >= 1 else { throw ValidationError("--threads must be at least 1") } }
         if let checkpointEvery {
-            guard checkpointEvery >= 0, checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every takes seconds ≥ 0, e.g. 5") }
+            guard checkpointEvery >= 0, checkpointEvery.isFinite else {
+                throw ValidationError("--checkpoint-every takes seconds ≥ 0, e.g. 5")
+            }
         }
         do {
             _ = try resolvedOptions()
@@ -89,21 +104,23 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         // A resume of a fit that has finished (a job requeued after it ended) has nothing to do.
         if let resume, let manifest = FitDirectory.manifest(resume), manifest["complete"] as? Bool == true {
-            FitDirectory.removeCheckpoints(resume)  // left if the run was killed just after fit.json
+            FitDirectory.removeCheckpoints(resume) // left if the run was killed just after fit.json
             print("\(resume): the fit has finished; nothing to resume (`rlfit summary \(resume)` reads it)")
             return
         }
         let options = try reportingInputErrors { try resolvedOptions() }
         let ids = options.chainIDs
-        let display = ProgressDisplay(chainIDs: ids, warmup: options.warmup, draws: options.draws,
-                                      mode: ProgressDisplay.automaticMode(quiet: quiet))
+        let display = ProgressDisplay(
+            chainIDs: ids, warmup: options.warmup, draws: options.draws,
+            mode: ProgressDisplay.automaticMode(quiet: quiet))
         let cancellation = CancellationToken()
         let interrupt = InterruptHandler { cancellation.cancel() }
         let outcome = try reportingInputErrors {
             try FitRunner(options: options).run(
                 progress: { p in
-                    display.update(chain: p.chainID, iteration: p.iteration,
-                                   divergences: p.samplingDivergences, warmupDivergences: p.warmupDivergences)
+                    display.update(
+                        chain: p.chainID, iteration: p.iteration,
+                        divergences: p.samplingDivergences, warmupDivergences: p.warmupDivergences)
                 },
                 cancellation: cancellation, resume: resume != nil, checkpointSeconds: checkpointEvery ?? 5,
                 notice: { display.note($0) })
@@ -112,14 +129,25 @@ struct FitCommand: ParsableCommand {
         interrupt.stop()
         if !outcome.resumedChains.isEmpty || !outcome.finishedBeforeChains.isEmpty {
             var said: [String] = []
-            if !outcome.finishedBeforeChains.isEmpty { said.append("chains \(outcome.finishedBeforeChains.map(String.init).joined(separator: ", ")) had finished") }
-            if !outcome.resumedChains.isEmpty { said.append("chains \(outcome.resumedChains.map(String.init).joined(separator: ", ")) went on from their checkpoints") }
+            if !outcome.finishedBeforeChains.isEmpty {
+                said.append(
+                    "chains \(outcome.finishedBeforeChains.map(String.init).joined(separator: ", ")) had finished")
+            }
+            if !outcome.resumedChains.isEmpty {
+                said.append(
+                    "chains \(outcome.resumedChains.map(String.init).joined(separator: ", ")) went on from their checkpoints"
+                )
+            }
             print("resumed: " + said.joined(separator: "; "))
         }
         print(outcome.report.text)
-        print("\nfiles: " + outcome.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + " in \(options.outputDirectory)")
+        print(
+            "\nfiles: " + outcome.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+                + " in \(options.outputDirectory)")
         if !outcome.complete {
-            printError("interrupted: the chain files are kept as chain-<c>.csv.incomplete with their checkpoints, and fit.json says \"complete\": false; `rlfit fit --resume \(options.outputDirectory)` goes on from the checkpoints")
+            printError(
+                "interrupted: the chain files are kept as chain-<c>.csv.incomplete with their checkpoints, and fit.json says \"complete\": false; `rlfit fit --resume \(options.outputDirectory)` goes on from the checkpoints"
+            )
             throw ExitCode(128 + (interrupt.received ?? SIGINT))
         }
     }

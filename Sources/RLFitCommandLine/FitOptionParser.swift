@@ -24,7 +24,8 @@ struct FitOptionParser {
             let token = tokens[i]
             i += 1
             guard token.hasPrefix("-") && token.count > 1 else {
-                guard let positional = declarations.first(where: { $0.flag == nil }), !given.contains(positional.key) else {
+                guard let positional = declarations.first(where: { $0.flag == nil }), !given.contains(positional.key)
+                else {
                     throw ValidationError("unexpected argument '\(token)'")
                 }
                 given.insert(positional.key)
@@ -53,13 +54,19 @@ struct FitOptionParser {
             }
             switch d.kind {
             case .integer:
-                guard let v = Int(value) else { throw ValidationError("--\(name) takes a whole number, got '\(value)'") }
+                guard let v = Int(value) else {
+                    throw ValidationError("--\(name) takes a whole number, got '\(value)'")
+                }
                 run.set(d.key, v)
             case .unsignedInteger:
-                guard let v = UInt64(value), v <= UInt64(Int64.max) else { throw ValidationError("--\(name) takes a whole number ≥ 0 (below 2^63), got '\(value)'") }
+                guard let v = UInt64(value), v <= UInt64(Int64.max) else {
+                    throw ValidationError("--\(name) takes a whole number ≥ 0 (below 2^63), got '\(value)'")
+                }
                 run.set(d.key, v)
             case .real:
-                guard let v = Double(value), v.isFinite else { throw ValidationError("--\(name) takes a number, got '\(value)'") }
+                guard let v = Double(value), v.isFinite else {
+                    throw ValidationError("--\(name) takes a number, got '\(value)'")
+                }
                 run.set(d.key, v)
             case .text:
                 run.set(d.key, value)
@@ -69,22 +76,28 @@ struct FitOptionParser {
                 let parts = value.split(separator: ",", omittingEmptySubsequences: false)
                 let ids = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                 guard !parts.isEmpty, ids.count == parts.count else {
-                    throw ValidationError("--\(name) takes positive integers separated by commas, e.g. 1,3; got '\(value)'")
+                    throw ValidationError(
+                        "--\(name) takes positive integers separated by commas, e.g. 1,3; got '\(value)'")
                 }
                 run.set(d.key, ids)
             case .realMap:
                 let parts = value.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else {
-                    throw ValidationError("--\(name) takes NAME=VALUE with a finite number, e.g. --arg payscale=100; got '\(value)'")
+                    throw ValidationError(
+                        "--\(name) takes NAME=VALUE with a finite number, e.g. --arg payscale=100; got '\(value)'")
                 }
-                guard realMaps[d.key]?[parts[0]] == nil else { throw ValidationError("--\(name) \(parts[0]) is given twice") }
+                guard realMaps[d.key]?[parts[0]] == nil else {
+                    throw ValidationError("--\(name) \(parts[0]) is given twice")
+                }
                 realMaps[d.key, default: [:]][parts[0]] = v
                 run.set(d.key, realMaps[d.key])
             case .textMap:
                 for pair in value.split(separator: ",") {
                     let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                     guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                        throw ValidationError("--\(name) takes MODEL=FILE pairs separated by commas, e.g. subjID=subj_idx,choice=response; got '\(pair)'")
+                        throw ValidationError(
+                            "--\(name) takes MODEL=FILE pairs separated by commas, e.g. subjID=subj_idx,choice=response; got '\(pair)'"
+                        )
                     }
                     textMaps[d.key, default: [:]][parts[0]] = parts[1]
                 }

@@ -7,7 +7,8 @@ import Sampling
 struct GridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grid",
-        abstract: "Plan, run, check and merge a grid of fits (data files × models × seeds), on a SLURM cluster or here.",
+        abstract:
+            "Plan, run, check and merge a grid of fits (data files × models × seeds), on a SLURM cluster or here.",
         discussion: """
             rlfit grid plan GRID.json --out JOBDIR
                 tasks.tsv, task.sbatch, merge.sbatch, submit.sh
@@ -30,7 +31,7 @@ struct GridCommand: ParsableCommand {
         subcommands: [Plan.self, Run.self, Status.self, Merge.self])
 
     static func failing(_ body: () throws -> Void) throws {
-        _ = processStart  // the clock starts with the command
+        _ = processStart // the clock starts with the command
         do {
             try reportingInputErrors(body)
         } catch let e as GridFileError {
@@ -57,7 +58,9 @@ struct GridCommand: ParsableCommand {
         print(GridMerger.text(outcome, allRows: outcome.rows.count <= 60))
         var files = "table: \(outcome.tablePath)"
         if !outcome.comparisons.isEmpty {
-            files += outcome.comparisons.count <= 4 ? "; comparisons: " + outcome.comparisons.joined(separator: ", ")
+            files +=
+                outcome.comparisons.count <= 4
+                ? "; comparisons: " + outcome.comparisons.joined(separator: ", ")
                 : "; \(outcome.comparisons.count) model comparisons in \(jobDirectory)/compare/"
         }
         print(files)
@@ -66,8 +69,10 @@ struct GridCommand: ParsableCommand {
             print((try? String(contentsOfFile: path, encoding: .utf8)) ?? path, terminator: "")
             print("(\(path); per parameter as CSV beside it)")
         }
-        print(String(format: "merge: %d fits assembled now, %.1f s, peak memory %.0f MB", outcome.mergedNow.count,
-                     ProcessInfo.processInfo.systemUptime - processStart, peakMemoryMB()))
+        print(
+            String(
+                format: "merge: %d fits assembled now, %.1f s, peak memory %.0f MB", outcome.mergedNow.count,
+                ProcessInfo.processInfo.systemUptime - processStart, peakMemoryMB()))
     }
 
     /// When the command started (set by `failing`, which every grid command runs in).
@@ -85,10 +90,15 @@ struct GridCommand: ParsableCommand {
             abstract: "Plan a grid file into a job folder: tasks.tsv, task.sbatch, merge.sbatch, submit.sh.")
         @Argument(help: "Grid file (JSON): data, models, seeds, options, task, slurm.") var grid: String
         @Option(help: "The job folder to create.") var out: String
-        @Option(name: .customLong("cpus-per-task"), help: "CPUs per task (default 1 per chain task; chains, up to 8, per fit task).") var cpusPerTask: Int?
+        @Option(
+            name: .customLong("cpus-per-task"),
+            help: "CPUs per task (default 1 per chain task; chains, up to 8, per fit task).") var cpusPerTask: Int?
         @Option(help: "Memory per task, e.g. 800M or 2G (default: estimated from the model and data).") var mem: String?
-        @Option(help: "Time limit per task, e.g. 90 or 01:30:00 (default: estimated from a timed gradient).") var time: String?
-        @Option(name: .customLong("max-running"), help: "At most this many tasks at once (the array's %M; default 100).") var maxRunning: Int?
+        @Option(help: "Time limit per task, e.g. 90 or 01:30:00 (default: estimated from a timed gradient).") var time:
+            String?
+        @Option(
+            name: .customLong("max-running"), help: "At most this many tasks at once (the array's %M; default 100).")
+        var maxRunning: Int?
         @Option(help: "The rlfit the scripts run (default: this one).") var rlfit: String?
 
         func run() throws {
@@ -103,11 +113,16 @@ struct GridCommand: ParsableCommand {
                 let plan = try GridPlanner.plan(file, gridPath: grid, jobDirectory: out, overrides: overrides)
                 let r = plan.resources
                 print("\(plan.fits.count) fits, \(plan.tasks.count) tasks (one per \(plan.unit.rawValue)) in \(out)")
-                print("each task: --cpus-per-task=\(r.cpusPerTask) --mem=\(r.memoryMB)M --time=\(r.timeMinutes) minutes; at most \(r.maxRunning) at once")
+                print(
+                    "each task: --cpus-per-task=\(r.cpusPerTask) --mem=\(r.memoryMB)M --time=\(r.timeMinutes) minutes; at most \(r.maxRunning) at once"
+                )
                 print("submit:    \(out)/submit.sh            (SLURM: the array, then the merge)")
                 print("or here:   rlfit grid run \(out) --local")
-                print(String(format: "plan: %.1f s, peak memory %.0f MB", ProcessInfo.processInfo.systemUptime - GridCommand.processStart,
-                             GridCommand.peakMemoryMB()))
+                print(
+                    String(
+                        format: "plan: %.1f s, peak memory %.0f MB",
+                        ProcessInfo.processInfo.systemUptime - GridCommand.processStart,
+                        GridCommand.peakMemoryMB()))
             }
         }
     }
@@ -119,13 +134,19 @@ struct GridCommand: ParsableCommand {
         @Option(help: "The task to run (SLURM_ARRAY_TASK_ID).") var task: Int?
         @Flag(help: "Run every unfinished task on this machine, then merge.") var local = false
         @Option(help: "With --local: tasks at once (default: one per core).") var jobs: Int?
-        @Option(help: "Threads for a task's chains (default: SLURM_CPUS_PER_TASK, else the plan's CPUs per task).") var threads: Int?
-        @Option(name: .customLong("checkpoint-every"), help: "Seconds between checkpoints; default 5.") var checkpointEvery: Double = 5
+        @Option(help: "Threads for a task's chains (default: SLURM_CPUS_PER_TASK, else the plan's CPUs per task).")
+        var threads: Int?
+        @Option(name: .customLong("checkpoint-every"), help: "Seconds between checkpoints; default 5.")
+        var checkpointEvery: Double = 5
 
         func validate() throws {
-            guard (task != nil) != local else { throw ValidationError("give --task N (one task) or --local (every unfinished task)") }
+            guard (task != nil) != local else {
+                throw ValidationError("give --task N (one task) or --local (every unfinished task)")
+            }
             if let jobs { guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") } }
-            if let task { guard task >= 1 else { throw ValidationError("--task takes a task number from tasks.tsv (1, 2, …)") } }
+            if let task {
+                guard task >= 1 else { throw ValidationError("--task takes a task number from tasks.tsv (1, 2, …)") }
+            }
         }
 
         func run() throws {
@@ -140,10 +161,14 @@ struct GridCommand: ParsableCommand {
                 let interrupt = InterruptHandler { cancellation.cancel() }
                 defer { interrupt.stop() }
                 let t = try plan.task(number)
-                print("task \(number): \(t.fit), chain\(t.chains.count == 1 ? "" : "s") \(t.chains.map(String.init).joined(separator: ",")) (\(GridTaskRecord.now()), \(ProcessInfo.processInfo.hostName))")
-                fflush(nil)  // every output stream: the line comes before any error in the task's log
-                switch try GridTaskRunner.run(plan: plan, jobDirectory: jobDirectory, number: number, threads: threads,
-                                              cancellation: cancellation, checkpointSeconds: checkpointEvery) {
+                print(
+                    "task \(number): \(t.fit), chain\(t.chains.count == 1 ? "" : "s") \(t.chains.map(String.init).joined(separator: ",")) (\(GridTaskRecord.now()), \(ProcessInfo.processInfo.hostName))"
+                )
+                fflush(nil) // every output stream: the line comes before any error in the task's log
+                switch try GridTaskRunner.run(
+                    plan: plan, jobDirectory: jobDirectory, number: number, threads: threads,
+                    cancellation: cancellation, checkpointSeconds: checkpointEvery)
+                {
                 case .alreadyFinished:
                     print("task \(number) has finished already: nothing to do")
                 case let .ran(outcome, resumed):
@@ -164,15 +189,22 @@ struct GridCommand: ParsableCommand {
                 let status = GridStatus.read(plan: plan, jobDirectory: jobDirectory)
                 let pending = status.tasks.filter { $0.state != .done && $0.state != .running }.map(\.number)
                 let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
-                print("\(pending.count) of \(plan.tasks.count) tasks to run, \(min(workers, max(pending.count, 1))) at a time; logs in \(jobDirectory)/logs")
-                let failed = try LocalTaskPool.run(tasks: pending, workers: workers, jobDirectory: jobDirectory,
-                                                   executable: GridPlanner.currentExecutablePath(), threads: threads ?? 1)
+                print(
+                    "\(pending.count) of \(plan.tasks.count) tasks to run, \(min(workers, max(pending.count, 1))) at a time; logs in \(jobDirectory)/logs"
+                )
+                let failed = try LocalTaskPool.run(
+                    tasks: pending, workers: workers, jobDirectory: jobDirectory,
+                    executable: GridPlanner.currentExecutablePath(), threads: threads ?? 1)
                 if !failed.isEmpty {
                     print(GridStatus.read(plan: plan, jobDirectory: jobDirectory).text)
-                    printError("\(failed.count) task\(failed.count == 1 ? "" : "s") did not finish (\(failed.map(String.init).joined(separator: ", "))): see their logs; the merge waits for them")
+                    printError(
+                        "\(failed.count) task\(failed.count == 1 ? "" : "s") did not finish (\(failed.map(String.init).joined(separator: ", "))): see their logs; the merge waits for them"
+                    )
                     throw ExitCode(1)
                 }
-                let outcome = try GridMerger.merge(plan: plan, jobDirectory: jobDirectory, threads: workers) { print($0) }
+                let outcome = try GridMerger.merge(plan: plan, jobDirectory: jobDirectory, threads: workers) {
+                    print($0)
+                }
                 GridCommand.printMerge(outcome, jobDirectory: jobDirectory)
             }
         }
@@ -182,7 +214,8 @@ struct GridCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Where each task stands, from the job folder's files (no sacct needed).")
         @Argument(help: "The job folder.") var jobDirectory: String
-        @Flag(help: "Print only the unfinished tasks as an sbatch --array list (e.g. 1-3,7), empty when all are done.") var unfinished = false
+        @Flag(help: "Print only the unfinished tasks as an sbatch --array list (e.g. 1-3,7), empty when all are done.")
+        var unfinished = false
 
         func run() throws {
             try GridCommand.failing {
@@ -195,19 +228,27 @@ struct GridCommand: ParsableCommand {
 
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Assemble finished tasks into complete fit folders; write grid.csv and per-data-set model comparisons.")
+            abstract:
+                "Assemble finished tasks into complete fit folders; write grid.csv and per-data-set model comparisons.")
         @Argument(help: "The job folder.") var jobDirectory: String
         @Option(help: "Threads (default: one per core).") var threads: Int?
 
         func run() throws {
             try GridCommand.failing {
                 let plan = try GridPlan.read(jobDirectory: jobDirectory)
-                let outcome = try GridMerger.merge(plan: plan, jobDirectory: jobDirectory,
-                                                   threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) { print($0) }
+                let outcome = try GridMerger.merge(
+                    plan: plan, jobDirectory: jobDirectory,
+                    threads: threads ?? ProcessInfo.processInfo.activeProcessorCount
+                ) { print($0) }
                 GridCommand.printMerge(outcome, jobDirectory: jobDirectory)
                 if !outcome.missing.isEmpty {
-                    throw GridError(kind: .unfinished, message: "\(outcome.missing.count) of \(plan.fits.count) fits have unfinished tasks: \(outcome.missing.prefix(5).joined(separator: ", "))\(outcome.missing.count > 5 ? ", …" : "")",
-                                    fix: "`rlfit grid status \(jobDirectory)` says which; submit them again (./submit.sh) and merge when they finish")
+                    throw GridError(
+                        kind: .unfinished,
+                        message:
+                            "\(outcome.missing.count) of \(plan.fits.count) fits have unfinished tasks: \(outcome.missing.prefix(5).joined(separator: ", "))\(outcome.missing.count > 5 ? ", …" : "")",
+                        fix:
+                            "`rlfit grid status \(jobDirectory)` says which; submit them again (./submit.sh) and merge when they finish"
+                    )
                 }
             }
         }

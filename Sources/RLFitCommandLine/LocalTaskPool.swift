@@ -4,14 +4,17 @@ import Foundation
 /// `rlfit grid run JOBDIR --task N`, its output appended to `logs/task-N.log`, `workers` at a
 /// time. Returns the tasks that did not finish (non-zero exit).
 enum LocalTaskPool {
-    static func run(tasks: [Int], workers: Int, jobDirectory: String, executable: String, threads: Int) throws -> [Int] {
+    static func run(tasks: [Int], workers: Int, jobDirectory: String, executable: String, threads: Int) throws -> [Int]
+    {
         var queue = tasks[...]
         var running: [(task: Int, process: Process)] = []
         var failed: [Int] = []
         let done = DispatchSemaphore(value: 0)
         func start(_ task: Int) throws -> Process {
             let log = (jobDirectory as NSString).appendingPathComponent("logs/task-\(task).log")
-            if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+            if !FileManager.default.fileExists(atPath: log) {
+                _ = FileManager.default.createFile(atPath: log, contents: nil)
+            }
             guard let handle = FileHandle(forWritingAtPath: log) else {
                 throw GridLocalError(message: "\(log): cannot open the task's log for writing")
             }
@@ -36,7 +39,9 @@ enum LocalTaskPool {
             running.removeAll { !$0.process.isRunning }
             for (task, process) in finished {
                 let status = process.terminationStatus
-                print("task \(task): " + (status == 0 ? "finished" : "stopped with exit code \(status) (logs/task-\(task).log)"))
+                print(
+                    "task \(task): "
+                        + (status == 0 ? "finished" : "stopped with exit code \(status) (logs/task-\(task).log)"))
                 if status != 0 { failed.append(task) }
             }
             // Several may end before one wait: the semaphore holds a signal per ended process.

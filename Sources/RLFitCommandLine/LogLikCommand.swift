@@ -6,7 +6,9 @@ struct LogLikCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loglik",
         abstract: "Write the trial-level log-likelihood of every draw: log p(choice_t | history, θ), long format.",
-        discussion: "Rows subjID,[condition,]trial,draw,log_lik (draws × answered trials rows: large). Written one subject at a time; the per-subject sums are the chain files' log_lik.s.")
+        discussion:
+            "Rows subjID,[condition,]trial,draw,log_lik (draws × answered trials rows: large). Written one subject at a time; the per-subject sums are the chain files' log_lik.s."
+    )
 
     @Argument(help: "A fit directory written by `rlfit fit`.") var directory: String
     @Option(help: "Output file (default DIR/log_lik_trial.csv).") var out: String?

@@ -7,7 +7,8 @@ import RLFit
 struct LogProbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log-prob",
-        abstract: "Log posterior density and its gradient at given points of the unconstrained space (as CmdStan's log_prob method).",
+        abstract:
+            "Log posterior density and its gradient at given points of the unconstrained space (as CmdStan's log_prob method).",
         discussion: """
             POINTS is a CSV file: a header naming every unconstrained coordinate (mu_pr.1 ..., \
             sigma.1 ... holding log sigma, A_pr.1 ... per subject in the data's order; a wrong \
@@ -21,14 +22,21 @@ struct LogProbCommand: ParsableCommand {
             """)
 
     /// The fit options this command takes (their one declaration: `FitOptionDeclaration`).
-    static let fitOptions = FitOptionParser(keys: ["data", "model", "arguments", "hierarchy", "condition", "columns", "first_option", "trial_table"])
+    static let fitOptions = FitOptionParser(keys: [
+        "data", "model", "arguments", "hierarchy", "condition", "columns", "first_option", "trial_table"
+    ])
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("DATA (default: the run file's) and the fit options listed below.",
-                                                             valueName: "DATA and fit options"))
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp(
+            "DATA (default: the run file's) and the fit options listed below.",
+            valueName: "DATA and fit options"))
     var fitArguments: [String] = []
     @Option(help: "Run file (JSON): priors, hierarchy, covariates and data options of a fit.") var config: String?
     @Option(help: "The points (CSV with a header of coordinate names).") var points: String?
-    @Flag(name: .customLong("list-coordinates"), help: "Print the unconstrained coordinates' names, one per line, and exit.")
+    @Flag(
+        name: .customLong("list-coordinates"),
+        help: "Print the unconstrained coordinates' names, one per line, and exit.")
     var listCoordinates = false
     @Option(help: "Output CSV (default: standard output).") var out: String?
 
@@ -37,12 +45,14 @@ struct LogProbCommand: ParsableCommand {
         if let config { file = try RunFile.read(path: config) }
         let line = try Self.fitOptions.parse(fitArguments)
         var merged = file.overridden(by: line)
-        merged.out = merged.out ?? "."  // nothing is written there
+        merged.out = merged.out ?? "." // nothing is written there
         return try FitOptions(runFile: merged)
     }
 
     func validate() throws {
-        guard points != nil || listCoordinates else { throw ValidationError("give --points FILE (or --list-coordinates)") }
+        guard points != nil || listCoordinates else {
+            throw ValidationError("give --points FILE (or --list-coordinates)")
+        }
         do {
             _ = try options()
         } catch let e as FitOptionsError {
@@ -60,7 +70,9 @@ struct LogProbCommand: ParsableCommand {
             print(names.joined(separator: "\n"))
             return
         }
-        let result = try reportingInputErrors { try LogDensityAtPoints.evaluate(options: try options(), pointsPath: points!) }
+        let result = try reportingInputErrors {
+            try LogDensityAtPoints.evaluate(options: try options(), pointsPath: points!)
+        }
         if let out {
             try reportingInputErrors { try AtomicFile.write(Data(result.csv.utf8), to: out) }
         } else {

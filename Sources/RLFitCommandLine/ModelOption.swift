@@ -11,7 +11,9 @@ struct ModelOption: ParsableArguments {
     @Option(help: ArgumentHelp(FitOptionDeclaration.named("model")!.help))
     var model: String
 
-    @Option(name: .customLong("arg"), help: ArgumentHelp(FitOptionDeclaration.named("arguments")!.help, valueName: "NAME=VALUE"))
+    @Option(
+        name: .customLong("arg"),
+        help: ArgumentHelp(FitOptionDeclaration.named("arguments")!.help, valueName: "NAME=VALUE"))
     var arguments: [String] = []
 
     func validate() throws {
@@ -32,7 +34,8 @@ struct ModelOption: ParsableArguments {
         for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else {
-                throw ValidationError("--arg takes NAME=VALUE with a finite number, e.g. --arg payscale=100; got '\(pair)'")
+                throw ValidationError(
+                    "--arg takes NAME=VALUE with a finite number, e.g. --arg payscale=100; got '\(pair)'")
             }
             guard result[parts[0]] == nil else { throw ValidationError("--arg \(parts[0]) is given twice") }
             result[parts[0]] = v

@@ -31,7 +31,9 @@ struct ModelsCommand: ParsableCommand {
             for w in m.file.warnings { print(w) }
             return
         }
-        guard let source = ModelCatalog.source(named: name) else { throw ValidationError(ModelCatalog.unknownModelMessage(name)) }
+        guard let source = ModelCatalog.source(named: name) else {
+            throw ValidationError(ModelCatalog.unknownModelMessage(name))
+        }
         print(source, terminator: source.hasSuffix("\n") ? "" : "\n")
     }
 
@@ -42,8 +44,9 @@ struct ModelsCommand: ParsableCommand {
         let nameWidth = m.parameters.map(\.name.count).max() ?? 0
         let rangeWidth = m.parameters.map(\.rangeDescription.count).max() ?? 0
         for p in m.parameters {
-            lines.append("  \(p.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)) \(p.rangeDescription.padding(toLength: rangeWidth, withPad: " ", startingAt: 0)) \(p.meaning); group sd prior \(p.scalePrior.description)"
-                + (p.zScale != 1 ? ", subjects' deviations N(0, \(p.zScale))" : ""))
+            lines.append(
+                "  \(p.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)) \(p.rangeDescription.padding(toLength: rangeWidth, withPad: " ", startingAt: 0)) \(p.meaning); group sd prior \(p.scalePrior.description)"
+                    + (p.zScale != 1 ? ", subjects' deviations N(0, \(p.zScale))" : ""))
         }
         let options = m.optionCount.map { "1..\($0)" } ?? "1..K, K = largest option number"
         let columns = m.file.data.map { c -> String in
@@ -59,13 +62,19 @@ struct ModelsCommand: ParsableCommand {
         }
         lines.append("  data:   subjID, \(columns.joined(separator: ", ")); optional block, trial")
         if !m.file.arguments.isEmpty {
-            lines.append("  arguments: " + m.file.arguments.map { "\($0.name) = \(format($0.defaultValue))\($0.meaning.isEmpty ? "" : " (\($0.meaning))")" }.joined(separator: ", "))
+            lines.append(
+                "  arguments: "
+                    + m.file.arguments.map {
+                        "\($0.name) = \(format($0.defaultValue))\($0.meaning.isEmpty ? "" : " (\($0.meaning))")"
+                    }.joined(separator: ", "))
         }
         if !m.reference.isEmpty { lines.append("  follows \(m.reference)") }
         let typical = m.parameters.map { "\($0.name) = \(format($0.typicalValue))" }.joined(separator: ", ")
         if (try? StudySimulator.check(m)) != nil {
             let task = StudySimulator.task(for: m, options: 3).description
-            lines.append("  simulated around \(typical) (simulate, recover); task\(m.optionCount == nil && m.task.isBandit ? " with --options 3 (the default)" : ""): \(task)")
+            lines.append(
+                "  simulated around \(typical) (simulate, recover); task\(m.optionCount == nil && m.task.isBandit ? " with --options 3 (the default)" : ""): \(task)"
+            )
         } else {
             lines.append("  typical values \(typical); not simulated (it reads columns its task does not produce)")
         }

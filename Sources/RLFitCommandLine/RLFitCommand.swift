@@ -9,7 +9,11 @@ struct RLFitCommand: ParsableCommand {
         commandName: "rlfit",
         abstract: "Hierarchical Bayesian fits of reinforcement-learning models of choice (NUTS).",
         version: RLFitVersion.string,
-        subcommands: [FitCommand.self, GridCommand.self, SummaryCommand.self, CompareCommand.self, RecoverCommand.self, SBCCommand.self, TrajectoriesCommand.self, LogLikCommand.self, LogProbCommand.self, CheckCommand.self, SimulateCommand.self, ModelsCommand.self, BenchCommand.self]
+        subcommands: [
+            FitCommand.self, GridCommand.self, SummaryCommand.self, CompareCommand.self, RecoverCommand.self,
+            SBCCommand.self, TrajectoriesCommand.self, LogLikCommand.self, LogProbCommand.self, CheckCommand.self,
+            SimulateCommand.self, ModelsCommand.self, BenchCommand.self
+        ]
     )
 
     static func main() {

@@ -27,12 +27,17 @@ struct RecoverCommand: ParsableCommand {
     @Option(help: "Draws per chain.") var draws: Int = 500
     @Option(help: "Chains per fit.") var chains: Int = 2
     @OptionGroup var group: GroupOption
-    @Flag(name: .customLong("from-prior"), help: "Draw each replicate's group values from the priors.") var fromPrior = false
+    @Flag(name: .customLong("from-prior"), help: "Draw each replicate's group values from the priors.") var fromPrior =
+        false
     @Option(help: "Also write the table as CSV to this file.") var out: String?
 
     func validate() throws {
-        guard subjects >= 2, trials >= 1, replicates >= 1, chains >= 1, draws >= 10, warmup >= 0, blocks >= 1, blocks <= trials else {
-            throw ValidationError("need --subjects ≥ 2, --trials ≥ 1, --replicates ≥ 1, --chains ≥ 1, --draws ≥ 10, 1 ≤ --blocks ≤ --trials")
+        guard subjects >= 2, trials >= 1, replicates >= 1, chains >= 1, draws >= 10, warmup >= 0, blocks >= 1,
+            blocks <= trials
+        else {
+            throw ValidationError(
+                "need --subjects ≥ 2, --trials ≥ 1, --replicates ≥ 1, --chains ≥ 1, --draws ≥ 10, 1 ≤ --blocks ≤ --trials"
+            )
         }
     }
 
@@ -46,7 +51,8 @@ struct RecoverCommand: ParsableCommand {
         o.subjects = subjects
         o.trials = trials
         o.blocks = blocks
-        o.options = definition.optionCount == nil && definition.task.isBandit ? try task.optionCount(for: definition) : nil
+        o.options =
+            definition.optionCount == nil && definition.task.isBandit ? try task.optionCount(for: definition) : nil
         o.replicates = replicates
         o.seed = seed
         o.task = try task.task(for: definition)

@@ -6,7 +6,9 @@ import RLModels
 struct SBCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sbc",
-        abstract: "Simulation-based calibration (Talts et al. 2018): rank statistics of prior-drawn truths among posterior draws.")
+        abstract:
+            "Simulation-based calibration (Talts et al. 2018): rank statistics of prior-drawn truths among posterior draws."
+    )
 
     @OptionGroup var model: ModelOption
     @OptionGroup var task: TaskOption
@@ -21,10 +23,15 @@ struct SBCCommand: ParsableCommand {
     @Option(help: "Also write every rank as CSV to this file.") var out: String?
 
     func validate() throws {
-        guard replicates >= 2, subjects >= 2, trials >= 1, draws >= 10, warmup >= 0, bins >= 2, rankDraws >= bins - 1 else {
-            throw ValidationError("need --replicates ≥ 2, --subjects ≥ 2, --trials ≥ 1, --draws ≥ 10, --bins ≥ 2, --rank-draws ≥ bins − 1")
+        guard replicates >= 2, subjects >= 2, trials >= 1, draws >= 10, warmup >= 0, bins >= 2, rankDraws >= bins - 1
+        else {
+            throw ValidationError(
+                "need --replicates ≥ 2, --subjects ≥ 2, --trials ≥ 1, --draws ≥ 10, --bins ≥ 2, --rank-draws ≥ bins − 1"
+            )
         }
-        guard 2 * draws >= rankDraws else { throw ValidationError("--rank-draws must not exceed the draws of 2 chains (\(2 * draws))") }
+        guard 2 * draws >= rankDraws else {
+            throw ValidationError("--rank-draws must not exceed the draws of 2 chains (\(2 * draws))")
+        }
     }
 
     func run() throws {
@@ -39,7 +46,8 @@ struct SBCCommand: ParsableCommand {
         o.trials = trials
         o.seed = seed
         o.task = try task.task(for: definition)
-        o.options = definition.optionCount == nil && definition.task.isBandit ? try task.optionCount(for: definition) : nil
+        o.options =
+            definition.optionCount == nil && definition.task.isBandit ? try task.optionCount(for: definition) : nil
         o.warmup = warmup
         o.draws = draws
         o.rankDraws = rankDraws

@@ -39,12 +39,15 @@ struct SimulateCommand: ParsableCommand {
         let bandit = try task.task(for: definition)
         let options = definition.task.isBandit ? try task.optionCount(for: definition) : nil
         let simulatedTask = StudySimulator.task(for: definition, bandit: bandit, options: options)
-        let study = try reportingInputErrors { try StudySimulator.simulate(
-            model: definition, subjects: subjects, trials: trials, blocks: blocks,
-            missingProbability: missing, seed: seed, group: try group.values(for: definition),
-            options: options, task: bandit) }
-        try SimulationWriter.write(study, model: definition, seed: seed, blocks: blocks, missingProbability: missing,
-                                   task: simulatedTask, to: out)
+        let study = try reportingInputErrors {
+            try StudySimulator.simulate(
+                model: definition, subjects: subjects, trials: trials, blocks: blocks,
+                missingProbability: missing, seed: seed, group: try group.values(for: definition),
+                options: options, task: bandit)
+        }
+        try SimulationWriter.write(
+            study, model: definition, seed: seed, blocks: blocks, missingProbability: missing,
+            task: simulatedTask, to: out)
         print("wrote \(out) (\(subjects) subjects × \(trials) trials) and \(out).truth.json")
     }
 }

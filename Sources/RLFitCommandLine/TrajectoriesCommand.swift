@@ -5,8 +5,10 @@ import RLFit
 struct TrajectoriesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trajectories",
-        abstract: "Write DIR/trajectories.csv: per trial the values, prediction error and choice probabilities (posterior mean, 90% interval).",
-        discussion: "For model-based fMRI and similar analyses. Reads the fit's chain files, run.json and its data file.")
+        abstract:
+            "Write DIR/trajectories.csv: per trial the values, prediction error and choice probabilities (posterior mean, 90% interval).",
+        discussion:
+            "For model-based fMRI and similar analyses. Reads the fit's chain files, run.json and its data file.")
 
     @Argument(help: "A fit directory written by `rlfit fit`.") var directory: String
     @Option(name: .customLong("max-draws"), help: "Draws used (evenly thinned).") var maxDraws: Int = 1000

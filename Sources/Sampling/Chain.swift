@@ -34,7 +34,9 @@ extension Sampler {
         let d = density.dimension
         guard d > 0 else { throw SamplingError.invalidDimension(chainID: chainID, dimension: d) }
         if let state {
-            precondition(state.chainID == chainID && state.dimension == d, "a checkpoint of chain \(state.chainID) (d = \(state.dimension))")
+            precondition(
+                state.chainID == chainID && state.dimension == d,
+                "a checkpoint of chain \(state.chainID) (d = \(state.dimension))")
         }
 
         let clock = ContinuousClock()
@@ -42,7 +44,8 @@ extension Sampler {
         var phaseStart = clock.now
         let metric = EuclideanMetric(dimension: d)
         let hamiltonian = Hamiltonian(density: density, metric: metric)
-        let rng = state.map { Philox(seed: config.seed, stream: UInt64(chainID), position: $0.random) }
+        let rng =
+            state.map { Philox(seed: config.seed, stream: UInt64(chainID), position: $0.random) }
             ?? Philox(seed: config.seed, stream: UInt64(chainID))
         let nuts = NUTSSampler(
             hamiltonian: hamiltonian, rng: rng,
@@ -76,8 +79,9 @@ extension Sampler {
             (keptWarmupRows, keptRows) = (s.keptWarmupRows, s.keptRows)
             (warmupSecondsBefore, samplingSecondsBefore) = (s.warmupSeconds, s.samplingSeconds)
         } else {
-            try nuts.initialize(radius: config.initRadius, attempts: config.initAttempts, chainID: chainID,
-                                position: config.initialPositions[chainID])
+            try nuts.initialize(
+                radius: config.initRadius, attempts: config.initAttempts, chainID: chainID,
+                position: config.initialPositions[chainID])
             if config.warmup > 0 && schedule.kind != .asConfigured {
                 warnings.append("chain \(chainID): \(schedule.summary)")
             }
@@ -103,13 +107,17 @@ extension Sampler {
         func snapshot(complete: Bool) -> ChainState {
             let inWarmup = completed < config.warmup
             var s = ChainState(
-                chainID: chainID, dimension: d, iteration: completed, random: nuts.rng.position, stepSize: nuts.stepSize,
+                chainID: chainID, dimension: d, iteration: completed, random: nuts.rng.position,
+                stepSize: nuts.stepSize,
                 position: (0..<d).map { nuts.current.q[$0] }, gradient: (0..<d).map { nuts.current.g[$0] },
-                logDensity: nuts.current.logDensity, kinetic: nuts.current.kinetic, denseMetric: false, inverseDiagonal: [],
-                covariance: [], cholesky: [], dualAveraging: dualAveraging.state, welfordCount: 0, welfordMean: [], welfordM2: [],
+                logDensity: nuts.current.logDensity, kinetic: nuts.current.kinetic, denseMetric: false,
+                inverseDiagonal: [],
+                covariance: [], cholesky: [], dualAveraging: dualAveraging.state, welfordCount: 0, welfordMean: [],
+                welfordM2: [],
                 windowDraws: [], windowCount: 0, warmupDivergences: warmupDivergences, divergences: divergences,
                 maxDepthHits: maxDepthHits, samplingGradientEvaluations: samplingGradients,
-                gradientEvaluations: hamiltonian.gradientEvaluations, keptWarmupRows: keptWarmupRows, keptRows: keptRows,
+                gradientEvaluations: hamiltonian.gradientEvaluations, keptWarmupRows: keptWarmupRows,
+                keptRows: keptRows,
                 warmupSeconds: warmupSecondsBefore + (inWarmup ? elapsed() : 0),
                 samplingSeconds: samplingSecondsBefore + (inWarmup ? 0 : elapsed()),
                 warnings: warnings, isComplete: complete)
@@ -145,7 +153,9 @@ extension Sampler {
                 }
                 keptRows += 1
                 if isWarmup { keptWarmupRows += 1 }
-                try observer?.chainKept(position: UnsafeBufferPointer(start: nuts.current.q, count: d), statistics: stats, isWarmup: isWarmup)
+                try observer?.chainKept(
+                    position: UnsafeBufferPointer(start: nuts.current.q, count: d), statistics: stats,
+                    isWarmup: isWarmup)
             }
 
             // Adaptation.
@@ -156,7 +166,8 @@ extension Sampler {
                 }
                 if let w = schedule.windowEnding(at: iteration) {
                     let range = schedule.windows[w]
-                    let context = "chain \(chainID), metric window \(w + 1) of \(schedule.windows.count) "
+                    let context =
+                        "chain \(chainID), metric window \(w + 1) of \(schedule.windows.count) "
                         + "(warmup iterations \(range.lowerBound + 1)–\(range.upperBound), \(range.count) draws)"
                     warnings += adaptation.update(metric, context: context)
                     try nuts.findReasonableStepSize(chainID: chainID)
@@ -172,11 +183,12 @@ extension Sampler {
                 phaseStart = clock.now
                 try observer?.chainFinishedWarmup(stepSize: nuts.stepSize, inverseMetric: metric.inverseMetric)
             }
-            progress?(ChainProgress(
-                chainID: chainID, phase: isWarmup ? .warmup : .sampling, iteration: completed,
-                warmupIterations: config.warmup, samplingIterations: config.draws,
-                warmupDivergences: warmupDivergences, samplingDivergences: divergences,
-                stepSize: stats.stepSize))
+            progress?(
+                ChainProgress(
+                    chainID: chainID, phase: isWarmup ? .warmup : .sampling, iteration: completed,
+                    warmupIterations: config.warmup, samplingIterations: config.draws,
+                    warmupDivergences: warmupDivergences, samplingDivergences: divergences,
+                    stepSize: stats.stepSize))
             if completed < total, let observer, observer.chainWantsCheckpoint() {
                 try observer.chainCheckpoint(snapshot(complete: false))
             }

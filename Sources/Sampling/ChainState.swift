@@ -54,13 +54,15 @@ public struct ChainState: Sendable, Equatable {
     public var summaryResult: ChainResult {
         ChainResult(
             chainID: chainID, dimension: dimension, positions: [], statistics: [], warmupDrawCount: keptWarmupRows,
-            stepSize: stepSize, inverseMetric: inverseMetric, warmupSeconds: warmupSeconds, samplingSeconds: samplingSeconds,
+            stepSize: stepSize, inverseMetric: inverseMetric, warmupSeconds: warmupSeconds,
+            samplingSeconds: samplingSeconds,
             gradientEvaluations: gradientEvaluations, samplingGradientEvaluations: samplingGradientEvaluations,
             divergences: divergences, warmupDivergences: warmupDivergences, maxDepthHits: maxDepthHits,
             warnings: warnings, isComplete: isComplete, iterationsCompleted: iteration)
     }
 
     public var inverseMetric: InverseMetric {
-        denseMetric ? .dense(.init(rows: dimension, columns: dimension, columnMajor: covariance)) : .diagonal(inverseDiagonal)
+        denseMetric
+            ? .dense(.init(rows: dimension, columns: dimension, columnMajor: covariance)) : .diagonal(inverseDiagonal)
     }
 }

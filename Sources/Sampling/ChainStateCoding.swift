@@ -12,7 +12,7 @@ public enum ChainStateCoding {
         public var description: String { "not a chain checkpoint (\(reason))" }
     }
 
-    static let magic: UInt64 = 0x5443_4B43_5446_4C52  // "RLFTCKCT"
+    static let magic: UInt64 = 0x5443_4B43_5446_4C52 // "RLFTCKCT"
     static let version: UInt64 = 1
 
     public static func encode(_ s: ChainState) -> [UInt8] {
@@ -28,8 +28,10 @@ public enum ChainStateCoding {
         w.doubles(s.dualAveraging)
         w.int(s.welfordCount); w.doubles(s.welfordMean); w.doubles(s.welfordM2)
         w.doubles(s.windowDraws); w.int(s.windowCount)
-        for n in [s.warmupDivergences, s.divergences, s.maxDepthHits, s.samplingGradientEvaluations, s.gradientEvaluations,
-                  s.keptWarmupRows, s.keptRows] { w.int(n) }
+        for n in [
+            s.warmupDivergences, s.divergences, s.maxDepthHits, s.samplingGradientEvaluations, s.gradientEvaluations,
+            s.keptWarmupRows, s.keptRows
+        ] { w.int(n) }
         w.double(s.warmupSeconds); w.double(s.samplingSeconds)
         w.int(s.warnings.count)
         for text in s.warnings { w.string(text) }
@@ -48,14 +50,20 @@ public enum ChainStateCoding {
             chainID: chainID, dimension: dimension, iteration: iteration,
             random: Philox.Position(blockIndex: block, buffered: hasBuffered == 1 ? buffered : nil),
             stepSize: try r.double(), position: try r.doubles(), gradient: try r.doubles(), logDensity: try r.double(),
-            kinetic: try r.double(), denseMetric: try r.int() == 1, inverseDiagonal: try r.doubles(), covariance: try r.doubles(),
-            cholesky: try r.doubles(), dualAveraging: try r.doubles(), welfordCount: try r.int(), welfordMean: try r.doubles(),
-            welfordM2: try r.doubles(), windowDraws: try r.doubles(), windowCount: try r.int(), warmupDivergences: try r.int(),
+            kinetic: try r.double(), denseMetric: try r.int() == 1, inverseDiagonal: try r.doubles(),
+            covariance: try r.doubles(),
+            cholesky: try r.doubles(), dualAveraging: try r.doubles(), welfordCount: try r.int(),
+            welfordMean: try r.doubles(),
+            welfordM2: try r.doubles(), windowDraws: try r.doubles(), windowCount: try r.int(),
+            warmupDivergences: try r.int(),
             divergences: try r.int(), maxDepthHits: try r.int(), samplingGradientEvaluations: try r.int(),
-            gradientEvaluations: try r.int(), keptWarmupRows: try r.int(), keptRows: try r.int(), warmupSeconds: try r.double(),
-            samplingSeconds: try r.double(), warnings: try (0..<r.count()).map { _ in try r.string() }, isComplete: try r.int() == 1)
+            gradientEvaluations: try r.int(), keptWarmupRows: try r.int(), keptRows: try r.int(),
+            warmupSeconds: try r.double(),
+            samplingSeconds: try r.double(), warnings: try (0..<r.count()).map { _ in try r.string() },
+            isComplete: try r.int() == 1)
         guard r.isAtEnd else { throw Malformed(reason: "\(r.remaining) bytes after the end") }
-        guard state.position.count == dimension, state.gradient.count == dimension, state.dualAveraging.count == 4 else {
+        guard state.position.count == dimension, state.gradient.count == dimension, state.dualAveraging.count == 4
+        else {
             throw Malformed(reason: "vector lengths do not match the dimension \(dimension)")
         }
         return state
@@ -88,7 +96,9 @@ public enum ChainStateCoding {
         /// A length that must fit in what is left (8 bytes per element at most).
         mutating func count() throws -> Int {
             let n = try int()
-            guard n >= 0, n <= remaining else { throw Malformed(reason: "impossible length \(n) at byte \(offset - 8)") }
+            guard n >= 0, n <= remaining else {
+                throw Malformed(reason: "impossible length \(n) at byte \(offset - 8)")
+            }
             return n
         }
         mutating func doubles() throws -> [Double] {

@@ -84,14 +84,16 @@ public enum CovarianceShrinkage {
         var fourthMoments = Matrix(rows: d, columns: d)
         y.storage.withUnsafeBufferPointer { yp in
             crossProducts.storage.withUnsafeMutableBufferPointer { cp in
-                BLAS.gemm(transposeA: true, transposeB: false, d, d, n, 1, yp.baseAddress!, lda: n,
-                          yp.baseAddress!, ldb: n, 0, cp.baseAddress!, ldc: d)
+                BLAS.gemm(
+                    transposeA: true, transposeB: false, d, d, n, 1, yp.baseAddress!, lda: n,
+                    yp.baseAddress!, ldb: n, 0, cp.baseAddress!, ldc: d)
             }
         }
         ySquared.storage.withUnsafeBufferPointer { yp in
             fourthMoments.storage.withUnsafeMutableBufferPointer { wp in
-                BLAS.gemm(transposeA: true, transposeB: false, d, d, n, 1, yp.baseAddress!, lda: n,
-                          yp.baseAddress!, ldb: n, 0, wp.baseAddress!, ldc: d)
+                BLAS.gemm(
+                    transposeA: true, transposeB: false, d, d, n, 1, yp.baseAddress!, lda: n,
+                    yp.baseAddress!, ldb: n, 0, wp.baseAddress!, ldc: d)
             }
         }
         var sumVariance = 0.0, sumSquares = 0.0

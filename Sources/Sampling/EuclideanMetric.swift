@@ -94,8 +94,9 @@ final class EuclideanMetric {
 
     func restore(from s: ChainState) {
         if s.denseMetric {
-            setDense(covariance: Matrix(rows: dimension, columns: dimension, columnMajor: s.covariance),
-                     cholesky: Matrix(rows: dimension, columns: dimension, columnMajor: s.cholesky))
+            setDense(
+                covariance: Matrix(rows: dimension, columns: dimension, columnMajor: s.covariance),
+                cholesky: Matrix(rows: dimension, columns: dimension, columnMajor: s.cholesky))
         } else {
             setDiagonal(s.inverseDiagonal)
         }

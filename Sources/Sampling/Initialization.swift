@@ -12,7 +12,9 @@ extension NUTSSampler {
     /// infinite log density, or which gradient component was not finite).
     func initialize(radius: Double, attempts: Int, chainID: Int, position: [Double]? = nil) throws {
         let d = dimension
-        precondition(position.map { $0.count == d } ?? true, "a starting point of \(position?.count ?? 0) coordinates for d = \(d)")
+        precondition(
+            position.map { $0.count == d } ?? true,
+            "a starting point of \(position?.count ?? 0) coordinates for d = \(d)")
         let tries = radius > 0 && position == nil ? attempts : 1
         var lastProblem = ""
         for _ in 0..<tries {
@@ -30,6 +32,7 @@ extension NUTSSampler {
             current.kinetic = 0
             return
         }
-        throw SamplingError.initializationFailed(chainID: chainID, attempts: tries, radius: radius, lastProblem: lastProblem)
+        throw SamplingError.initializationFailed(
+            chainID: chainID, attempts: tries, radius: radius, lastProblem: lastProblem)
     }
 }

@@ -41,14 +41,19 @@ public enum LBFGS {
 
     /// Maximizes `density` from `start` (finite log density and gradient there, else the result
     /// is `start` with `converged` false and the problem as `stop`).
-    public static func maximize<Density: LogDensity>(_ density: inout Density, from start: [Double],
-                                                     settings: Settings = Settings()) -> Result {
+    public static func maximize<Density: LogDensity>(
+        _ density: inout Density, from start: [Double],
+        settings: Settings = Settings()
+    ) -> Result {
         let d = start.count
-        precondition(d == density.dimension, "a start of \(d) coordinates for a density of dimension \(density.dimension)")
+        precondition(
+            d == density.dimension, "a start of \(d) coordinates for a density of dimension \(density.dimension)")
         var evaluations = 0
         func evaluate(_ x: [Double], _ g: inout [Double]) -> Double {
             evaluations += 1
-            return x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { density.logDensity(xp, gradient: $0) } }
+            return x.withUnsafeBufferPointer { xp in
+                g.withUnsafeMutableBufferPointer { density.logDensity(xp, gradient: $0) }
+            }
         }
         func dot(_ a: [Double], _ b: [Double]) -> Double {
             var s = 0.0
@@ -58,8 +63,9 @@ public enum LBFGS {
         var x = start, g = [Double](repeating: 0, count: d)
         var f = evaluate(x, &g)
         guard f.isFinite, g.allSatisfy(\.isFinite) else {
-            return Result(position: x, logDensity: f, iterations: 0, evaluations: evaluations, converged: false,
-                          stop: "the log density or its gradient is not finite at the start")
+            return Result(
+                position: x, logDensity: f, iterations: 0, evaluations: evaluations, converged: false,
+                stop: "the log density or its gradient is not finite at the start")
         }
         var steps: [[Double]] = [], changes: [[Double]] = [], inverseCurvatures: [Double] = []
         var alpha = [Double](repeating: 0, count: settings.history)
@@ -73,27 +79,33 @@ public enum LBFGS {
                 for i in 0..<d { r[i] -= alpha[k] * changes[k][i] }
             }
             let gradientNorm = dot(g, g).squareRoot()
-            let gamma = steps.isEmpty ? 1 / max(1, gradientNorm) : dot(steps[steps.count - 1], changes[changes.count - 1])
-                / dot(changes[changes.count - 1], changes[changes.count - 1])
+            let gamma =
+                steps.isEmpty
+                ? 1 / max(1, gradientNorm)
+                : dot(steps[steps.count - 1], changes[changes.count - 1])
+                    / dot(changes[changes.count - 1], changes[changes.count - 1])
             for i in 0..<d { r[i] *= gamma }
             for k in 0..<steps.count {
                 let beta = inverseCurvatures[k] * dot(changes[k], r)
                 for i in 0..<d { r[i] += steps[k][i] * (alpha[k] - beta) }
             }
             if !steps.isEmpty && dot(g, r.map { -$0 }) / max(abs(f), 1) < 1e7 * epsilon {
-                return Result(position: x, logDensity: f, iterations: iteration - 1, evaluations: evaluations, converged: true,
-                              stop: "relative gradient below tolerance")
+                return Result(
+                    position: x, logDensity: f, iterations: iteration - 1, evaluations: evaluations, converged: true,
+                    stop: "relative gradient below tolerance")
             }
             var direction = r.map { -$0 }
-            var slope = -dot(g, direction)   // ∇φᵀd, negative for a descent direction
+            var slope = -dot(g, direction) // ∇φᵀd, negative for a descent direction
             if !(slope < 0) {
                 // Rounding made H indefinite: forget the history, go along the gradient.
                 steps.removeAll(); changes.removeAll(); inverseCurvatures.removeAll()
                 direction = g.map { $0 / max(1, gradientNorm) }
                 slope = -dot(g, direction)
                 if !(slope < 0) {
-                    return Result(position: x, logDensity: f, iterations: iteration - 1, evaluations: evaluations, converged: true,
-                                  stop: "gradient is zero")
+                    return Result(
+                        position: x, logDensity: f, iterations: iteration - 1, evaluations: evaluations,
+                        converged: true,
+                        stop: "gradient is zero")
                 }
             }
             // Backtracking line search on φ = −f.
@@ -112,8 +124,9 @@ public enum LBFGS {
                 }
             }
             guard accepted else {
-                return Result(position: x, logDensity: f, iterations: iteration - 1, evaluations: evaluations, converged: false,
-                              stop: "the line search found no higher point")
+                return Result(
+                    position: x, logDensity: f, iterations: iteration - 1, evaluations: evaluations, converged: false,
+                    stop: "the line search found no higher point")
             }
             var s = [Double](repeating: 0, count: d), y = [Double](repeating: 0, count: d)
             for i in 0..<d { s[i] = next[i] - x[i]; y[i] = g[i] - nextGradient[i] }
@@ -124,20 +137,24 @@ public enum LBFGS {
             let previous = f
             f = nextValue
             if abs(change) < 1e-12 {
-                return Result(position: x, logDensity: f, iterations: iteration, evaluations: evaluations, converged: true,
-                              stop: "change in log density below tolerance")
+                return Result(
+                    position: x, logDensity: f, iterations: iteration, evaluations: evaluations, converged: true,
+                    stop: "change in log density below tolerance")
             }
             if abs(change) / max(abs(previous), abs(f), 1) < 1e4 * epsilon {
-                return Result(position: x, logDensity: f, iterations: iteration, evaluations: evaluations, converged: true,
-                              stop: "relative change in log density below tolerance")
+                return Result(
+                    position: x, logDensity: f, iterations: iteration, evaluations: evaluations, converged: true,
+                    stop: "relative change in log density below tolerance")
             }
             if dot(g, g).squareRoot() < 1e-8 {
-                return Result(position: x, logDensity: f, iterations: iteration, evaluations: evaluations, converged: true,
-                              stop: "gradient norm below tolerance")
+                return Result(
+                    position: x, logDensity: f, iterations: iteration, evaluations: evaluations, converged: true,
+                    stop: "gradient norm below tolerance")
             }
             if stepNorm < 1e-8 {
-                return Result(position: x, logDensity: f, iterations: iteration, evaluations: evaluations, converged: true,
-                              stop: "step size below tolerance")
+                return Result(
+                    position: x, logDensity: f, iterations: iteration, evaluations: evaluations, converged: true,
+                    stop: "step size below tolerance")
             }
             let curvature = dot(s, y)
             if curvature > 1e-10 * stepNorm * dot(y, y).squareRoot() {
@@ -147,7 +164,8 @@ public enum LBFGS {
                 steps.append(s); changes.append(y); inverseCurvatures.append(1 / curvature)
             }
         }
-        return Result(position: x, logDensity: f, iterations: settings.maxIterations, evaluations: evaluations, converged: false,
-                      stop: "\(settings.maxIterations) iterations without converging")
+        return Result(
+            position: x, logDensity: f, iterations: settings.maxIterations, evaluations: evaluations, converged: false,
+            stop: "\(settings.maxIterations) iterations without converging")
     }
 }

@@ -107,7 +107,9 @@ struct MetricAdaptation {
                 return ["\(context): \(error); its diagonal is not positive either, so the metric is unchanged"]
             }
             metric.setDiagonal(diagonal)
-            return ["\(context): dense metric factorization failed (\(error)); this window uses the diagonal of the covariance instead"]
+            return [
+                "\(context): dense metric factorization failed (\(error)); this window uses the diagonal of the covariance instead"
+            ]
         }
     }
 }

@@ -20,7 +20,9 @@ public struct SamplerStatistics: Sendable, Equatable {
     public var energy: Double
 
     /// Stan CSV column names, in Stan's order.
-    public static let columnNames = ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"]
+    public static let columnNames = [
+        "lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"
+    ]
 
     /// The values in `columnNames` order.
     public var columnValues: [Double] {
@@ -91,7 +93,8 @@ final class NUTSSampler<Density: LogDensity> {
         self.maxEnergyError = maxEnergyError
         let d = dimension
         let levelSize = 6 * d + Proposal.size(dimension: d)
-        storageCount = Proposal.size(dimension: d) * 3 + PhasePoint.size(dimension: d) * 2 + 12 * d
+        storageCount =
+            Proposal.size(dimension: d) * 3 + PhasePoint.size(dimension: d) * 2 + 12 * d
             + levelSize * (maxDepth + 1)
         storage = .allocate(capacity: storageCount)
         storage.initialize(repeating: 0, count: storageCount)
@@ -110,10 +113,11 @@ final class NUTSSampler<Density: LogDensity> {
         pBckFwd = take(d); pSharpBckFwd = take(d); pBckBck = take(d); pSharpBckBck = take(d)
         var levels: [Level] = []
         for _ in 0...maxDepth {
-            levels.append(Level(
-                rhoInit: take(d), rhoFinal: take(d), pInitEnd: take(d), pSharpInitEnd: take(d),
-                pFinalBeg: take(d), pSharpFinalBeg: take(d),
-                proposal: Proposal(base: take(Proposal.size(dimension: d)), dimension: d)))
+            levels.append(
+                Level(
+                    rhoInit: take(d), rhoFinal: take(d), pInitEnd: take(d), pSharpInitEnd: take(d),
+                    pFinalBeg: take(d), pSharpFinalBeg: take(d),
+                    proposal: Proposal(base: take(Proposal.size(dimension: d)), dimension: d)))
         }
         self.levels = levels
     }
@@ -151,7 +155,7 @@ final class NUTSSampler<Density: LogDensity> {
         pSharpBckFwd.update(from: forward.v, count: d)
         pSharpBckBck.update(from: forward.v, count: d)
 
-        var logSumWeight = 0.0  // log w(z₀) = H₀ − H₀
+        var logSumWeight = 0.0 // log w(z₀) = H₀ − H₀
         let h0 = forward.hamiltonian
         leapfrogCount = 0
         sumMetropolis = 0
@@ -229,7 +233,7 @@ final class NUTSSampler<Density: LogDensity> {
         if depth == 0 {
             hamiltonian.leapfrog(z, stepSize: sign * stepSize)
             leapfrogCount += 1
-            let h = z.hamiltonian  // NaN → +∞
+            let h = z.hamiltonian // NaN → +∞
             if h - h0 > maxEnergyError { divergent = true }
             logSumWeight = logSumExp(logSumWeight, h0 - h)
             sumMetropolis += h0 - h > 0 ? 1 : Foundation.exp(h0 - h)

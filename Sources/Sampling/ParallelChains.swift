@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import ParallelWork
 
 extension Sampler {
     /// Runs the chains `chainIDs` on up to `threads` threads (at least 1, at most one per
@@ -35,75 +36,25 @@ extension Sampler {
         // first chain to call it: measured, that left a resumed chain's metric updates
         // differing in the last bits from the uninterrupted chain's).
         BLASThreading.ensureSingleThread()
-        let workers = max(1, min(threads, chainIDs.count))
-        let jobs = ChainJobs(count: chainIDs.count)
         let internalCancellation = CancellationToken(parent: cancellation)
-        let group = DispatchGroup()
         let sampler = self
-
-        for _ in 0..<workers {
-            group.enter()
-            let thread = Thread {
-                defer { group.leave() }
-                while let index = jobs.next() {
-                    let chainID = chainIDs[index]
-                    do {
-                        let density = try makeDensity(chainID)
-                        let observer = try makeObserver?(chainID)
-                        let result = try sampler.runChain(
-                            chainID: chainID, density: density, progress: progress,
-                            cancellation: internalCancellation, observer: observer, keepsDraws: keepsDraws,
-                            resumingFrom: resume[chainID])
-                        jobs.store(.success(result), at: index)
-                    } catch {
-                        jobs.store(.failure(error), at: index)
-                        internalCancellation.cancel()
-                    }
-                }
+        let results = ParallelMap.map(chainIDs, threads: threads, name: "rlfit-chain-worker") {
+            chainID -> Result<ChainResult, any Error> in
+            do {
+                let density = try makeDensity(chainID)
+                let observer = try makeObserver?(chainID)
+                return .success(
+                    try sampler.runChain(
+                        chainID: chainID, density: density, progress: progress,
+                        cancellation: internalCancellation, observer: observer, keepsDraws: keepsDraws,
+                        resumingFrom: resume[chainID]))
+            } catch {
+                internalCancellation.cancel()
+                return .failure(error)
             }
-            thread.stackSize = 16 << 20
-            thread.name = "rlfit-chain-worker"
-            thread.start()
         }
-        group.wait()
-        return try jobs.results().map { try $0.get() }
-    }
-}
-
-/// The shared work list of `runChains`: hands out chain indices and collects results.
-private final class ChainJobs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
-    private var slots: [Result<ChainResult, any Error>?]
-
-    init(count: Int) {
-        self.count = count
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
-    }
-
-    func store(_ result: Result<ChainResult, any Error>, at index: Int) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
-    }
-
-    /// All results in order; a failure anywhere comes first in the thrown order.
-    func results() throws -> [Result<ChainResult, any Error>] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let failure = slots.first(where: { if case .failure = $0 { return true } else { return false } }),
-           case let .failure(error)? = failure {
-            throw error
-        }
-        return slots.map { $0! }
+        // The first failure in chain order, if any.
+        for case let .failure(error) in results { throw error }
+        return try results.map { try $0.get() }
     }
 }

@@ -82,7 +82,9 @@ public struct SamplerConfiguration: Sendable, Equatable {
         if draws < 0 { try fail("draws must be ≥ 0, got \(draws)") }
         if !(1...30).contains(maxDepth) { try fail("max depth must be in 1...30, got \(maxDepth)") }
         if !(adaptDelta > 0 && adaptDelta < 1) { try fail("adapt delta must be in (0, 1), got \(adaptDelta)") }
-        if !(initRadius >= 0 && initRadius.isFinite) { try fail("init radius must be finite and ≥ 0, got \(initRadius)") }
+        if !(initRadius >= 0 && initRadius.isFinite) {
+            try fail("init radius must be finite and ≥ 0, got \(initRadius)")
+        }
         if initAttempts < 1 { try fail("init attempts must be ≥ 1, got \(initAttempts)") }
         if thin < 1 { try fail("thin must be ≥ 1, got \(thin)") }
         if !(initialStepSize > 0 && initialStepSize.isFinite) {
@@ -90,7 +92,9 @@ public struct SamplerConfiguration: Sendable, Equatable {
         }
         if !(maxEnergyError > 0) { try fail("max energy error must be > 0, got \(maxEnergyError)") }
         if initBuffer < 0 || termBuffer < 0 || baseWindow < 1 {
-            try fail("warmup buffers must be ≥ 0 and the base window ≥ 1, got init \(initBuffer), window \(baseWindow), term \(termBuffer)")
+            try fail(
+                "warmup buffers must be ≥ 0 and the base window ≥ 1, got init \(initBuffer), window \(baseWindow), term \(termBuffer)"
+            )
         }
         let p = dualAveraging
         if !(p.gamma > 0 && p.kappa > 0 && p.kappa <= 1 && p.t0 >= 0) {

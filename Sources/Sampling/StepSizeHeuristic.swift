@@ -21,7 +21,7 @@ extension NUTSSampler {
             startTrajectory(at: z)
             let h0 = z.hamiltonian
             hamiltonian.leapfrog(z, stepSize: stepSize)
-            let h = z.hamiltonian  // NaN → +∞
+            let h = z.hamiltonian // NaN → +∞
             return h0 - h
         }
 
@@ -34,12 +34,16 @@ extension NUTSSampler {
             if stepSize > 1e7 {
                 throw SamplingError.stepSizeSearchFailed(
                     chainID: chainID,
-                    reason: "the step size grew past 1e7 without the energy changing; the posterior is probably improper (check that every parameter has a proper prior or likelihood)")
+                    reason:
+                        "the step size grew past 1e7 without the energy changing; the posterior is probably improper (check that every parameter has a proper prior or likelihood)"
+                )
             }
             if stepSize == 0 {
                 throw SamplingError.stepSizeSearchFailed(
                     chainID: chainID,
-                    reason: "no acceptably small step size could be found; the log density is probably not continuous or not finite near the current point")
+                    reason:
+                        "no acceptably small step size could be found; the log density is probably not continuous or not finite near the current point"
+                )
             }
         }
     }

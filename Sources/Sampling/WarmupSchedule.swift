@@ -99,7 +99,8 @@ public struct WarmupSchedule: Sendable, Equatable {
             return "warmup \(warmup) < 20: no metric adaptation, step size only"
         case .reduced, .asConfigured:
             let ws = windows.map { "\($0.lowerBound)–\($0.upperBound - 1)" }.joined(separator: ", ")
-            let prefix = kind == .reduced
+            let prefix =
+                kind == .reduced
                 ? "warmup \(warmup) is too short for the configured buffers; reduced to 15%/75%/10%: " : ""
             return prefix + "init buffer \(initBuffer), metric windows [\(ws)], term buffer \(termBuffer)"
         }

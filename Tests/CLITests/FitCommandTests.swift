@@ -7,15 +7,20 @@ final class FitCommandTests: XCTestCase {
     static let study: String = {
         let dir = try! CommandLineRunner.temporaryDirectory()
         let path = dir.appendingPathComponent("study.tsv").path
-        let r = try! CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "8", "--trials", "60",
-                                            "--seed", "3", "--missing", "0.05", "--out", path])
+        let r = try! CommandLineRunner.run([
+            "simulate", "--model", "bandit2arm_delta", "--subjects", "8", "--trials", "60",
+            "--seed", "3", "--missing", "0.05", "--out", path
+        ])
         precondition(r.status == 0, r.stderr)
         return path
     }()
 
     func fit(_ extra: [String], out: URL) throws -> CommandLineRunner.Result {
-        try CommandLineRunner.run(["fit", Self.study, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
-                                   "--seed", "11", "--quiet", "--out", out.path] + extra)
+        try CommandLineRunner.run(
+            [
+                "fit", Self.study, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
+                "--seed", "11", "--quiet", "--out", out.path
+            ] + extra)
     }
 
     func chainBody(_ url: URL) throws -> [Substring] {
@@ -29,37 +34,52 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("mu_A") && r.stdout.contains("R-hat") && r.stdout.contains("divergences"), r.stdout)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        XCTAssertEqual(names, ["chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json", "run.json",
-                               "model.rlm", "report.html", "ppc.csv"])
+        XCTAssertEqual(
+            names,
+            [
+                "chain-1.csv", "chain-2.csv", "chain-3.csv", "chain-4.csv", "summary.csv", "subjects.csv", "fit.json",
+                "run.json",
+                "model.rlm", "report.html", "ppc.csv"
+            ])
         let ppc = try String(contentsOf: out.appendingPathComponent("ppc.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(ppc[0], "subjID,trial,trial_in_block,observed_better,predicted_mean,predicted_q5,predicted_q95")
         XCTAssertEqual(ppc.filter { $0.hasPrefix("group,") }.count, 60)
         XCTAssertEqual(ppc.count, 1 + 60 + 8 * 60)
         // The offline report: inline SVG, no scripts or remote resources.
         let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
-        for part in ["<svg", "mu_A", "Trace and rank plots", "Subjects", "Posterior predictive learning curve", "<table>"] {
+        for part in [
+            "<svg", "mu_A", "Trace and rank plots", "Subjects", "Posterior predictive learning curve", "<table>"
+        ] {
             XCTAssert(html.contains(part), part)
         }
         XCTAssertFalse(html.contains("<script") || html.contains("http://") || html.contains("https://"))
         let header = try chainBody(out.appendingPathComponent("chain-1.csv"))[0]
         let columns = header.split(separator: ",").map(String.init)
-        XCTAssertEqual(Array(columns.prefix(11)), ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__",
-                                                   "energy__", "mu_pr.1", "mu_pr.2", "sigma.1", "sigma.2"])
+        XCTAssertEqual(
+            Array(columns.prefix(11)),
+            [
+                "lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__",
+                "energy__", "mu_pr.1", "mu_pr.2", "sigma.1", "sigma.2"
+            ])
         XCTAssertEqual(columns.filter { $0.hasPrefix("A_pr.") }.count, 8)
         XCTAssertEqual(columns.filter { $0.hasPrefix("tau.") }.count, 8)
         XCTAssertEqual(columns.filter { $0.hasPrefix("log_lik.") }.count, 8)
         XCTAssert(columns.contains("mu_A") && columns.contains("mu_tau"))
         XCTAssertEqual(try chainBody(out.appendingPathComponent("chain-1.csv")).count, 101)
 
-        let summary = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8).split(separator: "\n")
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8).split(
+            separator: "\n")
         XCTAssertEqual(summary[0], "name,mean,sd,mcse_mean,q5,q50,q95,ess_bulk,ess_tail,rhat")
         XCTAssertEqual(summary.count, 1 + columns.count - 7)
-        let subjects = try String(contentsOf: out.appendingPathComponent("subjects.csv"), encoding: .utf8).split(separator: "\n")
+        let subjects = try String(contentsOf: out.appendingPathComponent("subjects.csv"), encoding: .utf8).split(
+            separator: "\n")
         XCTAssertEqual(subjects[0], "subjID,A_mean,A_q2.5,A_q97.5,tau_mean,tau_q2.5,tau_q97.5")
         XCTAssertEqual(subjects.count, 9)
         XCTAssert(subjects[1].hasPrefix("1,"))
 
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json")))
+            as! [String: Any]
         XCTAssertEqual(manifest["seed"] as? Int, 11)
         let data = manifest["data"] as! [String: Any]
         XCTAssertEqual((data["sha256"] as! String).count, 64)
@@ -83,13 +103,18 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(try fit(["--threads", "2"], out: full).status, 0)
         XCTAssertEqual(try fit(["--threads", "1"], out: again).status, 0)
         for c in 1...4 {
-            XCTAssertEqual(try chainBody(full.appendingPathComponent("chain-\(c).csv")),
-                           try chainBody(again.appendingPathComponent("chain-\(c).csv")), "chain \(c)")
+            XCTAssertEqual(
+                try chainBody(full.appendingPathComponent("chain-\(c).csv")),
+                try chainBody(again.appendingPathComponent("chain-\(c).csv")), "chain \(c)")
         }
         let r = try fit(["--chain-ids", "3"], out: alone)
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: alone.path).filter { $0.hasPrefix("chain-") }, ["chain-3.csv"])
-        XCTAssertEqual(try chainBody(full.appendingPathComponent("chain-3.csv")), try chainBody(alone.appendingPathComponent("chain-3.csv")))
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: alone.path).filter { $0.hasPrefix("chain-") },
+            ["chain-3.csv"])
+        XCTAssertEqual(
+            try chainBody(full.appendingPathComponent("chain-3.csv")),
+            try chainBody(alone.appendingPathComponent("chain-3.csv")))
         XCTAssert(r.stdout.contains("one chain only"), r.stdout)
     }
 
@@ -107,26 +132,34 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(resolved["init_buffer"] as? Int, 15)
         XCTAssertEqual(resolved["window"] as? Int, 15)
         let chainText = try String(contentsOf: first.appendingPathComponent("chain-1.csv"), encoding: .utf8)
-        XCTAssert(chainText.contains("#       init_buffer = 15\n#       term_buffer = 50\n#       window = 15\n"), chainText)
+        XCTAssert(
+            chainText.contains("#       init_buffer = 15\n#       term_buffer = 50\n#       window = 15\n"), chainText)
         let second = base.appendingPathComponent("second")
         let r = try CommandLineRunner.run(["fit", "--config", runFile.path, "--out", second.path, "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         for c in 1...4 {
-            XCTAssertEqual(try chainBody(first.appendingPathComponent("chain-\(c).csv")),
-                           try chainBody(second.appendingPathComponent("chain-\(c).csv")))
+            XCTAssertEqual(
+                try chainBody(first.appendingPathComponent("chain-\(c).csv")),
+                try chainBody(second.appendingPathComponent("chain-\(c).csv")))
         }
         let bad = base.appendingPathComponent("bad.json").path
         try #"{"model": "bandit2arm_delta", "warmpu": 10}"#.write(toFile: bad, atomically: true, encoding: .utf8)
-        let rejected = try CommandLineRunner.run(["fit", Self.study, "--config", bad, "--out", base.appendingPathComponent("x").path])
+        let rejected = try CommandLineRunner.run([
+            "fit", Self.study, "--config", bad, "--out", base.appendingPathComponent("x").path
+        ])
         XCTAssertEqual(rejected.status, 64)
         XCTAssert(rejected.stderr.contains("\(bad):1:31: error: unknown key warmpu"), rejected.stderr)
         // Errors point at the place in the file: a wrong type, and broken syntax.
-        for (text, expected) in [("{\n  \"model\": \"bandit2arm_delta\",\n  \"chains\": \"four\"\n}\n", ":3:13: error: key 'chains'"),
-                                 ("{\n  \"model\": \"bandit2arm_delta\",\n  \"chains\": four\n}\n", ":3:13: error: not valid JSON"),
-                                 ("{\"priors\": {\"mu\": \"wide\"}}", ":1:19: error: key 'priors.mu'"),
-                                 ("[1]", ":1:1: error: a run file is one JSON object")] {
+        for (text, expected) in [
+            ("{\n  \"model\": \"bandit2arm_delta\",\n  \"chains\": \"four\"\n}\n", ":3:13: error: key 'chains'"),
+            ("{\n  \"model\": \"bandit2arm_delta\",\n  \"chains\": four\n}\n", ":3:13: error: not valid JSON"),
+            ("{\"priors\": {\"mu\": \"wide\"}}", ":1:19: error: key 'priors.mu'"),
+            ("[1]", ":1:1: error: a run file is one JSON object")
+        ] {
             try text.write(toFile: bad, atomically: true, encoding: .utf8)
-            let r = try CommandLineRunner.run(["fit", Self.study, "--config", bad, "--out", base.appendingPathComponent("x").path])
+            let r = try CommandLineRunner.run([
+                "fit", Self.study, "--config", bad, "--out", base.appendingPathComponent("x").path
+            ])
             XCTAssertEqual(r.status, 64, text)
             XCTAssert(r.stderr.contains(bad + expected) && r.stderr.contains("fix:"), r.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("x").path))
@@ -147,7 +180,8 @@ final class FitCommandTests: XCTestCase {
         let pooledResult = try fit(["--hierarchy", "pooled"], out: pooled)
         XCTAssertEqual(pooledResult.status, 0, pooledResult.stderr)
         let pooledColumns = try header(pooled)
-        XCTAssert(pooledColumns.contains("mu_pr.2") && pooledColumns.contains("mu_A") && !pooledColumns.contains("sigma.1"))
+        XCTAssert(
+            pooledColumns.contains("mu_pr.2") && pooledColumns.contains("mu_A") && !pooledColumns.contains("sigma.1"))
 
         // A study with an age column constant within subject.
         let lines = try String(contentsOfFile: Self.study, encoding: .utf8).split(separator: "\n")
@@ -159,8 +193,10 @@ final class FitCommandTests: XCTestCase {
         let withAge = base.appendingPathComponent("age.tsv").path
         try text.write(toFile: withAge, atomically: true, encoding: .utf8)
         let covariates = base.appendingPathComponent("cov")
-        let r = try CommandLineRunner.run(["fit", withAge, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
-                                           "--seed", "2", "--quiet", "--covariates", "age,group", "--out", covariates.path])
+        let r = try CommandLineRunner.run([
+            "fit", withAge, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
+            "--seed", "2", "--quiet", "--covariates", "age,group", "--out", covariates.path
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let columns = try header(covariates)
         XCTAssertEqual(columns.filter { $0.hasPrefix("gamma.") }, ["gamma.1.1", "gamma.1.2", "gamma.2.1", "gamma.2.2"])
@@ -169,13 +205,18 @@ final class FitCommandTests: XCTestCase {
 
         // A covariate that changes within a subject is rejected, naming the subject.
         let varying = base.appendingPathComponent("varying.tsv").path
-        try (lines[0] + "\tage\n" + lines.dropFirst().enumerated().map { "\($0.element)\t\($0.offset)" }.joined(separator: "\n"))
+        try
+            (lines[0] + "\tage\n"
+            + lines.dropFirst().enumerated().map { "\($0.element)\t\($0.offset)" }.joined(separator: "\n"))
             .write(toFile: varying, atomically: true, encoding: .utf8)
-        let rejected = try CommandLineRunner.run(["fit", varying, "--model", "bandit2arm_delta", "--covariates", "age", "--quiet",
-                                                  "--out", base.appendingPathComponent("v").path])
+        let rejected = try CommandLineRunner.run([
+            "fit", varying, "--model", "bandit2arm_delta", "--covariates", "age", "--quiet",
+            "--out", base.appendingPathComponent("v").path
+        ])
         XCTAssertEqual(rejected.status, 65)
         XCTAssert(rejected.stderr.contains("changes within subject '1'"), rejected.stderr)
-        XCTAssertEqual(try fit(["--hierarchy", "none", "--covariates", "x"], out: base.appendingPathComponent("y")).status, 64)
+        XCTAssertEqual(
+            try fit(["--hierarchy", "none", "--covariates", "x"], out: base.appendingPathComponent("y")).status, 64)
     }
 
     /// An existing fit is never replaced without --overwrite; output and summary errors are
@@ -186,7 +227,9 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(try fit([], out: out).status, 0)
         let again = try fit([], out: out)
         XCTAssertEqual(again.status, 73)
-        XCTAssert(again.stderr.contains("already holds a fit (bandit2arm_delta)") && again.stderr.contains("--overwrite"), again.stderr)
+        XCTAssert(
+            again.stderr.contains("already holds a fit (bandit2arm_delta)") && again.stderr.contains("--overwrite"),
+            again.stderr)
         XCTAssertEqual(try fit(["--overwrite"], out: out).status, 0)
         let file = base.appendingPathComponent("a-file")
         try "x".write(to: file, atomically: true, encoding: .utf8)
@@ -200,14 +243,20 @@ final class FitCommandTests: XCTestCase {
         // 0/1 outcomes: the coding warning is in the report, fit.json's warnings and verdict.
         let lines = try String(contentsOfFile: Self.study, encoding: .utf8).split(separator: "\n")
         let zeroOne = base.appendingPathComponent("zero_one.tsv").path
-        try (lines[0] + "\n" + lines.dropFirst().map { $0.replacingOccurrences(of: "\t-1", with: "\t0") }.joined(separator: "\n"))
+        try
+            (lines[0] + "\n"
+            + lines.dropFirst().map { $0.replacingOccurrences(of: "\t-1", with: "\t0") }.joined(separator: "\n"))
             .write(toFile: zeroOne, atomically: true, encoding: .utf8)
         let coded = base.appendingPathComponent("coded")
-        let r = try CommandLineRunner.run(["fit", zeroOne, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
-                                           "--seed", "1", "--quiet", "--out", coded.path])
+        let r = try CommandLineRunner.run([
+            "fit", zeroOne, "--model", "bandit2arm_delta", "--warmup", "150", "--draws", "100",
+            "--seed", "1", "--quiet", "--out", coded.path
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("warning: outcome: values 0 (") && r.stdout.contains("0/1 coding"), r.stdout)
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: coded.appendingPathComponent("fit.json"))) as! [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: coded.appendingPathComponent("fit.json")))
+            as! [String: Any]
         XCTAssertEqual(manifest["verdict"] as? String, "warnings")
         XCTAssertEqual((manifest["data_warnings"] as? [String])?.count, 1)
         let summary = try CommandLineRunner.run(["summary", coded.path])
@@ -219,21 +268,32 @@ final class FitCommandTests: XCTestCase {
     func testConditionsColumnsAndFirstOption() throws {
         let base = try CommandLineRunner.temporaryDirectory()
         var text = "subj_idx,cond,trial,response,feedback\n"
-        for s in 1...4 { for t in 1...20 { for c in ["AB", "CD"] { text += "\(s),\(c),\(t),\((s + t) % 3 == 0 ? 0 : 1),\(t % 4 == 0 ? -1 : 1)\n" } } }
+        for s in 1...4 {
+            for t in 1...20 {
+                for c in ["AB", "CD"] { text += "\(s),\(c),\(t),\((s + t) % 3 == 0 ? 0 : 1),\(t % 4 == 0 ? -1 : 1)\n" }
+            }
+        }
         let path = base.appendingPathComponent("pst.csv").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let out = base.appendingPathComponent("fit")
-        let r = try CommandLineRunner.run(["fit", path, "--model", "delta_dual", "--columns", "subjID=subj_idx,choice=response,outcome=feedback",
-                                           "--first-option", "0", "--condition", "cond", "--warmup", "150", "--draws", "100",
-                                           "--seed", "3", "--quiet", "--out", out.path])
+        let r = try CommandLineRunner.run([
+            "fit", path, "--model", "delta_dual", "--columns", "subjID=subj_idx,choice=response,outcome=feedback",
+            "--first-option", "0", "--condition", "cond", "--warmup", "150", "--draws", "100",
+            "--seed", "3", "--quiet", "--out", out.path
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("4 subjects, 160 choices in 2 conditions"), r.stdout)
-        let subjects = try String(contentsOf: out.appendingPathComponent("subjects.csv"), encoding: .utf8).split(separator: "\n")
+        let subjects = try String(contentsOf: out.appendingPathComponent("subjects.csv"), encoding: .utf8).split(
+            separator: "\n")
         XCTAssertEqual(subjects.count, 5)
-        let check = try CommandLineRunner.run(["check", path, "--model", "delta_dual", "--columns", "subjID=subj_idx,choice=response,outcome=feedback",
-                                               "--first-option", "0", "--condition", "cond"])
+        let check = try CommandLineRunner.run([
+            "check", path, "--model", "delta_dual", "--columns", "subjID=subj_idx,choice=response,outcome=feedback",
+            "--first-option", "0", "--condition", "cond"
+        ])
         XCTAssert(check.stdout.contains("2 conditions with separate values: AB, CD"), check.stdout)
-        XCTAssertEqual(try CommandLineRunner.run(["fit", path, "--model", "delta_dual", "--columns", "subjID", "--out", out.path]).status, 64)
+        XCTAssertEqual(
+            try CommandLineRunner.run(["fit", path, "--model", "delta_dual", "--columns", "subjID", "--out", out.path])
+                .status, 64)
     }
 
     /// `rlfit compare` ranks fits of the same data by subject-level PSIS-LOO; fits of different
@@ -242,21 +302,29 @@ final class FitCommandTests: XCTestCase {
         let base = try CommandLineRunner.temporaryDirectory()
         let delta = base.appendingPathComponent("delta"), stick = base.appendingPathComponent("stick")
         XCTAssertEqual(try fit([], out: delta).status, 0)
-        let r = try CommandLineRunner.run(["fit", Self.study, "--model", "delta_stick", "--warmup", "150", "--draws", "100",
-                                           "--seed", "11", "--quiet", "--out", stick.path])
+        let r = try CommandLineRunner.run([
+            "fit", Self.study, "--model", "delta_stick", "--warmup", "150", "--draws", "100",
+            "--seed", "11", "--quiet", "--out", stick.path
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let compare = try CommandLineRunner.run(["compare", delta.path, stick.path])
         XCTAssertEqual(compare.status, 0, compare.stderr)
-        XCTAssert(compare.stdout.contains("delta (bandit2arm_delta)") && compare.stdout.contains("stick (delta_stick)"), compare.stdout)
+        XCTAssert(
+            compare.stdout.contains("delta (bandit2arm_delta)") && compare.stdout.contains("stick (delta_stick)"),
+            compare.stdout)
         XCTAssert(compare.stdout.contains("elpd_loo") && compare.stdout.contains("pxp"), compare.stdout)
-        let rankRows = compare.stdout.split(separator: "\n").filter { $0.hasPrefix("delta (") || $0.hasPrefix("stick (") }
+        let rankRows = compare.stdout.split(separator: "\n").filter {
+            $0.hasPrefix("delta (") || $0.hasPrefix("stick (")
+        }
         let weights = rankRows.prefix(2).map { Double($0.split(separator: ")")[1].split(separator: " ")[5])! }
         XCTAssertEqual(weights.reduce(0, +), 1, accuracy: 1e-3)
 
         // Trial level: every answered trial is an observation; replaying a draw through the model
         // gives back each subject's log_lik (up to the chain files' 6 digits).
         let pointwise = base.appendingPathComponent("pointwise.csv")
-        let trial = try CommandLineRunner.run(["compare", delta.path, stick.path, "--level", "trial", "--pointwise", pointwise.path])
+        let trial = try CommandLineRunner.run([
+            "compare", delta.path, stick.path, "--level", "trial", "--pointwise", pointwise.path
+        ])
         XCTAssertEqual(trial.status, 0, trial.stderr)
         XCTAssert(trial.stdout.contains("trial level"), trial.stdout)
         let answered = try String(contentsOfFile: Self.study, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -268,11 +336,17 @@ final class FitCommandTests: XCTestCase {
 
         // A fit of other subjects cannot be compared.
         let other = base.appendingPathComponent("other.tsv").path
-        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "5", "--trials", "40",
-                                                  "--seed", "1", "--out", other]).status, 0)
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "5", "--trials", "40",
+                "--seed", "1", "--out", other
+            ]).status, 0)
         let otherFit = base.appendingPathComponent("otherfit")
-        XCTAssertEqual(try CommandLineRunner.run(["fit", other, "--model", "bandit2arm_delta", "--warmup", "100", "--draws", "100",
-                                                  "--seed", "1", "--quiet", "--out", otherFit.path]).status, 0)
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "fit", other, "--model", "bandit2arm_delta", "--warmup", "100", "--draws", "100",
+                "--seed", "1", "--quiet", "--out", otherFit.path
+            ]).status, 0)
         let mismatch = try CommandLineRunner.run(["compare", delta.path, otherFit.path])
         XCTAssertEqual(mismatch.status, 65)
         XCTAssert(mismatch.stderr.contains("differ"), mismatch.stderr)
@@ -281,9 +355,11 @@ final class FitCommandTests: XCTestCase {
     /// `rlfit recover` fits simulated studies and reports recovery per parameter.
     func testRecoverReportsEveryParameter() throws {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("recover.csv")
-        let r = try CommandLineRunner.run(["recover", "--model", "delta_stick", "--subjects", "12", "--trials", "80",
-                                           "--replicates", "2", "--warmup", "150", "--draws", "100", "--group", "A=0.4,kappa=1",
-                                           "--out", out.path])
+        let r = try CommandLineRunner.run([
+            "recover", "--model", "delta_stick", "--subjects", "12", "--trials", "80",
+            "--replicates", "2", "--warmup", "150", "--draws", "100", "--group", "A=0.4,kappa=1",
+            "--out", out.path
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         for p in ["A ", "tau ", "kappa "] { XCTAssert(r.stdout.contains("\n" + p), r.stdout) }
         let csv = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
@@ -291,10 +367,12 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(csv.count, 4)
         for row in csv.dropFirst() {
             let fields = row.split(separator: ",").dropFirst().map { Double($0)! }
-            XCTAssert(fields[1] <= fields[0] && fields[0] <= fields[2], "\(row)")  // min ≤ mean ≤ max
-            XCTAssert(fields[5] >= 0 && fields[5] <= 1)  // coverage
+            XCTAssert(fields[1] <= fields[0] && fields[0] <= fields[2], "\(row)") // min ≤ mean ≤ max
+            XCTAssert(fields[5] >= 0 && fields[5] <= 1) // coverage
         }
-        XCTAssert(r.stdout.contains("r range") && r.stdout.contains("task: P(+1) 0.8 / 0.5 / 0.2, reversed halfway"), r.stdout)
+        XCTAssert(
+            r.stdout.contains("r range") && r.stdout.contains("task: P(+1) 0.8 / 0.5 / 0.2, reversed halfway"), r.stdout
+        )
         XCTAssertEqual(try CommandLineRunner.run(["recover", "--model", "delta_stick", "--group", "A=2"]).status, 64)
     }
 
@@ -305,10 +383,13 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(try fit([], out: out).status, 0)
         let r = try CommandLineRunner.run(["trajectories", out.path])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let lines = try String(contentsOf: out.appendingPathComponent("trajectories.csv"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(lines[0], "subjID,trial,block_start,choice,outcome,Q.1_mean,Q.1_q5,Q.1_q95,Q.2_mean,Q.2_q5,Q.2_q95,"
-                       + "p_choice.1_mean,p_choice.1_q5,p_choice.1_q95,p_choice.2_mean,p_choice.2_q5,p_choice.2_q95,"
-                       + "pe_mean,pe_q5,pe_q95,reward_mean,reward_q5,reward_q95")
+        let lines = try String(contentsOf: out.appendingPathComponent("trajectories.csv"), encoding: .utf8).split(
+            separator: "\n")
+        XCTAssertEqual(
+            lines[0],
+            "subjID,trial,block_start,choice,outcome,Q.1_mean,Q.1_q5,Q.1_q95,Q.2_mean,Q.2_q5,Q.2_q95,"
+                + "p_choice.1_mean,p_choice.1_q5,p_choice.1_q95,p_choice.2_mean,p_choice.2_q5,p_choice.2_q95,"
+                + "pe_mean,pe_q5,pe_q95,reward_mean,reward_q5,reward_q95")
         XCTAssertEqual(lines.count, 1 + 8 * 60)
         var missed = 0
         for line in lines.dropFirst() {
@@ -336,7 +417,8 @@ final class FitCommandTests: XCTestCase {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("fit")
         XCTAssertEqual(try fit(["--chains", "1"], out: out).status, 0)
         XCTAssertEqual(try CommandLineRunner.run(["loglik", out.path]).status, 0)
-        let rows = try String(contentsOf: out.appendingPathComponent("log_lik_trial.csv"), encoding: .utf8).split(separator: "\n")
+        let rows = try String(contentsOf: out.appendingPathComponent("log_lik_trial.csv"), encoding: .utf8).split(
+            separator: "\n")
         XCTAssertEqual(rows[0], "subjID,trial,draw,log_lik")
         var sums: [String: Double] = [:]
         for row in rows.dropFirst() {
@@ -372,8 +454,10 @@ final class FitCommandTests: XCTestCase {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("interrupted")
         let process = Process()
         process.executableURL = CommandLineRunner.executable
-        process.arguments = ["fit", Self.study, "--model", "bandit2arm_delta", "--warmup", "100000", "--draws", "1000",
-                             "--seed", "1", "--out", out.path]
+        process.arguments = [
+            "fit", Self.study, "--model", "bandit2arm_delta", "--warmup", "100000", "--draws", "1000",
+            "--seed", "1", "--out", out.path
+        ]
         let err = Pipe()
         process.standardError = err
         process.standardOutput = Pipe()
@@ -383,11 +467,14 @@ final class FitCommandTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        XCTAssert(names.contains("chain-1.csv.incomplete") && names.contains("summary.csv.incomplete")
-                  && names.contains("report.html.incomplete"), "\(names)")
+        XCTAssert(
+            names.contains("chain-1.csv.incomplete") && names.contains("summary.csv.incomplete")
+                && names.contains("report.html.incomplete"), "\(names)")
         XCTAssertFalse(names.contains("summary.csv") || names.contains("subjects.csv"))
         XCTAssertFalse(names.contains("chain-1.csv"))
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json")))
+            as! [String: Any]
         XCTAssertEqual(manifest["complete"] as? Bool, false)
         XCTAssertEqual(manifest["verdict"] as? String, "incomplete")
         let text = try String(contentsOf: out.appendingPathComponent("chain-1.csv.incomplete"), encoding: .utf8)
@@ -401,14 +488,21 @@ final class FitCommandTests: XCTestCase {
     func startLongFit(out: URL, model: String = "bandit2arm_delta", extra: [String] = []) throws -> Process {
         let process = Process()
         process.executableURL = CommandLineRunner.executable
-        process.arguments = ["fit", Self.study, "--model", model, "--warmup", "100000", "--draws", "1000",
-                             "--seed", "99", "--quiet", "--out", out.path] + extra
+        process.arguments =
+            [
+                "fit", Self.study, "--model", model, "--warmup", "100000", "--draws", "1000",
+                "--seed", "99", "--quiet", "--out", out.path
+            ] + extra
         process.standardError = Pipe()
         process.standardOutput = Pipe()
         try process.run()
         let lockFile = out.appendingPathComponent(".rlfit.lock")
         for _ in 0..<200 {
-            if let text = try? String(contentsOf: lockFile, encoding: .utf8), text.contains("\(process.processIdentifier)") { break }
+            if let text = try? String(contentsOf: lockFile, encoding: .utf8),
+                text.contains("\(process.processIdentifier)")
+            {
+                break
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
         Thread.sleep(forTimeInterval: 0.5)
@@ -423,14 +517,17 @@ final class FitCommandTests: XCTestCase {
         let first = try startLongFit(out: out)
         let second = try fit(["--overwrite"], out: out)
         XCTAssertEqual(second.status, 73, second.stderr)
-        XCTAssert(second.stderr.contains("in use by another rlfit run (process \(first.processIdentifier))"), second.stderr)
+        XCTAssert(
+            second.stderr.contains("in use by another rlfit run (process \(first.processIdentifier))"), second.stderr)
         XCTAssert(first.isRunning)
-        first.terminate()  // SIGTERM
+        first.terminate() // SIGTERM
         first.waitUntilExit()
         XCTAssertEqual(first.terminationStatus, 143)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
         XCTAssert(names.contains("chain-1.csv.incomplete") && names.contains("fit.json"), "\(names)")
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json")))
+            as! [String: Any]
         XCTAssertEqual(manifest["complete"] as? Bool, false)
         XCTAssertEqual(try fit(["--overwrite"], out: out).status, 0)
     }
@@ -442,7 +539,9 @@ final class FitCommandTests: XCTestCase {
         let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("replaced")
         XCTAssertEqual(try fit([], out: out).status, 0)
         let old = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        for name in ["summary.csv", "subjects.csv", "report.html", "ppc.csv", "chain-1.csv", "fit.json", "run.json", "model.rlm"] {
+        for name in [
+            "summary.csv", "subjects.csv", "report.html", "ppc.csv", "chain-1.csv", "fit.json", "run.json", "model.rlm"
+        ] {
             XCTAssert(old.contains(name), "\(name) missing from the first fit: \(old)")
         }
         let notes = out.appendingPathComponent("my-notes.txt")
@@ -451,9 +550,12 @@ final class FitCommandTests: XCTestCase {
         // While the new fit samples, nothing of the old one is left: only the new fit's run
         // file, model and streamed chains.
         let during = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-            .subtracting([".rlfit.lock", "my-notes.txt", "run.json", "model.rlm"]).filter { !$0.hasSuffix(".csv.incomplete") && !$0.hasSuffix(".checkpoint") }
+            .subtracting([".rlfit.lock", "my-notes.txt", "run.json", "model.rlm"]).filter {
+                !$0.hasSuffix(".csv.incomplete") && !$0.hasSuffix(".checkpoint")
+            }
         XCTAssertEqual(during, [], "files of the old fit during the overwrite: \(during)")
-        XCTAssert(try String(contentsOf: out.appendingPathComponent("run.json"), encoding: .utf8).contains("delta_stick"))
+        XCTAssert(
+            try String(contentsOf: out.appendingPathComponent("run.json"), encoding: .utf8).contains("delta_stick"))
         second.interrupt()
         second.waitUntilExit()
         XCTAssertEqual(second.terminationStatus, 130)
@@ -462,7 +564,9 @@ final class FitCommandTests: XCTestCase {
             XCTAssertFalse(after.contains(name), "stale \(name) after an interrupted overwrite: \(after)")
         }
         XCTAssert(after.contains("my-notes.txt"))
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json"))) as! [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fit.json")))
+            as! [String: Any]
         XCTAssertEqual(manifest["complete"] as? Bool, false)
         XCTAssertEqual((manifest["options"] as? [String: Any])?["model"] as? String, "delta_stick")
         XCTAssertEqual(manifest["seed"] as? Int, 99)
@@ -493,20 +597,23 @@ final class FitCommandTests: XCTestCase {
         for c in 1...4 {
             let path = out.appendingPathComponent("chain-\(c).csv")
             var text = try String(contentsOf: path, encoding: .utf8)
-            if c == 4 {  // killed in warmup: the header only
+            if c == 4 { // killed in warmup: the header only
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
                 let header = lines.firstIndex { !$0.hasPrefix("#") }!
                 text = lines[...header].joined(separator: "\n") + "\n"
             }
-            try text.write(to: out.appendingPathComponent("chain-\(c).csv.incomplete"), atomically: true, encoding: .utf8)
+            try text.write(
+                to: out.appendingPathComponent("chain-\(c).csv.incomplete"), atomically: true, encoding: .utf8)
             try FileManager.default.removeItem(at: path)
         }
         try FileManager.default.removeItem(at: out.appendingPathComponent("fit.json"))
 
         let summary = try CommandLineRunner.run(["summary", out.path])
         XCTAssertEqual(summary.status, 0, summary.stderr)
-        XCTAssert(summary.stdout.hasPrefix("INCOMPLETE FIT in \(out.path)") && summary.stdout.contains("chain 4 did not finish")
-                  && summary.stdout.contains("chain 1: 100, chain 2: 100, chain 3: 100, chain 4: 0"), summary.stdout)
+        XCTAssert(
+            summary.stdout.hasPrefix("INCOMPLETE FIT in \(out.path)")
+                && summary.stdout.contains("chain 4 did not finish")
+                && summary.stdout.contains("chain 1: 100, chain 2: 100, chain 3: 100, chain 4: 0"), summary.stdout)
         let muA = summary.stdout.split(separator: "\n").first { $0.hasPrefix("mu_A ") }!
         XCTAssertFalse(muA.contains("nan"), String(muA))
         XCTAssert(summary.stdout.contains("the summaries use chains 1, 2, 3 (100 draws each)"), summary.stdout)
@@ -514,7 +621,9 @@ final class FitCommandTests: XCTestCase {
 
         let refused = try CommandLineRunner.run(["compare", other.path, out.path])
         XCTAssertEqual(refused.status, 65, refused.stderr)
-        XCTAssert(refused.stderr.contains("is an incomplete fit") && refused.stderr.contains("--allow-incomplete"), refused.stderr)
+        XCTAssert(
+            refused.stderr.contains("is an incomplete fit") && refused.stderr.contains("--allow-incomplete"),
+            refused.stderr)
         let allowed = try CommandLineRunner.run(["compare", other.path, out.path, "--allow-incomplete"])
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
         XCTAssert(allowed.stdout.hasPrefix("INCOMPLETE FIT in \(out.path)"), allowed.stdout)
@@ -533,17 +642,27 @@ final class FitCommandTests: XCTestCase {
     func testLargeModelsGetADiagonalMetric() throws {
         let base = try CommandLineRunner.temporaryDirectory()
         let study = base.appendingPathComponent("wide.tsv").path
-        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "520", "--trials", "4",
-                                                  "--seed", "3", "--out", study]).status, 0)
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "520", "--trials", "4",
+                "--seed", "3", "--out", study
+            ]).status, 0)
         let out = base.appendingPathComponent("auto")
-        let r = try CommandLineRunner.run(["fit", study, "--model", "bandit2arm_delta", "--warmup", "30", "--draws", "10", "--seed", "1",
-                                           "--chains", "1", "--quiet", "--out", out.path])
+        let r = try CommandLineRunner.run([
+            "fit", study, "--model", "bandit2arm_delta", "--warmup", "30", "--draws", "10", "--seed", "1",
+            "--chains", "1", "--quiet", "--out", out.path
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("diag metric (chosen for 1044 parameters; --metric dense forces a dense one)"), r.stdout)
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as! [String: Any]
+        XCTAssertTrue(
+            r.stdout.contains("diag metric (chosen for 1044 parameters; --metric dense forces a dense one)"), r.stdout)
+        let run =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json")))
+            as! [String: Any]
         XCTAssertEqual(run["metric"] as? String, "diag")
-        let forced = try CommandLineRunner.run(["fit", study, "--model", "bandit2arm_delta", "--warmup", "30", "--draws", "10", "--seed", "1",
-                                                "--chains", "1", "--quiet", "--metric", "dense", "--out", base.appendingPathComponent("dense").path])
+        let forced = try CommandLineRunner.run([
+            "fit", study, "--model", "bandit2arm_delta", "--warmup", "30", "--draws", "10", "--seed", "1",
+            "--chains", "1", "--quiet", "--metric", "dense", "--out", base.appendingPathComponent("dense").path
+        ])
         XCTAssertEqual(forced.status, 0, forced.stderr)
         XCTAssertTrue(forced.stdout.contains("dense metric,"), forced.stdout)
     }

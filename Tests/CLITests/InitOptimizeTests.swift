@@ -10,20 +10,20 @@ import XCTest
 /// chain never crosses. Random starts on (−2, 2) put chains of seed 4 in both modes.
 final class InitOptimizeTests: XCTestCase {
     static let model = """
-    model two_peaks "option 1 with log-odds b·(b − 1.5): b near 0 and b near 1.5 explain the same choices"
-    options 2
-    data choice: option "1 or 2"
-    parameter b real typical 0 "a root of the log-odds"
-    trial {
-      choice ~ softmax([b * (b - 1.5), 0.0])
-    }
-    """
+        model two_peaks "option 1 with log-odds b·(b − 1.5): b near 0 and b near 1.5 explain the same choices"
+        options 2
+        data choice: option "1 or 2"
+        parameter b real typical 0 "a root of the log-odds"
+        trial {
+          choice ~ softmax([b * (b - 1.5), 0.0])
+        }
+        """
 
     static let directory: URL = {
         let dir = try! CommandLineRunner.temporaryDirectory()
         try! model.write(to: dir.appendingPathComponent("two_peaks.rlm"), atomically: true, encoding: .utf8)
         var state: UInt64 = 5
-        func uniform() -> Double {   // SplitMix64
+        func uniform() -> Double { // SplitMix64
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -32,16 +32,20 @@ final class InitOptimizeTests: XCTestCase {
         }
         var rows = ["subjID\ttrial\tchoice"]
         for s in 1...10 { for t in 1...200 { rows.append("\(s)\t\(t)\t\(uniform() < 0.5 ? 1 : 2)") } }
-        try! (rows.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("study.tsv"), atomically: true, encoding: .utf8)
+        try! (rows.joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent("study.tsv"), atomically: true, encoding: .utf8)
         return dir
     }()
 
     func fit(_ extra: [String], out: String) throws -> (CommandLineRunner.Result, [String: Any]) {
         let dir = Self.directory
-        let r = try CommandLineRunner.run(["fit", dir.appendingPathComponent("study.tsv").path, "--model",
-                                           dir.appendingPathComponent("two_peaks.rlm").path, "--hierarchy", "pooled",
-                                           "--prior-mu", "0.25", "--warmup", "300", "--draws", "300", "--seed", "4",
-                                           "--out", dir.appendingPathComponent(out).path] + extra)
+        let r = try CommandLineRunner.run(
+            [
+                "fit", dir.appendingPathComponent("study.tsv").path, "--model",
+                dir.appendingPathComponent("two_peaks.rlm").path, "--hierarchy", "pooled",
+                "--prior-mu", "0.25", "--warmup", "300", "--draws", "300", "--seed", "4",
+                "--out", dir.appendingPathComponent(out).path
+            ] + extra)
         XCTAssertEqual(r.status, 0, r.stderr)
         let data = try Data(contentsOf: dir.appendingPathComponent(out).appendingPathComponent("fit.json"))
         return (r, try JSONSerialization.jsonObject(with: data) as! [String: Any])
@@ -50,7 +54,9 @@ final class InitOptimizeTests: XCTestCase {
     /// Each chain's mean of the parameter (column mu_b) from its chain file.
     func chainMeans(_ out: String) throws -> [Double] {
         try (1...4).map { c in
-            let text = try String(contentsOf: Self.directory.appendingPathComponent(out).appendingPathComponent("chain-\(c).csv"), encoding: .utf8)
+            let text = try String(
+                contentsOf: Self.directory.appendingPathComponent(out).appendingPathComponent("chain-\(c).csv"),
+                encoding: .utf8)
             let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
             let column = lines[0].split(separator: ",").firstIndex(of: "mu_b")!
             let values = lines.dropFirst().map { Double($0.split(separator: ",")[column])! }
@@ -63,7 +69,8 @@ final class InitOptimizeTests: XCTestCase {
         XCTAssertEqual(manifest["verdict"] as? String, "failed")
         XCTAssertGreaterThan(manifest["max_rhat"] as? Double ?? 0, 1.5)
         let means = try chainMeans("random")
-        XCTAssertTrue(means.contains { abs($0) < 0.2 } && means.contains { abs($0 - 1.5) < 0.2 }, "chain means \(means)")
+        XCTAssertTrue(
+            means.contains { abs($0) < 0.2 } && means.contains { abs($0 - 1.5) < 0.2 }, "chain means \(means)")
         let warning = r.stdout + r.stderr
         XCTAssertTrue(warning.contains("the chains sit in 2 different modes"), warning)
         XCTAssertTrue(warning.contains("More draws will not mix them"), warning)
@@ -90,21 +97,28 @@ final class InitOptimizeTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("lower (its peak e^-"), r.stdout)
         let run = try String(contentsOf: Self.directory.appendingPathComponent("optimize/run.json"), encoding: .utf8)
         XCTAssertTrue(run.contains("\"init\" : \"optimize\"") || run.contains("\"init\": \"optimize\""), run)
-        let header = try String(contentsOf: Self.directory.appendingPathComponent("optimize/chain-1.csv"), encoding: .utf8)
+        let header = try String(
+            contentsOf: Self.directory.appendingPathComponent("optimize/chain-1.csv"), encoding: .utf8)
         XCTAssertTrue(header.contains("# init = optimize"))
 
         _ = try fit(["--quiet", "--init", "optimize", "--chain-ids", "3"], out: "alone")
         func body(_ out: String) throws -> [Substring] {
-            try String(contentsOf: Self.directory.appendingPathComponent(out).appendingPathComponent("chain-3.csv"), encoding: .utf8)
-                .split(separator: "\n").filter { !$0.hasPrefix("#") }
+            try String(
+                contentsOf: Self.directory.appendingPathComponent(out).appendingPathComponent("chain-3.csv"),
+                encoding: .utf8
+            )
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }
         }
         XCTAssertEqual(try body("alone"), try body("optimize"))
     }
 
     func testBadInitValuesAreRefused() throws {
         let dir = Self.directory
-        let base = ["fit", dir.appendingPathComponent("study.tsv").path, "--model", dir.appendingPathComponent("two_peaks.rlm").path,
-                    "--out", dir.appendingPathComponent("bad").path]
+        let base = [
+            "fit", dir.appendingPathComponent("study.tsv").path, "--model",
+            dir.appendingPathComponent("two_peaks.rlm").path,
+            "--out", dir.appendingPathComponent("bad").path
+        ]
         let r = try CommandLineRunner.run(base + ["--init", "0.5"])
         XCTAssertEqual(r.status, 64)
         XCTAssertTrue(r.stderr.contains("init must be random or optimize"), r.stderr)

@@ -12,15 +12,23 @@ final class LogProbCommandTests: XCTestCase {
         try "subjID\ttrial\tchoice\toutcome\n1\t1\t1\t1\n1\t2\t2\t-1\n1\t3\t1\t1\n2\t1\t2\t1\n2\t2\t1\t1\n"
             .write(to: data, atomically: true, encoding: .utf8)
         // Columns in another order than RLFit's own: matched by name.
-        try "tau_pr.2,mu_pr.1,mu_pr.2,sigma.1,sigma.2,A_pr.1,A_pr.2,tau_pr.1\n0.2,0.1,-0.2,\(log(0.5)),\(log(0.3)),0.3,-0.4,0.5\n"
+        try
+            "tau_pr.2,mu_pr.1,mu_pr.2,sigma.1,sigma.2,A_pr.1,A_pr.2,tau_pr.1\n0.2,0.1,-0.2,\(log(0.5)),\(log(0.3)),0.3,-0.4,0.5\n"
             .write(to: points, atomically: true, encoding: .utf8)
-        let r = try CommandLineRunner.run(["log-prob", data.path, "--model", "bandit2arm_delta", "--points", points.path])
+        let r = try CommandLineRunner.run([
+            "log-prob", data.path, "--model", "bandit2arm_delta", "--points", points.path
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.first, "lp__,grad.mu_pr.1,grad.mu_pr.2,grad.sigma.1,grad.sigma.2,grad.A_pr.1,grad.A_pr.2,grad.tau_pr.1,grad.tau_pr.2")
+        XCTAssertEqual(
+            lines.first,
+            "lp__,grad.mu_pr.1,grad.mu_pr.2,grad.sigma.1,grad.sigma.2,grad.A_pr.1,grad.A_pr.2,grad.tau_pr.1,grad.tau_pr.2"
+        )
         let values = lines[1].split(separator: ",").map { Double($0)! }
-        let stan = [-10.86320026257981, -1.400412114241639, -1.306478415362526, -5.217861848012437, -1.4157563141394545,
-                    -0.6256346726582362, 0.07542861553741664, -0.7512253640590103, -0.40071816054974757]
+        let stan = [
+            -10.86320026257981, -1.400412114241639, -1.306478415362526, -5.217861848012437, -1.4157563141394545,
+            -0.6256346726582362, 0.07542861553741664, -0.7512253640590103, -0.40071816054974757
+        ]
         for (mine, theirs) in zip(values, stan) { XCTAssertEqual(mine, theirs, accuracy: 1e-12 * max(1, abs(theirs))) }
     }
 
@@ -29,8 +37,10 @@ final class LogProbCommandTests: XCTestCase {
     func testGradientIsTheDerivativeOfTheDensity() throws {
         let dir = try CommandLineRunner.temporaryDirectory()
         let data = dir.appendingPathComponent("study.tsv").path, points = dir.appendingPathComponent("points.csv")
-        let sim = try CommandLineRunner.run(["simulate", "--model", "bandit4arm_lapse", "--subjects", "3", "--trials", "40",
-                                             "--seed", "4", "--missing", "0.1", "--out", data])
+        let sim = try CommandLineRunner.run([
+            "simulate", "--model", "bandit4arm_lapse", "--subjects", "3", "--trials", "40",
+            "--seed", "4", "--missing", "0.1", "--out", data
+        ])
         XCTAssertEqual(sim.status, 0, sim.stderr)
         let list = try CommandLineRunner.run(["log-prob", data, "--model", "bandit4arm_lapse", "--list-coordinates"])
         XCTAssertEqual(list.status, 0, list.stderr)
@@ -46,10 +56,14 @@ final class LogProbCommandTests: XCTestCase {
             down[i] -= h
             rows += [up, down]
         }
-        let text = names.joined(separator: ",") + "\n" + rows.map { $0.map { String($0) }.joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let text =
+            names.joined(separator: ",") + "\n"
+            + rows.map { $0.map { String($0) }.joined(separator: ",") }.joined(separator: "\n") + "\n"
         try text.write(to: points, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("lp.csv").path
-        let r = try CommandLineRunner.run(["log-prob", data, "--model", "bandit4arm_lapse", "--points", points.path, "--out", out])
+        let r = try CommandLineRunner.run([
+            "log-prob", data, "--model", "bandit4arm_lapse", "--points", points.path, "--out", out
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
         let values = lines.map { $0.split(separator: ",").map { Double($0)! } }
@@ -66,17 +80,24 @@ final class LogProbCommandTests: XCTestCase {
     func testUnknownCoordinateIsALocatedError() throws {
         let dir = try CommandLineRunner.temporaryDirectory()
         let data = dir.appendingPathComponent("study.tsv").path, points = dir.appendingPathComponent("points.csv")
-        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "2", "--trials", "10",
-                                                  "--seed", "1", "--out", data]).status, 0)
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "2", "--trials", "10",
+                "--seed", "1", "--out", data
+            ]).status, 0)
         try "mu_pr.1,MU_PR.2\n0,0\n".write(to: points, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("lp.csv").path
-        let r = try CommandLineRunner.run(["log-prob", data, "--model", "bandit2arm_delta", "--points", points.path, "--out", out])
+        let r = try CommandLineRunner.run([
+            "log-prob", data, "--model", "bandit2arm_delta", "--points", points.path, "--out", out
+        ])
         XCTAssertEqual(r.status, 65)
         XCTAssert(r.stderr.contains("points.csv:1:2: error: column 'MU_PR.2'"), r.stderr)
         XCTAssert(r.stderr.contains("did you mean 'mu_pr.2'?"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         try "mu_pr.1,mu_pr.2\n0,0\n".write(to: points, atomically: true, encoding: .utf8)
-        let missing = try CommandLineRunner.run(["log-prob", data, "--model", "bandit2arm_delta", "--points", points.path])
+        let missing = try CommandLineRunner.run([
+            "log-prob", data, "--model", "bandit2arm_delta", "--points", points.path
+        ])
         XCTAssertEqual(missing.status, 65)
         XCTAssert(missing.stderr.contains("coordinate(s) missing: sigma.1"), missing.stderr)
         let usage = try CommandLineRunner.run(["log-prob", data, "--model", "bandit2arm_delta"])

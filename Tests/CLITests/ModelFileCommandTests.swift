@@ -5,7 +5,8 @@ import XCTest
 /// and with data, fit it and use the fit (trajectories, loglik, compare), arguments, and the
 /// errors a mistake gets (file:line:column, exit 65).
 final class ModelFileCommandTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// The worked example of the README: forgetting, perseveration and a lapse.
     static let example = """
@@ -36,20 +37,27 @@ final class ModelFileCommandTests: XCTestCase {
         """
 
     func testModelsPrintsEachBuiltInFileExactly() throws {
-        for name in ["bandit2arm_delta", "banditNarm_delta", "delta_forget", "delta_dual", "delta_stick", "prl_rp", "prl_fictitious"] {
+        for name in [
+            "bandit2arm_delta", "banditNarm_delta", "delta_forget", "delta_dual", "delta_stick", "prl_rp",
+            "prl_fictitious"
+        ] {
             let r = try CommandLineRunner.run(["models", name])
             XCTAssertEqual(r.status, 0, r.stderr)
-            let file = try String(contentsOf: Self.repository.appendingPathComponent("models/\(name).rlm"), encoding: .utf8)
+            let file = try String(
+                contentsOf: Self.repository.appendingPathComponent("models/\(name).rlm"), encoding: .utf8)
             XCTAssertEqual(r.stdout, file, name)
         }
-        XCTAssertEqual(try CommandLineRunner.run(["models", "prl_rp_multipleB"]).stdout,
-                       try String(contentsOf: Self.repository.appendingPathComponent("models/prl_rp.rlm"), encoding: .utf8))
+        XCTAssertEqual(
+            try CommandLineRunner.run(["models", "prl_rp_multipleB"]).stdout,
+            try String(contentsOf: Self.repository.appendingPathComponent("models/prl_rp.rlm"), encoding: .utf8))
         let unknown = try CommandLineRunner.run(["models", "bandit2arm"])
         XCTAssertEqual(unknown.status, 64)
         XCTAssert(unknown.stderr.contains("did you mean bandit2arm_delta"), unknown.stderr)
         let misspelt = try CommandLineRunner.run(["models", "bandit2arm_dleta"])
         XCTAssertEqual(misspelt.status, 64)
-        XCTAssert(misspelt.stderr.contains("unknown model 'bandit2arm_dleta'; did you mean bandit2arm_delta? Built-in models: "), misspelt.stderr)
+        XCTAssert(
+            misspelt.stderr.contains(
+                "unknown model 'bandit2arm_dleta'; did you mean bandit2arm_delta? Built-in models: "), misspelt.stderr)
         // A copied built-in fits like the built-in (same name, same numbers).
         let list = try CommandLineRunner.run(["models"])
         XCTAssert(list.stdout.contains("delta_stick: "), list.stdout)
@@ -64,54 +72,74 @@ final class ModelFileCommandTests: XCTestCase {
         let model = dir.appendingPathComponent("mine.rlm").path
         try Self.example.write(toFile: model, atomically: true, encoding: .utf8)
         let data = dir.appendingPathComponent("study.tsv").path
-        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "6", "--trials", "60",
-                                                  "--seed", "4", "--blocks", "2", "--missing", "0.05", "--out", data]).status, 0)
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "6", "--trials", "60",
+                "--seed", "4", "--blocks", "2", "--missing", "0.05", "--out", data
+            ]).status, 0)
         // The data's own trial numbers (here 11, 12, …) are the ones output files list.
-        let table = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let table = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
         XCTAssertEqual(table[0][1], "trial")
-        try (table.prefix(1).map { $0.joined(separator: "\t") } + table.dropFirst().map { row in
-            var r = row
-            r[1] = String(Int(r[1])! + 10)
-            return r.joined(separator: "\t")
-        }).joined(separator: "\n").appending("\n").write(toFile: data, atomically: true, encoding: .utf8)
+        try
+            (table.prefix(1).map { $0.joined(separator: "\t") }
+            + table.dropFirst().map { row in
+                var r = row
+                r[1] = String(Int(r[1])! + 10)
+                return r.joined(separator: "\t")
+            }).joined(separator: "\n").appending("\n").write(toFile: data, atomically: true, encoding: .utf8)
         let alone = try CommandLineRunner.run(["check", "--model", model])
         XCTAssertEqual(alone.status, 0, alone.stderr)
-        XCTAssert(alone.stdout.contains("valid model delta_forget_stick_lapse (5 parameters: A, tau, F, kappa, xi)"), alone.stdout)
+        XCTAssert(
+            alone.stdout.contains("valid model delta_forget_stick_lapse (5 parameters: A, tau, F, kappa, xi)"),
+            alone.stdout)
         let check = try CommandLineRunner.run(["check", data, "--model", model])
         XCTAssertEqual(check.status, 0, check.stderr)
         XCTAssert(check.stdout.contains("valid for delta_forget_stick_lapse"), check.stdout)
 
         let out = dir.appendingPathComponent("fit").path
-        let fit = try CommandLineRunner.run(["fit", data, "--model", model, "--arg", "Q0=0.1", "--chains", "2", "--warmup", "150",
-                                             "--draws", "100", "--seed", "3", "--quiet", "--out", out])
+        let fit = try CommandLineRunner.run([
+            "fit", data, "--model", model, "--arg", "Q0=0.1", "--chains", "2", "--warmup", "150",
+            "--draws", "100", "--seed", "3", "--quiet", "--out", out
+        ])
         XCTAssertEqual(fit.status, 0, fit.stderr)
         XCTAssert(fit.stdout.contains("mu_xi"), fit.stdout)
         // The fit keeps the model file as fitted, and run.json reproduces the argument.
         XCTAssertEqual(try String(contentsOfFile: out + "/model.rlm", encoding: .utf8), Self.example)
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json"))) as! [String: Any]
+        let run =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json")))
+            as! [String: Any]
         XCTAssertEqual(run["model"] as? String, model)
         XCTAssertEqual((run["arguments"] as? [String: Double])?["Q0"], 0.1)
 
         // Replays use the kept copy even when the user's file changes afterwards.
-        try Self.example.replacingOccurrences(of: "xi / K", with: "xi / 2").write(toFile: model, atomically: true, encoding: .utf8)
+        try Self.example.replacingOccurrences(of: "xi / K", with: "xi / 2").write(
+            toFile: model, atomically: true, encoding: .utf8)
         let trajectories = try CommandLineRunner.run(["trajectories", out])
         XCTAssertEqual(trajectories.status, 0, trajectories.stderr)
         let header = try String(contentsOfFile: out + "/trajectories.csv", encoding: .utf8).split(separator: "\n")[0]
-        for column in ["Q.1_mean", "Q.2_q95", "previous_mean", "u.1_mean", "p_choice.2_mean", "pe_mean", "reward_mean"] {
+        for column in ["Q.1_mean", "Q.2_q95", "previous_mean", "u.1_mean", "p_choice.2_mean", "pe_mean", "reward_mean"]
+        {
             XCTAssert(header.contains(column), "\(column) not in \(header)")
         }
-        let rows = try String(contentsOfFile: out + "/trajectories.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let rows = try String(contentsOfFile: out + "/trajectories.csv", encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
         let trialColumn = rows[0].firstIndex(of: "trial")!, previousColumn = rows[0].firstIndex(of: "previous_mean")!
         XCTAssertEqual(rows[1][trialColumn], "11")
-        XCTAssertEqual(rows[1][previousColumn], "NA")  // `none` before the first choice
+        XCTAssertEqual(rows[1][previousColumn], "NA") // `none` before the first choice
         XCTAssertEqual(try CommandLineRunner.run(["loglik", out]).status, 0)
         let loglik = try String(contentsOfFile: out + "/log_lik_trial.csv", encoding: .utf8).split(separator: "\n")
         XCTAssert(loglik[1].hasPrefix("1,11,1,") || loglik[1].hasPrefix("1,12,1,"), "\(loglik[1])")
         let ppc = try String(contentsOfFile: out + "/ppc.csv", encoding: .utf8).split(separator: "\n")
         XCTAssert(ppc.contains { $0.hasPrefix("1,11,1,") }, "\(ppc.prefix(3))")
         let other = dir.appendingPathComponent("b2a").path
-        XCTAssertEqual(try CommandLineRunner.run(["fit", data, "--model", "bandit2arm_delta", "--chains", "2", "--warmup", "150",
-                                                  "--draws", "100", "--seed", "3", "--quiet", "--out", other]).status, 0)
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "fit", data, "--model", "bandit2arm_delta", "--chains", "2", "--warmup", "150",
+                "--draws", "100", "--seed", "3", "--quiet", "--out", other
+            ]).status, 0)
         let compare = try CommandLineRunner.run(["compare", out, other])
         XCTAssertEqual(compare.status, 0, compare.stderr)
         XCTAssert(compare.stdout.contains("delta_forget_stick_lapse"), compare.stdout)
@@ -125,33 +153,45 @@ final class ModelFileCommandTests: XCTestCase {
         let model = dir.appendingPathComponent("mine.rlm").path
         try Self.example.write(toFile: model, atomically: true, encoding: .utf8)
         let data = dir.appendingPathComponent("mine.tsv").path
-        let simulate = try CommandLineRunner.run(["simulate", "--model", model, "--arg", "Q0=0.2", "--options", "4",
-                                                  "--group", "xi=0.1,kappa=0.5", "--subjects", "5", "--trials", "40",
-                                                  "--blocks", "2", "--missing", "0.1", "--seed", "8", "--out", data])
+        let simulate = try CommandLineRunner.run([
+            "simulate", "--model", model, "--arg", "Q0=0.2", "--options", "4",
+            "--group", "xi=0.1,kappa=0.5", "--subjects", "5", "--trials", "40",
+            "--blocks", "2", "--missing", "0.1", "--seed", "8", "--out", data
+        ])
         XCTAssertEqual(simulate.status, 0, simulate.stderr)
         let rows = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(rows.count, 1 + 5 * 40)
         XCTAssert(rows.dropFirst().contains { $0.split(separator: "\t").contains("4") }, "option 4 is never chosen")
-        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: data + ".truth.json"))) as! [String: Any]
+        let truth =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: data + ".truth.json")))
+            as! [String: Any]
         for p in ["A", "tau", "F", "kappa", "xi"] { XCTAssertEqual((truth[p] as? [Double])?.count, 5, p) }
         XCTAssert(((truth["xi"] as? [Double]) ?? []).allSatisfy { $0 > 0 && $0 < 1 })
         // The same seed gives the same study.
         let again = dir.appendingPathComponent("again.tsv").path
-        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", model, "--arg", "Q0=0.2", "--options", "4",
-                                                  "--group", "xi=0.1,kappa=0.5", "--subjects", "5", "--trials", "40",
-                                                  "--blocks", "2", "--missing", "0.1", "--seed", "8", "--out", again]).status, 0)
-        XCTAssertEqual(try String(contentsOfFile: again, encoding: .utf8), try String(contentsOfFile: data, encoding: .utf8))
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", model, "--arg", "Q0=0.2", "--options", "4",
+                "--group", "xi=0.1,kappa=0.5", "--subjects", "5", "--trials", "40",
+                "--blocks", "2", "--missing", "0.1", "--seed", "8", "--out", again
+            ]).status, 0)
+        XCTAssertEqual(
+            try String(contentsOfFile: again, encoding: .utf8), try String(contentsOfFile: data, encoding: .utf8))
         XCTAssertEqual(try CommandLineRunner.run(["check", data, "--model", model]).status, 0)
 
-        let recover = try CommandLineRunner.run(["recover", "--model", model, "--subjects", "8", "--trials", "60",
-                                                 "--replicates", "1", "--warmup", "100", "--draws", "60", "--seed", "2"])
+        let recover = try CommandLineRunner.run([
+            "recover", "--model", model, "--subjects", "8", "--trials", "60",
+            "--replicates", "1", "--warmup", "100", "--draws", "60", "--seed", "2"
+        ])
         XCTAssertEqual(recover.status, 0, recover.stderr)
         for p in ["A ", "tau ", "F ", "kappa ", "xi "] { XCTAssert(recover.stdout.contains("\n" + p), recover.stdout) }
 
         let ranks = dir.appendingPathComponent("ranks.csv").path
-        let sbc = try CommandLineRunner.run(["sbc", "--model", model, "--replicates", "2", "--subjects", "3", "--trials", "30",
-                                             "--warmup", "60", "--draws", "40", "--rank-draws", "19", "--bins", "4", "--seed", "3",
-                                             "--out", ranks])
+        let sbc = try CommandLineRunner.run([
+            "sbc", "--model", model, "--replicates", "2", "--subjects", "3", "--trials", "30",
+            "--warmup", "60", "--draws", "40", "--rank-draws", "19", "--bins", "4", "--seed", "3",
+            "--out", ranks
+        ])
         XCTAssertEqual(sbc.status, 0, sbc.stderr)
         let rankRows = try String(contentsOfFile: ranks, encoding: .utf8).split(separator: "\n")
         // Ranks of μ_pr and σ for the five parameters and of the first subject's, 2 replicates each.
@@ -164,7 +204,9 @@ final class ModelFileCommandTests: XCTestCase {
         let dir = try CommandLineRunner.temporaryDirectory()
         let model = dir.appendingPathComponent("mine.rlm").path
         try Self.example.write(toFile: model, atomically: true, encoding: .utf8)
-        let r = try CommandLineRunner.run(["bench", "gradient", "--model", model, "--subjects", "6", "--trials", "20", "--repeats", "3"])
+        let r = try CommandLineRunner.run([
+            "bench", "gradient", "--model", model, "--subjects", "6", "--trials", "20", "--repeats", "3"
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("tape "), r.stdout)
         let json = try XCTUnwrap(r.stdout.split(separator: "\n").last)
@@ -178,12 +220,18 @@ final class ModelFileCommandTests: XCTestCase {
     func testMistakesAreLocatedAndExit65() throws {
         let dir = try CommandLineRunner.temporaryDirectory()
         let model = dir.appendingPathComponent("bad.rlm").path
-        try Self.example.replacingOccurrences(of: "tau * Q[k]", with: "tua * Q[k]").write(toFile: model, atomically: true, encoding: .utf8)
+        try Self.example.replacingOccurrences(of: "tau * Q[k]", with: "tua * Q[k]").write(
+            toFile: model, atomically: true, encoding: .utf8)
         let data = dir.appendingPathComponent("study.tsv").path
-        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20",
-                                                  "--seed", "4", "--out", data]).status, 0)
-        for args in [["check", "--model", model], ["check", data, "--model", model],
-                     ["fit", data, "--model", model, "--out", dir.appendingPathComponent("fit").path]] {
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20",
+                "--seed", "4", "--out", data
+            ]).status, 0)
+        for args in [
+            ["check", "--model", model], ["check", data, "--model", model],
+            ["fit", data, "--model", model, "--out", dir.appendingPathComponent("fit").path]
+        ] {
             let r = try CommandLineRunner.run(args)
             XCTAssertEqual(r.status, 65, args.joined(separator: " "))
             XCTAssert(r.stderr.contains("\(model):15:8: error: unknown name 'tua'; did you mean 'tau'?"), r.stderr)
@@ -193,33 +241,50 @@ final class ModelFileCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("fit").path))
         // A file that does not exist: 66. An argument the model does not have: a usage mistake
         // (64), naming the arguments, for fit and for check.
-        XCTAssertEqual(try CommandLineRunner.run(["check", "--model", dir.appendingPathComponent("none.rlm").path]).status, 66)
+        XCTAssertEqual(
+            try CommandLineRunner.run(["check", "--model", dir.appendingPathComponent("none.rlm").path]).status, 66)
         let good = dir.appendingPathComponent("good.rlm").path
         try Self.example.write(toFile: good, atomically: true, encoding: .utf8)
-        let arg = try CommandLineRunner.run(["fit", data, "--model", good, "--arg", "payscale=2", "--out", dir.appendingPathComponent("f2").path])
+        let arg = try CommandLineRunner.run([
+            "fit", data, "--model", good, "--arg", "payscale=2", "--out", dir.appendingPathComponent("f2").path
+        ])
         XCTAssertEqual(arg.status, 64, arg.stderr)
-        XCTAssert(arg.stderr.contains("delta_forget_stick_lapse has no argument 'payscale'; its arguments are Q0"), arg.stderr)
+        XCTAssert(
+            arg.stderr.contains("delta_forget_stick_lapse has no argument 'payscale'; its arguments are Q0"), arg.stderr
+        )
         let checkArg = try CommandLineRunner.run(["check", data, "--model", good, "--arg", "payscale=2"])
         XCTAssertEqual(checkArg.status, 64, checkArg.stderr)
         XCTAssert(checkArg.stderr.contains("has no argument 'payscale'"), checkArg.stderr)
-        XCTAssertEqual(try CommandLineRunner.run(["fit", data, "--model", good, "--arg", "Q0", "--out", dir.path + "/f3"]).status, 64)
+        XCTAssertEqual(
+            try CommandLineRunner.run(["fit", data, "--model", good, "--arg", "Q0", "--out", dir.path + "/f3"]).status,
+            64)
         // Probabilities that are not probabilities: located, before any fit starts.
         let unnormalized = dir.appendingPathComponent("sum.rlm").path
-        try Self.example.replacingOccurrences(of: "categorical((1 - xi) * softmax(u) + xi / K)", with: "categorical(softmax(u) + xi)")
-            .write(toFile: unnormalized, atomically: true, encoding: .utf8)
-        for args in [["check", data, "--model", unnormalized], ["fit", data, "--model", unnormalized, "--out", dir.path + "/f4"]] {
+        try Self.example.replacingOccurrences(
+            of: "categorical((1 - xi) * softmax(u) + xi / K)", with: "categorical(softmax(u) + xi)"
+        )
+        .write(toFile: unnormalized, atomically: true, encoding: .utf8)
+        for args in [
+            ["check", data, "--model", unnormalized], ["fit", data, "--model", unnormalized, "--out", dir.path + "/f4"]
+        ] {
             let r = try CommandLineRunner.run(args)
             XCTAssertEqual(r.status, 65, r.stderr)
-            XCTAssert(r.stderr.contains("\(unnormalized):16:3: error: the probabilities the model gives 'choice' sum to 1.1, not 1, on subject 1's trial 1 (data line 2), at the parameters' typical values"), r.stderr)
+            XCTAssert(
+                r.stderr.contains(
+                    "\(unnormalized):16:3: error: the probabilities the model gives 'choice' sum to 1.1, not 1, on subject 1's trial 1 (data line 2), at the parameters' typical values"
+                ), r.stderr)
             XCTAssert(r.stderr.contains("fix: categorical takes one probability per option, summing to 1"), r.stderr)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/f4"))
         // A data file lacking a column the model declares names the declaration.
         let other = dir.appendingPathComponent("cue.rlm").path
-        try Self.example.replacingOccurrences(of: "reward outcome", with: "reward outcome\ndata cue: index").write(toFile: other, atomically: true, encoding: .utf8)
+        try Self.example.replacingOccurrences(of: "reward outcome", with: "reward outcome\ndata cue: index").write(
+            toFile: other, atomically: true, encoding: .utf8)
         let missing = try CommandLineRunner.run(["check", data, "--model", other])
         XCTAssertEqual(missing.status, 65)
-        XCTAssert(missing.stderr.contains("required column 'cue' (the model reads it: \(other):6:6) is missing"), missing.stderr)
+        XCTAssert(
+            missing.stderr.contains("required column 'cue' (the model reads it: \(other):6:6) is missing"),
+            missing.stderr)
     }
 
     /// The model's K from the data must fit the file: a constant index beyond it is located.
@@ -227,20 +292,23 @@ final class ModelFileCommandTests: XCTestCase {
         let dir = try CommandLineRunner.temporaryDirectory()
         let model = dir.appendingPathComponent("third.rlm").path
         try """
-            model third "reads option 3"
-            data choice: option
-            data outcome: real
-            parameter A in (0, 1)
-            state Q[option] = 0
-            trial {
-              choice ~ softmax(A * Q)
-              Q[3] += outcome
-            }
+        model third "reads option 3"
+        data choice: option
+        data outcome: real
+        parameter A in (0, 1)
+        state Q[option] = 0
+        trial {
+          choice ~ softmax(A * Q)
+          Q[3] += outcome
+        }
 
-            """.write(toFile: model, atomically: true, encoding: .utf8)
+        """.write(toFile: model, atomically: true, encoding: .utf8)
         let data = dir.appendingPathComponent("study.tsv").path
-        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20",
-                                                  "--seed", "4", "--out", data]).status, 0)
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20",
+                "--seed", "4", "--out", data
+            ]).status, 0)
         let r = try CommandLineRunner.run(["check", data, "--model", model])
         XCTAssertEqual(r.status, 65, r.stderr)
         XCTAssert(r.stderr.contains("\(model):8:3: error: index 3 is outside 1..2 (the data have 2 options)"), r.stderr)

@@ -6,8 +6,10 @@ import XCTest
 final class ResumeCommandTests: XCTestCase {
     static var study: String { FitCommandTests.study }
 
-    static let fitArguments = ["--model", "bandit2arm_delta", "--warmup", "700", "--draws", "500", "--seed", "11",
-                               "--save-warmup", "--thin", "2", "--quiet"]
+    static let fitArguments = [
+        "--model", "bandit2arm_delta", "--warmup", "700", "--draws", "500", "--seed", "11",
+        "--save-warmup", "--thin", "2", "--quiet"
+    ]
 
     /// The chain file's lines without the ones that hold dates and timings.
     func comparable(_ url: URL) throws -> [Substring] {
@@ -18,7 +20,9 @@ final class ResumeCommandTests: XCTestCase {
     func startFit(out: URL, resume: Bool) throws -> Process {
         let process = Process()
         process.executableURL = CommandLineRunner.executable
-        process.arguments = resume ? ["fit", "--resume", out.path, "--quiet", "--checkpoint-every", "0.01"]
+        process.arguments =
+            resume
+            ? ["fit", "--resume", out.path, "--quiet", "--checkpoint-every", "0.01"]
             : ["fit", Self.study] + Self.fitArguments + ["--out", out.path, "--checkpoint-every", "0.01"]
         process.standardOutput = Pipe()
         process.standardError = Pipe()
@@ -50,7 +54,7 @@ final class ResumeCommandTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.05 + next() * duration)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            if k % 2 == 1 {  // kill the resume as well
+            if k % 2 == 1 { // kill the resume as well
                 process = try startFit(out: out, resume: true)
                 Thread.sleep(forTimeInterval: 0.05 + next() * duration / 2)
                 kill(process.processIdentifier, SIGKILL)
@@ -68,13 +72,17 @@ final class ResumeCommandTests: XCTestCase {
             if resumed.stdout.contains("went on from their checkpoints") { continued += 1 }
             for c in 1...4 {
                 let name = "chain-\(c).csv"
-                XCTAssertEqual(try comparable(out.appendingPathComponent(name)), try comparable(reference.appendingPathComponent(name)),
-                               "kill \(k): \(name) differs from the uninterrupted fit's")
+                XCTAssertEqual(
+                    try comparable(out.appendingPathComponent(name)),
+                    try comparable(reference.appendingPathComponent(name)),
+                    "kill \(k): \(name) differs from the uninterrupted fit's")
             }
-            XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8),
-                           try String(contentsOf: reference.appendingPathComponent("summary.csv"), encoding: .utf8), "kill \(k)")
+            XCTAssertEqual(
+                try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8),
+                try String(contentsOf: reference.appendingPathComponent("summary.csv"), encoding: .utf8), "kill \(k)")
             let names = try FileManager.default.contentsOfDirectory(atPath: out.path)
-            XCTAssertFalse(names.contains { $0.hasSuffix(".checkpoint") || $0.hasSuffix(".incomplete") }, "kill \(k): \(names)")
+            XCTAssertFalse(
+                names.contains { $0.hasSuffix(".checkpoint") || $0.hasSuffix(".incomplete") }, "kill \(k): \(names)")
         }
         XCTAssertGreaterThan(continued, 5, "too few kills landed after a checkpoint to test resuming")
     }
@@ -85,9 +93,11 @@ final class ResumeCommandTests: XCTestCase {
     func testAFailedWriteStopsTheFitAndItResumes() throws {
         let base = try CommandLineRunner.temporaryDirectory()
         let reference = base.appendingPathComponent("reference")
-        XCTAssertEqual(try CommandLineRunner.run(["fit", Self.study] + Self.fitArguments + ["--out", reference.path]).status, 0)
+        XCTAssertEqual(
+            try CommandLineRunner.run(["fit", Self.study] + Self.fitArguments + ["--out", reference.path]).status, 0)
         let out = base.appendingPathComponent("full")
-        let command = ([CommandLineRunner.executable.path, "fit", Self.study] + Self.fitArguments
+        let command =
+            ([CommandLineRunner.executable.path, "fit", Self.study] + Self.fitArguments
             + ["--out", out.path, "--checkpoint-every", "0.01"]).map { "'\($0)'" }.joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -101,12 +111,14 @@ final class ResumeCommandTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 73, message)
         XCTAssert(message.contains(out.path) && message.contains("cannot write: File too large"), message)
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path)
-        XCTAssertFalse(names.contains { $0.hasPrefix("summary") || $0 == "fit.json" || $0.hasSuffix(".csv") }, "\(names)")
+        XCTAssertFalse(
+            names.contains { $0.hasPrefix("summary") || $0 == "fit.json" || $0.hasSuffix(".csv") }, "\(names)")
         let resumed = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         for c in 1...4 {
-            XCTAssertEqual(try comparable(out.appendingPathComponent("chain-\(c).csv")),
-                           try comparable(reference.appendingPathComponent("chain-\(c).csv")), "chain \(c)")
+            XCTAssertEqual(
+                try comparable(out.appendingPathComponent("chain-\(c).csv")),
+                try comparable(reference.appendingPathComponent("chain-\(c).csv")), "chain \(c)")
         }
     }
 
@@ -128,7 +140,9 @@ final class ResumeCommandTests: XCTestCase {
 
         // The data changed since the fit started: refused, naming the file.
         let original = try Data(contentsOf: URL(fileURLWithPath: Self.study))
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as! [String: Any]
+        let run =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json")))
+            as! [String: Any]
         let dataPath = run["data"] as! String
         try (original + Data("\n".utf8)).write(to: URL(fileURLWithPath: dataPath))
         let changed = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])

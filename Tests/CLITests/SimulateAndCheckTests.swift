@@ -5,12 +5,16 @@ final class SimulateAndCheckTests: XCTestCase {
     func testSimulateThenCheckAndSameSeedSameFile() throws {
         let dir = try CommandLineRunner.temporaryDirectory()
         let a = dir.appendingPathComponent("a.tsv").path, b = dir.appendingPathComponent("b.tsv").path
-        let args = ["simulate", "--model", "bandit2arm_delta", "--subjects", "4", "--trials", "30", "--seed", "5",
-                    "--blocks", "2", "--missing", "0.1"]
+        let args = [
+            "simulate", "--model", "bandit2arm_delta", "--subjects", "4", "--trials", "30", "--seed", "5",
+            "--blocks", "2", "--missing", "0.1"
+        ]
         XCTAssertEqual(try CommandLineRunner.run(args + ["--out", a]).status, 0)
         XCTAssertEqual(try CommandLineRunner.run(args + ["--out", b]).status, 0)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a)), try Data(contentsOf: URL(fileURLWithPath: b)))
-        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a + ".truth.json"))) as! [String: Any]
+        let truth =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a + ".truth.json")))
+            as! [String: Any]
         XCTAssertEqual((truth["A"] as! [Double]).count, 4)
         XCTAssertEqual(truth["model"] as? String, "bandit2arm_delta")
 
@@ -31,23 +35,33 @@ final class SimulateAndCheckTests: XCTestCase {
         let dir = try CommandLineRunner.temporaryDirectory()
         let a = dir.appendingPathComponent("prl.tsv").path
         let base = ["simulate", "--model", "prl_rp", "--subjects", "3", "--trials", "60", "--seed", "2"]
-        let ok = try CommandLineRunner.run(base + ["--reward-probabilities", "0.9,0.1", "--reversal", "after-correct=4-6",
-                                                   "--group", "Arew=0.5", "--group-sd", "0.1", "--out", a])
+        let ok = try CommandLineRunner.run(
+            base + [
+                "--reward-probabilities", "0.9,0.1", "--reversal", "after-correct=4-6",
+                "--group", "Arew=0.5", "--group-sd", "0.1", "--out", a
+            ])
         XCTAssertEqual(ok.status, 0, ok.stderr)
-        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a + ".truth.json"))) as! [String: Any]
+        let truth =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a + ".truth.json")))
+            as! [String: Any]
         XCTAssertEqual(truth["task"] as? String, "P(+1) 0.9 / 0.1, reversed after 4-6 consecutive best-option choices")
         XCTAssertEqual(truth["reward_probabilities"] as? [Double], [0.9, 0.1])
         XCTAssertEqual(truth["mu_Arew"] as! Double, 0.5, accuracy: 1e-9)
         XCTAssertEqual(truth["sigma"] as? [Double], [0.1, 0.1, 0.1])
         let defaultTask = dir.appendingPathComponent("default.tsv").path
         XCTAssertEqual(try CommandLineRunner.run(base + ["--out", defaultTask]).status, 0)
-        let defaultTruth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: defaultTask + ".truth.json"))) as! [String: Any]
-        XCTAssertEqual(defaultTruth["task"] as? String, "P(+1) 0.8 / 0.2, reversed after 5-9 consecutive best-option choices")
+        let defaultTruth =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: defaultTask + ".truth.json")))
+            as! [String: Any]
+        XCTAssertEqual(
+            defaultTruth["task"] as? String, "P(+1) 0.8 / 0.2, reversed after 5-9 consecutive best-option choices")
 
         // K for a model that takes it from the data: from the listed probabilities.
         let four = dir.appendingPathComponent("four.tsv").path
-        let narm = try CommandLineRunner.run(["simulate", "--model", "banditNarm_delta", "--subjects", "5", "--trials", "80", "--seed", "3",
-                                              "--reward-probabilities", "0.9,0.6,0.4,0.1", "--out", four])
+        let narm = try CommandLineRunner.run([
+            "simulate", "--model", "banditNarm_delta", "--subjects", "5", "--trials", "80", "--seed", "3",
+            "--reward-probabilities", "0.9,0.6,0.4,0.1", "--out", four
+        ])
         XCTAssertEqual(narm.status, 0, narm.stderr)
         let check = try CommandLineRunner.run(["check", four, "--model", "banditNarm_delta"])
         XCTAssert(check.stdout.contains("options         4"), check.stdout)
@@ -59,7 +73,7 @@ final class SimulateAndCheckTests: XCTestCase {
             (["--reward-probabilities", "0.5,0.3,0.2"], "give 2 values"),
             (["--group", "Arew=1.5"], "outside"),
             (["--group-sd", "0"], "must be positive"),
-            (["--options", "3"], "prl_rp has 2 options"),
+            (["--options", "3"], "prl_rp has 2 options")
         ]
         for (flags, message) in bad {
             let out = dir.appendingPathComponent("bad.tsv").path
@@ -86,8 +100,11 @@ final class SimulateAndCheckTests: XCTestCase {
         XCTAssertEqual(missing.status, 66)
         XCTAssert(missing.stderr.contains("/nonexistent/x.tsv"))
         XCTAssertEqual(try CommandLineRunner.run(["check", "x.tsv", "--model", "nope"]).status, 64)
-        XCTAssertEqual(try CommandLineRunner.run(["simulate", "--model", "bandit2arm_delta", "--subjects", "0",
-                                                  "--trials", "5", "--seed", "1", "--out", "/tmp/x.tsv"]).status, 64)
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "0",
+                "--trials", "5", "--seed", "1", "--out", "/tmp/x.tsv"
+            ]).status, 64)
         XCTAssertEqual(try CommandLineRunner.run(["frobnicate"]).status, 64)
     }
 

@@ -21,7 +21,7 @@ final class AutocovarianceTests: XCTestCase {
         let draws = ChainDraws(chains)
         var direct = Autocovariance(draws)
         var viaFFT = Autocovariance(draws)
-        _ = viaFFT(Autocovariance.directLagLimit + 1)  // forces the FFT for every lag
+        _ = viaFFT(Autocovariance.directLagLimit + 1) // forces the FFT for every lag
         let scale = naive(draws, lag: 0)
         for lag in [0, 1, 2, 5, 17, Autocovariance.directLagLimit, 120, 299] {
             let reference = naive(draws, lag: lag)

@@ -10,7 +10,9 @@ final class BayesianModelSelectionTests: XCTestCase {
         XCTAssertEqual(SpecialFunctions.digamma(1), -euler, accuracy: 1e-15)
         XCTAssertEqual(SpecialFunctions.digamma(0.5), -euler - 2 * log(2.0), accuracy: 1e-14)
         for x in [0.3, 2.7, 11.5, 40.0, 1234.5] {
-            XCTAssertEqual(SpecialFunctions.digamma(x + 1), SpecialFunctions.digamma(x) + 1 / x, accuracy: 1e-13 * max(1, abs(SpecialFunctions.digamma(x))))
+            XCTAssertEqual(
+                SpecialFunctions.digamma(x + 1), SpecialFunctions.digamma(x) + 1 / x,
+                accuracy: 1e-13 * max(1, abs(SpecialFunctions.digamma(x))))
         }
         // P(1, x) = 1 − e^(−x); P(n, x) = 1 − e^(−x) Σ_{j<n} x^j/j! for integer n.
         for x in [0.01, 0.5, 3.0, 20.0] {
@@ -23,7 +25,9 @@ final class BayesianModelSelectionTests: XCTestCase {
             XCTAssertEqual(SpecialFunctions.regularizedLowerGamma(5, x), 1 - exp(-x) * partial, accuracy: 1e-14)
         }
         // P(½, x) = erf(√x).
-        for x in [0.2, 1.0, 4.0] { XCTAssertEqual(SpecialFunctions.regularizedLowerGamma(0.5, x), erf(x.squareRoot()), accuracy: 1e-14) }
+        for x in [0.2, 1.0, 4.0] {
+            XCTAssertEqual(SpecialFunctions.regularizedLowerGamma(0.5, x), erf(x.squareRoot()), accuracy: 1e-14)
+        }
         XCTAssertTrue(SpecialFunctions.digamma(0).isNaN)
         XCTAssertTrue(SpecialFunctions.regularizedLowerGamma(-1, 2).isNaN)
     }
@@ -72,7 +76,9 @@ final class BayesianModelSelectionTests: XCTestCase {
             }
         }
         // Equal α: 1/K each.
-        for xp in BayesianModelSelection.exceedanceProbabilities(alpha: [3, 3, 3, 3]) { XCTAssertEqual(xp, 0.25, accuracy: 1e-12) }
+        for xp in BayesianModelSelection.exceedanceProbabilities(alpha: [3, 3, 3, 3]) {
+            XCTAssertEqual(xp, 0.25, accuracy: 1e-12)
+        }
     }
 
     func testDecisiveEvidenceMatchesTheHandDerivation() {
@@ -111,8 +117,10 @@ final class BayesianModelSelectionTests: XCTestCase {
     }
 
     func testPermutingModelsPermutesTheResults() {
-        let evidence: [[Double]] = [[-30, -32, -29.5], [-41, -38, -40], [-25, -25.5, -27], [-33, -31, -31.2],
-                                    [-28, -30, -28.1], [-36, -35.2, -39]]
+        let evidence: [[Double]] = [
+            [-30, -32, -29.5], [-41, -38, -40], [-25, -25.5, -27], [-33, -31, -31.2],
+            [-28, -30, -28.1], [-36, -35.2, -39]
+        ]
         let bms = BayesianModelSelection(logEvidence: evidence)
         let permuted = BayesianModelSelection(logEvidence: evidence.map { [$0[2], $0[0], $0[1]] })
         for (a, b) in [(0, 1), (1, 2), (2, 0)] {

@@ -6,8 +6,9 @@ import Diagnostics
 enum Fixtures {
     /// Draws of one case: `<name>.csv`, one row per draw, one column per chain.
     static func chains(_ name: String) throws -> [[Double]] {
-        let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures"),
-                                "missing fixture \(name).csv")
+        let url = try XCTUnwrap(
+            Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures"),
+            "missing fixture \(name).csv")
         let text = try String(contentsOf: url, encoding: .utf8)
         var lines = text.split(whereSeparator: \.isNewline)
         let header = lines.removeFirst().split(separator: ",")
@@ -24,7 +25,8 @@ enum Fixtures {
 
     /// `expected.json`, parsed.
     static func expected() throws -> [String: Any] {
-        let url = try XCTUnwrap(Bundle.module.url(forResource: "expected", withExtension: "json", subdirectory: "Fixtures"))
+        let url = try XCTUnwrap(
+            Bundle.module.url(forResource: "expected", withExtension: "json", subdirectory: "Fixtures"))
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
         return try XCTUnwrap(object as? [String: Any])
     }
@@ -56,13 +58,15 @@ enum Fixtures {
     /// Every case with ArviZ reference values.
     static let caseNames = [
         "iid_normal", "ar1_rho09", "ar1_rho099", "heavy_tailed", "shifted_chain", "discrete_ties",
-        "odd_length", "single_chain", "two_chains_short", "constant", "stuck_chains",
+        "odd_length", "single_chain", "two_chains_short", "constant", "stuck_chains"
     ]
 }
 
 /// Asserts `actual` equals `expected` to a relative tolerance (NaN matches only NaN).
-func assertClose(_ actual: Double, _ expected: Double, relative: Double = 1e-12, absolute: Double = 0,
-                 _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(
+    _ actual: Double, _ expected: Double, relative: Double = 1e-12, absolute: Double = 0,
+    _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
+) {
     if expected.isNaN {
         XCTAssertTrue(actual.isNaN, "expected NaN, got \(actual). \(message())", file: file, line: line)
         return
@@ -72,6 +76,7 @@ func assertClose(_ actual: Double, _ expected: Double, relative: Double = 1e-12,
         return
     }
     let tolerance = max(relative * abs(expected), absolute)
-    XCTAssertTrue(abs(actual - expected) <= tolerance,
-                  "\(actual) != \(expected) (tolerance \(tolerance)). \(message())", file: file, line: line)
+    XCTAssertTrue(
+        abs(actual - expected) <= tolerance,
+        "\(actual) != \(expected) (tolerance \(tolerance)). \(message())", file: file, line: line)
 }

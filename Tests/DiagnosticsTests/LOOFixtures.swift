@@ -5,7 +5,8 @@ import XCTest
 enum LOOFixtures {
     /// `loo_expected.json`, parsed.
     static func expected() throws -> [String: Any] {
-        let url = try XCTUnwrap(Bundle.module.url(forResource: "loo_expected", withExtension: "json", subdirectory: "Fixtures"))
+        let url = try XCTUnwrap(
+            Bundle.module.url(forResource: "loo_expected", withExtension: "json", subdirectory: "Fixtures"))
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
         return try XCTUnwrap(object as? [String: Any])
     }

@@ -70,8 +70,9 @@ final class LeaveOneOutTests: XCTestCase {
         draws[3] = -.infinity
         let p = LeaveOneOut.pointwise(logLikelihood: draws)
         XCTAssertTrue(p.elpd.isNaN && p.lpd.isNaN && p.paretoK.isNaN)
-        let total = LOOEstimate(points: [p, LeaveOneOut.pointwise(logLikelihood: [Double](repeating: -1, count: 200))],
-                                drawCount: 200)
+        let total = LOOEstimate(
+            points: [p, LeaveOneOut.pointwise(logLikelihood: [Double](repeating: -1, count: 200))],
+            drawCount: 200)
         XCTAssertTrue(total.elpd.isNaN)
         XCTAssertEqual(total.goodKCount + total.badKCount + total.veryBadKCount, 1)
     }

@@ -19,9 +19,9 @@ final class ModelComparisonTests: XCTestCase {
         let models = try fixtureModels()
         let compare = try XCTUnwrap(try LOOFixtures.expected()["compare"] as? [String: [String: [String: Any]]])
         let methods: [(String, ModelWeighting, Double)] = [
-            ("stacking", .stacking, 5e-4),        // SLSQP's ftol = 1e-6 leaves ArviZ ~1e-4 off the optimum
+            ("stacking", .stacking, 5e-4), // SLSQP's ftol = 1e-6 leaves ArviZ ~1e-4 off the optimum
             ("pseudo-BMA", .pseudoBMA, 1e-12),
-            ("BB-pseudo-BMA", .bootstrapPseudoBMA(samples: 20000, alpha: 1, seed: 7), 0.02),  // Monte Carlo
+            ("BB-pseudo-BMA", .bootstrapPseudoBMA(samples: 20000, alpha: 1, seed: 7), 0.02) // Monte Carlo
         ]
         for (method, weighting, weightTolerance) in methods {
             let expected = try XCTUnwrap(compare[method])
@@ -36,8 +36,9 @@ final class ModelComparisonTests: XCTestCase {
                 assertClose(row.elpdDiff, try Fixtures.number(e["elpd_diff"]!), relative: 1e-12, absolute: 1e-12)
                 assertClose(row.diffSE, try Fixtures.number(e["dse"]!), relative: 1e-12, absolute: 1e-12)
                 XCTAssertEqual(row.hasKWarning, e["warning"] as? Bool)
-                assertClose(row.weight, try Fixtures.number(e["weight"]!), absolute: weightTolerance,
-                            "\(method) \(row.name) weight")
+                assertClose(
+                    row.weight, try Fixtures.number(e["weight"]!), absolute: weightTolerance,
+                    "\(method) \(row.name) weight")
                 if method != "BB-pseudo-BMA" {
                     assertClose(row.elpdSE, try Fixtures.number(e["se"]!), relative: 1e-12)
                 }
@@ -52,8 +53,9 @@ final class ModelComparisonTests: XCTestCase {
         let names = ["constant", "quadratic", "linear"]
         let pointwise = names.map { name in models.first { $0.name == name }!.loo.points.map(\.elpd) }
         var generator = SplitMix64(seed: 99)
-        let (_, se) = ModelComparison.bootstrapPseudoBMAWeights(pointwiseElpd: pointwise, samples: 20000,
-                                                                using: &generator)
+        let (_, se) = ModelComparison.bootstrapPseudoBMAWeights(
+            pointwiseElpd: pointwise, samples: 20000,
+            using: &generator)
         for (name, s) in zip(names, se) {
             assertClose(s, try Fixtures.number(expected[name]!["se"]!), relative: 0.03, "\(name) bootstrap se")
         }
@@ -83,7 +85,7 @@ final class ModelComparisonTests: XCTestCase {
                 (0..<n).map { _ in offset - 3 * GammaSampler.uniform(&g) - Double(m) * 0.3 * GammaSampler.uniform(&g) }
             }
             if trial % 5 == 1 { elpd[k - 1] = elpd[0] }
-            if trial % 7 == 2 { elpd[k - 1] = elpd[0].map { $0 - 2 } }  // dominated
+            if trial % 7 == 2 { elpd[k - 1] = elpd[0].map { $0 - 2 } } // dominated
             let w = StackingWeights.weights(pointwiseElpd: elpd)
             XCTAssertEqual(w.reduce(0, +), 1, accuracy: 1e-12, "trial \(trial)")
             XCTAssertTrue(w.allSatisfy { $0 >= 0 }, "trial \(trial): \(w)")
@@ -97,7 +99,9 @@ final class ModelComparisonTests: XCTestCase {
             }
             for j in 0..<k {
                 XCTAssertLessThanOrEqual(grad[j], Double(n) * (1 + 1e-8), "trial \(trial) model \(j)")
-                if w[j] > 1e-6 { XCTAssertEqual(grad[j], Double(n), accuracy: 1e-6 * Double(n), "trial \(trial) model \(j)") }
+                if w[j] > 1e-6 {
+                    XCTAssertEqual(grad[j], Double(n), accuracy: 1e-6 * Double(n), "trial \(trial) model \(j)")
+                }
             }
             if trial % 7 == 2 { XCTAssertEqual(w[k - 1], 0, accuracy: 1e-9, "dominated model, trial \(trial)") }
         }
@@ -105,11 +109,12 @@ final class ModelComparisonTests: XCTestCase {
 
     func testOneModelAndIdenticalModels() {
         XCTAssertEqual(StackingWeights.weights(pointwiseElpd: [[-1, -2, -0.5]]), [1])
-        let rows = ModelComparison.compare([
-            ("a", LOOEstimate(points: [PointwiseLOO(elpd: -1, lpd: -0.9, paretoK: 0.1)], drawCount: 1000)),
-            ("b", LOOEstimate(points: [PointwiseLOO(elpd: -1, lpd: -0.8, paretoK: 0.8)], drawCount: 1000)),
-        ], weighting: .pseudoBMA)
-        XCTAssertEqual(rows.map(\.name), ["a", "b"])  // a tie keeps the input order
+        let rows = ModelComparison.compare(
+            [
+                ("a", LOOEstimate(points: [PointwiseLOO(elpd: -1, lpd: -0.9, paretoK: 0.1)], drawCount: 1000)),
+                ("b", LOOEstimate(points: [PointwiseLOO(elpd: -1, lpd: -0.8, paretoK: 0.8)], drawCount: 1000))
+            ], weighting: .pseudoBMA)
+        XCTAssertEqual(rows.map(\.name), ["a", "b"]) // a tie keeps the input order
         XCTAssertEqual(rows.map(\.weight), [0.5, 0.5])
         XCTAssertEqual(rows.map(\.elpdDiff), [0, 0])
         XCTAssertEqual(rows.map(\.hasKWarning), [false, true])
@@ -123,7 +128,7 @@ final class ModelComparisonTests: XCTestCase {
         XCTAssertEqual(se, 0, accuracy: 1e-14)
         let (d2, se2) = ModelComparison.elpdDifference([0, 0, 0, 0], [1, -1, 1, -1])
         XCTAssertEqual(d2, 0)
-        XCTAssertEqual(se2, 2)  // √(4 · 1)
+        XCTAssertEqual(se2, 2) // √(4 · 1)
     }
 
     func testGammaSamplerMoments() {

@@ -24,7 +24,9 @@ final class PSISTests: XCTestCase {
             let expected = try Fixtures.numbers(entry["log_weights"])
             XCTAssertEqual(weights.count, expected.count)
             // Log weights of order −10: compare absolutely at 1e-12 of their spread.
-            for (w, e) in zip(weights, expected) { assertClose(w, e, relative: 1e-12, absolute: 1e-12, "\(name) log weight") }
+            for (w, e) in zip(weights, expected) {
+                assertClose(w, e, relative: 1e-12, absolute: 1e-12, "\(name) log weight")
+            }
             let (raw, kRaw) = PSIS.smoothed(ratios, relativeEfficiency: reff, normalize: false)
             XCTAssertEqual(kRaw, k)
             let expectedRaw = try Fixtures.numbers(entry["log_weights_unnormalized"])
@@ -42,10 +44,10 @@ final class PSISTests: XCTestCase {
     }
 
     func testTailLengthFollowsArviZ() {
-        XCTAssertEqual(PSIS.tailLength(drawCount: 4000), 190)  // 3√4000 = 189.7
-        XCTAssertEqual(PSIS.tailLength(drawCount: 100), 20)    // S/5
-        XCTAssertEqual(PSIS.tailLength(drawCount: 1000, relativeEfficiency: 0.8), 107)  // 3√1250 = 106.07
-        XCTAssertEqual(PSIS.tailLength(drawCount: 225), 45)    // S/5 = 45 = 3√225: exact tie
+        XCTAssertEqual(PSIS.tailLength(drawCount: 4000), 190) // 3√4000 = 189.7
+        XCTAssertEqual(PSIS.tailLength(drawCount: 100), 20) // S/5
+        XCTAssertEqual(PSIS.tailLength(drawCount: 1000, relativeEfficiency: 0.8), 107) // 3√1250 = 106.07
+        XCTAssertEqual(PSIS.tailLength(drawCount: 225), 45) // S/5 = 45 = 3√225: exact tie
     }
 
     func testWeightsAreNormalizedTruncatedAndOrderPreserving() {
@@ -56,7 +58,7 @@ final class PSISTests: XCTestCase {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return (Double(state >> 11) + 0.5) / 9007199254740992
         }
-        let ratios = (0..<2000).map { _ in -1.3 * log(uniform()) }  // log of Pareto(k = 1.3) ratios
+        let ratios = (0..<2000).map { _ in -1.3 * log(uniform()) } // log of Pareto(k = 1.3) ratios
         let (weights, k) = PSIS.smoothed(ratios)
         XCTAssertEqual(weights.map(exp).reduce(0, +), 1, accuracy: 1e-12)
         XCTAssertGreaterThan(k, 0.9)

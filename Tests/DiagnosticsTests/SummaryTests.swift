@@ -106,7 +106,7 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(s.mean, 3.5)
         XCTAssertEqual(s.sd, (17.5 / 5).squareRoot(), accuracy: 1e-15)
         XCTAssertEqual(s.q50, 3.5)
-        XCTAssertEqual(s.q5, 1.25)   // h = 5 · 0.05 = 0.25 → 1 + 0.25 · (2 − 1)
+        XCTAssertEqual(s.q5, 1.25) // h = 5 · 0.05 = 0.25 → 1 + 0.25 · (2 − 1)
         XCTAssertEqual(s.q95, 5.75)
         XCTAssertTrue(s.essBulk.isNaN && s.essTail.isNaN && s.mcseMean.isNaN && s.rhat.isNaN)
         // One chain of 10 draws: ESS defined, R-hat not (ArviZ needs 2 chains).
@@ -119,13 +119,16 @@ final class SummaryTests: XCTestCase {
 
     func testCSVHeaderAndRow() {
         XCTAssertEqual(ParameterSummary.csvHeader, "name,mean,sd,mcse_mean,q5,q50,q95,ess_bulk,ess_tail,rhat")
-        let s = ParameterSummary(name: "mu_pr.1", mean: 0.1, sd: 2, mcseMean: 1e-5, q5: -1.5, q50: 0,
-                                 q95: 1234.5, essBulk: 3999.25, essTail: .infinity, rhat: .nan)
+        let s = ParameterSummary(
+            name: "mu_pr.1", mean: 0.1, sd: 2, mcseMean: 1e-5, q5: -1.5, q50: 0,
+            q95: 1234.5, essBulk: 3999.25, essTail: .infinity, rhat: .nan)
         XCTAssertEqual(s.csvRow, "mu_pr.1,0.1,2.0,1e-05,-1.5,0.0,1234.5,3999.25,inf,nan")
         // Every number reads back to the same double.
         let x = 0.1 + 0.2
-        let row = ParameterSummary(name: "x", mean: x, sd: x, mcseMean: x, q5: x, q50: x, q95: x,
-                                   essBulk: x, essTail: x, rhat: x).csvRow
+        let row = ParameterSummary(
+            name: "x", mean: x, sd: x, mcseMean: x, q5: x, q50: x, q95: x,
+            essBulk: x, essTail: x, rhat: x
+        ).csvRow
         for field in row.split(separator: ",").dropFirst() { XCTAssertEqual(Double(String(field)), x) }
         // Names that need quoting are quoted, quotes doubled.
         var quoted = s

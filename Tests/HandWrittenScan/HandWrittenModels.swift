@@ -11,10 +11,12 @@ public enum HandWrittenModels {
         switch name {
         case "bandit2arm_delta", "banditNarm_delta": return LearningRule(rate: .single(0), inverseTemperature: 1)
         case "delta_forget": return LearningRule(rate: .single(0), unchosen: .forget(2), inverseTemperature: 1)
-        case "delta_dual": return LearningRule(rate: .byPredictionErrorSign(positive: 0, negative: 1), inverseTemperature: 2)
+        case "delta_dual":
+            return LearningRule(rate: .byPredictionErrorSign(positive: 0, negative: 1), inverseTemperature: 2)
         case "delta_stick": return LearningRule(rate: .single(0), inverseTemperature: 1, bias: .stickiness(2))
         case "prl_rp": return LearningRule(rate: .byOutcomeSign(positive: 1, otherwise: 0), inverseTemperature: 2)
-        case "prl_fictitious": return LearningRule(rate: .single(0), unchosen: .fictitious, inverseTemperature: 2, bias: .indecision(1))
+        case "prl_fictitious":
+            return LearningRule(rate: .single(0), unchosen: .fictitious, inverseTemperature: 2, bias: .indecision(1))
         default: preconditionFailure("no hand-written scan for \(name)")
         }
     }
@@ -34,5 +36,7 @@ public enum HandWrittenModels {
         RuleScan(rule: rule(name), parameterCount: parameterCount, batch: batch, reward: rewards(name, batch: batch))
     }
 
-    public static let names = ["bandit2arm_delta", "banditNarm_delta", "delta_forget", "delta_dual", "delta_stick", "prl_rp", "prl_fictitious"]
+    public static let names = [
+        "bandit2arm_delta", "banditNarm_delta", "delta_forget", "delta_dual", "delta_stick", "prl_rp", "prl_fictitious"
+    ]
 }

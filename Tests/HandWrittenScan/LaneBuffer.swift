@@ -18,7 +18,9 @@ final class LaneBuffer {
     }
 
     /// Lane-padded copy of `count` scalars into `vectors` vectors at `destination` (padding 0).
-    static func fill(_ destination: UnsafeMutablePointer<Lanes>, vectors: Int, from values: UnsafePointer<Double>, count n: Int) {
+    static func fill(
+        _ destination: UnsafeMutablePointer<Lanes>, vectors: Int, from values: UnsafePointer<Double>, count n: Int
+    ) {
         let scalars = UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Double.self)
         for i in 0..<n { scalars[i] = values[i] }
         for i in n..<(vectors * 4) { scalars[i] = 0 }

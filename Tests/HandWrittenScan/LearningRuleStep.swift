@@ -57,14 +57,19 @@ extension LearningRule {
     /// and the update after every answered trial. `visit` sees each trial in order. Used by
     /// trajectories, trial-level log-likelihoods and predictive checks, so the trial loop
     /// exists once outside the vectorized scan.
-    public func replay(batch: TrialBatch, lane: Int, theta: [Double], rewards: [Double], _ visit: (ReplayedTrial) -> Void) {
-        let L = batch.subjectCount, K = batch.optionCount
+    public func replay(
+        batch: TrialBatch, lane: Int, theta: [Double], rewards: [Double], _ visit: (ReplayedTrial) -> Void
+    ) {
+        let L = batch.laneCount, K = batch.optionCount
         var q = [Double](repeating: 0, count: K), previous = -1
-        for t in 0..<batch.trialsPerSubject[lane] {
+        for t in 0..<batch.trialsPerLane[lane] {
             let i = t * L + lane
             if batch.blockStart[i] { q = [Double](repeating: 0, count: K); previous = -1 }
             let c = Int(batch.choice[i])
-            visit(ReplayedTrial(t: t, values: q, probabilities: choiceProbabilities(q: q, theta: theta, previous: previous), choice: c))
+            visit(
+                ReplayedTrial(
+                    t: t, values: q, probabilities: choiceProbabilities(q: q, theta: theta, previous: previous),
+                    choice: c))
             guard c >= 0 else { continue }
             update(q: &q, chosen: c, reward: rewards[i], theta: theta)
             previous = c

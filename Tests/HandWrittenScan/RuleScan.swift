@@ -44,15 +44,16 @@ public final class RuleScan: SubjectLikelihood {
     private let logLikelihood: LaneBuffer
 
     // Workspace.
-    private let values: LaneBuffer           // K × width: Q
-    private let adjoints: LaneBuffer         // K × width: λ
-    private let previous: LaneBuffer         // width: previous choice in the block, −1 if none
-    private let predictionError: LaneBuffer  // T × width, 0 when masked
-    private let choiceFactor: LaneBuffer     // K = 2: ∂ℓ/∂u₂ (T × width); K > 2: p_k (K × T × width); 0 when masked
-    private let preUpdate: LaneBuffer        // forgetting: Q before the update (K × T × width); fictitious: −r − Q_o (T × width)
+    private let values: LaneBuffer // K × width: Q
+    private let adjoints: LaneBuffer // K × width: λ
+    private let previous: LaneBuffer // width: previous choice in the block, −1 if none
+    private let predictionError: LaneBuffer // T × width, 0 when masked
+    private let choiceFactor: LaneBuffer // K = 2: ∂ℓ/∂u₂ (T × width); K > 2: p_k (K × T × width); 0 when masked
+    // forgetting: Q before the update (K × T × width); fictitious: −r − Q_o (T × width)
+    private let preUpdate: LaneBuffer
 
     public init(rule: LearningRule, parameterCount: Int, batch: TrialBatch, reward r: [Double]) {
-        let s = batch.subjectCount, t = batch.trialCount, k = batch.optionCount
+        let s = batch.laneCount, t = batch.trialCount, k = batch.optionCount
         precondition(k >= 2 && k < 8, "the scan handles 2 to 7 options")
         precondition(!rule.requiresTwoOptions || k == 2, "this learning rule is defined for two options")
         precondition(r.count == s * t)
@@ -70,7 +71,7 @@ public final class RuleScan: SubjectLikelihood {
         for ti in 0..<t {
             for j in 0..<(w * 4) {
                 let slot = ti * w * 4 + j
-                guard j < s else { codes[slot] = -1; continue }  // padding: masked, reset
+                guard j < s else { codes[slot] = -1; continue } // padding: masked, reset
                 let i = ti * s + j
                 let answered = batch.choice[i] >= 0
                 codes[slot] = Double(batch.choice[i]) + (batch.blockStart[i] ? 0 : 8) + (answered ? 16 : 0)
@@ -126,13 +127,25 @@ public final class RuleScan: SubjectLikelihood {
 
     /// The rule's variants as small integers, and the parameter indices they use.
     private var biasCode: Int {
-        switch rule.bias { case .none: return 0; case .stickiness: return 1; case .indecision: return 2 }
+        switch rule.bias {
+        case .none: return 0;
+        case .stickiness: return 1;
+        case .indecision: return 2
+        }
     }
     private var rateCode: Int {
-        switch rule.rate { case .single: return 0; case .byPredictionErrorSign: return 1; case .byOutcomeSign: return 2 }
+        switch rule.rate {
+        case .single: return 0;
+        case .byPredictionErrorSign: return 1;
+        case .byOutcomeSign: return 2
+        }
     }
     private var unchosenCode: Int {
-        switch rule.unchosen { case .unchanged: return 0; case .forget: return 1; case .fictitious: return 2 }
+        switch rule.unchosen {
+        case .unchanged: return 0;
+        case .forget: return 1;
+        case .fictitious: return 2
+        }
     }
     /// (rate index, second rate index, forgetting index, bias index); unused entries 0.
     private var indices: (rate: Int, rate2: Int, forget: Int, bias: Int) {
@@ -221,63 +234,72 @@ public final class RuleScan: SubjectLikelihood {
                 let previousChoice = V.bias == 1 ? prev[j].replacing(with: -1, where: keep .== zero) : zero
                 if V.binary {
                     // One trial, two options: the values stay in registers, read and written once.
-                let q0 = q[j] * keep, q1 = q[w + j] * keep
-                let c = option.replacing(with: zero, where: option .< zero)  // 0 or 1; a masked slot acts as option 1, no update
-                let d = q1 - q0
-                var biasDifference = zero  // b₂ − b₁
-                var stickDifference = zero
-                if V.bias == 1 {
-                    stickDifference = zero.replacing(with: 1, where: previousChoice .== 1) - zero.replacing(with: 1, where: previousChoice .== 0)
-                    biasDifference = th[biasIndex * w + j] * stickDifference
-                } else if V.bias == 2 {
-                    biasDifference = tauJ * th[biasIndex * w + j]
-                }
-                let sign = 2 * c - 1                                   // +1 when option 2 was chosen
-                let x = sign * (tauJ * d + biasDifference)            // u_c − u_o
-                let e = expNonPositive(x.replacing(with: -x, where: x .> 0))
-                let logLik = x.replacing(with: zero, where: x .> 0) - log1pUnit(e)
-                let inv = one / (one + e)
-                let sigmaNeg = inv.replacing(with: e * inv, where: x .>= 0)  // ∂ℓ/∂x = σ(−x)
-                let dU2 = answered * sign * sigmaNeg                          // ∂ℓ/∂u₂ = −∂ℓ/∂u₁
-                ll[j] = ll[j].addingProduct(answered, logLik)
-                factor[o + j] = dU2
-                if V.bias == 2 {
-                    let alphaJ = th[biasIndex * w + j]
-                    gTau[j] = gTau[j].addingProduct(dU2, d + alphaJ)
-                    grad[biasIndex * w + j] = grad[biasIndex * w + j].addingProduct(dU2, tauJ)
+                    let q0 = q[j] * keep, q1 = q[w + j] * keep
+                    // 0 or 1; a masked slot acts as option 1, no update
+                    let c = option.replacing(with: zero, where: option .< zero)
+                    let d = q1 - q0
+                    var biasDifference = zero // b₂ − b₁
+                    var stickDifference = zero
+                    if V.bias == 1 {
+                        stickDifference =
+                            zero.replacing(with: 1, where: previousChoice .== 1)
+                            - zero.replacing(with: 1, where: previousChoice .== 0)
+                        biasDifference = th[biasIndex * w + j] * stickDifference
+                    } else if V.bias == 2 {
+                        biasDifference = tauJ * th[biasIndex * w + j]
+                    }
+                    let sign = 2 * c - 1 // +1 when option 2 was chosen
+                    let x = sign * (tauJ * d + biasDifference) // u_c − u_o
+                    let e = expNonPositive(x.replacing(with: -x, where: x .> 0))
+                    let logLik = x.replacing(with: zero, where: x .> 0) - log1pUnit(e)
+                    let inv = one / (one + e)
+                    let sigmaNeg = inv.replacing(with: e * inv, where: x .>= 0) // ∂ℓ/∂x = σ(−x)
+                    let dU2 = answered * sign * sigmaNeg // ∂ℓ/∂u₂ = −∂ℓ/∂u₁
+                    ll[j] = ll[j].addingProduct(answered, logLik)
+                    factor[o + j] = dU2
+                    if V.bias == 2 {
+                        let alphaJ = th[biasIndex * w + j]
+                        gTau[j] = gTau[j].addingProduct(dU2, d + alphaJ)
+                        grad[biasIndex * w + j] = grad[biasIndex * w + j].addingProduct(dU2, tauJ)
+                    } else {
+                        gTau[j] = gTau[j].addingProduct(dU2, d)
+                        if V.bias == 1 {
+                            grad[biasIndex * w + j] = grad[biasIndex * w + j].addingProduct(dU2, stickDifference)
+                        }
+                    }
+                    // Learning.
+                    let chosenQ = q0.addingProduct(c, d)
+                    let err = r[j] - chosenQ
+                    let a =
+                        V.rate == 0
+                        ? th[rateIndex * w + j]
+                        : th[rate2Index * w + j].replacing(
+                            with: th[rateIndex * w + j], where: V.rate == 1 ? err .>= 0 : r[j] .> 0)
+                    let step = answered * a * err
+                    pe[j] = answered * err
+                    var new0 = q0.addingProduct(one - c, step), new1 = q1.addingProduct(c, step)
+                    if V.unchosen == 1 {
+                        let decay = answered * th[forgetIndex * w + j]
+                        tape[o + j] = answered * q0
+                        tape[width * trialCount + o + j] = answered * q1
+                        new0 = new0 - c * decay * q0 // option 1 unchosen when c = 1
+                        new1 = new1 - (one - c) * decay * q1 // option 2 unchosen when c = 0
+                    } else if V.unchosen == 2 {
+                        let otherQ = q1 - c * d // the unchosen option's value
+                        let otherErr = answered * (-r[j] - otherQ)
+                        tape[o + j] = otherErr
+                        let otherStep = a * otherErr
+                        new0 = new0.addingProduct(c, otherStep)
+                        new1 = new1.addingProduct(one - c, otherStep)
+                    }
+                    q[j] = new0
+                    q[w + j] = new1
                 } else {
-                    gTau[j] = gTau[j].addingProduct(dU2, d)
-                    if V.bias == 1 { grad[biasIndex * w + j] = grad[biasIndex * w + j].addingProduct(dU2, stickDifference) }
-                }
-                // Learning.
-                let chosenQ = q0.addingProduct(c, d)
-                let err = r[j] - chosenQ
-                let a = V.rate == 0 ? th[rateIndex * w + j]
-                    : th[rate2Index * w + j].replacing(with: th[rateIndex * w + j], where: V.rate == 1 ? err .>= 0 : r[j] .> 0)
-                let step = answered * a * err
-                pe[j] = answered * err
-                var new0 = q0.addingProduct(one - c, step), new1 = q1.addingProduct(c, step)
-                if V.unchosen == 1 {
-                    let decay = answered * th[forgetIndex * w + j]
-                    tape[o + j] = answered * q0
-                    tape[width * trialCount + o + j] = answered * q1
-                    new0 = new0 - c * decay * q0          // option 1 unchosen when c = 1
-                    new1 = new1 - (one - c) * decay * q1  // option 2 unchosen when c = 0
-                } else if V.unchosen == 2 {
-                    let otherQ = q1 - c * d                  // the unchosen option's value
-                    let otherErr = answered * (-r[j] - otherQ)
-                    tape[o + j] = otherErr
-                    let otherStep = a * otherErr
-                    new0 = new0.addingProduct(c, otherStep)
-                    new1 = new1.addingProduct(one - c, otherStep)
-                }
-                q[j] = new0
-                q[w + j] = new1
-                } else {
-                    forwardGeneralStep(V.self, j: j, o: o, K: K, TW: TW, option: option, answered: answered, keep: keep,
-                                       tau: tauJ, previousChoice: previousChoice, reward: r[j], q: q, pe: pe, ll: ll,
-                                       grad: grad, gTau: gTau, th: th, factor: factor, tape: tape,
-                                       indices: (rateIndex, rate2Index, forgetIndex, biasIndex))
+                    forwardGeneralStep(
+                        V.self, j: j, o: o, K: K, TW: TW, option: option, answered: answered, keep: keep,
+                        tau: tauJ, previousChoice: previousChoice, reward: r[j], q: q, pe: pe, ll: ll,
+                        grad: grad, gTau: gTau, th: th, factor: factor, tape: tape,
+                        indices: (rateIndex, rate2Index, forgetIndex, biasIndex))
                 }
                 if V.bias == 1 {
                     prev[j] = previousChoice.replacing(with: option, where: answered .== one)
@@ -332,12 +354,16 @@ public final class RuleScan: SubjectLikelihood {
         ll[j] = ll[j].addingProduct(answered, logLik)
         gTau[j] = gTau[j].addingProduct(answered, chosenQ - expectedQ)
         if V.bias == 1 {
-            grad[biasIndex * w + j] = grad[biasIndex * w + j].addingProduct(answered, chosenIsPrevious - previousProbability)
+            grad[biasIndex * w + j] = grad[biasIndex * w + j].addingProduct(
+                answered, chosenIsPrevious - previousProbability)
         }
         // Learning (fictitious updates need two options and never reach here).
         let err = reward - chosenQ
-        let a = V.rate == 0 ? th[rateIndex * w + j]
-            : th[rate2Index * w + j].replacing(with: th[rateIndex * w + j], where: V.rate == 1 ? err .>= 0 : reward .> 0)
+        let a =
+            V.rate == 0
+            ? th[rateIndex * w + j]
+            : th[rate2Index * w + j].replacing(
+                with: th[rateIndex * w + j], where: V.rate == 1 ? err .>= 0 : reward .> 0)
         let step = answered * a * err
         pe[j] = answered * err
         if V.unchosen == 1 {
@@ -414,7 +440,9 @@ public final class RuleScan: SubjectLikelihood {
                 if V.binary {
                     lambdaChosen = lambda[j].replacing(with: lambda[w + j], where: option .== 1)
                 } else {
-                    for k in 0..<K { lambdaChosen = lambdaChosen.replacing(with: lambda[k * w + j], where: option .== Double(k)) }
+                    for k in 0..<K {
+                        lambdaChosen = lambdaChosen.replacing(with: lambda[k * w + j], where: option .== Double(k))
+                    }
                 }
                 let err = pe[j]
                 // The chosen update Q_c ← Q_c + A·(r − Q_c).
@@ -432,7 +460,8 @@ public final class RuleScan: SubjectLikelihood {
                 let chosenThrough = lambdaChosen - answered * rate * lambdaChosen
                 if V.unchosen == 0 {
                     for k in 0..<K {
-                        lambda[k * w + j] = lambda[k * w + j].replacing(with: chosenThrough, where: option .== Double(k))
+                        lambda[k * w + j] = lambda[k * w + j].replacing(
+                            with: chosenThrough, where: option .== Double(k))
                     }
                 } else if V.unchosen == 1 {
                     let decay = answered * th[forgetIndex * w + j]

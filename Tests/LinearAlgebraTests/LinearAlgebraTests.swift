@@ -23,7 +23,9 @@ final class LinearAlgebraTests: XCTestCase {
         let l = try choleskyLower(a)
         var x: [Double] = [1, -1]
         l.storage.withUnsafeBufferPointer { lp in
-            x.withUnsafeMutableBufferPointer { BLAS.lowerTriangularMultiply(2, lp.baseAddress!, $0.baseAddress!, transpose: true) }
+            x.withUnsafeMutableBufferPointer {
+                BLAS.lowerTriangularMultiply(2, lp.baseAddress!, $0.baseAddress!, transpose: true)
+            }
             x.withUnsafeMutableBufferPointer { BLAS.lowerTriangularMultiply(2, lp.baseAddress!, $0.baseAddress!) }
         }
         // L·Lᵀ·x = A·x
@@ -32,7 +34,9 @@ final class LinearAlgebraTests: XCTestCase {
         var y: [Double] = [0, 0]
         a.storage.withUnsafeBufferPointer { ap in
             [1.0, 1.0].withUnsafeBufferPointer { xp in
-                y.withUnsafeMutableBufferPointer { BLAS.symmetricMultiply(2, 1, ap.baseAddress!, xp.baseAddress!, 0, $0.baseAddress!) }
+                y.withUnsafeMutableBufferPointer {
+                    BLAS.symmetricMultiply(2, 1, ap.baseAddress!, xp.baseAddress!, 0, $0.baseAddress!)
+                }
             }
         }
         XCTAssertEqual(y, [6, 7])

@@ -37,8 +37,9 @@ struct LaneDataset {
 
     func referenceTrials(lane l: Int) -> [RefTrial] {
         (0..<trials).map { t in
-            RefTrial(answered: answered[t * lanes + l] != 0, blockStart: blockStart[t * lanes + l] != 0,
-                     data: columns.map { $0[t * lanes + l] })
+            RefTrial(
+                answered: answered[t * lanes + l] != 0, blockStart: blockStart[t * lanes + l] != 0,
+                data: columns.map { $0[t * lanes + l] })
         }
     }
 }
@@ -51,7 +52,8 @@ struct DataShape {
 
 enum GradientHarness {
     static var modelsDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("models")
     }
 
@@ -74,16 +76,19 @@ enum GradientHarness {
     /// random trials; about `missed` of the trials have every observed column empty (0) and are
     /// unanswered; subjects have between `trialRange` trials (the rest is padding: all 0).
     /// `adjust` may rewrite an answered trial's values (by column index).
-    static func makeData(_ model: CheckedModel, shape: DataShape, lanes: Int, trialRange: ClosedRange<Int>, missed: Double = 0.1,
-                         blockRate: Double = 0.08, rng: inout RefRNG,
-                         adjust: ((inout [Double], inout RefRNG) -> Void)? = nil) -> LaneDataset {
+    static func makeData(
+        _ model: CheckedModel, shape: DataShape, lanes: Int, trialRange: ClosedRange<Int>, missed: Double = 0.1,
+        blockRate: Double = 0.08, rng: inout RefRNG,
+        adjust: ((inout [Double], inout RefRNG) -> Void)? = nil
+    ) -> LaneDataset {
         let counts = (0..<lanes).map { l in l == 0 ? trialRange.upperBound : rng.int(trialRange) }
         // A column bounding a parameter from above (`min(RT)`: response times) stays above the
         // parameter's random values (`randomParameters`: near its typical value).
-        let bounding = Set(model.parameters.compactMap { p -> String? in
-            if case let .boundedBy(_, .subjectMinimum(column)) = p.range { return column }
-            return nil
-        })
+        let bounding = Set(
+            model.parameters.compactMap { p -> String? in
+                if case let .boundedBy(_, .subjectMinimum(column)) = p.range { return column }
+                return nil
+            })
         let T = counts.max()!
         var answered = [Double](repeating: 0, count: T * lanes)
         var blockStart = [Double](repeating: 0, count: T * lanes)
@@ -116,7 +121,8 @@ enum GradientHarness {
                 }
             }
         }
-        return LaneDataset(lanes: lanes, trials: T, trialCounts: counts, answered: answered, blockStart: blockStart, columns: columns)
+        return LaneDataset(
+            lanes: lanes, trials: T, trialCounts: counts, answered: answered, blockStart: blockStart, columns: columns)
     }
 
     /// Natural-scale parameter values, P·lanes, parameter-major: inside (L, U) for bounded
@@ -127,7 +133,7 @@ enum GradientHarness {
             for _ in 0..<lanes {
                 switch p.range {
                 case let .interval(lower, upper): theta.append(lower + (upper - lower) * rng.uniform(0.1, 0.9))
-                case .boundedBy: theta.append(p.typical * rng.uniform(0.9, 1.1))  // below makeData's bounding columns
+                case .boundedBy: theta.append(p.typical * rng.uniform(0.9, 1.1)) // below makeData's bounding columns
                 case .real: theta.append(rng.uniform(-1.2, 1.2))
                 case .positive: theta.append(Foundation.exp(rng.uniform(-1, 1)))
                 }
@@ -137,8 +143,11 @@ enum GradientHarness {
     }
 
     /// A gradient machine for the model on the data, prepared (the data indices checked).
-    static func machine(_ model: CheckedModel, shape: DataShape, arguments: [Double]? = nil, data: LaneDataset) throws -> LaneMachine {
-        let program = try Lowering.lower(model, optionCount: shape.optionCount, levels: shape.levels, arguments: arguments)
+    static func machine(_ model: CheckedModel, shape: DataShape, arguments: [Double]? = nil, data: LaneDataset) throws
+        -> LaneMachine
+    {
+        let program = try Lowering.lower(
+            model, optionCount: shape.optionCount, levels: shape.levels, arguments: arguments)
         let code = program.compiled(for: .gradient)
         let machine = LaneMachine(code: code, lanes: data.lanes, trials: data.trials)
         machine.setPlane(MachineCode.answeredPlane, values: data.answered)
@@ -164,20 +173,26 @@ enum GradientHarness {
         let total = theta.withUnsafeBufferPointer { t in
             ll.withUnsafeMutableBufferPointer { l in
                 g.withUnsafeMutableBufferPointer { gp in
-                    machine.evaluate(theta: t.baseAddress!, logLikelihood: l.baseAddress!, gradient: gradient ? gp.baseAddress! : nil)
+                    machine.evaluate(
+                        theta: t.baseAddress!, logLikelihood: l.baseAddress!, gradient: gradient ? gp.baseAddress! : nil
+                    )
                 }
             }
         }
         return Evaluation(logLikelihood: ll, gradient: g, total: total)
     }
 
-    static func reference(_ model: CheckedModel, shape: DataShape, arguments: [Double]? = nil, data: LaneDataset,
-                          theta: [Double]) -> Evaluation {
-        let interpreter = ReferenceInterpreter(model: model, optionCount: shape.optionCount, levels: shape.levels, arguments: arguments)
+    static func reference(
+        _ model: CheckedModel, shape: DataShape, arguments: [Double]? = nil, data: LaneDataset,
+        theta: [Double]
+    ) -> Evaluation {
+        let interpreter = ReferenceInterpreter(
+            model: model, optionCount: shape.optionCount, levels: shape.levels, arguments: arguments)
         let P = model.parameters.count, L = data.lanes
         var ll = [Double](repeating: 0, count: L), g = [Double](repeating: 0, count: P * L)
         for l in 0..<L {
-            let r = interpreter.logLikelihood(parameters: (0..<P).map { theta[$0 * L + l] }, trials: data.referenceTrials(lane: l))
+            let r = interpreter.logLikelihood(
+                parameters: (0..<P).map { theta[$0 * L + l] }, trials: data.referenceTrials(lane: l))
             ll[l] = r.value
             for p in 0..<P { g[p * L + l] = r.gradient[p] }
         }
@@ -195,7 +210,9 @@ enum GradientHarness {
         var logLikelihood = 0.0
         var gradient = 0.0
         var worst = ""
-        var description: String { "log-likelihood \(logLikelihood), gradient \(gradient)\(worst.isEmpty ? "" : " (worst: \(worst))")" }
+        var description: String {
+            "log-likelihood \(logLikelihood), gradient \(gradient)\(worst.isEmpty ? "" : " (worst: \(worst))")"
+        }
     }
 
     /// The worst relative disagreement per lane; gradient components are measured against the
@@ -224,7 +241,8 @@ enum GradientHarness {
     /// bound — a lapse of 0.005, where the curvature is ~1/ξ³ — is checked as tightly as any);
     /// all lanes at once (they are independent).
     static func finiteDifferences(_ machine: LaneMachine, theta: [Double], step h: Double = 1e-5) -> [Double] {
-        let coarse = centralDifferences(machine, theta: theta, step: h), fine = centralDifferences(machine, theta: theta, step: h / 2)
+        let coarse = centralDifferences(machine, theta: theta, step: h),
+            fine = centralDifferences(machine, theta: theta, step: h / 2)
         return zip(fine, coarse).map { (4 * $0 - $1) / 3 }
     }
 
@@ -256,9 +274,11 @@ enum GradientHarness {
     /// Machine vs reference (log-likelihood and gradient) and machine vs finite differences
     /// (gradient) on one data set and parameter draw; records issues beyond the tolerances.
     @discardableResult
-    static func check(_ model: CheckedModel, shape: DataShape, arguments: [Double]? = nil, data: LaneDataset, theta: [Double],
-                      referenceTolerance: Double = 1e-10, finiteDifferenceTolerance: Double? = 1e-6, label: String,
-                      sourceLocation: Testing.SourceLocation = #_sourceLocation) -> CheckResult {
+    static func check(
+        _ model: CheckedModel, shape: DataShape, arguments: [Double]? = nil, data: LaneDataset, theta: [Double],
+        referenceTolerance: Double = 1e-10, finiteDifferenceTolerance: Double? = 1e-6, label: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> CheckResult {
         let names = model.parameters.map(\.name)
         let machine: LaneMachine
         do {
@@ -270,21 +290,27 @@ enum GradientHarness {
         let m = evaluate(machine, theta: theta)
         let r = reference(model, shape: shape, arguments: arguments, data: data, theta: theta)
         let total = m.logLikelihood.reduce(0, +)
-        #expect(relativeError(m.total, total, floor: 1) < 1e-13, "\(label): evaluate's total \(m.total) ≠ Σ lanes \(total)", sourceLocation: sourceLocation)
+        #expect(
+            relativeError(m.total, total, floor: 1) < 1e-13, "\(label): evaluate's total \(m.total) ≠ Σ lanes \(total)",
+            sourceLocation: sourceLocation)
         for l in 0..<data.lanes {
-            #expect(m.logLikelihood[l].isFinite, "\(label): lane \(l) log-likelihood \(m.logLikelihood[l])", sourceLocation: sourceLocation)
+            #expect(
+                m.logLikelihood[l].isFinite, "\(label): lane \(l) log-likelihood \(m.logLikelihood[l])",
+                sourceLocation: sourceLocation)
         }
         let vsReference = agreement(m, r, lanes: data.lanes, parameterNames: names)
-        #expect(vsReference.logLikelihood <= referenceTolerance && vsReference.gradient <= referenceTolerance,
-                "\(label): machine vs reference: \(vsReference)", sourceLocation: sourceLocation)
+        #expect(
+            vsReference.logLikelihood <= referenceTolerance && vsReference.gradient <= referenceTolerance,
+            "\(label): machine vs reference: \(vsReference)", sourceLocation: sourceLocation)
         var vsFD = Agreement()
         if let finiteDifferenceTolerance {
             var fd = m
             fd.gradient = finiteDifferences(machine, theta: theta)
             vsFD = agreement(m, fd, lanes: data.lanes, parameterNames: names)
             vsFD.logLikelihood = 0
-            #expect(vsFD.gradient <= finiteDifferenceTolerance, "\(label): machine vs finite differences: \(vsFD)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                vsFD.gradient <= finiteDifferenceTolerance, "\(label): machine vs finite differences: \(vsFD)",
+                sourceLocation: sourceLocation)
         }
         return CheckResult(reference: vsReference, finiteDifference: vsFD)
     }
@@ -292,12 +318,15 @@ enum GradientHarness {
     /// Several data sets and parameter draws (lanes 5 to 7, so the machine pads its last lane
     /// vector) for K = each of `optionCounts` (the file's own K when it fixes one).
     @discardableResult
-    static func checkModel(_ model: CheckedModel, optionCounts: [Int] = [2, 3], arguments: [Double]? = nil, seeds: Range<UInt64> = 0..<3,
-                           trialRange: ClosedRange<Int> = 20...60, levels: [Int: Int] = [:], missed: Double = 0.1, blockRate: Double = 0.08,
-                           referenceTolerance: Double = 1e-10, finiteDifferenceTolerance: Double? = 1e-6,
-                           adjust: ((inout [Double], inout RefRNG) -> Void)? = nil,
-                           parameters: ((inout RefRNG, Int) -> [Double])? = nil,
-                           sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Agreement {
+    static func checkModel(
+        _ model: CheckedModel, optionCounts: [Int] = [2, 3], arguments: [Double]? = nil, seeds: Range<UInt64> = 0..<3,
+        trialRange: ClosedRange<Int> = 20...60, levels: [Int: Int] = [:], missed: Double = 0.1,
+        blockRate: Double = 0.08,
+        referenceTolerance: Double = 1e-10, finiteDifferenceTolerance: Double? = 1e-6,
+        adjust: ((inout [Double], inout RefRNG) -> Void)? = nil,
+        parameters: ((inout RefRNG, Int) -> [Double])? = nil,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> Agreement {
         var worst = Agreement(), worstFD = Agreement()
         let ks = model.optionCount.map { [$0] } ?? optionCounts
         for K in ks {
@@ -306,27 +335,36 @@ enum GradientHarness {
             for seed in seeds {
                 var rng = RefRNG(seed: seed &* 7919 &+ UInt64(K))
                 let lanes = 5 + Int(seed % 3)
-                let data = makeData(model, shape: shape, lanes: lanes, trialRange: trialRange, missed: missed, blockRate: blockRate,
-                                    rng: &rng, adjust: adjust)
+                let data = makeData(
+                    model, shape: shape, lanes: lanes, trialRange: trialRange, missed: missed, blockRate: blockRate,
+                    rng: &rng, adjust: adjust)
                 let theta = parameters?(&rng, lanes) ?? randomParameters(model, lanes: lanes, rng: &rng)
-                let result = check(model, shape: shape, arguments: arguments, data: data, theta: theta,
-                                   referenceTolerance: referenceTolerance, finiteDifferenceTolerance: finiteDifferenceTolerance,
-                                   label: "\(model.name) K=\(K) seed \(seed)", sourceLocation: sourceLocation)
-                if result.reference.gradient > worst.gradient { worst.gradient = result.reference.gradient; worst.worst = result.reference.worst }
+                let result = check(
+                    model, shape: shape, arguments: arguments, data: data, theta: theta,
+                    referenceTolerance: referenceTolerance, finiteDifferenceTolerance: finiteDifferenceTolerance,
+                    label: "\(model.name) K=\(K) seed \(seed)", sourceLocation: sourceLocation)
+                if result.reference.gradient > worst.gradient {
+                    worst.gradient = result.reference.gradient; worst.worst = result.reference.worst
+                }
                 worst.logLikelihood = max(worst.logLikelihood, result.reference.logLikelihood)
                 worstFD.gradient = max(worstFD.gradient, result.finiteDifference.gradient)
             }
         }
-        print("\(model.name) K ∈ \(ks): machine vs reference \(worst); machine vs finite differences: gradient \(worstFD.gradient)")
+        print(
+            "\(model.name) K ∈ \(ks): machine vs reference \(worst); machine vs finite differences: gradient \(worstFD.gradient)"
+        )
         return worst
     }
 
-    static func checkText(_ text: String, name: String, optionCounts: [Int] = [2, 3], arguments: [Double]? = nil, seeds: Range<UInt64> = 0..<3,
-                          trialRange: ClosedRange<Int> = 20...60, missed: Double = 0.1, blockRate: Double = 0.08,
-                          finiteDifferenceTolerance: Double? = 1e-6,
-                          adjust: ((inout [Double], inout RefRNG) -> Void)? = nil,
-                          parameters: ((inout RefRNG, Int) -> [Double])? = nil,
-                          sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    static func checkText(
+        _ text: String, name: String, optionCounts: [Int] = [2, 3], arguments: [Double]? = nil,
+        seeds: Range<UInt64> = 0..<3,
+        trialRange: ClosedRange<Int> = 20...60, missed: Double = 0.1, blockRate: Double = 0.08,
+        finiteDifferenceTolerance: Double? = 1e-6,
+        adjust: ((inout [Double], inout RefRNG) -> Void)? = nil,
+        parameters: ((inout RefRNG, Int) -> [Double])? = nil,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         let model: CheckedModel
         do {
             model = try ModelFile.check(text: text, file: name + ".rlm")
@@ -334,9 +372,12 @@ enum GradientHarness {
             Issue.record("\(name) does not check: \(error)", sourceLocation: sourceLocation)
             return
         }
-        checkModel(model, optionCounts: optionCounts, arguments: arguments, seeds: seeds, trialRange: trialRange, missed: missed,
-                   blockRate: blockRate, finiteDifferenceTolerance: finiteDifferenceTolerance, adjust: adjust, parameters: parameters,
-                   sourceLocation: sourceLocation)
+        checkModel(
+            model, optionCounts: optionCounts, arguments: arguments, seeds: seeds, trialRange: trialRange,
+            missed: missed,
+            blockRate: blockRate, finiteDifferenceTolerance: finiteDifferenceTolerance, adjust: adjust,
+            parameters: parameters,
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -380,35 +421,41 @@ enum GradientHarness {
     /// A parameter initial value, a lapse mixture and a bernoulli observation, by hand.
     @Test func initialValueLapseAndBernoulliByHand() throws {
         let text = """
-        model hand "by hand"
-        options 2
-        data choice: option
-        data press: binary
-        parameter Q0 real
-        parameter xi in (0, 1)
-        parameter c real
-        state Q[option] = Q0
-        trial {
-          choice ~ categorical((1 - xi) * softmax([Q[1], 0.0]) + xi / K)
-          press ~ bernoulli(logistic(c * Q[choice]))
-          Q[choice] = 2 * Q[choice]
-        }
-        """
+            model hand "by hand"
+            options 2
+            data choice: option
+            data press: binary
+            parameter Q0 real
+            parameter xi in (0, 1)
+            parameter c real
+            state Q[option] = Q0
+            trial {
+              choice ~ categorical((1 - xi) * softmax([Q[1], 0.0]) + xi / K)
+              press ~ bernoulli(logistic(c * Q[choice]))
+              Q[choice] = 2 * Q[choice]
+            }
+            """
         let model = try ModelFile.check(text: text, file: "hand.rlm")
         let interpreter = ReferenceInterpreter(model: model, optionCount: 2)
         let (Q0, xi, c) = (0.4, 0.2, -0.7)
-        let trials = [RefTrial(answered: true, blockStart: true, data: [1, 1]), RefTrial(answered: true, blockStart: false, data: [2, 0])]
+        let trials = [
+            RefTrial(answered: true, blockStart: true, data: [1, 1]),
+            RefTrial(answered: true, blockStart: false, data: [2, 0])
+        ]
         let r = interpreter.logLikelihood(parameters: [Q0, xi, c], trials: trials)
         func sigma(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
         // Trial 1: Q = (Q0, Q0): p(1) = (1 − ξ)σ(Q0) + ξ/2; P(press) = σ(c·Q0); then Q[1] = 2Q0.
         // Trial 2: Q = (2Q0, Q0): p(2) = (1 − ξ)(1 − σ(2Q0)) + ξ/2; P(no press) = 1 − σ(c·Q0).
         func ll(_ Q0: Double, _ xi: Double, _ c: Double) -> Double {
-            log((1 - xi) * sigma(Q0) + xi / 2) + log(sigma(c * Q0)) + log((1 - xi) * (1 - sigma(2 * Q0)) + xi / 2) + log(1 - sigma(c * Q0))
+            log((1 - xi) * sigma(Q0) + xi / 2) + log(sigma(c * Q0)) + log((1 - xi) * (1 - sigma(2 * Q0)) + xi / 2)
+                + log(1 - sigma(c * Q0))
         }
         #expect(abs(r.value - ll(Q0, xi, c)) < 1e-14)
         let h = 1e-6
-        let numeric = [(ll(Q0 + h, xi, c) - ll(Q0 - h, xi, c)) / (2 * h), (ll(Q0, xi + h, c) - ll(Q0, xi - h, c)) / (2 * h),
-                       (ll(Q0, xi, c + h) - ll(Q0, xi, c - h)) / (2 * h)]
+        let numeric = [
+            (ll(Q0 + h, xi, c) - ll(Q0 - h, xi, c)) / (2 * h), (ll(Q0, xi + h, c) - ll(Q0, xi - h, c)) / (2 * h),
+            (ll(Q0, xi, c + h) - ll(Q0, xi, c - h)) / (2 * h)
+        ]
         for p in 0..<3 { #expect(abs(r.gradient[p] - numeric[p]) < 1e-8) }
     }
 }
@@ -417,7 +464,8 @@ enum GradientHarness {
 
 @Suite struct BuiltInModelGradientTests {
     /// Every file in models/ (a new built-in is checked without being listed here).
-    static let names: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: GradientHarness.modelsDirectory.path)) ?? [])
+    static let names: [String] =
+        ((try? FileManager.default.contentsOfDirectory(atPath: GradientHarness.modelsDirectory.path)) ?? [])
         .filter { $0.hasSuffix(".rlm") }.map { String($0.dropLast(4)) }.sorted()
 
     @Test func everyBuiltInModelFileIsChecked() {
@@ -447,11 +495,12 @@ enum GradientHarness {
     /// banditNarm_delta also with real-valued gains and losses and a long block-free run.
     @Test func banditNarmWithContinuousOutcomes() throws {
         let model = try GradientHarness.builtInModel("banditNarm_delta")
-        GradientHarness.checkModel(model, optionCounts: [4], seeds: 10..<12, trialRange: 80...150, blockRate: 0,
-                                   adjust: { row, rng in
-                                       row[1] = rng.uniform(0, 2)
-                                       row[2] = -rng.uniform(0, 2)
-                                   })
+        GradientHarness.checkModel(
+            model, optionCounts: [4], seeds: 10..<12, trialRange: 80...150, blockRate: 0,
+            adjust: { row, rng in
+                row[1] = rng.uniform(0, 2)
+                row[2] = -rng.uniform(0, 2)
+            })
     }
 }
 
@@ -461,53 +510,55 @@ enum GradientHarness {
     /// A table over an index column and the options, read by row and by element, updated by
     /// element and by whole row; a loop over the categories and a comprehension over them.
     @Test func tableIndexedByCue() {
-        GradientHarness.checkText("""
-        model cue_table "2-D table by cue"
-        options from data
-        data cue: index 1..4
-        data choice: option
-        data outcome: real
-        parameter A in (0, 1)
-        parameter beta positive
-        parameter d in (0, 1)
-        parameter g real
-        state W[cue, option] = 0
-        state N[cue] = 0
-        trial {
-          choice ~ softmax(beta * W[cue] + g * [N[cue] * (k == 1) for k in option])
-          W[cue, choice] += A * (outcome - W[cue, choice])
-          W[cue] = W[cue] * (1 - d)
-          for c in cue {
-            W[c, 1] += 0.1 * d * (W[cue, K] - W[c, 1])
-          }
-          N[cue] += 1 / (1 + sum([W[c, choice] * W[c, choice] for c in cue]))
-        }
-        """, name: "cue_table")
+        GradientHarness.checkText(
+            """
+            model cue_table "2-D table by cue"
+            options from data
+            data cue: index 1..4
+            data choice: option
+            data outcome: real
+            parameter A in (0, 1)
+            parameter beta positive
+            parameter d in (0, 1)
+            parameter g real
+            state W[cue, option] = 0
+            state N[cue] = 0
+            trial {
+              choice ~ softmax(beta * W[cue] + g * [N[cue] * (k == 1) for k in option])
+              W[cue, choice] += A * (outcome - W[cue, choice])
+              W[cue] = W[cue] * (1 - d)
+              for c in cue {
+                W[c, 1] += 0.1 * d * (W[cue, K] - W[c, 1])
+              }
+              N[cue] += 1 / (1 + sum([W[c, choice] * W[c, choice] for c in cue]))
+            }
+            """, name: "cue_table")
     }
 
     /// A category state (the previous trial's cue) indexing a table, and an option state
     /// compared with a loop variable; the table's rows are read through both.
     @Test func indexStatesOverCategoriesAndOptions() {
-        GradientHarness.checkText("""
-        model last_cue "the previous cue's values carry over"
-        options from data
-        data cue: index 1..3
-        data choice: option
-        data outcome: real
-        parameter A in (0, 1)
-        parameter tau positive
-        parameter w real
-        state W[cue, option] = 0
-        state lastCue: cue = 1
-        state previous: option = none across blocks
-        trial {
-          choice ~ softmax(tau * W[cue] + w * W[lastCue] + [0.5 * w * (k == previous) for k in option])
-          W[cue, choice] += A * (outcome - W[cue, choice])
-          W[lastCue, choice] += 0.5 * A * (outcome - W[lastCue, choice])
-          lastCue = cue
-          previous = choice
-        }
-        """, name: "last_cue")
+        GradientHarness.checkText(
+            """
+            model last_cue "the previous cue's values carry over"
+            options from data
+            data cue: index 1..3
+            data choice: option
+            data outcome: real
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter w real
+            state W[cue, option] = 0
+            state lastCue: cue = 1
+            state previous: option = none across blocks
+            trial {
+              choice ~ softmax(tau * W[cue] + w * W[lastCue] + [0.5 * w * (k == previous) for k in option])
+              W[cue, choice] += A * (outcome - W[cue, choice])
+              W[lastCue, choice] += 0.5 * A * (outcome - W[lastCue, choice])
+              lastCue = cue
+              previous = choice
+            }
+            """, name: "last_cue")
     }
 
     /// States kept across blocks (constant, argument and parameter initial values), a state
@@ -515,32 +566,32 @@ enum GradientHarness {
     /// an option state `previous`.
     @Test func acrossBlocksParameterInitialValuesAndArguments() {
         let text = """
-        model carry "across blocks"
-        options 3
-        data choice: option
-        data outcome: real
-        argument decay = 0.9 "habit decay"
-        argument start = 0.25 "habit start"
-        parameter Q0 real
-        parameter A in (0, 1)
-        parameter tau positive
-        parameter kappa real
-        parameter R0 real
-        state Q[option] = Q0
-        state H[option] = start across blocks
-        state R = R0 across blocks
-        state M[option] = [0.1, Q0, start] across blocks
-        state previous: option = none
-        trial {
-          choice ~ softmax([tau * (Q[k] + M[k]) + kappa * H[k] + R * (k == previous) for k in option])
-          Q[choice] += A * (outcome - Q[choice])
-          H = decay * H
-          H[choice] += 1 - decay
-          R += 0.2 * A * (outcome - R)
-          M[choice] = 0.5 * M[choice]
-          previous = choice
-        }
-        """
+            model carry "across blocks"
+            options 3
+            data choice: option
+            data outcome: real
+            argument decay = 0.9 "habit decay"
+            argument start = 0.25 "habit start"
+            parameter Q0 real
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter kappa real
+            parameter R0 real
+            state Q[option] = Q0
+            state H[option] = start across blocks
+            state R = R0 across blocks
+            state M[option] = [0.1, Q0, start] across blocks
+            state previous: option = none
+            trial {
+              choice ~ softmax([tau * (Q[k] + M[k]) + kappa * H[k] + R * (k == previous) for k in option])
+              Q[choice] += A * (outcome - Q[choice])
+              H = decay * H
+              H[choice] += 1 - decay
+              R += 0.2 * A * (outcome - R)
+              M[choice] = 0.5 * M[choice]
+              previous = choice
+            }
+            """
         GradientHarness.checkText(text, name: "carry", blockRate: 0.1)
         GradientHarness.checkText(text, name: "carry", arguments: [0.6, -0.5], seeds: 5..<7, blockRate: 0.1)
         // Long blocks: the initial values' gradients have to travel far.
@@ -550,185 +601,195 @@ enum GradientHarness {
     /// A parameter initial value whose gradient flows only through block starts: Q0 matters
     /// only until the first update of each option in a block.
     @Test func parameterInitialValueThroughBlockStartsOnly() {
-        GradientHarness.checkText("""
-        model q0 "Q0 a parameter"
-        options from data
-        data choice: option
-        data outcome: real
-        parameter Q0 real
-        parameter A in (0, 1)
-        parameter tau positive
-        state Q[option] = Q0
-        trial {
-          choice ~ softmax(tau * Q)
-          Q[choice] += A * (outcome - Q[choice])
-        }
-        """, name: "q0", seeds: 0..<4, blockRate: 0.15)
+        GradientHarness.checkText(
+            """
+            model q0 "Q0 a parameter"
+            options from data
+            data choice: option
+            data outcome: real
+            parameter Q0 real
+            parameter A in (0, 1)
+            parameter tau positive
+            state Q[option] = Q0
+            trial {
+              choice ~ softmax(tau * Q)
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """, name: "q0", seeds: 0..<4, blockRate: 0.15)
     }
 
     /// Two observations per trial: a choice (softmax) and a press on a binary column
     /// (bernoulli_logit); then a press alone with bernoulli and a lapse.
     @Test func bernoulliLogitAndBernoulliOnBinaryColumns() {
-        GradientHarness.checkText("""
-        model two_obs "choice and press"
-        options 2
-        data choice: option
-        data press: binary
-        data outcome: real
-        parameter A in (0, 1)
-        parameter tau positive
-        parameter c real
-        parameter d real
-        state Q[option] = 0
-        trial {
-          choice ~ softmax(tau * Q)
-          press ~ bernoulli_logit(c + d * Q[choice])
-          Q[choice] += A * (outcome - Q[choice])
-        }
-        """, name: "two_obs")
-        GradientHarness.checkText("""
-        model gonogo "go/no-go"
-        data cue: index 1..4
-        data press: binary
-        data outcome: real values {1, 0, -1}
-        parameter xi in (0, 1)
-        parameter eps in (0, 1)
-        parameter b real
-        parameter rho positive
-        state Qgo[cue] = 0
-        state Qng[cue] = 0
-        trial {
-          w = Qgo[cue] + b - Qng[cue]
-          press ~ bernoulli((1 - xi) * inv_logit(w) + xi / 2)
-          if press == 1 {
-            Qgo[cue] += eps * (rho * outcome - Qgo[cue])
-          } else {
-            Qng[cue] += eps * (rho * outcome - Qng[cue])
-          }
-        }
-        """, name: "gonogo", optionCounts: [2])
+        GradientHarness.checkText(
+            """
+            model two_obs "choice and press"
+            options 2
+            data choice: option
+            data press: binary
+            data outcome: real
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter c real
+            parameter d real
+            state Q[option] = 0
+            trial {
+              choice ~ softmax(tau * Q)
+              press ~ bernoulli_logit(c + d * Q[choice])
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """, name: "two_obs")
+        GradientHarness.checkText(
+            """
+            model gonogo "go/no-go"
+            data cue: index 1..4
+            data press: binary
+            data outcome: real values {1, 0, -1}
+            parameter xi in (0, 1)
+            parameter eps in (0, 1)
+            parameter b real
+            parameter rho positive
+            state Qgo[cue] = 0
+            state Qng[cue] = 0
+            trial {
+              w = Qgo[cue] + b - Qng[cue]
+              press ~ bernoulli((1 - xi) * inv_logit(w) + xi / 2)
+              if press == 1 {
+                Qgo[cue] += eps * (rho * outcome - Qgo[cue])
+              } else {
+                Qng[cue] += eps * (rho * outcome - Qng[cue])
+              }
+            }
+            """, name: "gonogo", optionCounts: [2])
     }
 
     /// softmax with the options offered on a trial: from binary columns, and from an option
     /// column naming the one option not offered (0: all offered).
     @Test func softmaxWithOfferedOptions() {
-        GradientHarness.checkText("""
-        model offered_binary "offered from binary columns"
-        options 3
-        data choice: option
-        data a1: binary
-        data a2: binary
-        data a3: binary
-        data outcome: real
-        parameter A in (0, 1)
-        parameter tau positive
-        state Q[option] = 0
-        trial {
-          choice ~ softmax(tau * Q, [a1, a2, a3])
-          Q[choice] += A * (outcome - Q[choice])
-        }
-        """, name: "offered_binary", adjust: { row, rng in
-            // At least two options offered, the chosen one among them.
-            var offered = [1.0, 1.0, 1.0]
-            if rng.chance(0.6) { offered[rng.int(0...2)] = 0 }
-            let available = (0..<3).filter { offered[$0] != 0 }
-            row[0] = Double(available[rng.int(0...(available.count - 1))] + 1)
-            row[1] = offered[0]; row[2] = offered[1]; row[3] = offered[2]
-        })
-        GradientHarness.checkText("""
-        model offered_blocked "one option withheld"
-        options from data
-        data choice: option
-        data blocked: option "the option not offered (empty: all offered)"
-        data outcome: real
-        parameter A in (0, 1)
-        parameter tau positive
-        parameter kappa real
-        state Q[option] = 0
-        trial {
-          choice ~ softmax([tau * Q[k] + kappa * (k == 1) for k in option], [k != blocked for k in option])
-          Q[choice] += A * (outcome - Q[choice])
-        }
-        """, name: "offered_blocked", optionCounts: [3, 4], adjust: { row, rng in
-            let K = 3 + (row[1] > 3 || row[0] > 3 ? 1 : 0)
-            row[1] = rng.chance(0.3) ? 0 : Double(rng.int(1...K))
-            while row[0] == row[1] { row[0] = Double(rng.int(1...K)) }
-        })
+        GradientHarness.checkText(
+            """
+            model offered_binary "offered from binary columns"
+            options 3
+            data choice: option
+            data a1: binary
+            data a2: binary
+            data a3: binary
+            data outcome: real
+            parameter A in (0, 1)
+            parameter tau positive
+            state Q[option] = 0
+            trial {
+              choice ~ softmax(tau * Q, [a1, a2, a3])
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """, name: "offered_binary",
+            adjust: { row, rng in
+                // At least two options offered, the chosen one among them.
+                var offered = [1.0, 1.0, 1.0]
+                if rng.chance(0.6) { offered[rng.int(0...2)] = 0 }
+                let available = (0..<3).filter { offered[$0] != 0 }
+                row[0] = Double(available[rng.int(0...(available.count - 1))] + 1)
+                row[1] = offered[0]; row[2] = offered[1]; row[3] = offered[2]
+            })
+        GradientHarness.checkText(
+            """
+            model offered_blocked "one option withheld"
+            options from data
+            data choice: option
+            data blocked: option "the option not offered (empty: all offered)"
+            data outcome: real
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter kappa real
+            state Q[option] = 0
+            trial {
+              choice ~ softmax([tau * Q[k] + kappa * (k == 1) for k in option], [k != blocked for k in option])
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """, name: "offered_blocked", optionCounts: [3, 4],
+            adjust: { row, rng in
+                let K = 3 + (row[1] > 3 || row[0] > 3 ? 1 : 0)
+                row[1] = rng.chance(0.3) ? 0 : Double(rng.int(1...K))
+                while row[0] == row[1] { row[0] = Double(rng.int(1...K)) }
+            })
     }
 
     /// categorical with a lapse mixture over a softmax; and over a hand-built probability vector.
     @Test func categoricalWithLapse() {
-        GradientHarness.checkText("""
-        model lapse "lapse mixture"
-        options from data
-        data choice: option
-        data outcome: real
-        parameter A in (0, 1)
-        parameter tau positive
-        parameter xi in (0, 1)
-        state Q[option] = 0
-        trial {
-          choice ~ categorical((1 - xi) * softmax(tau * Q) + xi / K)
-          Q[choice] += A * (outcome - Q[choice])
-        }
-        """, name: "lapse")
-        GradientHarness.checkText("""
-        model lapse2 "probabilities by hand"
-        options 2
-        data choice: option
-        data outcome: real
-        parameter A in (0, 1)
-        parameter tau positive
-        parameter xi in (0, 1)
-        state Q[option] = 0
-        trial {
-          p1 = xi / 2 + (1 - xi) * Phi_approx(tau * (Q[1] - Q[2]))
-          choice ~ categorical([p1, 1 - p1])
-          Q[choice] += A * (outcome - Q[choice])
-        }
-        """, name: "lapse2")
+        GradientHarness.checkText(
+            """
+            model lapse "lapse mixture"
+            options from data
+            data choice: option
+            data outcome: real
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter xi in (0, 1)
+            state Q[option] = 0
+            trial {
+              choice ~ categorical((1 - xi) * softmax(tau * Q) + xi / K)
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """, name: "lapse")
+        GradientHarness.checkText(
+            """
+            model lapse2 "probabilities by hand"
+            options 2
+            data choice: option
+            data outcome: real
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter xi in (0, 1)
+            state Q[option] = 0
+            trial {
+              p1 = xi / 2 + (1 - xi) * Phi_approx(tau * (Q[1] - Q[2]))
+              choice ~ categorical([p1, 1 - p1])
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """, name: "lapse2")
     }
 
     /// if / else if / else on parameter-dependent conditions, a local vector changed in the
     /// branches, an observation inside a branch, and(or/not) conditions.
     @Test func branchesOnParameterDependentConditions() {
-        GradientHarness.checkText("""
-        model branches "parameter-dependent branches"
-        options 2
-        data choice: option
-        data press: binary
-        data outcome: real
-        parameter A in (0, 1)
-        parameter tau positive
-        parameter th real
-        parameter g real
-        parameter h real
-        state Q[option] = 0
-        state V = 0
-        trial {
-          d = Q[1] - Q[2]
-          u = tau * Q
-          if d > th {
-            u[1] += g
-          } else if V < th and not (outcome > 0) {
-            u[2] += exp(-abs(g))
-            V = V + 0.1
-          } else {
-            u = [tau * Q[1] * h, tau * Q[2]]
-          }
-          choice ~ softmax(u)
-          if V > h or d < th {
-            press ~ bernoulli_logit(g + h * V)
-          }
-          pe = outcome - Q[choice]
-          if pe >= 0 {
-            Q[choice] += A * pe
-          } else {
-            Q[choice] += A * A * pe
-            V += A * (pe - V)
-          }
-        }
-        """, name: "branches", missed: 0.1)
+        GradientHarness.checkText(
+            """
+            model branches "parameter-dependent branches"
+            options 2
+            data choice: option
+            data press: binary
+            data outcome: real
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter th real
+            parameter g real
+            parameter h real
+            state Q[option] = 0
+            state V = 0
+            trial {
+              d = Q[1] - Q[2]
+              u = tau * Q
+              if d > th {
+                u[1] += g
+              } else if V < th and not (outcome > 0) {
+                u[2] += exp(-abs(g))
+                V = V + 0.1
+              } else {
+                u = [tau * Q[1] * h, tau * Q[2]]
+              }
+              choice ~ softmax(u)
+              if V > h or d < th {
+                press ~ bernoulli_logit(g + h * V)
+              }
+              pe = outcome - Q[choice]
+              if pe >= 0 {
+                Q[choice] += A * pe
+              } else {
+                Q[choice] += A * A * pe
+                V += A * (pe - V)
+              }
+            }
+            """, name: "branches", missed: 0.1)
     }
 
     /// Every function of the language, each where it is smooth: exp, log, log1p, expm1,
@@ -736,35 +797,36 @@ enum GradientHarness {
     /// whole exponent too), min, max, select, comparisons, and/or/not, softmax and sum of
     /// vectors, vector literals, comprehensions, K, arguments, unary minus, division.
     @Test func everyFunction() {
-        GradientHarness.checkText("""
-        model functions "every function"
-        options 3
-        data choice: option
-        data outcome: real
-        argument c0 = 0.4
-        parameter A in (0, 1)
-        parameter tau positive
-        parameter r real
-        parameter s real
-        state Q[option] = [0.1, -0.2, 0.3]
-        state V = c0
-        trial {
-          x = r + V
-          a = exp(0.5 * x) + log(2.5 + x / (1 + abs(x))) + log1p(logistic(x)) + expm1(0.3 * inv_logit(s))
-          b = sqrt(1 + x * x) + pow(1.5 + 0.5 * Phi_approx(s), r) + (2 + logistic(x)) ^ 0.5 + (x - 3) ^ 3 / 50
-          m = min(x, s) + max(r * V, 0.2) + sign(s - 0.1) * s - -x / K
-          u = [tau * Q[k] + select(k == 2, a, b) * 0.1 + m * (k == K) for k in option]
-          pr = softmax(u)
-          tot = sum(pr * Q) + sum(Q) / 3
-          choice ~ softmax(u + [0.0, tot, -tot])
-          Q[choice] += A * (outcome - Q[choice])
-          if not (x < s) or x >= 2 and choice != 1 {
-            V = 0.5 * V + 0.2 * Phi_approx(a - b)
-          } else if x <= s - 0.5 {
-            V = V + A * (logistic(outcome * tot) - V)
-          }
-        }
-        """, name: "functions")
+        GradientHarness.checkText(
+            """
+            model functions "every function"
+            options 3
+            data choice: option
+            data outcome: real
+            argument c0 = 0.4
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter r real
+            parameter s real
+            state Q[option] = [0.1, -0.2, 0.3]
+            state V = c0
+            trial {
+              x = r + V
+              a = exp(0.5 * x) + log(2.5 + x / (1 + abs(x))) + log1p(logistic(x)) + expm1(0.3 * inv_logit(s))
+              b = sqrt(1 + x * x) + pow(1.5 + 0.5 * Phi_approx(s), r) + (2 + logistic(x)) ^ 0.5 + (x - 3) ^ 3 / 50
+              m = min(x, s) + max(r * V, 0.2) + sign(s - 0.1) * s - -x / K
+              u = [tau * Q[k] + select(k == 2, a, b) * 0.1 + m * (k == K) for k in option]
+              pr = softmax(u)
+              tot = sum(pr * Q) + sum(Q) / 3
+              choice ~ softmax(u + [0.0, tot, -tot])
+              Q[choice] += A * (outcome - Q[choice])
+              if not (x < s) or x >= 2 and choice != 1 {
+                V = 0.5 * V + 0.2 * Phi_approx(a - b)
+              } else if x <= s - 0.5 {
+                V = V + A * (logistic(outcome * tot) - V)
+              }
+            }
+            """, name: "functions")
     }
 
     /// Values assigned inside an `if` whose condition depends on the parameters depend on the
@@ -856,7 +918,7 @@ enum GradientHarness {
             last = cue
           }
         }
-        """,
+        """
     ]
 
     /// Option or category numbers chosen under a parameter-dependent condition have no
@@ -876,76 +938,83 @@ enum GradientHarness {
             return
         }
         // A real state: it becomes parameter-level, and its gradient must be right.
-        GradientHarness.checkModel(model, seeds: 0..<2, parameters: { rng, lanes in
-            // Values near the thresholds, so the conditions change along the trials.
-            model.parameters.flatMap { p in
-                (0..<lanes).map { _ in
-                    switch p.name {
-                    case "tau": return rng.uniform(0.5, 1.5)
-                    case "th": return rng.uniform(-0.3, 0.3)
-                    default: return rng.uniform(0.1, 0.9)
+        GradientHarness.checkModel(
+            model, seeds: 0..<2,
+            parameters: { rng, lanes in
+                // Values near the thresholds, so the conditions change along the trials.
+                model.parameters.flatMap { p in
+                    (0..<lanes).map { _ in
+                        switch p.name {
+                        case "tau": return rng.uniform(0.5, 1.5)
+                        case "th": return rng.uniform(-0.3, 0.3)
+                        default: return rng.uniform(0.1, 0.9)
+                        }
                     }
                 }
-            }
-        })
+            })
     }
 
     /// The same with a parameter-level value assigned to the state too (so the checker levels
     /// it as parameter-level): this works.
     @Test func stateAssignedUnderParameterDependentConditionWithParameterValue() {
-        GradientHarness.checkText("""
-        model e "a state assigned under a parameter condition, also a parameter value"
-        options 2
-        data choice: option
-        data outcome: real
-        parameter tau positive
-        parameter A in (0, 1)
-        state V = 0
-        state Q[option] = 0
-        trial {
-          x = 0.0
-          if tau > 1 {
-            x = outcome
-          }
-          choice ~ softmax([tau * V + x, Q[2]])
-          if tau > 1 {
-            V = outcome
-          } else {
-            V = A * V
-          }
-          Q[choice] += A * (outcome - Q[choice])
-        }
-        """, name: "e", parameters: { rng, lanes in
-            (0..<lanes).map { _ in rng.uniform(0.5, 1.5) } + (0..<lanes).map { _ in rng.uniform(0.1, 0.9) }
-        })
+        GradientHarness.checkText(
+            """
+            model e "a state assigned under a parameter condition, also a parameter value"
+            options 2
+            data choice: option
+            data outcome: real
+            parameter tau positive
+            parameter A in (0, 1)
+            state V = 0
+            state Q[option] = 0
+            trial {
+              x = 0.0
+              if tau > 1 {
+                x = outcome
+              }
+              choice ~ softmax([tau * V + x, Q[2]])
+              if tau > 1 {
+                V = outcome
+              } else {
+                V = A * V
+              }
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """, name: "e",
+            parameters: { rng, lanes in
+                (0..<lanes).map { _ in rng.uniform(0.5, 1.5) } + (0..<lanes).map { _ in rng.uniform(0.1, 0.9) }
+            })
     }
 
     /// A state element changed (at a constant index) before the choice, then updated at the
     /// choice (a scatter at a data index whose inputs are not all the trial's start values).
     @Test func elementChangedBeforeAnUpdateAtTheChoice() throws {
         let text = """
-        model decay_then_update "Q[1] decays, then the chosen option learns"
-        options 2
-        data choice: option
-        data outcome: real
-        parameter tau positive
-        parameter A in (0, 1)
-        state Q[option] = 0
-        trial {
-          Q[1] -= A * Q[1]
-          choice ~ softmax(tau * Q)
-          Q[choice] += A * (outcome - Q[choice])
-        }
-        """
+            model decay_then_update "Q[1] decays, then the chosen option learns"
+            options 2
+            data choice: option
+            data outcome: real
+            parameter tau positive
+            parameter A in (0, 1)
+            state Q[option] = 0
+            trial {
+              Q[1] -= A * Q[1]
+              choice ~ softmax(tau * Q)
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """
         // The smallest case: one subject, three answered trials.
         let model = try ModelFile.check(text: text, file: "decay_then_update.rlm")
-        let data = LaneDataset(lanes: 1, trials: 3, trialCounts: [3], answered: [1, 1, 1], blockStart: [1, 0, 0],
-                               columns: [[1, 2, 1], [1, 1, -1]])
-        GradientHarness.check(model, shape: DataShape(optionCount: 2, levels: [:]), data: data, theta: [2.0, 0.3],
-                              label: "decay_then_update, 3 trials")
+        let data = LaneDataset(
+            lanes: 1, trials: 3, trialCounts: [3], answered: [1, 1, 1], blockStart: [1, 0, 0],
+            columns: [[1, 2, 1], [1, 1, -1]])
+        GradientHarness.check(
+            model, shape: DataShape(optionCount: 2, levels: [:]), data: data, theta: [2.0, 0.3],
+            label: "decay_then_update, 3 trials")
         GradientHarness.checkText(text, name: "decay_then_update")
-        GradientHarness.checkText(text.replacingOccurrences(of: "Q[1] -= A * Q[1]", with: "if outcome > 0 {\n    Q[1] = 0.5 * Q[1]\n  }"),
-                                  name: "halve_then_update")
+        GradientHarness.checkText(
+            text.replacingOccurrences(of: "Q[1] -= A * Q[1]", with: "if outcome > 0 {\n    Q[1] = 0.5 * Q[1]\n  }"),
+            name: "halve_then_update")
     }
 
     /// Every element transformed, then the chosen one replaced: the compiler runs these as one
@@ -955,25 +1024,25 @@ enum GradientHarness {
     /// reference and with finite differences, missed trials and block starts included.
     @Test(arguments: [
         "Q -= F * Q", "Q = (1 - F) * Q", "Q = Q * F + 0.1 * outcome", "Q = abs(Q)", "Q = F * (Q - outcome) + outcome",
-        "Q = max(Q, F)", "Q = 0.9 * Q",
+        "Q = max(Q, F)", "Q = 0.9 * Q"
     ])
     func transformEveryElementThenReplaceTheChosenOne(map: String) throws {
         let text = """
-        model map_then_replace "every element mapped, then the chosen one replaced"
-        options from data
-        data choice: option
-        data outcome: real
-        parameter tau in (0, 5)
-        parameter A in (0, 1)
-        parameter F in (0, 1)
-        state Q[option] = 0.5
-        trial {
-          choice ~ softmax(tau * Q)
-          chosen = Q[choice]
-          \(map)
-          Q[choice] = chosen + A * (F * outcome - chosen)
-        }
-        """
+            model map_then_replace "every element mapped, then the chosen one replaced"
+            options from data
+            data choice: option
+            data outcome: real
+            parameter tau in (0, 5)
+            parameter A in (0, 1)
+            parameter F in (0, 1)
+            state Q[option] = 0.5
+            trial {
+              choice ~ softmax(tau * Q)
+              chosen = Q[choice]
+              \(map)
+              Q[choice] = chosen + A * (F * outcome - chosen)
+            }
+            """
         let model = try ModelFile.check(text: text, file: "map_then_replace.rlm")
         let listing = "\(try Lowering.lower(model, optionCount: 3, levels: [:]).compiled(for: .gradient))"
         #expect(listing.contains("scatterMap n=3"), "\(map) is not fused:\n\(listing)")
@@ -983,62 +1052,67 @@ enum GradientHarness {
     /// A state that is never assigned keeps its initial value (here a parameter) on every trial.
     @Test func unassignedStateKeepsItsInitialValue() throws {
         let text = """
-        model bias "a constant state started at a parameter"
-        options 2
-        data choice: option
-        parameter tau positive
-        parameter V0 real
-        state V = V0
-        trial {
-          choice ~ softmax([tau * V, 0.0])
-        }
-        """
+            model bias "a constant state started at a parameter"
+            options 2
+            data choice: option
+            parameter tau positive
+            parameter V0 real
+            state V = V0
+            trial {
+              choice ~ softmax([tau * V, 0.0])
+            }
+            """
         // One subject, three answered trials: log-likelihood 2·log σ(τV0) + log σ(−τV0).
         let model = try ModelFile.check(text: text, file: "bias.rlm")
-        let data = LaneDataset(lanes: 1, trials: 3, trialCounts: [3], answered: [1, 1, 1], blockStart: [1, 0, 0], columns: [[1, 2, 1]])
+        let data = LaneDataset(
+            lanes: 1, trials: 3, trialCounts: [3], answered: [1, 1, 1], blockStart: [1, 0, 0], columns: [[1, 2, 1]])
         let (tau, V0) = (2.0, 0.3)
         let expected = 2 * RefMath.logSigmoid(tau * V0) + RefMath.logSigmoid(-tau * V0)
-        let m = GradientHarness.evaluate(try GradientHarness.machine(model, shape: DataShape(optionCount: 2, levels: [:]), data: data),
-                                         theta: [tau, V0])
+        let m = GradientHarness.evaluate(
+            try GradientHarness.machine(model, shape: DataShape(optionCount: 2, levels: [:]), data: data),
+            theta: [tau, V0])
         #expect(abs(m.logLikelihood[0] - expected) < 1e-13, "machine \(m.logLikelihood[0]), expected \(expected)")
-        GradientHarness.check(model, shape: DataShape(optionCount: 2, levels: [:]), data: data, theta: [tau, V0], label: "bias, 3 trials")
+        GradientHarness.check(
+            model, shape: DataShape(optionCount: 2, levels: [:]), data: data, theta: [tau, V0], label: "bias, 3 trials")
         GradientHarness.checkText(text, name: "bias")
         // Also read by an update, and kept across blocks.
-        GradientHarness.checkText("""
-        model target "a constant state started at a parameter, read by the update"
-        options from data
-        data choice: option
-        data outcome: real
-        parameter tau positive
-        parameter V0 real
-        state Q[option] = 0
-        state V = V0 across blocks
-        trial {
-          choice ~ softmax(tau * Q)
-          Q[choice] += 0.5 * (V * outcome - Q[choice])
-        }
-        """, name: "target")
+        GradientHarness.checkText(
+            """
+            model target "a constant state started at a parameter, read by the update"
+            options from data
+            data choice: option
+            data outcome: real
+            parameter tau positive
+            parameter V0 real
+            state Q[option] = 0
+            state V = V0 across blocks
+            trial {
+              choice ~ softmax(tau * Q)
+              Q[choice] += 0.5 * (V * outcome - Q[choice])
+            }
+            """, name: "target")
     }
 
     /// Trial 0 starts every state at its initial value even when the data do not mark it as a
     /// block start: a parameter initial value (reset at block starts) gets its gradient there.
     @Test func firstTrialWithoutBlockStartFlag() throws {
-        let model = try ModelFile.check(text: """
-        model q0 "Q0 a parameter"
-        options 2
-        data choice: option
-        data outcome: real
-        parameter Q0 real
-        parameter A in (0, 1)
-        parameter tau positive
-        state Q[option] = Q0
-        state V = Q0 across blocks
-        trial {
-          choice ~ softmax(tau * Q + [V, 0.0])
-          Q[choice] += A * (outcome - Q[choice])
-          V += A * (outcome - V)
-        }
-        """, file: "q0.rlm")
+        let model = try ModelFile.check(
+            text: """
+                model q0 "Q0 a parameter"
+                options 2
+                data choice: option
+                data outcome: real
+                parameter Q0 real
+                parameter A in (0, 1)
+                parameter tau positive
+                state Q[option] = Q0
+                state V = Q0 across blocks
+                trial {
+                  choice ~ softmax(tau * Q + [V, 0.0])
+                  Q[choice] += A * (outcome - Q[choice])
+                  V += A * (outcome - V)
+                }
+                """, file: "q0.rlm")
         let shape = GradientHarness.shape(model, optionCount: 2)
         var rng = RefRNG(seed: 99)
         var data = GradientHarness.makeData(model, shape: shape, lanes: 5, trialRange: 10...20, rng: &rng)
@@ -1046,7 +1120,8 @@ enum GradientHarness {
         let theta = GradientHarness.randomParameters(model, lanes: 5, rng: &rng)
         // (Found while writing this test: the backward pass sent Q0's gradient through the
         // carried state only at flagged block starts, so these lanes got none.)
-        GradientHarness.check(model, shape: shape, data: data, theta: theta, label: "q0 without a block start at trial 0")
+        GradientHarness.check(
+            model, shape: shape, data: data, theta: theta, label: "q0 without a block start at trial 0")
     }
 
     /// A missed first trial and a missed block start: the reset still happens.
@@ -1054,12 +1129,14 @@ enum GradientHarness {
         let model = try GradientHarness.builtInModel("delta_stick")
         let shape = GradientHarness.shape(model, optionCount: 3)
         var rng = RefRNG(seed: 5)
-        var data = GradientHarness.makeData(model, shape: shape, lanes: 6, trialRange: 15...30, missed: 0.3, blockRate: 0.3, rng: &rng)
+        var data = GradientHarness.makeData(
+            model, shape: shape, lanes: 6, trialRange: 15...30, missed: 0.3, blockRate: 0.3, rng: &rng)
         for l in 0..<data.lanes where l % 2 == 1 {
             data.answered[l] = 0
             data.columns[0][l] = 0
         }
         let theta = GradientHarness.randomParameters(model, lanes: 6, rng: &rng)
-        GradientHarness.check(model, shape: shape, data: data, theta: theta, label: "delta_stick with missed block starts")
+        GradientHarness.check(
+            model, shape: shape, data: data, theta: theta, label: "delta_stick with missed block starts")
     }
 }

@@ -5,8 +5,9 @@ import Foundation
 /// Scalar views of the lane-wise kernels: each value is put in every lane, and all lanes must agree.
 private func lanewise(_ f: (Lanes) -> Lanes, _ x: Double) -> Double {
     let y = f(Lanes(x, x, x, x))
-    precondition((0..<4).allSatisfy { y[$0].bitPattern == y[0].bitPattern } || (0..<4).allSatisfy { y[$0].isNaN },
-                 "lanes disagree for \(x)")
+    precondition(
+        (0..<4).allSatisfy { y[$0].bitPattern == y[0].bitPattern } || (0..<4).allSatisfy { y[$0].isNaN },
+        "lanes disagree for \(x)")
     return y[0]
 }
 
@@ -57,16 +58,16 @@ private struct Worst: CustomStringConvertible {
 }
 
 #if arch(x86_64) && !os(Windows)
-/// The logistic function in 80-bit extended precision, rounded once to double: a reference
-/// with an error below 0.51 ulp.
-private func referenceLogistic(_ x: Double) -> Double {
-    let z = Float80(x)
-    return Double(z >= 0 ? 1 / (1 + Foundation.exp(-z)) : Foundation.exp(z) / (1 + Foundation.exp(z)))
-}
+    /// The logistic function in 80-bit extended precision, rounded once to double: a reference
+    /// with an error below 0.51 ulp.
+    private func referenceLogistic(_ x: Double) -> Double {
+        let z = Float80(x)
+        return Double(z >= 0 ? 1 / (1 + Foundation.exp(-z)) : Foundation.exp(z) / (1 + Foundation.exp(z)))
+    }
 #else
-private func referenceLogistic(_ x: Double) -> Double {
-    x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
-}
+    private func referenceLogistic(_ x: Double) -> Double {
+        x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+    }
 #endif
 
 final class LaneMathTests: XCTestCase {
@@ -118,10 +119,12 @@ final class LaneMathTests: XCTestCase {
     /// alone, whatever the other lanes hold (random mixes of ordinary and special values).
     func testLanesMatchTheirScalarResults() {
         var rng = LCG(seed: 11)
-        let specials: [Double] = [0, -0.0, 1, -1, .infinity, -.infinity, .nan, 0x1p-1030, -0x1p-1030, 709.8, -745.3, 745, 1e300, -1e300]
+        let specials: [Double] = [
+            0, -0.0, 1, -1, .infinity, -.infinity, .nan, 0x1p-1030, -0x1p-1030, 709.8, -745.3, 745, 1e300, -1e300
+        ]
         let functions: [(String, (Lanes) -> Lanes)] = [
             ("laneExp", laneExp), ("laneLog", laneLog), ("laneLog1p", laneLog1p), ("laneExpm1", laneExpm1),
-            ("laneLogistic", laneLogistic), ("laneAbs", laneAbs), ("expNonPositive", expNonPositive),
+            ("laneLogistic", laneLogistic), ("laneAbs", laneAbs), ("expNonPositive", expNonPositive)
         ]
         for _ in 0..<2_000 {
             var x = Lanes()
@@ -132,8 +135,9 @@ final class LaneMathTests: XCTestCase {
                 let y = f(x)
                 for k in 0..<4 {
                     let alone = lanewise(f, x[k])
-                    XCTAssert(y[k].bitPattern == alone.bitPattern || (y[k].isNaN && alone.isNaN),
-                              "\(name): lane \(k) of \(x) gives \(y[k]), alone \(alone)")
+                    XCTAssert(
+                        y[k].bitPattern == alone.bitPattern || (y[k].isNaN && alone.isNaN),
+                        "\(name): lane \(k) of \(x) gives \(y[k]), alone \(alone)")
                 }
             }
         }
@@ -182,8 +186,13 @@ final class LaneMathTests: XCTestCase {
             let x = Foundation.exp(rng.uniform(-700, 700))
             worst.record(abs(lanewise(logPositive, x) - Foundation.log(x)) / max(1, abs(Foundation.log(x))), x)
         }
-        for x: Double in [1.0, 2, 0.5, 0.7071067811865476, 1.4142135623730951, 3, 1e-300, 1e300, .leastNormalMagnitude, .greatestFiniteMagnitude] {
-            XCTAssertEqual(lanewise(logPositive, x), Foundation.log(x), accuracy: 2e-16 * max(1, abs(Foundation.log(x))), "x = \(x)")
+        for x: Double in [
+            1.0, 2, 0.5, 0.7071067811865476, 1.4142135623730951, 3, 1e-300, 1e300, .leastNormalMagnitude,
+            .greatestFiniteMagnitude
+        ] {
+            XCTAssertEqual(
+                lanewise(logPositive, x), Foundation.log(x), accuracy: 2e-16 * max(1, abs(Foundation.log(x))),
+                "x = \(x)")
         }
         print("logPositive worst error (relative, absolute below 1): \(worst)")
         XCTAssertLessThan(worst.error, 1e-15, "\(worst)")
@@ -199,8 +208,8 @@ final class LaneMathTests: XCTestCase {
             switch i % 4 {
             case 0: x = rng.uniform(-708, 709.78)
             case 1: x = rng.uniform(-1, 1)
-            case 2: x = (rng.next() & 1 == 0 ? 1 : -1) * Foundation.pow(10, rng.uniform(-300, 0))  // tiny |x|
-            default: x = Double(Int(rng.next() % 1_400)) - 700 + (i % 8 == 3 ? 0 : 0.5)  // whole and half numbers
+            case 2: x = (rng.next() & 1 == 0 ? 1 : -1) * Foundation.pow(10, rng.uniform(-300, 0)) // tiny |x|
+            default: x = Double(Int(rng.next() % 1_400)) - 700 + (i % 8 == 3 ? 0 : 0.5) // whole and half numbers
             }
             let got = lanewise(laneExp, x), want = Foundation.exp(x)
             worst.record(relativeError(got, want), x)
@@ -254,7 +263,7 @@ final class LaneMathTests: XCTestCase {
         }
         print("laneExp worst error for subnormal results: \(worstUlps) ulps")
         XCTAssertLessThanOrEqual(worstUlps.error, 2, "\(worstUlps)")
-        XCTAssertEqual(lanewise(laneExp, -744.44), Foundation.exp(-744.44))  // ≈ the smallest subnormal
+        XCTAssertEqual(lanewise(laneExp, -744.44), Foundation.exp(-744.44)) // ≈ the smallest subnormal
         XCTAssertEqual(lanewise(laneExp, -744.44), Double.leastNonzeroMagnitude)
         XCTAssertGreaterThan(lanewise(laneExp, -745.1), 0)
     }
@@ -290,9 +299,10 @@ final class LaneMathTests: XCTestCase {
         for i in 0..<400_000 {
             let x: Double
             switch i % 4 {
-            case 0: x = rng.positiveBits()  // every binade, subnormals included
-            case 1: x = rng.uniform(0.5, 2)  // around 1, where log is small
-            case 2: x = 1 + (rng.next() & 1 == 0 ? 1 : -0.5) * Double(rng.next() % 1_000 + 1) * 0x1p-52  // a few ulps from 1
+            case 0: x = rng.positiveBits() // every binade, subnormals included
+            case 1: x = rng.uniform(0.5, 2) // around 1, where log is small
+            // a few ulps from 1
+            case 2: x = 1 + (rng.next() & 1 == 0 ? 1 : -0.5) * Double(rng.next() % 1_000 + 1) * 0x1p-52
             default: x = Foundation.exp(rng.uniform(-744, 709))
             }
             worst.record(relativeError(lanewise(laneLog, x), Foundation.log(x)), x)
@@ -309,7 +319,10 @@ final class LaneMathTests: XCTestCase {
             XCTAssertLessThan(relativeError(lanewise(laneLog, x), Foundation.log(x)), 1e-15, "log(\(x))")
             x /= 3
         }
-        for x: Double in [Double.leastNonzeroMagnitude, 2 * .leastNonzeroMagnitude, Double.leastNormalMagnitude.nextDown, 0x1p-1030, 0x1p-1063] {
+        for x: Double in [
+            Double.leastNonzeroMagnitude, 2 * .leastNonzeroMagnitude, Double.leastNormalMagnitude.nextDown, 0x1p-1030,
+            0x1p-1063
+        ] {
             XCTAssertLessThan(relativeError(lanewise(laneLog, x), Foundation.log(x)), 1e-15, "log(\(x))")
         }
         XCTAssertEqual(lanewise(laneLog, .leastNonzeroMagnitude), -744.440_071_921_381_3, accuracy: 1e-12)
@@ -319,7 +332,9 @@ final class LaneMathTests: XCTestCase {
         XCTAssertEqual(lanewise(laneLog, 0), -.infinity)
         XCTAssertEqual(lanewise(laneLog, -0.0), -.infinity)
         XCTAssertEqual(lanewise(laneLog, .infinity), .infinity)
-        XCTAssertEqual(lanewise(laneLog, .greatestFiniteMagnitude), Foundation.log(Double.greatestFiniteMagnitude), accuracy: 1e-12)
+        XCTAssertEqual(
+            lanewise(laneLog, .greatestFiniteMagnitude), Foundation.log(Double.greatestFiniteMagnitude), accuracy: 1e-12
+        )
         for x: Double in [-0x1p-1063, -1e-300, -0.5, -1, -1e300, -.infinity, .nan] {
             XCTAssert(lanewise(laneLog, x).isNaN, "log(\(x)) = \(lanewise(laneLog, x))")
         }
@@ -335,9 +350,9 @@ final class LaneMathTests: XCTestCase {
             switch i % 5 {
             case 0: x = rng.uniform(-1, 0)
             case 1: x = rng.uniform(0, 2)
-            case 2: x = (rng.next() & 1 == 0 ? 1 : -1) * Foundation.pow(10, rng.uniform(-320, -0.6))  // near 0
-            case 3: x = rng.positiveBits()  // up to the largest double
-            default: x = -1 + Foundation.pow(2, -rng.uniform(1, 53))  // just above −1
+            case 2: x = (rng.next() & 1 == 0 ? 1 : -1) * Foundation.pow(10, rng.uniform(-320, -0.6)) // near 0
+            case 3: x = rng.positiveBits() // up to the largest double
+            default: x = -1 + Foundation.pow(2, -rng.uniform(1, 53)) // just above −1
             }
             worst.record(relativeError(lanewise(laneLog1p, x), Foundation.log1p(x)), x)
         }
@@ -350,7 +365,10 @@ final class LaneMathTests: XCTestCase {
     }
 
     func testLaneLog1pNearZeroIsRelativelyAccurate() {
-        for x: Double in [1e-300, -1e-300, 1e-20, -1e-20, 1e-16, -1e-16, 1e-10, -1e-10, 1e-5, -1e-5, Double.leastNonzeroMagnitude, 0x1p-52] {
+        for x: Double in [
+            1e-300, -1e-300, 1e-20, -1e-20, 1e-16, -1e-16, 1e-10, -1e-10, 1e-5, -1e-5, Double.leastNonzeroMagnitude,
+            0x1p-52
+        ] {
             XCTAssertLessThan(relativeError(lanewise(laneLog1p, x), Foundation.log1p(x)), 3e-16, "log1p(\(x))")
         }
         XCTAssertEqual(lanewise(laneLog1p, 0), 0)
@@ -361,7 +379,9 @@ final class LaneMathTests: XCTestCase {
     func testLaneLog1pSpecialValues() {
         XCTAssertEqual(lanewise(laneLog1p, -1), -.infinity)
         XCTAssertEqual(lanewise(laneLog1p, .infinity), .infinity)
-        XCTAssertEqual(lanewise(laneLog1p, .greatestFiniteMagnitude), Foundation.log1p(Double.greatestFiniteMagnitude), accuracy: 1e-12)
+        XCTAssertEqual(
+            lanewise(laneLog1p, .greatestFiniteMagnitude), Foundation.log1p(Double.greatestFiniteMagnitude),
+            accuracy: 1e-12)
         XCTAssertEqual(lanewise(laneLog1p, (-1.0).nextUp), Foundation.log1p((-1.0).nextUp), accuracy: 1e-13)
         for x: Double in [(-1.0).nextDown, -2, -1e300, -.infinity, .nan] {
             XCTAssert(lanewise(laneLog1p, x).isNaN, "log1p(\(x)) = \(lanewise(laneLog1p, x))")
@@ -378,7 +398,7 @@ final class LaneMathTests: XCTestCase {
             switch i % 4 {
             case 0: x = rng.uniform(-1, 1)
             case 1: x = rng.uniform(-40, 40)
-            case 2: x = (rng.next() & 1 == 0 ? 1 : -1) * Foundation.pow(10, rng.uniform(-320, 0))  // near 0
+            case 2: x = (rng.next() & 1 == 0 ? 1 : -1) * Foundation.pow(10, rng.uniform(-320, 0)) // near 0
             default: x = rng.uniform(-800, 709.78)
             }
             worst.record(relativeError(lanewise(laneExpm1, x), Foundation.expm1(x)), x)
@@ -392,7 +412,10 @@ final class LaneMathTests: XCTestCase {
     }
 
     func testLaneExpm1TinyAndLargeArguments() {
-        for x: Double in [Double.leastNonzeroMagnitude, -0x1p-1030, 1e-300, -1e-300, 1e-17, -1e-17, 0x1p-53, -0x1p-53, 0x1p-52, 1.5e-16, -1.5e-16, 1e-10, -1e-10] {
+        for x: Double in [
+            Double.leastNonzeroMagnitude, -0x1p-1030, 1e-300, -1e-300, 1e-17, -1e-17, 0x1p-53, -0x1p-53, 0x1p-52,
+            1.5e-16, -1.5e-16, 1e-10, -1e-10
+        ] {
             XCTAssertLessThan(relativeError(lanewise(laneExpm1, x), Foundation.expm1(x)), 3e-16, "expm1(\(x))")
         }
         XCTAssertEqual(lanewise(laneExpm1, 0), 0)
@@ -417,10 +440,10 @@ final class LaneMathTests: XCTestCase {
             switch i % 3 {
             case 0: x = rng.uniform(-40, 40)
             case 1: x = rng.uniform(-745, 745)
-            default: x = (rng.next() & 1 == 0 ? 1 : -1) * Foundation.pow(10, rng.uniform(-300, 0))  // near 0
+            default: x = (rng.next() & 1 == 0 ? 1 : -1) * Foundation.pow(10, rng.uniform(-300, 0)) // near 0
             }
             let want = referenceLogistic(x)
-            guard want.isNormal else { continue }  // subnormal tails: below
+            guard want.isNormal else { continue } // subnormal tails: below
             worst.record(relativeError(lanewise(laneLogistic, x), want), x)
         }
         print("laneLogistic worst relative error: \(worst)")
@@ -432,7 +455,9 @@ final class LaneMathTests: XCTestCase {
         // The far left tail is e^x (subnormal below −708.4, 0 below −745.2), without overflow
         // of e^−x; the right tail rounds to exactly 1 above 37.
         for x: Double in [-700.0, -708, -710, -720, -740, -745] {
-            XCTAssertLessThanOrEqual(ulpError(lanewise(laneLogistic, x), Foundation.exp(x)), 1, "logistic(\(x)) = \(lanewise(laneLogistic, x))")
+            XCTAssertLessThanOrEqual(
+                ulpError(lanewise(laneLogistic, x), Foundation.exp(x)), 1,
+                "logistic(\(x)) = \(lanewise(laneLogistic, x))")
         }
         for x: Double in [-746, -800, -1e300, -.greatestFiniteMagnitude, -.infinity] {
             XCTAssertEqual(lanewise(laneLogistic, x), 0, "logistic(\(x))")
@@ -453,7 +478,10 @@ final class LaneMathTests: XCTestCase {
     // MARK: laneAbs
 
     func testLaneAbs() {
-        for x: Double in [0.0, -0.0, 1, -1, 0x1p-1063, -0x1p-1063, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .infinity, -.infinity] {
+        for x: Double in [
+            0.0, -0.0, 1, -1, 0x1p-1063, -0x1p-1063, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .infinity,
+            -.infinity
+        ] {
             let y = lanewise(laneAbs, x)
             XCTAssertEqual(y.bitPattern, Swift.abs(x).bitPattern, "abs(\(x))")
         }

@@ -172,7 +172,9 @@ struct RandomModelWriter {
             case 10, 11: if !scope.reals.isEmpty { return pick(scope.reals) }
             case 12:
                 if hasPrevious && (scope.choiceKnown || !scope.optionVariables.isEmpty) {
-                    let a = scope.choiceKnown && (scope.optionVariables.isEmpty || rng.chance(0.5)) ? "choice" : pick(scope.optionVariables)
+                    let a =
+                        scope.choiceKnown && (scope.optionVariables.isEmpty || rng.chance(0.5))
+                        ? "choice" : pick(scope.optionVariables)
                     return "(0.5 * (\(a) == previous))"
                 }
                 if scope.choiceKnown { return "(0.7 * (choice == \(optionIndex(scope))))" }
@@ -203,7 +205,9 @@ struct RandomModelWriter {
             return "sqrt(1 + \(a) * \(a))"
         case 12: return "abs(\(expression(scope, depth: d)))"
         case 13: return "(sign(\(expression(scope, depth: d))) * \(expression(scope, depth: d)))"
-        case 14: return rng.chance(0.5) ? "logistic(\(expression(scope, depth: d)))" : "Phi_approx(\(expression(scope, depth: d)))"
+        case 14:
+            return rng.chance(0.5)
+                ? "logistic(\(expression(scope, depth: d)))" : "Phi_approx(\(expression(scope, depth: d)))"
         case 15:
             let base = "(1.7 + \(squash(expression(scope, depth: d))))", exponent = squash(expression(scope, depth: d))
             return rng.chance(0.5) ? "pow(\(base), \(exponent))" : "(\(base) ^ \(exponent))"
@@ -212,7 +216,9 @@ struct RandomModelWriter {
             return "((\(squash(expression(scope, depth: d))) - 2) ^ \(pick(["2", "3"])))"
         case 17: return "min(\(expression(scope, depth: d)), \(expression(scope, depth: d)))"
         case 18: return "max(\(expression(scope, depth: d)), \(expression(scope, depth: d)))"
-        case 19: return "select(\(condition(scope, depth: 1)), \(expression(scope, depth: d)), \(expression(scope, depth: d)))"
+        case 19:
+            return
+                "select(\(condition(scope, depth: 1)), \(expression(scope, depth: d)), \(expression(scope, depth: d)))"
         case 20:
             var inner = scope
             if cueLevels > 0 && rng.chance(0.3) {
@@ -243,7 +249,8 @@ struct RandomModelWriter {
             case 4: if hasW { return "W[\(cueIndex(scope))]" }
             case 5: if depth > 0 { return "softmax(\(vector(scope, depth: depth - 1)))" }
             case 6: if depth > 0 { return "(\(vector(scope, depth: depth - 1)) + \(expression(scope, depth: 1)))" }
-            default: if depth > 0 { return "(\(vector(scope, depth: depth - 1)) * \(squash(expression(scope, depth: 1))))" }
+            default:
+                if depth > 0 { return "(\(vector(scope, depth: depth - 1)) * \(squash(expression(scope, depth: 1))))" }
             }
         }
     }
@@ -395,7 +402,11 @@ struct RandomModelWriter {
         if cueLevels > 0 { lines.append("data cue: index 1..\(cueLevels)") }
         if hasPress { lines.append("data press: binary") }
         if hasBlocked { lines.append("data blocked: option") }
-        if hasArgument { lines.append("argument arg0 = \(literal(-0.8, 0.8).replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: ""))") }
+        if hasArgument {
+            lines.append(
+                "argument arg0 = \(literal(-0.8, 0.8).replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: ""))"
+            )
+        }
         for p in parameters {
             switch p.kind {
             case .unit: lines.append("parameter \(p.name) in (0, 1)")
@@ -443,7 +454,8 @@ struct RandomModelWriter {
         }
         scope.choiceKnown = true
         if hasPress {
-            let press = rng.chance(0.5)
+            let press =
+                rng.chance(0.5)
                 ? "press ~ bernoulli_logit(\(expression(scope, depth: 2)))"
                 : "press ~ bernoulli(0.05 + 0.9 * logistic(\(expression(scope, depth: 2))))"
             if rng.chance(0.3) {
@@ -565,7 +577,9 @@ struct ParameterDependence {
     /// Machine vs reference on one generated model (several subjects, blocks, missed trials,
     /// padding); nil (and an issue recorded) when the file does not check or the checker's
     /// levels are wrong.
-    static func run(_ c: RandomModelCase, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> GradientHarness.CheckResult? {
+    static func run(_ c: RandomModelCase, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> GradientHarness
+        .CheckResult?
+    {
         let model: CheckedModel
         do {
             model = try ModelFile.check(text: c.text, file: "random_\(c.seed).rlm")
@@ -575,7 +589,9 @@ struct ParameterDependence {
         }
         let dependence = ParameterDependence(model)
         if dependence.contradictsTheChecker {
-            Issue.record("the checker leveled a parameter-dependent value as data: states \(dependence.misleveledStates), parameter-dependent index: \(dependence.parameterIndex)\n\(c.text)", sourceLocation: sourceLocation)
+            Issue.record(
+                "the checker leveled a parameter-dependent value as data: states \(dependence.misleveledStates), parameter-dependent index: \(dependence.parameterIndex)\n\(c.text)",
+                sourceLocation: sourceLocation)
             return nil
         }
         var shape = GradientHarness.shape(model, optionCount: c.optionCount)
@@ -583,15 +599,18 @@ struct ParameterDependence {
         var rng = RefRNG(seed: c.seed ^ 0xA5A5_5A5A)
         let choice = model.dataIndex("choice")!, blocked = model.dataIndex("blocked")
         let K = shape.optionCount
-        let data = GradientHarness.makeData(model, shape: shape, lanes: 5, trialRange: 8...25, blockRate: 0.1, rng: &rng) { row, rng in
+        let data = GradientHarness.makeData(
+            model, shape: shape, lanes: 5, trialRange: 8...25, blockRate: 0.1, rng: &rng
+        ) { row, rng in
             if let blocked {
                 row[blocked] = rng.chance(0.3) ? 0 : Double(rng.int(1...K))
                 while row[choice] == row[blocked] { row[choice] = Double(rng.int(1...K)) }
             }
         }
         let theta = GradientHarness.randomParameters(model, lanes: 5, rng: &rng)
-        return GradientHarness.check(model, shape: shape, data: data, theta: theta, finiteDifferenceTolerance: nil,
-                                     label: "random model seed \(c.seed)\n\(c.text)", sourceLocation: sourceLocation)
+        return GradientHarness.check(
+            model, shape: shape, data: data, theta: theta, finiteDifferenceTolerance: nil,
+            label: "random model seed \(c.seed)\n\(c.text)", sourceLocation: sourceLocation)
     }
 
     @Test func randomModelsCheckAndMatchTheReference() async {
@@ -604,7 +623,9 @@ struct ParameterDependence {
             models += 1
             worst = max(worst, result.reference.logLikelihood, result.reference.gradient)
         }
-        print("random models: \(models) compared, worst relative difference machine vs reference \(worst), \(Date().timeIntervalSince(start)) s")
+        print(
+            "random models: \(models) compared, worst relative difference machine vs reference \(worst), \(Date().timeIntervalSince(start)) s"
+        )
         #expect(models == count)
     }
 }

@@ -55,7 +55,9 @@ struct RefDual {
 
     static func + (a: RefDual, b: RefDual) -> RefDual { RefDual(a.value + b.value, chain([(1, a), (1, b)])) }
     static func - (a: RefDual, b: RefDual) -> RefDual { RefDual(a.value - b.value, chain([(1, a), (-1, b)])) }
-    static func * (a: RefDual, b: RefDual) -> RefDual { RefDual(a.value * b.value, chain([(b.value, a), (a.value, b)])) }
+    static func * (a: RefDual, b: RefDual) -> RefDual {
+        RefDual(a.value * b.value, chain([(b.value, a), (a.value, b)]))
+    }
     static func / (a: RefDual, b: RefDual) -> RefDual {
         let y = a.value / b.value
         return RefDual(y, chain([(1 / b.value, a), (-y / b.value, b)]))
@@ -191,7 +193,9 @@ struct ReferenceInterpreter {
         switch d {
         case .option: return optionCount
         case let .category(c):
-            guard let n = levels[c] else { preconditionFailure("no levels given for index column \(model.data[c].name)") }
+            guard let n = levels[c] else {
+                preconditionFailure("no levels given for index column \(model.data[c].name)")
+            }
             return n
         case let .literal(n): return n
         }
@@ -201,7 +205,9 @@ struct ReferenceInterpreter {
     /// (natural scale).
     func logLikelihood(parameters: [Double], trials: [RefTrial]) -> (value: Double, gradient: [Double]) {
         precondition(parameters.count == model.parameters.count)
-        var run = Run(interpreter: self, parameters: parameters.enumerated().map { RefDual.parameter($1, index: $0, count: parameters.count) })
+        var run = Run(
+            interpreter: self,
+            parameters: parameters.enumerated().map { RefDual.parameter($1, index: $0, count: parameters.count) })
         for (t, trial) in trials.enumerated() {
             if t == 0 {
                 run.resetStates(all: true)
@@ -213,7 +219,9 @@ struct ReferenceInterpreter {
             run.data = trial.data
             run.block(model.trial)
         }
-        let d = run.logLikelihood.isConstant ? [Double](repeating: 0, count: parameters.count) : run.logLikelihood.derivative
+        let d =
+            run.logLikelihood.isConstant
+            ? [Double](repeating: 0, count: parameters.count) : run.logLikelihood.derivative
         return (run.logLikelihood.value, d)
     }
 
@@ -248,7 +256,8 @@ struct ReferenceInterpreter {
             for (s, state) in model.states.enumerated() where all || !state.acrossBlocks {
                 let shape = state.isIndex ? [] : state.dimensions.map(interpreter.size)
                 let count = shape.reduce(1, *)
-                states[s] = RefTensor(shape: shape, elements: (0..<count).map { initialValue(state.initial, element: $0) })
+                states[s] = RefTensor(
+                    shape: shape, elements: (0..<count).map { initialValue(state.initial, element: $0) })
             }
         }
 
@@ -272,7 +281,8 @@ struct ReferenceInterpreter {
                     if indices.isEmpty {
                         updated = RefTensor(shape: current.shape, elements: broadcast(v, count: current.elements.count))
                     } else {
-                        updated = assignElements(current, indices: indices.map { expression($0).scalar.value }, value: v)
+                        updated = assignElements(
+                            current, indices: indices.map { expression($0).scalar.value }, value: v)
                     }
                 } else {
                     precondition(indices.isEmpty, "elements of an undefined local assigned")
@@ -311,7 +321,9 @@ struct ReferenceInterpreter {
             var linear = 0
             for (i, x) in indices.enumerated() {
                 let k = Int(x)
-                precondition(Double(k) == x && k >= 1 && k <= shape[i], "index \(x) outside 1...\(shape[i]) on an answered trial")
+                precondition(
+                    Double(k) == x && k >= 1 && k <= shape[i], "index \(x) outside 1...\(shape[i]) on an answered trial"
+                )
                 linear = linear * shape[i] + (k - 1)
             }
             let trailing = shape.dropFirst(indices.count).reduce(1, *)
@@ -332,7 +344,8 @@ struct ReferenceInterpreter {
             switch distribution {
             case .softmax:
                 let u = args[0].elements
-                let offered = args.count == 2 ? args[1].elements.map { $0.value != 0 } : [Bool](repeating: true, count: u.count)
+                let offered =
+                    args.count == 2 ? args[1].elements.map { $0.value != 0 } : [Bool](repeating: true, count: u.count)
                 let chosen = Int(y) - 1
                 precondition(chosen >= 0 && chosen < u.count, "observed option \(y) outside 1...\(u.count)")
                 precondition(offered[chosen], "the observed option \(y) was not offered")
@@ -373,16 +386,21 @@ struct ReferenceInterpreter {
                     let q = x.indices.reduce(0.0) { $0 + x[$1].value * Foundation.pow(Double(m), Double($1)) }
                     let sign = m < n ? 1.0 : -1.0
                     value += RefMath.logSigmoid(sign * q)
-                    for k in x.indices { partial[k] += sign * RefMath.logistic(-sign * q) * Foundation.pow(Double(m), Double(k)) }
+                    for k in x.indices {
+                        partial[k] += sign * RefMath.logistic(-sign * q) * Foundation.pow(Double(m), Double(k))
+                    }
                 }
                 return RefDual(value, RefDual.chain(x.indices.map { (partial[$0], x[$0]) }))
             case .wiener:
                 // The density itself is checked against 40-digit values in WienerFirstPassageTests.
                 let a = args[0].scalar, tau = args[1].scalar, beta = args[2].scalar, delta = args[3].scalar
                 precondition(y == 1 || y == 2, "a wiener response is 1 or 2, found \(y)")
-                let v = WienerFirstPassage.logDensity(time: args[4].scalar.value, boundary: a.value, nondecision: tau.value,
-                                                      bias: beta.value, drift: delta.value, upper: y == 1)
-                return RefDual(v.logDensity, RefDual.chain([(v.dBoundary, a), (v.dNondecision, tau), (v.dBias, beta), (v.dDrift, delta)]))
+                let v = WienerFirstPassage.logDensity(
+                    time: args[4].scalar.value, boundary: a.value, nondecision: tau.value,
+                    bias: beta.value, drift: delta.value, upper: y == 1)
+                return RefDual(
+                    v.logDensity,
+                    RefDual.chain([(v.dBoundary, a), (v.dNondecision, tau), (v.dBias, beta), (v.dDrift, delta)]))
             }
         }
 
@@ -396,7 +414,9 @@ struct ReferenceInterpreter {
             case let .data(c): return .constant(data[c])
             case let .state(s): return states[s]
             case let .local(l), let .loopVariable(l):
-                guard let v = locals[l] else { preconditionFailure("local \(model.locals[l].name) read before it is assigned") }
+                guard let v = locals[l] else {
+                    preconditionFailure("local \(model.locals[l].name) read before it is assigned")
+                }
                 return v
             case .optionCount: return .constant(Double(interpreter.optionCount))
             case .none: return .constant(0)
@@ -404,13 +424,17 @@ struct ReferenceInterpreter {
                 let tensor = expression(base)
                 let index = indices.map { expression($0).scalar.value }
                 let (offset, trailing) = locate(index, shape: tensor.shape)
-                return RefTensor(shape: Array(tensor.shape.dropFirst(index.count)), elements: Array(tensor.elements[offset..<(offset + trailing)]))
+                return RefTensor(
+                    shape: Array(tensor.shape.dropFirst(index.count)),
+                    elements: Array(tensor.elements[offset..<(offset + trailing)]))
             case let .elementwise(f, args):
                 let values = args.map { expression($0) }
                 let shaped = values.first { !$0.isScalar }
                 let shape = shaped?.shape ?? []
                 let count = shape.reduce(1, *)
-                for v in values where !v.isScalar { precondition(v.elements.count == count, "elementwise shapes differ") }
+                for v in values where !v.isScalar {
+                    precondition(v.elements.count == count, "elementwise shapes differ")
+                }
                 let elements = (0..<count).map { i in
                     RefMath.apply(f.name, values.map { $0.isScalar ? $0.elements[0] : $0.elements[i] })
                 }

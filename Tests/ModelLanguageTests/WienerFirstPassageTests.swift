@@ -17,10 +17,11 @@ final class WienerFirstPassageTests: XCTestCase {
             (0.9, 1.8, 0.3, 0.5, 1.2, false, -2.4587025245422857145),
             (2.5, 2.2, 0.25, 0.3, -0.7, true, -4.5698563285453178935),
             (1.2, 0.8, 0.2, 0.6, 2.5, false, -10.494793239906030058),
-            (6.0, 1.5, 0.4, 0.5, 0.3, true, -11.975374696167019255),
+            (6.0, 1.5, 0.4, 0.5, 0.3, true, -11.975374696167019255)
         ]
         for c in cases {
-            let v = WienerFirstPassage.logDensity(time: c.y, boundary: c.a, nondecision: c.tau, bias: c.beta, drift: c.delta, upper: c.upper)
+            let v = WienerFirstPassage.logDensity(
+                time: c.y, boundary: c.a, nondecision: c.tau, bias: c.beta, drift: c.delta, upper: c.upper)
             XCTAssertEqual(v.logDensity, c.logP, accuracy: 1e-13 * max(1, abs(c.logP)), "\(c)")
         }
     }
@@ -57,18 +58,25 @@ final class WienerFirstPassageTests: XCTestCase {
             let a = uniform(0.5, 3), tau = uniform(0.1, 0.5), beta = uniform(0.2, 0.8), delta = uniform(-3, 3)
             let y = tau + uniform(0.02, 3) * a * a / 2
             for upper in [true, false] {
-                let v = WienerFirstPassage.logDensity(time: y, boundary: a, nondecision: tau, bias: beta, drift: delta, upper: upper)
+                let v = WienerFirstPassage.logDensity(
+                    time: y, boundary: a, nondecision: tau, bias: beta, drift: delta, upper: upper)
                 func lp(_ a: Double, _ tau: Double, _ beta: Double, _ delta: Double) -> Double {
-                    WienerFirstPassage.logDensity(time: y, boundary: a, nondecision: tau, bias: beta, drift: delta, upper: upper).logDensity
+                    WienerFirstPassage.logDensity(
+                        time: y, boundary: a, nondecision: tau, bias: beta, drift: delta, upper: upper
+                    ).logDensity
                 }
                 let h = 1e-6
-                let fd = [(lp(a + h, tau, beta, delta) - lp(a - h, tau, beta, delta)) / (2 * h),
-                          (lp(a, tau + h, beta, delta) - lp(a, tau - h, beta, delta)) / (2 * h),
-                          (lp(a, tau, beta + h, delta) - lp(a, tau, beta - h, delta)) / (2 * h),
-                          (lp(a, tau, beta, delta + h) - lp(a, tau, beta, delta - h)) / (2 * h)]
+                let fd = [
+                    (lp(a + h, tau, beta, delta) - lp(a - h, tau, beta, delta)) / (2 * h),
+                    (lp(a, tau + h, beta, delta) - lp(a, tau - h, beta, delta)) / (2 * h),
+                    (lp(a, tau, beta + h, delta) - lp(a, tau, beta - h, delta)) / (2 * h),
+                    (lp(a, tau, beta, delta + h) - lp(a, tau, beta, delta - h)) / (2 * h)
+                ]
                 let exact = [v.dBoundary, v.dNondecision, v.dBias, v.dDrift]
                 for k in 0..<4 {
-                    XCTAssertEqual(exact[k], fd[k], accuracy: 1e-5 * max(1, abs(fd[k])), "derivative \(k) at a \(a) τ \(tau) β \(beta) δ \(delta) y \(y) upper \(upper)")
+                    XCTAssertEqual(
+                        exact[k], fd[k], accuracy: 1e-5 * max(1, abs(fd[k])),
+                        "derivative \(k) at a \(a) τ \(tau) β \(beta) δ \(delta) y \(y) upper \(upper)")
                 }
             }
         }
@@ -84,8 +92,14 @@ final class WienerFirstPassageTests: XCTestCase {
                 let t = Double(i) * h
                 guard t > 0 else { continue }
                 let weight = (i == n ? 1.0 : i % 2 == 1 ? 4.0 : 2.0) * h / 3
-                let pu = exp(WienerFirstPassage.logDensity(time: t, boundary: a, nondecision: 0, bias: beta, drift: delta, upper: true).logDensity)
-                let pl = exp(WienerFirstPassage.logDensity(time: t, boundary: a, nondecision: 0, bias: beta, drift: delta, upper: false).logDensity)
+                let pu = exp(
+                    WienerFirstPassage.logDensity(
+                        time: t, boundary: a, nondecision: 0, bias: beta, drift: delta, upper: true
+                    ).logDensity)
+                let pl = exp(
+                    WienerFirstPassage.logDensity(
+                        time: t, boundary: a, nondecision: 0, bias: beta, drift: delta, upper: false
+                    ).logDensity)
                 upper += weight * pu
                 lower += weight * pl
                 meanTime += weight * t * (pu + pl)
@@ -99,9 +113,12 @@ final class WienerFirstPassageTests: XCTestCase {
 
     /// A response no later than the non-decision time has density 0; NaN stays NaN.
     func testResponseBeforeTheNonDecisionTime() {
-        let v = WienerFirstPassage.logDensity(time: 0.2, boundary: 1, nondecision: 0.3, bias: 0.5, drift: 1, upper: true)
+        let v = WienerFirstPassage.logDensity(
+            time: 0.2, boundary: 1, nondecision: 0.3, bias: 0.5, drift: 1, upper: true)
         XCTAssertEqual(v.logDensity, -.infinity)
         XCTAssertEqual([v.dBoundary, v.dNondecision, v.dBias, v.dDrift], [0, 0, 0, 0])
-        XCTAssert(WienerFirstPassage.logDensity(time: .nan, boundary: 1, nondecision: 0.3, bias: 0.5, drift: 1, upper: true).logDensity.isNaN)
+        XCTAssert(
+            WienerFirstPassage.logDensity(time: .nan, boundary: 1, nondecision: 0.3, bias: 0.5, drift: 1, upper: true)
+                .logDensity.isNaN)
     }
 }

@@ -10,7 +10,10 @@ final class DecimalFormatterTests: XCTestCase {
         for digits in [6, 9, 17] {
             let f = DecimalFormatter(significantDigits: digits)
             var rng = Philox(seed: 1)
-            var values: [Double] = [0.1, -0.5, 1e-5, 1.5e-7, 123456, 1234567, 0.000123456, 99999.95, 9.9999995, -123.456789, 1e300, 5e-324, 0.3]
+            var values: [Double] = [
+                0.1, -0.5, 1e-5, 1.5e-7, 123456, 1234567, 0.000123456, 99999.95, 9.9999995, -123.456789, 1e300, 5e-324,
+                0.3
+            ]
             for _ in 0..<20_000 {
                 let magnitude = Foundation.pow(10, rng.nextUniform(-12, 12))
                 values.append((rng.nextUniform() < 0.5 ? -1 : 1) * magnitude)
@@ -22,7 +25,9 @@ final class DecimalFormatterTests: XCTestCase {
                 if mine != c {
                     mismatches += 1
                     // Still the right value to the stated digits.
-                    XCTAssertEqual(Double(mine)!, x, accuracy: abs(x) * 2 * Foundation.pow(10, Double(1 - digits)), "\(x): \(mine) vs \(c)")
+                    XCTAssertEqual(
+                        Double(mine)!, x, accuracy: abs(x) * 2 * Foundation.pow(10, Double(1 - digits)),
+                        "\(x): \(mine) vs \(c)")
                 }
             }
             XCTAssertLessThan(mismatches, values.count / 1000, "digits \(digits)")

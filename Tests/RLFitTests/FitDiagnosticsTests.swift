@@ -11,18 +11,23 @@ final class FitDiagnosticsTests: XCTestCase {
                 table += [-10 - Double(r % 7), 0.9, 0.1, 3, 7, r == 5 ? 1 : 0, 12 + Double(r % 5)]
                 table += names.indices.map { Double(($0 + 1) * ((r * 7 + id * 3) % 11)) * 0.1 }
             }
-            return ChainRecord(id: id, seed: 1, columnNames: names, table: table, warmupRowCount: 0, stepSize: 0.1,
-                               inverseMetric: names.map { _ in 1 }, denseMetric: false, warmupSeconds: 1, samplingSeconds: 1,
-                               complete: true)
+            return ChainRecord(
+                id: id, seed: 1, columnNames: names, table: table, warmupRowCount: 0, stepSize: 0.1,
+                inverseMetric: names.map { _ in 1 }, denseMetric: false, warmupSeconds: 1, samplingSeconds: 1,
+                complete: true)
         }
     }
 
     /// Divergences at adapt_delta 0.95 blame the group scales only where there are some: a fit
     /// without a group level (`--hierarchy none`) is not told to try `--hierarchy none`.
     func testDivergenceAdviceFollowsTheHierarchy() {
-        let partial = FitDiagnostics(chains: records(["mu_pr.1", "sigma.1", "A_pr.1", "log_lik.1"]), maxDepth: 10, adaptDelta: 0.95)
-        XCTAssert(partial.warnings.contains { $0.contains("2 of 40 draws ended in a divergent transition") && $0.contains("try --hierarchy none") },
-                  "\(partial.warnings)")
+        let partial = FitDiagnostics(
+            chains: records(["mu_pr.1", "sigma.1", "A_pr.1", "log_lik.1"]), maxDepth: 10, adaptDelta: 0.95)
+        XCTAssert(
+            partial.warnings.contains {
+                $0.contains("2 of 40 draws ended in a divergent transition") && $0.contains("try --hierarchy none")
+            },
+            "\(partial.warnings)")
         let none = FitDiagnostics(chains: records(["A_pr.1", "A.1", "log_lik.1"]), maxDepth: 10, adaptDelta: 0.95)
         let advice = none.warnings.first { $0.contains("divergent transition") } ?? ""
         XCTAssertFalse(advice.contains("--hierarchy none"), advice)
@@ -32,12 +37,15 @@ final class FitDiagnosticsTests: XCTestCase {
     }
 
     /// Two chains of `draws` draws whose one quantity is `value(chain, draw)`, energies varying.
-    private func chains(draws: Int, energy: (Int) -> Double = { 12 + Double($0 % 5) }, value: (Int, Int) -> Double) -> [ChainRecord] {
+    private func chains(draws: Int, energy: (Int) -> Double = { 12 + Double($0 % 5) }, value: (Int, Int) -> Double)
+        -> [ChainRecord]
+    {
         (1...2).map { id in
             var table: [Double] = []
             for r in 0..<draws { table += [-10, 0.9, 0.1, 3, 7, 0, energy(r), value(id, r)] }
-            return ChainRecord(id: id, seed: 1, columnNames: ["mu_pr.1"], table: table, warmupRowCount: 0, stepSize: 0.1,
-                               inverseMetric: [1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
+            return ChainRecord(
+                id: id, seed: 1, columnNames: ["mu_pr.1"], table: table, warmupRowCount: 0, stepSize: 0.1,
+                inverseMetric: [1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
         }
     }
 
@@ -49,16 +57,32 @@ final class FitDiagnosticsTests: XCTestCase {
         let healthy = FitDiagnostics(chains: chains(draws: 400, value: noise), maxDepth: 10)
         XCTAssertTrue(healthy.failures.isEmpty, "\(healthy.failures)")
         let cases: [(String, FitDiagnostics, String)] = [
-            ("3 draws", FitDiagnostics(chains: chains(draws: 3, value: noise), maxDepth: 10), "only 3 kept draws per chain"),
-            ("infinite", FitDiagnostics(chains: chains(draws: 100) { c, r in r == 50 ? .infinity : noise(c, r) }, maxDepth: 10), "not finite numbers (first: mu_pr.1)"),
+            (
+                "3 draws", FitDiagnostics(chains: chains(draws: 3, value: noise), maxDepth: 10),
+                "only 3 kept draws per chain"
+            ),
+            (
+                "infinite",
+                FitDiagnostics(chains: chains(draws: 100) { c, r in r == 50 ? .infinity : noise(c, r) }, maxDepth: 10),
+                "not finite numbers (first: mu_pr.1)"
+            ),
             // Outcomes × 1e300: the draws' variance overflows.
-            ("1e300", FitDiagnostics(chains: chains(draws: 100) { c, r in noise(c, r) * (c == 1 ? 1 : 1e300) + (c == 1 ? 0 : 1e300) }, maxDepth: 10),
-             "not finite numbers"),
-            ("E-BFMI", FitDiagnostics(chains: chains(draws: 100, energy: { _ in .nan }, value: noise), maxDepth: 10), "E-BFMI is not a number in chains 1, 2"),
+            (
+                "1e300",
+                FitDiagnostics(
+                    chains: chains(draws: 100) { c, r in noise(c, r) * (c == 1 ? 1 : 1e300) + (c == 1 ? 0 : 1e300) },
+                    maxDepth: 10),
+                "not finite numbers"
+            ),
+            (
+                "E-BFMI", FitDiagnostics(chains: chains(draws: 100, energy: { _ in .nan }, value: noise), maxDepth: 10),
+                "E-BFMI is not a number in chains 1, 2"
+            )
         ]
         for (name, d, reason) in cases {
             XCTAssertEqual(d.verdict, "failed", name)
-            XCTAssertTrue(d.warnings.contains { $0.hasPrefix("FAILED: ") && $0.contains(reason) }, "\(name): \(d.warnings)")
+            XCTAssertTrue(
+                d.warnings.contains { $0.hasPrefix("FAILED: ") && $0.contains(reason) }, "\(name): \(d.warnings)")
         }
     }
 
@@ -76,14 +100,17 @@ final class FitDiagnosticsTests: XCTestCase {
                     table += [(high ? -100 : -100 - gap) + 10 * z, 0.9, 0.1, 3, 7, 0, 110 + 10 * z2]
                     table += [(high ? 5.0 : 5.0 - gap * 0.035) + 0.05 * z2, 0.3 + 0.02 * z]
                 }
-                return ChainRecord(id: id, seed: 1, columnNames: ["mu_tau", "mu_A"], table: table, warmupRowCount: 0, stepSize: 0.1,
-                                   inverseMetric: [1, 1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
+                return ChainRecord(
+                    id: id, seed: 1, columnNames: ["mu_tau", "mu_A"], table: table, warmupRowCount: 0, stepSize: 0.1,
+                    inverseMetric: [1, 1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
             }
         }
         let split = FitDiagnostics(chains: fourChains(gap: 40), maxDepth: 10)
         XCTAssertEqual(split.verdict, "failed")
         let warning = split.warnings.first { $0.contains("different modes") } ?? ""
-        XCTAssertTrue(warning.contains("chains 1, 3 (mean lp__ -100.0, mu_tau 5") && warning.contains("chains 2, 4 (mean lp__ -140.0, mu_tau 3.6"), warning)
+        XCTAssertTrue(
+            warning.contains("chains 1, 3 (mean lp__ -100.0, mu_tau 5")
+                && warning.contains("chains 2, 4 (mean lp__ -140.0, mu_tau 3.6"), warning)
         XCTAssertTrue(warning.contains("More draws will not mix them") && warning.contains("higher by 40.0"), warning)
         XCTAssertFalse(split.warnings.contains { $0.contains("Run longer") }, "\(split.warnings)")
         let one = FitDiagnostics(chains: fourChains(gap: 0), maxDepth: 10)
@@ -100,11 +127,16 @@ final class FitDiagnosticsTests: XCTestCase {
                 let z = sin(Double(r * 37 + id * 11))
                 table += [-100 + z, 0.9, 0.1, 3, 7, 0, 110 + z, 4.985 + 0.01 * z, 0.3 + 0.02 * z]
             }
-            return ChainRecord(id: id, seed: 1, columnNames: ["mu_tau", "mu_A"], table: table, warmupRowCount: 0, stepSize: 0.1,
-                               inverseMetric: [1, 1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
+            return ChainRecord(
+                id: id, seed: 1, columnNames: ["mu_tau", "mu_A"], table: table, warmupRowCount: 0, stepSize: 0.1,
+                inverseMetric: [1, 1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
         }
-        let d = FitDiagnostics(chains: chains, maxDepth: 10, bounds: [(name: "tau", lower: 0, upper: 5), (name: "A", lower: 0, upper: 1)])
+        let d = FitDiagnostics(
+            chains: chains, maxDepth: 10, bounds: [(name: "tau", lower: 0, upper: 5), (name: "A", lower: 0, upper: 1)])
         XCTAssertEqual(d.boundHits.map(\.parameter), ["tau"])
-        XCTAssertTrue(d.warnings.contains { $0.contains("the group value mu_tau (4.98") && $0.contains("upper bound of tau (5)") }, "\(d.warnings)")
+        XCTAssertTrue(
+            d.warnings.contains {
+                $0.contains("the group value mu_tau (4.98") && $0.contains("upper bound of tau (5)")
+            }, "\(d.warnings)")
     }
 }

@@ -25,8 +25,10 @@ final class FitEqualsStanTests: XCTestCase {
             if let m = stats["mean"] as? Double {
                 ref.mean[name] = m
                 ref.sd[name] = stats["sd"] as? Double
-            } else if let m = stats["mean"] as? [Double], let s = stats["sd"] as? [Double], m.count == 1, name.hasPrefix("mu_"), name != "mu_pr" {
-                ref.mean[name] = m[0]  // mu_A, mu_tau: scalars stored as 1-vectors
+            } else if let m = stats["mean"] as? [Double], let s = stats["sd"] as? [Double], m.count == 1,
+                name.hasPrefix("mu_"), name != "mu_pr"
+            {
+                ref.mean[name] = m[0] // mu_A, mu_tau: scalars stored as 1-vectors
                 ref.sd[name] = s[0]
             } else if let m = stats["mean"] as? [Double], let s = stats["sd"] as? [Double] {
                 for i in 0..<m.count {
@@ -46,8 +48,9 @@ final class FitEqualsStanTests: XCTestCase {
     func testPosteriorEqualsStanReference() throws {
         let reference = try loadReference()
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("rlfit-stan-\(UUID().uuidString)").path
-        let options = FitOptions(model: ModelCatalog.bandit2armDelta, dataPath: Self.fixture("data_S20_T200.tsv"),
-                                 outputDirectory: out, chainIDs: [1, 2, 3, 4], warmup: 500, draws: 500, seed: 2024)
+        let options = FitOptions(
+            model: ModelCatalog.bandit2armDelta, dataPath: Self.fixture("data_S20_T200.tsv"),
+            outputDirectory: out, chainIDs: [1, 2, 3, 4], warmup: 500, draws: 500, seed: 2024)
         let outcome = try FitRunner(options: options).run()
         XCTAssertTrue(outcome.complete)
         XCTAssertEqual(outcome.diagnostics.divergences, 0)

@@ -36,7 +36,9 @@ final class InitialOptimizationsTests: XCTestCase {
         func optimum(_ n: Int, _ lp: Double) -> InitialOptimizations.Optimum {
             .init(number: n, logDensity: lp, position: [Double(n)], iterations: 1, converged: true, stop: "")
         }
-        let found = InitialOptimizations(optima: [optimum(1, -10), optimum(2, -10.05), optimum(3, -40), optimum(4, -9.98)])
+        let found = InitialOptimizations(optima: [
+            optimum(1, -10), optimum(2, -10.05), optimum(3, -40), optimum(4, -9.98)
+        ])
         XCTAssertEqual(found.groups.map { $0.map(\.number) }, [[4, 1, 2], [3]])
         XCTAssertEqual(found.startingPoints(chainIDs: [1, 2, 3, 4]).mapValues { $0[0] }, [1: 4, 2: 1, 3: 2, 4: 4])
         XCTAssertTrue(found.summary.contains("-10.0 (3×), -40.0 (1×)"), found.summary)

@@ -16,7 +16,9 @@ final class ParameterRecoveryTests: XCTestCase {
     static let rateOrTemperature: Set<String> = ["A", "A_pos", "A_neg", "Apun", "Arew", "eta", "tau", "beta"]
 
     /// The seven models in the order that fixes each one's seed (100 + 10 × position).
-    static let models = ["bandit2arm_delta", "banditNarm_delta", "delta_forget", "delta_dual", "delta_stick", "prl_rp", "prl_fictitious"]
+    static let models = [
+        "bandit2arm_delta", "banditNarm_delta", "delta_forget", "delta_dual", "delta_stick", "prl_rp", "prl_fictitious"
+    ]
 
     func testEveryModelRecoversItsParameters() throws {
         var table = ["model            parameter  r (range)              mean bias  90% coverage"]
@@ -33,12 +35,16 @@ final class ParameterRecoveryTests: XCTestCase {
             let recovery = try Recovery.run(o)
             XCTAssertEqual(recovery.rows.map(\.parameter), model.parameters.map(\.name))
             XCTAssert(recovery.rows.allSatisfy { $0.correlationRange.contains($0.correlation) })
-            XCTAssertEqual(recovery.csv.split(separator: "\n").map { $0.split(separator: ",").count }, [Int](repeating: 7, count: model.parameters.count + 1))
+            XCTAssertEqual(
+                recovery.csv.split(separator: "\n").map { $0.split(separator: ",").count },
+                [Int](repeating: 7, count: model.parameters.count + 1))
             XCTAssert(recovery.text.contains("r range"), recovery.text)
             for row in recovery.rows {
-                table.append(String(format: "%-16@ %-10@ %6.3f (%5.3f–%5.3f)  %+.3f     %.3f",
-                                    model.name, row.parameter, row.correlation, row.correlationRange.lowerBound,
-                                    row.correlationRange.upperBound, row.bias, row.coverage90))
+                table.append(
+                    String(
+                        format: "%-16@ %-10@ %6.3f (%5.3f–%5.3f)  %+.3f     %.3f",
+                        model.name, row.parameter, row.correlation, row.correlationRange.lowerBound,
+                        row.correlationRange.upperBound, row.bias, row.coverage90))
                 if Self.rateOrTemperature.contains(row.parameter) {
                     XCTAssertGreaterThanOrEqual(row.correlation, 0.8, "\(model.name) \(row.parameter)")
                 }

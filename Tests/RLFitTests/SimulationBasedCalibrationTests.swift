@@ -10,7 +10,8 @@ final class SimulationBasedCalibrationTests: XCTestCase {
         XCTAssertEqual(SimulationBasedCalibration.chiSquareSurvival(21.666, degreesOfFreedom: 9), 0.01, accuracy: 1e-4)
         XCTAssertEqual(SimulationBasedCalibration.chiSquareSurvival(3.841, degreesOfFreedom: 1), 0.05, accuracy: 1e-4)
         for x in [0.5, 2.0, 7.0, 30.0] {
-            XCTAssertEqual(SimulationBasedCalibration.chiSquareSurvival(x, degreesOfFreedom: 2), exp(-x / 2), accuracy: 1e-12)
+            XCTAssertEqual(
+                SimulationBasedCalibration.chiSquareSurvival(x, degreesOfFreedom: 2), exp(-x / 2), accuracy: 1e-12)
         }
         XCTAssertEqual(SimulationBasedCalibration.chiSquareSurvival(0, degreesOfFreedom: 4), 1)
     }

@@ -18,17 +18,18 @@ final class ConditionTests: XCTestCase {
         """
 
     func requirements(condition: String? = "cond") -> DataRequirements {
-        banditRequirements(optionCount: 2, columns: ["outcome"], condition: condition,
-                         columnNames: ["subjID": "subj_idx", "choice": "response", "outcome": "feedback"], firstOption: 0)
+        banditRequirements(
+            optionCount: 2, columns: ["outcome"], condition: condition,
+            columnNames: ["subjID": "subj_idx", "choice": "response", "outcome": "feedback"], firstOption: 0)
     }
 
     func testConditionsBecomeLanesOfTheirSubject() throws {
         let b = try TrialTableReader.parse(text: text, fileName: "pst.csv", requirements: requirements())
         XCTAssertEqual(b.studySubjectIDs, ["7", "9"])
-        XCTAssertEqual(b.subjectIDs, ["7:AB", "7:CD", "7:EF", "9:AB"])
+        XCTAssertEqual(b.laneIDs, ["7:AB", "7:CD", "7:EF", "9:AB"])
         XCTAssertEqual(b.laneSubject, [0, 0, 0, 1])
         XCTAssertEqual(b.laneConditions, ["AB", "CD", "EF", "AB"])
-        XCTAssertEqual(b.trialsPerSubject, [2, 2, 1, 2])
+        XCTAssertEqual(b.trialsPerLane, [2, 2, 1, 2])
         // time-major over 4 lanes: t = 0 then t = 1; 0-based choices become options 1, 2 (stored 0, 1).
         XCTAssertEqual(b.choice, [1, 0, 0, 0, 1, 1, -1, 1])
         XCTAssertEqual(b.blockStart, [true, true, true, true, false, false, false, false])
@@ -36,11 +37,14 @@ final class ConditionTests: XCTestCase {
         // Trials are checked within each condition: trial 1 of CD after trial 2 of AB is fine,
         // but going back inside a condition is not.
         let backwards = text + "\n7,AB,1,1,1"
-        XCTAssertThrowsError(try TrialTableReader.parse(text: backwards, fileName: "pst.csv", requirements: requirements())) { error in
+        XCTAssertThrowsError(
+            try TrialTableReader.parse(text: backwards, fileName: "pst.csv", requirements: requirements())
+        ) { error in
             XCTAssert("\(error)".contains("in condition 'AB'"), "\(error)")
         }
         // Without --condition, the same trial column goes backwards across conditions.
-        XCTAssertThrowsError(try TrialTableReader.parse(text: text, fileName: "pst.csv", requirements: requirements(condition: nil)))
+        XCTAssertThrowsError(
+            try TrialTableReader.parse(text: text, fileName: "pst.csv", requirements: requirements(condition: nil)))
     }
 
     /// The likelihood of a subject with conditions is the sum over its conditions, each a
@@ -52,21 +56,25 @@ final class ConditionTests: XCTestCase {
         XCTAssertEqual(posterior.subjectCount, 2)
         let x = (0..<posterior.dimension).map { 0.1 * Double($0 % 7) - 0.3 }
         _ = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
-        let theta = posterior.subjectParameters(x)  // P·S for the 2 subjects
+        let theta = posterior.subjectParameters(x) // P·S for the 2 subjects
         let lanes = (0..<3).flatMap { p in b.laneSubject.map { theta[p * 2 + $0] } }
-        var perLane = [Double](repeating: 0, count: b.subjectCount)
-        _ = HandWrittenModels.likelihood(model.name, batch: b, parameterCount: 3).evaluate(theta: lanes, subjectLogLikelihood: &perLane, gradient: nil)
+        var perLane = [Double](repeating: 0, count: b.laneCount)
+        _ = HandWrittenModels.likelihood(model.name, batch: b, parameterCount: 3).evaluate(
+            theta: lanes, subjectLogLikelihood: &perLane, gradient: nil)
         XCTAssertEqual(posterior.subjectLogLikelihood[0], perLane[0] + perLane[1] + perLane[2], accuracy: 1e-12)
         XCTAssertEqual(posterior.subjectLogLikelihood[1], perLane[3], accuracy: 1e-12)
 
         var g = [Double](repeating: 0, count: posterior.dimension)
-        _ = x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) } }
+        _ = x.withUnsafeBufferPointer { xp in
+            g.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) }
+        }
         for i in 0..<posterior.dimension {
             var up = x, down = x
             up[i] += 1e-6
             down[i] -= 1e-6
-            let numeric = (up.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
-                           - down.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }) / 2e-6
+            let numeric =
+                (up.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
+                    - down.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }) / 2e-6
             XCTAssertEqual(g[i], numeric, accuracy: 1e-6 * max(1, abs(numeric)), posterior.coordinateNames[i])
         }
     }

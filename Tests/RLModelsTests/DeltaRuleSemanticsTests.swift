@@ -21,14 +21,19 @@ final class DeltaRuleSemanticsTests: XCTestCase {
         return makeBatch(options: k, subjects: rows)
     }
 
-    func evaluate(_ batch: TrialBatch, a: [Double], tau: [Double]) -> (total: Double, ll: [Double], ga: [Double], gt: [Double]) {
+    func evaluate(_ batch: TrialBatch, a: [Double], tau: [Double]) -> (
+        total: Double, ll: [Double], ga: [Double], gt: [Double]
+    ) {
         let scan = ModelCatalog.model(named: "banditNarm_delta")!.makeLikelihood(batch)
-        let S = batch.subjectCount
+        let S = batch.laneCount
         var ll = [Double](repeating: .nan, count: S), g = [Double](repeating: .nan, count: 2 * S)
         let theta = a + tau
         let total = theta.withUnsafeBufferPointer { th in
             ll.withUnsafeMutableBufferPointer { llp in
-                g.withUnsafeMutableBufferPointer { scan.evaluate(theta: th.baseAddress!, subjectLogLikelihood: llp.baseAddress!, gradient: $0.baseAddress!) }
+                g.withUnsafeMutableBufferPointer {
+                    scan.evaluate(
+                        theta: th.baseAddress!, subjectLogLikelihood: llp.baseAddress!, gradient: $0.baseAddress!)
+                }
             }
         }
         return (total, ll, Array(g[0..<S]), Array(g[S...]))
@@ -45,9 +50,12 @@ final class DeltaRuleSemanticsTests: XCTestCase {
             let got = evaluate(batch, a: a, tau: tau)
             let want = referenceSubjectLikelihood(batch: batch, a: a, tau: tau)
             for s in 0..<13 {
-                XCTAssertEqual(got.ll[s], want[s].v, accuracy: 1e-11 * max(1, abs(want[s].v)), "K=\(k) subject \(s) log-lik")
-                XCTAssertEqual(got.ga[s], want[s].dA, accuracy: 1e-10 * max(1, abs(want[s].dA)), "K=\(k) subject \(s) dA")
-                XCTAssertEqual(got.gt[s], want[s].dTau, accuracy: 1e-10 * max(1, abs(want[s].dTau)), "K=\(k) subject \(s) dTau")
+                XCTAssertEqual(
+                    got.ll[s], want[s].v, accuracy: 1e-11 * max(1, abs(want[s].v)), "K=\(k) subject \(s) log-lik")
+                XCTAssertEqual(
+                    got.ga[s], want[s].dA, accuracy: 1e-10 * max(1, abs(want[s].dA)), "K=\(k) subject \(s) dA")
+                XCTAssertEqual(
+                    got.gt[s], want[s].dTau, accuracy: 1e-10 * max(1, abs(want[s].dTau)), "K=\(k) subject \(s) dTau")
             }
             XCTAssertEqual(got.total, want.reduce(0) { $0 + $1.v }, accuracy: 1e-10 * abs(got.total))
         }
@@ -62,14 +70,18 @@ final class DeltaRuleSemanticsTests: XCTestCase {
         let blocks = [Int](repeating: 0, count: 10)
         let kept = choices.indices.filter { choices[$0] > 0 }
         let withMissing = makeBatch(options: 2, subjects: [(choices, outcomes, blocks)])
-        let deleted = makeBatch(options: 2, subjects: [(kept.map { choices[$0] }, kept.map { outcomes[$0] }, kept.map { _ in 0 })])
+        let deleted = makeBatch(
+            options: 2, subjects: [(kept.map { choices[$0] }, kept.map { outcomes[$0] }, kept.map { _ in 0 })])
         let a = [0.37], tau = [2.2]
         let x = evaluate(withMissing, a: a, tau: tau), y = evaluate(deleted, a: a, tau: tau)
         XCTAssertEqual(x.total, y.total, accuracy: 1e-13)
         XCTAssertEqual(x.ga[0], y.ga[0], accuracy: 1e-13)
         XCTAssertEqual(x.gt[0], y.gt[0], accuracy: 1e-13)
 
-        let long = (choices: [1, 2, 2, 1, 1, 2, 1, 2, 2, 1, 1, 1, 2, 1, 2, 2, 1, 1, 2, 1], outcomes: [Double](repeating: 1, count: 20), blocks: [Int](repeating: 0, count: 20))
+        let long = (
+            choices: [1, 2, 2, 1, 1, 2, 1, 2, 2, 1, 1, 1, 2, 1, 2, 2, 1, 1, 2, 1],
+            outcomes: [Double](repeating: 1, count: 20), blocks: [Int](repeating: 0, count: 20)
+        )
         let padded = makeBatch(options: 2, subjects: [(choices, outcomes, blocks), long])
         let p = evaluate(padded, a: [0.37, 0.5], tau: [2.2, 1])
         XCTAssertEqual(p.ll[0], x.ll[0], accuracy: 1e-13)
@@ -81,8 +93,10 @@ final class DeltaRuleSemanticsTests: XCTestCase {
     func testBlockStartResetsValues() {
         let c1 = [1, 1, 2, 1, 2], o1: [Double] = [1, 1, -1, -1, 1]
         let c2 = [2, 2, 1, 0, 2, 1], o2: [Double] = [1, -1, 1, 1, 1, -1]
-        let twoBlocks = makeBatch(options: 3, subjects: [(c1 + c2, o1 + o2, [Int](repeating: 1, count: 5) + [Int](repeating: 2, count: 6))])
-        let split = makeBatch(options: 3, subjects: [(c1, o1, [Int](repeating: 1, count: 5)), (c2, o2, [Int](repeating: 2, count: 6))])
+        let twoBlocks = makeBatch(
+            options: 3, subjects: [(c1 + c2, o1 + o2, [Int](repeating: 1, count: 5) + [Int](repeating: 2, count: 6))])
+        let split = makeBatch(
+            options: 3, subjects: [(c1, o1, [Int](repeating: 1, count: 5)), (c2, o2, [Int](repeating: 2, count: 6))])
         let joint = evaluate(twoBlocks, a: [0.6], tau: [1.7])
         let parts = evaluate(split, a: [0.6, 0.6], tau: [1.7, 1.7])
         XCTAssertEqual(joint.total, parts.total, accuracy: 1e-13)

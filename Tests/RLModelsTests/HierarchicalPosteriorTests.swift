@@ -5,7 +5,9 @@ import Randomness
 
 final class HierarchicalPosteriorTests: XCTestCase {
     func logDensity(_ posterior: HierarchicalPosterior, _ x: [Double], gradient: inout [Double]) -> Double {
-        x.withUnsafeBufferPointer { xp in gradient.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) } }
+        x.withUnsafeBufferPointer { xp in
+            gradient.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) }
+        }
     }
 
     func logDensity(_ posterior: HierarchicalPosterior, _ x: [Double]) -> Double {
@@ -16,7 +18,8 @@ final class HierarchicalPosteriorTests: XCTestCase {
     /// for a simulated study with blocks and missed trials.
     func testGradientMatchesFiniteDifferences() throws {
         let model = ModelCatalog.bandit2armDelta
-        let study = try StudySimulator.simulate(model: model, subjects: 7, trials: 60, blocks: 2, missingProbability: 0.1, seed: 9)
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 7, trials: 60, blocks: 2, missingProbability: 0.1, seed: 9)
         let posterior = HierarchicalPosterior(model: model, batch: study.batch)
         var rng = Philox(seed: 12)
         for _ in 0..<5 {
@@ -31,7 +34,8 @@ final class HierarchicalPosteriorTests: XCTestCase {
                 down[i] -= h
                 let numeric = (logDensity(posterior, up) - logDensity(posterior, down)) / (2 * h)
                 let relative = abs(g[i] - numeric) / max(1, abs(numeric))
-                XCTAssertLessThan(relative, 1e-6, "coordinate \(posterior.coordinateNames[i]): analytic \(g[i]) numeric \(numeric)")
+                XCTAssertLessThan(
+                    relative, 1e-6, "coordinate \(posterior.coordinateNames[i]): analytic \(g[i]) numeric \(numeric)")
             }
         }
     }
@@ -65,7 +69,8 @@ final class HierarchicalPosteriorTests: XCTestCase {
     /// Priors: −½Σμ² − ½Σ(σ/0.2)² + Σ log σ − ½Σz² = −½·Φ≈⁻¹(0.2)² − 25.
     func testTwoSubjectThreeTrialLogDensityByHand() throws {
         let text = "subjID\tchoice\toutcome\n1\t1\t1\n1\t1\t-1\n1\t2\t1\n2\t2\t1\n2\tNA\tNA\n2\t2\t-1\n"
-        let batch = try TrialTableReader.parse(text: text, fileName: "hand.tsv", requirements: ModelCatalog.bandit2armDelta.data)
+        let batch = try TrialTableReader.parse(
+            text: text, fileName: "hand.tsv", requirements: ModelCatalog.bandit2armDelta.data)
         let posterior = HierarchicalPosterior(model: ModelCatalog.bandit2armDelta, batch: batch)
         let m2 = PhiApprox.inverse(0.2)
         let x = [0, m2, 0, 0, 0, 0, 0, 0]
@@ -76,7 +81,9 @@ final class HierarchicalPosteriorTests: XCTestCase {
         XCTAssertEqual(posterior.subjectLogLikelihood[0], subject1, accuracy: 1e-14)
         XCTAssertEqual(posterior.subjectLogLikelihood[1], subject2, accuracy: 1e-14)
         XCTAssertEqual(posterior.groupMeans(x), [0.5, 1.0000000000000002], accuracy: 1e-14)
-        XCTAssertEqual(posterior.coordinateNames, ["mu_pr.1", "mu_pr.2", "sigma.1", "sigma.2", "A_pr.1", "A_pr.2", "tau_pr.1", "tau_pr.2"])
+        XCTAssertEqual(
+            posterior.coordinateNames,
+            ["mu_pr.1", "mu_pr.2", "sigma.1", "sigma.2", "A_pr.1", "A_pr.2", "tau_pr.1", "tau_pr.2"])
     }
 
     /// Non-finite input gives a non-finite log density (a divergence for the sampler), no trap.
@@ -88,7 +95,7 @@ final class HierarchicalPosteriorTests: XCTestCase {
         var g = x
         XCTAssertFalse(logDensity(posterior, x, gradient: &g).isFinite)
         x[4] = 0
-        x[2] = 800  // σ overflows
+        x[2] = 800 // σ overflows
         XCTAssertFalse(logDensity(posterior, x, gradient: &g).isFinite)
     }
 
@@ -102,7 +109,8 @@ final class HierarchicalPosteriorTests: XCTestCase {
         for x in [-3.0, 0, 0.7] {
             let (value, derivative) = omega.constrain(x)
             XCTAssertEqual(value, -15 + 15 / (1 + exp(-x)), accuracy: 1e-13)
-            XCTAssertEqual(derivative, (omega.constrain(x + 1e-6).value - omega.constrain(x - 1e-6).value) / 2e-6, accuracy: 1e-7)
+            XCTAssertEqual(
+                derivative, (omega.constrain(x + 1e-6).value - omega.constrain(x - 1e-6).value) / 2e-6, accuracy: 1e-7)
             XCTAssertEqual(omega.unconstrain(value), x, accuracy: 1e-12)
         }
         let study = try StudySimulator.simulate(model: model, subjects: 3, trials: 20, seed: 2)
@@ -110,8 +118,8 @@ final class HierarchicalPosteriorTests: XCTestCase {
         var x = [Double](repeating: 0, count: posterior.dimension)
         let base = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
         let P = model.parameters.count
-        x[2 * P] = 3  // the first subject's z of the first parameter, with σ = 1: θ changes too
-        x[P] = -50    // σ ≈ 0 so that only the prior on z changes
+        x[2 * P] = 3 // the first subject's z of the first parameter, with σ = 1: θ changes too
+        x[P] = -50 // σ ≈ 0 so that only the prior on z changes
         let zero = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
         x[2 * P] = 0
         let without = x.withUnsafeBufferPointer { posterior.logDensity($0, gradient: nil) }
@@ -126,9 +134,11 @@ final class HierarchicalPosteriorTests: XCTestCase {
     func testParameterBoundedByEachSubjectsData() throws {
         let model = try XCTUnwrap(ModelCatalog.model(named: "pstRT_rlddm1"))
         let study = try StudySimulator.simulate(model: model, subjects: 6, trials: 30, seed: 12)
-        let b = study.batch, S = b.subjectCount
+        let b = study.batch, S = b.laneCount
         let rt = b.column("RT")
-        let fastest = (0..<S).map { s in (0..<b.trialCount).filter { b.answered[$0 * S + s] }.map { rt[$0 * S + s] }.min()! }
+        let fastest = (0..<S).map { s in
+            (0..<b.trialCount).filter { b.answered[$0 * S + s] }.map { rt[$0 * S + s] }.min()!
+        }
         XCTAssertEqual(model.subjectUpperBounds(b)[1], fastest)
         let posterior = HierarchicalPosterior(model: model, batch: b)
         let p = model.parameterIndex("tau")!
@@ -142,12 +152,16 @@ final class HierarchicalPosteriorTests: XCTestCase {
                 XCTAssertLessThan(theta[p * S + s], fastest[s])
             }
             let mean = fastest.reduce(0, +) / Double(S)
-            XCTAssertEqual(posterior.groupMeans(x)[p], 0.1 + (mean - 0.1) * PhiApprox.valueAndDerivative(point).value, accuracy: 1e-14)
+            XCTAssertEqual(
+                posterior.groupMeans(x)[p], 0.1 + (mean - 0.1) * PhiApprox.valueAndDerivative(point).value,
+                accuracy: 1e-14)
         }
         // The gradient through the subject's own bound (finite differences in z).
         var x = (0..<posterior.dimension).map { Double($0 % 5) * 0.1 - 0.2 }
         var g = [Double](repeating: 0, count: x.count)
-        _ = x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) } }
+        _ = x.withUnsafeBufferPointer { xp in
+            g.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) }
+        }
         let k = 2 * model.parameters.count + p * S + 2
         let h = 1e-6
         x[k] += h
@@ -159,25 +173,33 @@ final class HierarchicalPosteriorTests: XCTestCase {
         // gradient stay finite).
         var answered = b.answered
         for t in 0..<b.trialCount { answered[t * S] = false }
-        let silent = TrialBatch(subjectIDs: b.subjectIDs, trialCount: b.trialCount, optionCount: b.optionCount, answered: answered,
-                                columns: b.columns, choiceColumn: b.choiceColumn, levels: b.levels, blockStart: b.blockStart,
-                                trialsPerSubject: b.trialsPerSubject)
+        let silent = TrialBatch(
+            laneIDs: b.laneIDs, trialCount: b.trialCount, optionCount: b.optionCount, answered: answered,
+            columns: b.columns, choiceColumn: b.choiceColumn, levels: b.levels, blockStart: b.blockStart,
+            trialsPerLane: b.trialsPerLane)
         let others = Array(fastest.dropFirst())
-        XCTAssertEqual(model.subjectUpperBounds(silent)[1]?[0] ?? 0, others.reduce(0, +) / Double(others.count), accuracy: 1e-14)
+        XCTAssertEqual(
+            model.subjectUpperBounds(silent)[1]?[0] ?? 0, others.reduce(0, +) / Double(others.count), accuracy: 1e-14)
         let silentPosterior = HierarchicalPosterior(model: model, batch: silent)
         var gs = [Double](repeating: 0, count: silentPosterior.dimension)
-        let lps = x.withUnsafeBufferPointer { xp in gs.withUnsafeMutableBufferPointer { silentPosterior.logDensity(xp, gradient: $0) } }
+        let lps = x.withUnsafeBufferPointer { xp in
+            gs.withUnsafeMutableBufferPointer { silentPosterior.logDensity(xp, gradient: $0) }
+        }
         XCTAssert(lps.isFinite && gs.allSatisfy(\.isFinite))
         // RTbound at or above a subject's fastest response.
-        let tooHigh = try ModelDefinition(file: model.file, origin: model.origin, arguments: ["RTbound": fastest.min()!])
+        let tooHigh = try ModelDefinition(
+            file: model.file, origin: model.origin, arguments: ["RTbound": fastest.min()!])
         XCTAssertThrowsError(try tooHigh.checkIndices(b, dataFile: "study.tsv")) { error in
             let text = "\(error)"
-            XCTAssert(text.contains("study.tsv:") && text.contains("smallest RT") && text.contains("not above tau's lower bound"), text)
+            XCTAssert(
+                text.contains("study.tsv:") && text.contains("smallest RT")
+                    && text.contains("not above tau's lower bound"), text)
         }
     }
 }
 
-func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line)
+{
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
 }

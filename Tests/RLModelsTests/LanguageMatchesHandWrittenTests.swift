@@ -24,7 +24,8 @@ final class LanguageMatchesHandWrittenTests: XCTestCase {
             counts[f[0]] = t + 1
             let outcome = Double(f[2])!
             let missed = n % 13 == 5
-            out += "\(f[0])\t\(t / 45)\t\(missed ? "NA" : String(f[1]))\t\(f[2])\t\(max(outcome, 0))\t\(min(outcome, 0))\n"
+            out +=
+                "\(f[0])\t\(t / 45)\t\(missed ? "NA" : String(f[1]))\t\(f[2])\t\(max(outcome, 0))\t\(min(outcome, 0))\n"
         }
         return out
     }
@@ -45,7 +46,7 @@ final class LanguageMatchesHandWrittenTests: XCTestCase {
     /// Both likelihoods at `theta` (P × S natural-scale values).
     func compare(_ name: String, batch: TrialBatch, theta: [Double], label: String) {
         let model = ModelCatalog.model(named: name)!
-        let P = model.parameters.count, S = batch.subjectCount
+        let P = model.parameters.count, S = batch.laneCount
         let language = model.makeLikelihood(batch)
         let hand = HandWrittenModels.likelihood(name, batch: batch, parameterCount: P)
         var ll1 = [Double](repeating: .nan, count: S), ll2 = ll1
@@ -59,8 +60,9 @@ final class LanguageMatchesHandWrittenTests: XCTestCase {
             for p in 0..<P {
                 let scale = max(1e-3, (0..<S).map { abs(g2[p * S + $0]) }.max()!)
                 worst = max(worst, abs(g1[p * S + s] - g2[p * S + s]) / max(abs(g2[p * S + s]), scale * 1e-3))
-                XCTAssertEqual(g1[p * S + s], g2[p * S + s], accuracy: 1e-12 * max(abs(g2[p * S + s]), scale * 1e-3),
-                               "\(label) subject \(s) \(model.parameters[p].name)")
+                XCTAssertEqual(
+                    g1[p * S + s], g2[p * S + s], accuracy: 1e-12 * max(abs(g2[p * S + s]), scale * 1e-3),
+                    "\(label) subject \(s) \(model.parameters[p].name)")
             }
         }
         // Without a gradient the value is the same.
@@ -79,10 +81,11 @@ final class LanguageMatchesHandWrittenTests: XCTestCase {
             let model = ModelCatalog.model(named: name)!
             let batch = try TrialTableReader.parse(text: text, fileName: "bench.tsv", requirements: model.data)
             XCTAssertGreaterThan(batch.missedTrialCount, 500)
-            XCTAssert(batch.blocksPerSubject.allSatisfy { $0 >= 3 })
+            XCTAssert(batch.blocksPerLane.allSatisfy { $0 >= 3 })
             for k in 0..<3 {
-                compare(name, batch: batch, theta: parameters(name, subjects: batch.subjectCount, seed: UInt64(10 * m + k)),
-                        label: "\(name) draw \(k)")
+                compare(
+                    name, batch: batch, theta: parameters(name, subjects: batch.laneCount, seed: UInt64(10 * m + k)),
+                    label: "\(name) draw \(k)")
             }
         }
     }

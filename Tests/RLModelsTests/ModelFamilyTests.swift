@@ -10,7 +10,9 @@ import Randomness
 /// and replays agreeing with the likelihood.
 final class ModelFamilyTests: XCTestCase {
     func logDensity(_ posterior: HierarchicalPosterior, _ x: [Double], gradient: inout [Double]) -> Double {
-        x.withUnsafeBufferPointer { xp in gradient.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) } }
+        x.withUnsafeBufferPointer { xp in
+            gradient.withUnsafeMutableBufferPointer { posterior.logDensity(xp, gradient: $0) }
+        }
     }
 
     func logDensity(_ posterior: HierarchicalPosterior, _ x: [Double]) -> Double {
@@ -21,7 +23,8 @@ final class ModelFamilyTests: XCTestCase {
         let age: [Double] = (0..<subjects).map { (s: Int) -> Double in 20 + 3 * Double(s) }
         let group: [Double] = (0..<subjects).map { (s: Int) -> Double in Double(s % 2) }
         let raw: [[Double]] = [age, group]
-        guard case let .success(c) = SubjectCovariates.standardized(names: ["age", "group"], raw: raw, levels: [:]) else {
+        guard case let .success(c) = SubjectCovariates.standardized(names: ["age", "group"], raw: raw, levels: [:])
+        else {
             fatalError("covariates")
         }
         return c
@@ -64,8 +67,9 @@ final class ModelFamilyTests: XCTestCase {
                     h /= 100
                     estimate = numeric(h)
                 }
-                XCTAssertLessThan(abs(g[i] - estimate), allowed(h, estimate),
-                                  "\(label) \(posterior.coordinateNames[i]): analytic \(g[i]) numeric \(estimate), log density \(lp)")
+                XCTAssertLessThan(
+                    abs(g[i] - estimate), allowed(h, estimate),
+                    "\(label) \(posterior.coordinateNames[i]): analytic \(g[i]) numeric \(estimate), log density \(lp)")
             }
         }
     }
@@ -73,14 +77,20 @@ final class ModelFamilyTests: XCTestCase {
     func testEveryModelAndHierarchyHasAnExactGradient() throws {
         for (m, model) in ModelCatalog.all.enumerated() {
             let options = model.optionCount == nil ? 3 : nil
-            let study = try StudySimulator.simulate(model: model, subjects: 6, trials: 40, blocks: 2, missingProbability: 0.1,
-                                                seed: UInt64(10 + m), options: options)
+            let study = try StudySimulator.simulate(
+                model: model, subjects: 6, trials: 40, blocks: 2, missingProbability: 0.1,
+                seed: UInt64(10 + m), options: options)
             let batch = study.batch
             checkGradient(HierarchicalPosterior(model: model, batch: batch), seed: 1, label: "\(model.name) partial")
-            checkGradient(HierarchicalPosterior(model: model, batch: batch, priors: HierarchyPriors(muScale: 2, sigmaScale: 0.5, gammaScale: 0.7),
-                                                covariates: covariates(subjects: 6)), seed: 2, label: "\(model.name) covariates")
-            checkGradient(HierarchicalPosterior(model: model, batch: batch, mode: .none), seed: 3, label: "\(model.name) none")
-            checkGradient(HierarchicalPosterior(model: model, batch: batch, mode: .pooled), seed: 4, label: "\(model.name) pooled")
+            checkGradient(
+                HierarchicalPosterior(
+                    model: model, batch: batch, priors: HierarchyPriors(muScale: 2, sigmaScale: 0.5, gammaScale: 0.7),
+                    covariates: covariates(subjects: 6)), seed: 2, label: "\(model.name) covariates")
+            checkGradient(
+                HierarchicalPosterior(model: model, batch: batch, mode: .none), seed: 3, label: "\(model.name) none")
+            checkGradient(
+                HierarchicalPosterior(model: model, batch: batch, mode: .pooled), seed: 4, label: "\(model.name) pooled"
+            )
         }
     }
 
@@ -90,8 +100,9 @@ final class ModelFamilyTests: XCTestCase {
     /// Stan programs by scripts/validate-hbayesdm.py).
     func testSimulatedDataRoundTripAndReferenceLikelihood() throws {
         for model in ModelCatalog.all {
-            let study = try StudySimulator.simulate(model: model, subjects: 5, trials: 30, blocks: 2, missingProbability: 0.1,
-                                                seed: 3, options: model.optionCount == nil ? 4 : nil)
+            let study = try StudySimulator.simulate(
+                model: model, subjects: 5, trials: 30, blocks: 2, missingProbability: 0.1,
+                seed: 3, options: model.optionCount == nil ? 4 : nil)
             let text = TrialTableWriter.tsv(study.batch, blockNumber: study.blockNumber, writeBlockColumn: true)
             let back = try TrialTableReader.parse(text: text, fileName: "sim.tsv", requirements: model.data)
             XCTAssertEqual(back.choice, study.batch.choice, model.name)
@@ -105,7 +116,9 @@ final class ModelFamilyTests: XCTestCase {
             var want = [Double](repeating: 0, count: 5)
             _ = HandWrittenModels.likelihood(model.name, batch: back, parameterCount: P)
                 .evaluate(theta: theta, subjectLogLikelihood: &want, gradient: nil)
-            for s in 0..<5 { XCTAssertEqual(posterior.subjectLogLikelihood[s], want[s], accuracy: 1e-11 * abs(want[s]), model.name) }
+            for s in 0..<5 {
+                XCTAssertEqual(posterior.subjectLogLikelihood[s], want[s], accuracy: 1e-11 * abs(want[s]), model.name)
+            }
         }
     }
 
@@ -114,12 +127,13 @@ final class ModelFamilyTests: XCTestCase {
     /// to the subject's log-likelihood, and choice probabilities summing to 1.
     func testReplayAgreesWithTheLikelihood() throws {
         for model in ModelCatalog.all {
-            let study = try StudySimulator.simulate(model: model, subjects: 5, trials: 40, blocks: 2, missingProbability: 0.1,
-                                                    seed: 21, options: model.optionCount == nil ? 4 : nil)
+            let study = try StudySimulator.simulate(
+                model: model, subjects: 5, trials: 40, blocks: 2, missingProbability: 0.1,
+                seed: 21, options: model.optionCount == nil ? 4 : nil)
             let batch = study.batch
             let posterior = HierarchicalPosterior(model: model, batch: batch)
             let replay = try ModelReplay(model: model, batch: batch)
-            let P = model.parameters.count, S = batch.subjectCount
+            let P = model.parameters.count, S = batch.laneCount
             let points = (0..<3).map { d in (0..<posterior.dimension).map { Double(($0 + d) % 7) * 0.15 - 0.45 } }
             for s in 0..<S {
                 var expected: [Double] = []
@@ -133,16 +147,20 @@ final class ModelFamilyTests: XCTestCase {
                 // Choice probabilities sum to 1 (models observing a choice among options; a
                 // wiener response comes with its time, and replays report its log p only).
                 let probabilities = replay.choiceProbabilityProbes
-                XCTAssertEqual(probabilities == nil, model.data.choiceColumn == nil || model.task == .probabilisticSelectionRT, model.name)
+                XCTAssertEqual(
+                    probabilities == nil, model.data.choiceColumn == nil || model.task == .probabilisticSelectionRT,
+                    model.name)
                 for d in 0..<theta.count {
                     var total = 0.0
                     for t in 0..<run.trials {
                         total += replay.logLikelihoodProbes.reduce(0) { $0 + run.value($1, trial: t, draw: d) }
                         if let probabilities {
-                            XCTAssertEqual(probabilities.reduce(0) { $0 + run.value($1, trial: t, draw: d) }, 1, accuracy: 1e-12)
+                            XCTAssertEqual(
+                                probabilities.reduce(0) { $0 + run.value($1, trial: t, draw: d) }, 1, accuracy: 1e-12)
                         }
                     }
-                    XCTAssertEqual(total, expected[d], accuracy: 1e-10 * abs(total), "\(model.name) subject \(s) draw \(d)")
+                    XCTAssertEqual(
+                        total, expected[d], accuracy: 1e-10 * abs(total), "\(model.name) subject \(s) draw \(d)")
                 }
             }
         }
@@ -151,15 +169,22 @@ final class ModelFamilyTests: XCTestCase {
     /// hBayesDM's banditNarm_ models are its bandit4arm models over K options: on four-option
     /// data each gives its bandit4arm counterpart's log density and gradient exactly.
     func testBanditNarmModelsEqualTheirFourArmedCounterparts() throws {
-        let pairs = [("banditNarm_4par", "bandit4arm_4par"), ("banditNarm_lapse", "bandit4arm_lapse"),
-                     ("banditNarm_lapse_decay", "bandit4arm_lapse_decay"), ("banditNarm_singleA_lapse", "bandit4arm_singleA_lapse"),
-                     ("banditNarm_2par_lapse", "bandit4arm_2par_lapse"), ("banditNarm_kalman_filter", "bandit4arm2_kalman_filter")]
+        let pairs = [
+            ("banditNarm_4par", "bandit4arm_4par"), ("banditNarm_lapse", "bandit4arm_lapse"),
+            ("banditNarm_lapse_decay", "bandit4arm_lapse_decay"),
+            ("banditNarm_singleA_lapse", "bandit4arm_singleA_lapse"),
+            ("banditNarm_2par_lapse", "bandit4arm_2par_lapse"),
+            ("banditNarm_kalman_filter", "bandit4arm2_kalman_filter")
+        ]
         for (general, fourArmed) in pairs {
-            let narm = try XCTUnwrap(ModelCatalog.model(named: general)), four = try XCTUnwrap(ModelCatalog.model(named: fourArmed))
+            let narm = try XCTUnwrap(ModelCatalog.model(named: general)),
+                four = try XCTUnwrap(ModelCatalog.model(named: fourArmed))
             XCTAssertNil(narm.optionCount, general)
             XCTAssertEqual(four.optionCount, 4, fourArmed)
-            let study = try StudySimulator.simulate(model: four, subjects: 4, trials: 50, blocks: 2, missingProbability: 0.1, seed: 8)
-            let a = HierarchicalPosterior(model: narm, batch: study.batch), b = HierarchicalPosterior(model: four, batch: study.batch)
+            let study = try StudySimulator.simulate(
+                model: four, subjects: 4, trials: 50, blocks: 2, missingProbability: 0.1, seed: 8)
+            let a = HierarchicalPosterior(model: narm, batch: study.batch),
+                b = HierarchicalPosterior(model: four, batch: study.batch)
             XCTAssertEqual(a.coordinateNames, b.coordinateNames, general)
             let x = (0..<a.dimension).map { Double(($0 * 5) % 9) * 0.15 - 0.6 }
             var ga = [Double](repeating: 0, count: a.dimension), gb = ga

@@ -10,7 +10,9 @@ struct Dual2 {
     init(_ v: Double, _ dA: Double = 0, _ dTau: Double = 0) { self.v = v; self.dA = dA; self.dTau = dTau }
     static func + (a: Dual2, b: Dual2) -> Dual2 { Dual2(a.v + b.v, a.dA + b.dA, a.dTau + b.dTau) }
     static func - (a: Dual2, b: Dual2) -> Dual2 { Dual2(a.v - b.v, a.dA - b.dA, a.dTau - b.dTau) }
-    static func * (a: Dual2, b: Dual2) -> Dual2 { Dual2(a.v * b.v, a.dA * b.v + a.v * b.dA, a.dTau * b.v + a.v * b.dTau) }
+    static func * (a: Dual2, b: Dual2) -> Dual2 {
+        Dual2(a.v * b.v, a.dA * b.v + a.v * b.dA, a.dTau * b.v + a.v * b.dTau)
+    }
     static func exp(_ a: Dual2) -> Dual2 { let e = Foundation.exp(a.v); return Dual2(e, e * a.dA, e * a.dTau) }
     static func log(_ a: Dual2) -> Dual2 { Dual2(Foundation.log(a.v), a.dA / a.v, a.dTau / a.v) }
 }
@@ -19,14 +21,14 @@ struct Dual2 {
 /// way hBayesDM's Stan program reads: values reset at each block start, missed trials skipped.
 /// Returns each subject's log-likelihood with its exact derivatives in (A, τ).
 func referenceSubjectLikelihood(batch: TrialBatch, a: [Double], tau: [Double]) -> [Dual2] {
-    let S = batch.subjectCount, K = batch.optionCount
+    let S = batch.laneCount, K = batch.optionCount
     let outcome = batch.column("outcome")
     var result: [Dual2] = []
     for s in 0..<S {
         let A = Dual2(a[s], 1, 0), T = Dual2(tau[s], 0, 1)
         var q = [Dual2](repeating: Dual2(0), count: K)
         var total = Dual2(0)
-        for t in 0..<batch.trialsPerSubject[s] {
+        for t in 0..<batch.trialsPerLane[s] {
             let i = t * S + s
             if batch.blockStart[i] { q = [Dual2](repeating: Dual2(0), count: K) }
             guard batch.answered[i] else { continue }
@@ -59,7 +61,10 @@ func makeBatch(options k: Int, subjects: [(choices: [Int], outcomes: [Double], b
             start[i] = t == 0 || subject.blocks[t] != subject.blocks[t - 1]
         }
     }
-    return TrialBatch(subjectIDs: (1...S).map { "s\($0)" }, trialCount: T, optionCount: k, answered: answered,
-                      columns: ["choice": choice, "outcome": outcome, "gain": outcome.map { max($0, 0) }, "loss": outcome.map { min($0, 0) }],
-                      choiceColumn: "choice", blockStart: start, trialsPerSubject: subjects.map { $0.choices.count })
+    return TrialBatch(
+        laneIDs: (1...S).map { "s\($0)" }, trialCount: T, optionCount: k, answered: answered,
+        columns: [
+            "choice": choice, "outcome": outcome, "gain": outcome.map { max($0, 0) }, "loss": outcome.map { min($0, 0) }
+        ],
+        choiceColumn: "choice", blockStart: start, trialsPerLane: subjects.map { $0.choices.count })
 }

@@ -7,29 +7,36 @@ final class StudySimulatorTests: XCTestCase {
     /// Reading what the writer wrote gives back the same batch; the same seed gives the same text.
     func testWriteThenReadGivesTheSameBatch() throws {
         for (blocks, missing) in [(1, 0.0), (3, 0.2)] {
-            let study = try StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 6, trials: 40,
-                                                blocks: blocks, missingProbability: missing, seed: 17)
+            let study = try StudySimulator.simulate(
+                model: ModelCatalog.bandit2armDelta, subjects: 6, trials: 40,
+                blocks: blocks, missingProbability: missing, seed: 17)
             let text = TrialTableWriter.tsv(study.batch, blockNumber: study.blockNumber, writeBlockColumn: blocks > 1)
-            let back = try TrialTableReader.parse(text: text, fileName: "sim.tsv", requirements: ModelCatalog.bandit2armDelta.data)
+            let back = try TrialTableReader.parse(
+                text: text, fileName: "sim.tsv", requirements: ModelCatalog.bandit2armDelta.data)
             XCTAssertEqual(back.choice, study.batch.choice)
             XCTAssertEqual(back.columns, study.batch.columns)
             XCTAssertEqual(back.blockStart, study.batch.blockStart)
-            XCTAssertEqual(back.subjectIDs, study.batch.subjectIDs)
-            XCTAssertEqual(back.blocksPerSubject, [Int](repeating: blocks, count: 6))
+            XCTAssertEqual(back.laneIDs, study.batch.laneIDs)
+            XCTAssertEqual(back.blocksPerLane, [Int](repeating: blocks, count: 6))
             if missing > 0 { XCTAssertGreaterThan(back.missedTrialCount, 0) }
-            let again = try StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 6, trials: 40,
-                                                blocks: blocks, missingProbability: missing, seed: 17)
-            XCTAssertEqual(TrialTableWriter.tsv(again.batch, blockNumber: again.blockNumber, writeBlockColumn: blocks > 1), text)
+            let again = try StudySimulator.simulate(
+                model: ModelCatalog.bandit2armDelta, subjects: 6, trials: 40,
+                blocks: blocks, missingProbability: missing, seed: 17)
+            XCTAssertEqual(
+                TrialTableWriter.tsv(again.batch, blockNumber: again.blockNumber, writeBlockColumn: blocks > 1), text)
         }
     }
 
     /// Simulated behaviour follows the parameters: learners prefer the better arm before the
     /// reversal; the group parameters' sample means are near the requested group values.
     func testSimulatedSubjectsLearn() throws {
-        let study = try StudySimulator.simulate(model: ModelCatalog.bandit2armDelta, subjects: 200, trials: 100, seed: 3)
+        let study = try StudySimulator.simulate(
+            model: ModelCatalog.bandit2armDelta, subjects: 200, trials: 100, seed: 3)
         let b = study.batch
         var better = 0, total = 0
-        for t in 20..<50 { for s in 0..<b.subjectCount { total += 1; if b.choice[t * b.subjectCount + s] == 0 { better += 1 } } }
+        for t in 20..<50 {
+            for s in 0..<b.laneCount { total += 1; if b.choice[t * b.laneCount + s] == 0 { better += 1 } }
+        }
         XCTAssertGreaterThan(Double(better) / Double(total), 0.6)
         let z = study.z
         let meanZ = z.reduce(0, +) / Double(z.count)
@@ -77,7 +84,8 @@ final class StudySimulatorTests: XCTestCase {
     /// trial; three options read backwards after the reversal.
     func testFixedReversalDesigns() {
         var rng = Philox(seed: 1, stream: 0)
-        let never = BanditTaskState(task: BanditTask(rewardProbabilities: [0.7, 0.3], reversal: .never), blockLength: 10, rng: &rng)
+        let never = BanditTaskState(
+            task: BanditTask(rewardProbabilities: [0.7, 0.3], reversal: .never), blockLength: 10, rng: &rng)
         XCTAssertEqual(never.rewardProbability(arm: 0, trialInBlock: 9), 0.7)
         let halfway = BanditTaskState(task: BanditTask.standard(options: 3), blockLength: 10, rng: &rng)
         XCTAssertEqual(halfway.rewardProbability(arm: 0, trialInBlock: 4), 0.8)
@@ -94,11 +102,14 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(BanditTask.standard(for: ModelCatalog.prlFictitious, options: 2), .probabilisticReversal)
         XCTAssertEqual(BanditTask.standard(for: ModelCatalog.bandit2armDelta, options: 2), .standard(options: 2))
         func shareOfFirstOption(_ task: BanditTask?) throws -> Double {
-            let b = try StudySimulator.simulate(model: ModelCatalog.prlRP, subjects: 20, trials: 200, seed: 4, task: task).batch
+            let b = try StudySimulator.simulate(
+                model: ModelCatalog.prlRP, subjects: 20, trials: 200, seed: 4, task: task
+            ).batch
             return Double(b.choice.filter { $0 == 0 }.count) / Double(b.choice.count)
         }
         XCTAssertEqual(try shareOfFirstOption(nil), 0.5, accuracy: 0.05)
-        XCTAssertGreaterThan(try shareOfFirstOption(BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .never)), 0.75)
+        XCTAssertGreaterThan(
+            try shareOfFirstOption(BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .never)), 0.75)
     }
 
     /// The go/no-go task (gng models): cues uniform over 1…4; the right action (go for cues 1
@@ -108,11 +119,13 @@ final class StudySimulatorTests: XCTestCase {
     func testGoNoGoTask() throws {
         let model = try XCTUnwrap(ModelCatalog.model(named: "gng_m1"))
         XCTAssertEqual(model.task, .goNoGo)
-        let study = try StudySimulator.simulate(model: model, subjects: 60, trials: 240, blocks: 2, missingProbability: 0.05, seed: 9)
-        let b = study.batch, S = b.subjectCount
-        let cue = try XCTUnwrap(b.columns["cue"]), pressed = try XCTUnwrap(b.columns["keyPressed"]), outcome = try XCTUnwrap(b.columns["outcome"])
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 60, trials: 240, blocks: 2, missingProbability: 0.05, seed: 9)
+        let b = study.batch, S = b.laneCount
+        let cue = try XCTUnwrap(b.columns["cue"]), pressed = try XCTUnwrap(b.columns["keyPressed"]),
+            outcome = try XCTUnwrap(b.columns["outcome"])
         var cueCounts = [Int](repeating: 0, count: 5)
-        var good = [0, 0], count = [0, 0]  // [wrong action, right action]
+        var good = [0, 0], count = [0, 0] // [wrong action, right action]
         var rightEarly = 0, rightLate = 0, early = 0, late = 0
         for t in 0..<b.trialCount {
             for s in 0..<S where b.answered[t * S + s] {
@@ -147,8 +160,9 @@ final class StudySimulatorTests: XCTestCase {
     func testTwoStepTask() throws {
         let model = try XCTUnwrap(ModelCatalog.model(named: "ts_par6"))
         XCTAssertEqual(model.task, .twoStep)
-        let study = try StudySimulator.simulate(model: model, subjects: 40, trials: 200, missingProbability: 0.05, seed: 5)
-        let b = study.batch, S = b.subjectCount
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 40, trials: 200, missingProbability: 0.05, seed: 5)
+        let b = study.batch, S = b.laneCount
         let first = try XCTUnwrap(b.columns["level1_choice"]), second = try XCTUnwrap(b.columns["level2_choice"])
         let reward = try XCTUnwrap(b.columns["reward"])
         var common = 0, answered = 0, rewarded = 0.0
@@ -189,9 +203,11 @@ final class StudySimulatorTests: XCTestCase {
     func testProbabilisticSelectionTask() throws {
         let model = try XCTUnwrap(ModelCatalog.model(named: "pst_gainloss_Q"))
         XCTAssertEqual(model.task, .probabilisticSelection)
-        let study = try StudySimulator.simulate(model: model, subjects: 40, trials: 240, missingProbability: 0.05, seed: 6)
-        let b = study.batch, S = b.subjectCount
-        let type = try XCTUnwrap(b.columns["type"]), choice = try XCTUnwrap(b.columns["choice"]), reward = try XCTUnwrap(b.columns["reward"])
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 40, trials: 240, missingProbability: 0.05, seed: 6)
+        let b = study.batch, S = b.laneCount
+        let type = try XCTUnwrap(b.columns["type"]), choice = try XCTUnwrap(b.columns["choice"]),
+            reward = try XCTUnwrap(b.columns["reward"])
         var pairs: [Double: Int] = [:]
         var paid = [Double](repeating: 0, count: 7), shown = [Double](repeating: 0, count: 7)
         var firstLate = 0, late = 0
@@ -206,7 +222,9 @@ final class StudySimulatorTests: XCTestCase {
             }
         }
         XCTAssertEqual(Set(pairs.keys), [12, 34, 56])
-        for n in pairs.values { XCTAssertEqual(Double(n) / Double(b.answered.filter { $0 }.count), 1.0 / 3, accuracy: 0.02) }
+        for n in pairs.values {
+            XCTAssertEqual(Double(n) / Double(b.answered.filter { $0 }.count), 1.0 / 3, accuracy: 0.02)
+        }
         for (k, p) in [0.8, 0.2, 0.7, 0.3, 0.6, 0.4].enumerated() where shown[k + 1] > 300 {
             XCTAssertEqual(paid[k + 1] / shown[k + 1], p, accuracy: 0.05, "stimulus \(k + 1)")
         }
@@ -228,8 +246,9 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(AversiveLearningTask.bluePunished(trialInBlock: 140, blockLength: 200), 0.8)
         let model = try XCTUnwrap(ModelCatalog.model(named: "alt_gamma"))
         XCTAssertEqual(model.task, .aversiveLearning)
-        let study = try StudySimulator.simulate(model: model, subjects: 100, trials: 100, missingProbability: 0.05, seed: 7)
-        let b = study.batch, S = b.subjectCount
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 100, trials: 100, missingProbability: 0.05, seed: 7)
+        let b = study.batch, S = b.laneCount
         let outcome = try XCTUnwrap(b.columns["outcome"]), blue = try XCTUnwrap(b.columns["bluePunish"])
         let orange = try XCTUnwrap(b.columns["orangePunish"])
         var blueTotal = 0.0, punishedIfBlue = 0.0, blueChosen = 0.0
@@ -254,7 +273,8 @@ final class StudySimulatorTests: XCTestCase {
     func testUltimatumTask() throws {
         let model = try XCTUnwrap(ModelCatalog.model(named: "ug_delta"))
         XCTAssertEqual(model.task, .ultimatum)
-        let study = try StudySimulator.simulate(model: model, subjects: 50, trials: 60, missingProbability: 0.05, seed: 8)
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 50, trials: 60, missingProbability: 0.05, seed: 8)
         let b = study.batch
         let offer = try XCTUnwrap(b.columns["offer"]), accept = try XCTUnwrap(b.columns["accept"])
         var accepted = [Double](repeating: 0, count: 11), shown = [Double](repeating: 0, count: 11)
@@ -264,8 +284,9 @@ final class StudySimulatorTests: XCTestCase {
             accepted[Int(offer[i])] += accept[i]
         }
         for o in 1...10 { XCTAssertEqual(shown[o] / shown[1...].reduce(0, +), 0.1, accuracy: 0.02) }
-        XCTAssertGreaterThan(accepted[9...10].reduce(0, +) / shown[9...10].reduce(0, +),
-                             accepted[1...2].reduce(0, +) / shown[1...2].reduce(0, +) + 0.2)
+        XCTAssertGreaterThan(
+            accepted[9...10].reduce(0, +) / shown[9...10].reduce(0, +),
+            accepted[1...2].reduce(0, +) / shown[1...2].reduce(0, +) + 0.2)
         let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
         let back = try TrialTableReader.parse(text: text, fileName: "ug.tsv", requirements: model.data)
         XCTAssertEqual(back.columns, b.columns)
@@ -279,14 +300,16 @@ final class StudySimulatorTests: XCTestCase {
     func testBalloonTask() throws {
         let model = try XCTUnwrap(ModelCatalog.model(named: "bart_par4"))
         XCTAssertEqual(model.task, .balloon)
-        let study = try StudySimulator.simulate(model: model, subjects: 40, trials: 60, missingProbability: 0.05, seed: 9)
-        let b = study.batch, S = b.subjectCount
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 40, trials: 60, missingProbability: 0.05, seed: 9)
+        let b = study.batch, S = b.laneCount
         let pumps = try XCTUnwrap(b.columns["pumps"]), explosion = try XCTUnwrap(b.columns["explosion"])
         var early = 0.0, late = 0.0, earlyCount = 0.0, lateCount = 0.0, bursts = 0.0, answered = 0.0
         for t in 0..<b.trialCount {
             for s in 0..<S where b.answered[t * S + s] {
                 let i = t * S + s
-                XCTAssert(pumps[i] >= 0 && pumps[i] <= 128 && pumps[i] == pumps[i].rounded() && [0, 1].contains(explosion[i]))
+                XCTAssert(
+                    pumps[i] >= 0 && pumps[i] <= 128 && pumps[i] == pumps[i].rounded() && [0, 1].contains(explosion[i]))
                 if explosion[i] == 1 { XCTAssertGreaterThan(pumps[i], 0) }
                 bursts += explosion[i]
                 answered += 1
@@ -303,7 +326,8 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(back.answered, b.answered)
         // A count must be a whole number ≥ 0.
         let bad = "subjID\tpumps\texplosion\n1\t-2\t0\n"
-        XCTAssertThrowsError(try TrialTableReader.parse(text: bad, fileName: "bad.tsv", requirements: model.data)) { error in
+        XCTAssertThrowsError(try TrialTableReader.parse(text: bad, fileName: "bad.tsv", requirements: model.data)) {
+            error in
             XCTAssert("\(error)".contains("pumps is not a whole number ≥ 0"), "\(error)")
         }
     }
@@ -313,10 +337,13 @@ final class StudySimulatorTests: XCTestCase {
     func testRestlessBandit() throws {
         let model = try XCTUnwrap(ModelCatalog.model(named: "bandit4arm2_kalman_filter"))
         XCTAssertEqual(model.task, .restlessBandit)
-        let study = try StudySimulator.simulate(model: model, subjects: 30, trials: 300, missingProbability: 0.05, seed: 3)
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 30, trials: 300, missingProbability: 0.05, seed: 3)
         let b = study.batch
         let outcome = try XCTUnwrap(b.columns["outcome"])
-        for i in outcome.indices where b.answered[i] { XCTAssert((1...100).contains(outcome[i]) && outcome[i] == outcome[i].rounded()) }
+        for i in outcome.indices where b.answered[i] {
+            XCTAssert((1...100).contains(outcome[i]) && outcome[i] == outcome[i].rounded())
+        }
         var rng = Philox(seed: 2)
         let task = RestlessBanditTask()
         var mean = 50.0, near = [(Double, Double)](), far = [(Double, Double)](), path: [Double] = []
@@ -324,11 +351,14 @@ final class StudySimulatorTests: XCTestCase {
             mean = task.decay * mean + (1 - task.decay) * task.center + task.diffusion * rng.nextNormal()
             path.append(mean)
         }
-        for t in stride(from: 0, to: path.count - 500, by: 7) { near.append((path[t], path[t + 1])); far.append((path[t], path[t + 500])) }
+        for t in stride(from: 0, to: path.count - 500, by: 7) {
+            near.append((path[t], path[t + 1])); far.append((path[t], path[t + 500]))
+        }
         func r(_ pairs: [(Double, Double)]) -> Double {
             let n = Double(pairs.count), ma = pairs.map(\.0).reduce(0, +) / n, mb = pairs.map(\.1).reduce(0, +) / n
             let sab = pairs.reduce(0) { $0 + ($1.0 - ma) * ($1.1 - mb) }
-            let saa = pairs.reduce(0) { $0 + ($1.0 - ma) * ($1.0 - ma) }, sbb = pairs.reduce(0) { $0 + ($1.1 - mb) * ($1.1 - mb) }
+            let saa = pairs.reduce(0) { $0 + ($1.0 - ma) * ($1.0 - ma) },
+                sbb = pairs.reduce(0) { $0 + ($1.1 - mb) * ($1.1 - mb) }
             return sab / (saa * sbb).squareRoot()
         }
         XCTAssertGreaterThan(r(near), 0.95)
@@ -349,8 +379,9 @@ final class StudySimulatorTests: XCTestCase {
         }
         let model = try XCTUnwrap(ModelCatalog.model(named: "igt_pvl_delta"))
         XCTAssertEqual(model.task, .iowaGambling)
-        let study = try StudySimulator.simulate(model: model, subjects: 30, trials: 100, missingProbability: 0.05, seed: 5)
-        let b = study.batch, S = b.subjectCount
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 30, trials: 100, missingProbability: 0.05, seed: 5)
+        let b = study.batch, S = b.laneCount
         let gain = try XCTUnwrap(b.columns["gain"]), loss = try XCTUnwrap(b.columns["loss"])
         var drawn = [[Double]](repeating: [Double](repeating: 0, count: 4), count: S)
         var lost = drawn
@@ -375,7 +406,8 @@ final class StudySimulatorTests: XCTestCase {
         func model(_ text: String) throws -> ModelDefinition {
             try ModelDefinition(file: ModelFile.check(text: text, file: "m.rlm"), origin: .file("m.rlm"))
         }
-        let readsMood = try model("""
+        let readsMood = try model(
+            """
             model m "reads a column no task makes"
             options 2
             data choice: option
@@ -389,9 +421,12 @@ final class StudySimulatorTests: XCTestCase {
             }
             """)
         XCTAssertThrowsError(try StudySimulator.check(readsMood)) { error in
-            XCTAssert("\(error)".contains("reads data column 'mood'") && "\(error)".contains("produces gain, loss, outcome"), "\(error)")
+            XCTAssert(
+                "\(error)".contains("reads data column 'mood'") && "\(error)".contains("produces gain, loss, outcome"),
+                "\(error)")
         }
-        let pressesOnABalloon = try model("""
+        let pressesOnABalloon = try model(
+            """
             model m "a binary response on the balloon task"
             task balloon
             data pressed: binary
@@ -401,7 +436,8 @@ final class StudySimulatorTests: XCTestCase {
               pressed ~ bernoulli_logit(b + explosion)
             }
             """)
-        XCTAssertThrowsError(try StudySimulator.simulate(model: pressesOnABalloon, subjects: 2, trials: 3, seed: 1)) { error in
+        XCTAssertThrowsError(try StudySimulator.simulate(model: pressesOnABalloon, subjects: 2, trials: 3, seed: 1)) {
+            error in
             XCTAssert("\(error)".contains("observes pressed") && "\(error)".contains("one count of pumps"), "\(error)")
         }
     }
@@ -432,10 +468,12 @@ final class StudySimulatorTests: XCTestCase {
     func testProbabilisticSelectionRTTask() throws {
         let model = try XCTUnwrap(ModelCatalog.model(named: "pstRT_rlddm6"))
         XCTAssertEqual(model.task, .probabilisticSelectionRT)
-        let study = try StudySimulator.simulate(model: model, subjects: 20, trials: 60, missingProbability: 0.05, seed: 4)
-        let b = study.batch, S = b.subjectCount
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 20, trials: 60, missingProbability: 0.05, seed: 4)
+        let b = study.batch, S = b.laneCount
         let cond = try XCTUnwrap(b.columns["cond"]), iter = try XCTUnwrap(b.columns["iter"])
-        let choice = try XCTUnwrap(b.columns["choice"]), rt = try XCTUnwrap(b.columns["RT"]), feedback = try XCTUnwrap(b.columns["feedback"])
+        let choice = try XCTUnwrap(b.columns["choice"]), rt = try XCTUnwrap(b.columns["RT"]),
+            feedback = try XCTUnwrap(b.columns["feedback"])
         let tau = model.parameterIndex("tau")!
         var correct = 0.0, answered = 0.0
         for t in 0..<b.trialCount {
@@ -466,8 +504,9 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(task.probability(index: 75, length: 200), 0.8)
         let model = try XCTUnwrap(ModelCatalog.model(named: "hgf_ibrb"))
         XCTAssertEqual(model.task, .binaryInputs)
-        let study = try StudySimulator.simulate(model: model, subjects: 30, trials: 200, missingProbability: 0.05, seed: 5)
-        let b = study.batch, S = b.subjectCount
+        let study = try StudySimulator.simulate(
+            model: model, subjects: 30, trials: 200, missingProbability: 0.05, seed: 5)
+        let b = study.batch, S = b.laneCount
         let u = try XCTUnwrap(b.columns["u"]), y = try XCTUnwrap(b.columns["y"])
         var stableOnes = 0.0, stableCount = 0.0, inputOnes = 0.0
         for t in 0..<50 {

@@ -11,9 +11,12 @@ final class TrialTableReaderFuzzTests: XCTestCase {
     /// Bytes a damaged or hostile file holds: delimiters, line ends, quotes, signs, digits,
     /// letters numbers are made of, NUL, invalid and multi-byte UTF-8.
     static let interesting: [[UInt8]] = [
-        [0x09], [0x2C], [0x0A], [0x0D], [0x0D, 0x0A], [0x22], [0x2D], [0x2B], [0x2E], [0x30], [0x31], [0x32], [0x33], [0x39],
-        [0x65], [0x78], [0x20], [0x00], [0xFF], [0xFE], [0xE2, 0x80, 0xA8], [0xEF, 0xBB, 0xBF], Array("NA".utf8), Array("nan".utf8),
-        Array("inf".utf8), Array("1e309".utf8), Array("0x1".utf8), Array("-0".utf8), Array("1.5".utf8), Array("999999999".utf8),
+        [0x09], [0x2C], [0x0A], [0x0D], [0x0D, 0x0A], [0x22], [0x2D], [0x2B], [0x2E], [0x30], [0x31], [0x32], [0x33],
+        [0x39],
+        [0x65], [0x78], [0x20], [0x00], [0xFF], [0xFE], [0xE2, 0x80, 0xA8], [0xEF, 0xBB, 0xBF], Array("NA".utf8),
+        Array("nan".utf8),
+        Array("inf".utf8), Array("1e309".utf8), Array("0x1".utf8), Array("-0".utf8), Array("1.5".utf8),
+        Array("999999999".utf8)
     ]
 
     static func mutate(_ bytes: [UInt8], _ rng: inout Philox) -> [UInt8] {
@@ -43,14 +46,17 @@ final class TrialTableReaderFuzzTests: XCTestCase {
     /// A batch the reader may return: subjects and trials, choices in range on answered
     /// trials, every value finite.
     static func checkValid(_ batch: TrialBatch, _ req: DataRequirements, _ text: String) {
-        XCTAssertGreaterThan(batch.subjectCount, 0, text)
+        XCTAssertGreaterThan(batch.laneCount, 0, text)
         XCTAssertGreaterThan(batch.trialCount, 0, text)
         for column in req.columns {
             let values = batch.column(column.name)
-            XCTAssertTrue(values.allSatisfy(\.isFinite), "non-finite \(column.name) accepted:\n\(text.debugDescription)")
+            XCTAssertTrue(
+                values.allSatisfy(\.isFinite), "non-finite \(column.name) accepted:\n\(text.debugDescription)")
             if column.kind == .option {
                 for (i, v) in values.enumerated() where batch.answered[i] {
-                    XCTAssertTrue(v >= 1 && v <= Double(batch.optionCount) && v == v.rounded(), "choice \(v) accepted:\n\(text.debugDescription)")
+                    XCTAssertTrue(
+                        v >= 1 && v <= Double(batch.optionCount) && v == v.rounded(),
+                        "choice \(v) accepted:\n\(text.debugDescription)")
                 }
             }
         }
@@ -59,11 +65,11 @@ final class TrialTableReaderFuzzTests: XCTestCase {
     func testMutatedTablesAreRejectedOrValid() throws {
         let requirements = [
             banditRequirements(optionCount: 2, columns: ["outcome"]),
-            banditRequirements(optionCount: nil, columns: ["gain", "loss"], covariates: ["age"]),
+            banditRequirements(optionCount: nil, columns: ["gain", "loss"], covariates: ["age"])
         ]
         let seeds = [
             "subjID\tchoice\toutcome\ttrial\tblock\n1\t1\t1\t1\t1\n1\t2\t-1\t2\t1\n1\tNA\t\t3\t1\n2\t2\t1\t1\t1\n2\t1\t-1\t2\t2\n",
-            "subjID,choice,gain,loss,age\n\"s 1\",1,0.5,0,23\ns2,3,1,-1,31\ns2,2,0,-0.5,31\ns3,,NA,,40\ns3,1,1e-2,0,40\n",
+            "subjID,choice,gain,loss,age\n\"s 1\",1,0.5,0,23\ns2,3,1,-1,31\ns2,2,0,-0.5,31\ns3,,NA,,40\ns3,1,1e-2,0,40\n"
         ]
         var rng = Philox(seed: 2026, stream: 14)
         var rejected = 0, accepted = 0
@@ -83,7 +89,9 @@ final class TrialTableReaderFuzzTests: XCTestCase {
                 rejected += 1
             }
         }
-        print("reader fuzz: 12000 mutants, \(rejected) rejected, \(accepted) read, \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        print(
+            "reader fuzz: 12000 mutants, \(rejected) rejected, \(accepted) read, \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+        )
         XCTAssertGreaterThan(rejected, 1000)
         XCTAssertGreaterThan(accepted, 1000)
     }

@@ -14,17 +14,19 @@ final class ChainControlTests: XCTestCase {
     func testProgressIsReportedEveryIteration() throws {
         let recorder = Recorder()
         let sampler = Sampler(configuration: SamplerConfiguration(warmup: 150, draws: 100, seed: 2))
-        _ = try sampler.runChains(chainIDs: [0, 1], threads: 2, makeDensity: { _ in Funnel(k: 3) },
-                                  progress: { recorder.add($0) })
+        _ = try sampler.runChains(
+            chainIDs: [0, 1], threads: 2, makeDensity: { _ in Funnel(k: 3) },
+            progress: { recorder.add($0) })
         for chain in [0, 1] {
             let reports = recorder.all.filter { $0.chainID == chain }
             XCTAssertEqual(reports.map(\.iteration), Array(1...250))
             XCTAssertEqual(reports.filter { $0.phase == .warmup }.count, 150)
             XCTAssertEqual(reports.last?.phase, .sampling)
             XCTAssertEqual(reports.last?.totalIterations, 250)
-            XCTAssert(zip(reports, reports.dropFirst()).allSatisfy {
-                $0.samplingDivergences <= $1.samplingDivergences && $0.warmupDivergences <= $1.warmupDivergences
-            })
+            XCTAssert(
+                zip(reports, reports.dropFirst()).allSatisfy {
+                    $0.samplingDivergences <= $1.samplingDivergences && $0.warmupDivergences <= $1.warmupDivergences
+                })
         }
     }
 
@@ -93,10 +95,13 @@ final class ChainControlTests: XCTestCase {
     func testInvalidConfigurationIsRejected() {
         let bad: [SamplerConfiguration] = [
             SamplerConfiguration(warmup: -1), SamplerConfiguration(maxDepth: 0), SamplerConfiguration(adaptDelta: 1),
-            SamplerConfiguration(initRadius: -1), SamplerConfiguration(thin: 0), SamplerConfiguration(initialStepSize: 0),
+            SamplerConfiguration(initRadius: -1), SamplerConfiguration(thin: 0),
+            SamplerConfiguration(initialStepSize: 0)
         ]
         for c in bad {
-            XCTAssertThrowsError(try Sampler(configuration: c).runChain(chainID: 0, density: IndependentGaussian(dimension: 1))) {
+            XCTAssertThrowsError(
+                try Sampler(configuration: c).runChain(chainID: 0, density: IndependentGaussian(dimension: 1))
+            ) {
                 XCTAssert("\($0)".contains("invalid sampler configuration"), "\($0)")
             }
         }
@@ -105,7 +110,8 @@ final class ChainControlTests: XCTestCase {
     /// A tree depth limit of 3 caps n_leapfrog at 7 and is reported.
     func testMaxDepthIsRespected() throws {
         let config = SamplerConfiguration(warmup: 200, draws: 200, maxDepth: 3, metric: .diag, seed: 1)
-        let r = try Sampler(configuration: config).runChain(chainID: 0, density: AR1Gaussian(dimension: 20, rho: 0.99, spreadScales: false))
+        let r = try Sampler(configuration: config).runChain(
+            chainID: 0, density: AR1Gaussian(dimension: 20, rho: 0.99, spreadScales: false))
         XCTAssert(r.statistics.allSatisfy { $0.treeDepth <= 3 && $0.leapfrogSteps <= 7 })
         XCTAssertGreaterThan(r.maxDepthHits, 0)
         XCTAssertEqual(r.maxDepthHits, r.statistics.filter { $0.treeDepth == 3 }.count)

@@ -19,7 +19,9 @@ final class CorrelatedGaussianTests: XCTestCase {
             }
             let (ess, perGradient) = MomentChecks.minimumESSPerGradient(results)
             efficiency[metric] = perGradient
-            print("AR(1) ρ=0.95 d=100, \(metric): min bulk ESS \(Int(ess)), per gradient \(perGradient), step \(results[0].stepSize), gradients \(results.map(\.samplingGradientEvaluations))")
+            print(
+                "AR(1) ρ=0.95 d=100, \(metric): min bulk ESS \(Int(ess)), per gradient \(perGradient), step \(results[0].stepSize), gradients \(results.map(\.samplingGradientEvaluations))"
+            )
         }
         XCTAssertGreaterThan(efficiency[.dense]!, 3 * efficiency[.diag]!)
     }

@@ -63,7 +63,9 @@ final class CovarianceEstimationTests: XCTestCase {
         let nn = Double(n)
         var mean = [Double](repeating: 0, count: d), sd = [Double](repeating: 0, count: d)
         for j in 0..<d { mean[j] = (0..<n).reduce(0.0) { $0 + x[$1, j] } / nn }
-        for j in 0..<d { sd[j] = ((0..<n).reduce(0.0) { $0 + Foundation.pow(x[$1, j] - mean[j], 2) } / (nn - 1)).squareRoot() }
+        for j in 0..<d {
+            sd[j] = ((0..<n).reduce(0.0) { $0 + Foundation.pow(x[$1, j] - mean[j], 2) } / (nn - 1)).squareRoot()
+        }
         var num = 0.0, den = 0.0
         var r = Matrix(rows: d, columns: d)
         for i in 0..<d {

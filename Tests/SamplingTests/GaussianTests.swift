@@ -44,7 +44,9 @@ final class GaussianTests: XCTestCase {
     /// What must hold of any chain: sizes, accept_stat in [0, 1], 2^depth − 1 ≤ n_leapfrog ≤
     /// 2^(depth+1) − 1, one step size after warmup equal to the reported one, energy ≥ −lp,
     /// lp__ equal to the density at the draw, gradient bookkeeping.
-    func assertInvariants(_ r: ChainResult, configuration c: SamplerConfiguration, file: StaticString = #filePath, line: UInt = #line) {
+    func assertInvariants(
+        _ r: ChainResult, configuration c: SamplerConfiguration, file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertTrue(r.isComplete, file: file, line: line)
         XCTAssertEqual(r.samplingDrawCount, c.draws, file: file, line: line)
         XCTAssertEqual(r.positions.count, r.drawCount * r.dimension, file: file, line: line)
@@ -52,8 +54,9 @@ final class GaussianTests: XCTestCase {
         var leapfrogs = 0
         for s in r.statistics {
             XCTAssert((0...1).contains(s.acceptStat), "accept_stat \(s.acceptStat)", file: file, line: line)
-            XCTAssert(s.leapfrogSteps >= (1 << s.treeDepth) - 1 && s.leapfrogSteps <= (1 << (s.treeDepth + 1)) - 1,
-                      "depth \(s.treeDepth), n_leapfrog \(s.leapfrogSteps)", file: file, line: line)
+            XCTAssert(
+                s.leapfrogSteps >= (1 << s.treeDepth) - 1 && s.leapfrogSteps <= (1 << (s.treeDepth + 1)) - 1,
+                "depth \(s.treeDepth), n_leapfrog \(s.leapfrogSteps)", file: file, line: line)
             XCTAssertEqual(s.stepSize, r.stepSize, file: file, line: line)
             XCTAssertGreaterThanOrEqual(s.energy, -s.logDensity, file: file, line: line)
             leapfrogs += s.leapfrogSteps

@@ -53,10 +53,12 @@ final class LBFGSTests: XCTestCase {
         XCTAssertFalse(result.converged)
         XCTAssertEqual(result.iterations, 3)
         let start = Rosenbrock()
-        XCTAssertGreaterThan(result.logDensity, [-1.2, 1.0].withUnsafeBufferPointer { x in
-            var g = [0.0, 0.0]
-            return g.withUnsafeMutableBufferPointer { start.logDensity(x, gradient: $0) }
-        })
+        XCTAssertGreaterThan(
+            result.logDensity,
+            [-1.2, 1.0].withUnsafeBufferPointer { x in
+                var g = [0.0, 0.0]
+                return g.withUnsafeMutableBufferPointer { start.logDensity(x, gradient: $0) }
+            })
     }
 }
 

@@ -9,7 +9,8 @@ final class MetricAdaptationTests: XCTestCase {
     func testFailedFactorizationFallsBackToDiagonal() throws {
         let metric = EuclideanMetric(dimension: 2)
         let notPositiveDefinite = Matrix([[1, 2], [2, 1]])
-        let warnings = MetricAdaptation.installDense(notPositiveDefinite, in: metric, context: "chain 1, metric window 3")
+        let warnings = MetricAdaptation.installDense(
+            notPositiveDefinite, in: metric, context: "chain 1, metric window 3")
         XCTAssertEqual(metric.inverseMetric, .diagonal([1, 1]))
         XCTAssertEqual(warnings.count, 1)
         XCTAssert(warnings[0].contains("chain 1, metric window 3"), warnings[0])
@@ -50,7 +51,8 @@ final class MetricAdaptationTests: XCTestCase {
         XCTAssertEqual(shrinking.update(metric, context: "w"), [])
         var draws = Matrix(rows: 3, columns: 2)
         for k in 0..<3 { for j in 0..<2 { draws[k, j] = rows[k][j] } }
-        let shrunk = CovarianceShrinkage.stanRegularized(CovarianceShrinkage.shrinkTowardDiagonal(draws: draws).covariance, count: 3)
+        let shrunk = CovarianceShrinkage.stanRegularized(
+            CovarianceShrinkage.shrinkTowardDiagonal(draws: draws).covariance, count: 3)
         guard case let .dense(sigma2) = metric.inverseMetric else { return XCTFail("not dense") }
         for i in 0..<4 { XCTAssertEqual(sigma2.storage[i], shrunk.storage[i], accuracy: 1e-14) }
     }

@@ -22,7 +22,8 @@ final class NonFiniteDensityTests: XCTestCase {
             }
             XCTAssert(r.statistics.allSatisfy { $0.logDensity.isFinite })
         }
-        MomentChecks.assertMoments(MomentChecks.chains(results, parameter: 0), name: "x0", mean: -0.287600, sd: 0.793530)
+        MomentChecks.assertMoments(
+            MomentChecks.chains(results, parameter: 0), name: "x0", mean: -0.287600, sd: 0.793530)
         MomentChecks.assertMoments(MomentChecks.chains(results, parameter: 1), name: "x1", mean: 0.138822, sd: 0.916448)
     }
 
@@ -50,9 +51,11 @@ final class NonFiniteDensityTests: XCTestCase {
     /// runChains reports a failing chain by throwing, after the others stop.
     func testRunChainsThrowsTheInitializationError() {
         let sampler = Sampler(configuration: SamplerConfiguration(warmup: 200, draws: 200, seed: 1))
-        XCTAssertThrowsError(try sampler.runChains(chainIDs: [0, 1], threads: 2) { _ in
-            NowhereFinite(dimension: 2, value: .nan)
-        }) { error in
+        XCTAssertThrowsError(
+            try sampler.runChains(chainIDs: [0, 1], threads: 2) { _ in
+                NowhereFinite(dimension: 2, value: .nan)
+            }
+        ) { error in
             XCTAssert("\(error)".contains("initialization failed"), "\(error)")
         }
     }

@@ -31,7 +31,8 @@ struct ArK: LogDensity {
         }
         let n = Double(y.count - ArK.k)
         lp += -n * logSigma - 0.5 * sumSquares / (sigma * sigma)
-        let dSigma = -(2 * sigma / 6.25) / (1 + (sigma / 2.5) * (sigma / 2.5)) - n / sigma + sumSquares / (sigma * sigma * sigma)
+        let dSigma =
+            -(2 * sigma / 6.25) / (1 + (sigma / 2.5) * (sigma / 2.5)) - n / sigma + sumSquares / (sigma * sigma * sigma)
         gradient[0] = dAlpha
         for j in 0..<ArK.k { gradient[1 + j] = dBeta[j] }
         gradient[6] = sigma * dSigma + 1
@@ -79,7 +80,7 @@ struct ArK: LogDensity {
         -0.340543408755025, -0.448279041603314, -0.657115953575154, -0.354643305309776, -0.525708117368173,
         -0.656437230992476, -0.524526301701093, -0.475865585094874, -0.363131678586159, -0.336691538939934,
         -0.3254437415468, 0.000669469210704293, 0.208042241378832, 0.00231649513347475, 0.112475210747327,
-        0.349403714630085, 0.471702394545, 0.590660043192963, 0.604863406407812, 0.933197909938745,
+        0.349403714630085, 0.471702394545, 0.590660043192963, 0.604863406407812, 0.933197909938745
     ]
 }
 
@@ -92,16 +93,18 @@ final class PosteriorDBArKTests: XCTestCase {
         ("beta[3]", 0.1058160251, 0.0930826, 0.000923),
         ("beta[4]", -0.03543503825, 0.0860418, 0.000854),
         ("beta[5]", -0.3015120656, 0.0698831, 0.0007),
-        ("sigma", 0.150566659, 0.00777472, 7.97e-05),
+        ("sigma", 0.150566659, 0.00777472, 7.97e-05)
     ]
 
     func testMatchesReferencePosterior() throws {
         XCTAssertEqual(ArK.y.count, 200)
         for metric in MetricKind.allCases {
             let config = SamplerConfiguration(warmup: 1000, draws: 1000, metric: metric, seed: 31)
-            let results = try Sampler(configuration: config).runChains(chainIDs: [0, 1, 2, 3], threads: 2) { _ in ArK() }
+            let results = try Sampler(configuration: config).runChains(chainIDs: [0, 1, 2, 3], threads: 2) { _ in ArK()
+            }
             for (k, (name, mean, sd, mcse)) in Self.reference.enumerated() {
-                let chains = k == 6
+                let chains =
+                    k == 6
                     ? MomentChecks.chains(results) { Foundation.exp($0[$0.startIndex + 6]) }
                     : MomentChecks.chains(results, parameter: k)
                 MomentChecks.assertMoments(chains, name: "\(metric) \(name)", mean: mean, sd: sd, referenceMCSE: mcse)

@@ -63,7 +63,9 @@ final class Diamonds: LogDensity {
             xc.withUnsafeBufferPointer { a in
                 BLAS.gemv(transpose: false, n, k, -1, a.baseAddress!, lda: n, x.baseAddress!, 1, r.baseAddress!)
                 let inverseVariance = 1 / (sigma * sigma)
-                BLAS.gemv(transpose: true, n, k, inverseVariance, a.baseAddress!, lda: n, r.baseAddress!, 0, gradient.baseAddress!)
+                BLAS.gemv(
+                    transpose: true, n, k, inverseVariance, a.baseAddress!, lda: n, r.baseAddress!, 0,
+                    gradient.baseAddress!)
             }
             for i in 0..<n {
                 sumSquares += r[i] * r[i]
@@ -118,7 +120,7 @@ final class PosteriorDBDiamondsTests: XCTestCase {
         ("b[23]", 4.626144023, 0.298133, 0.00298),
         ("b[24]", -1.440781151, 0.15389, 0.00154),
         ("Intercept", 7.787995886, 0.00175147, 1.76e-05),
-        ("sigma", 0.1228792016, 0.00123704, 1.23e-05),
+        ("sigma", 0.1228792016, 0.00123704, 1.23e-05)
     ]
 
     static func load() throws -> Diamonds.Data {
@@ -140,15 +142,21 @@ final class PosteriorDBDiamondsTests: XCTestCase {
         x[24] = 7.7
         x[25] = -2
         var g = [Double](repeating: 0, count: 26), scratch = g
-        let lp = x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { model.logDensity(xp, gradient: $0) } }
+        let lp = x.withUnsafeBufferPointer { xp in
+            g.withUnsafeMutableBufferPointer { model.logDensity(xp, gradient: $0) }
+        }
         XCTAssert(lp.isFinite)
         for j in [0, 5, 23, 24, 25] {
             let h = 1e-6
             var plus = x, minus = x
             plus[j] += h
             minus[j] -= h
-            let fp = plus.withUnsafeBufferPointer { xp in scratch.withUnsafeMutableBufferPointer { model.logDensity(xp, gradient: $0) } }
-            let fm = minus.withUnsafeBufferPointer { xp in scratch.withUnsafeMutableBufferPointer { model.logDensity(xp, gradient: $0) } }
+            let fp = plus.withUnsafeBufferPointer { xp in
+                scratch.withUnsafeMutableBufferPointer { model.logDensity(xp, gradient: $0) }
+            }
+            let fm = minus.withUnsafeBufferPointer { xp in
+                scratch.withUnsafeMutableBufferPointer { model.logDensity(xp, gradient: $0) }
+            }
             XCTAssertEqual(g[j], (fp - fm) / (2 * h), accuracy: 1e-5 * max(1, abs(g[j])))
         }
     }
@@ -159,11 +167,14 @@ final class PosteriorDBDiamondsTests: XCTestCase {
         let start = Date()
         let results = try Sampler(configuration: config).runChains(chainIDs: [0, 1], threads: 2) { _ in Diamonds(data) }
         for (k, (name, mean, sd, mcse)) in Self.reference.enumerated() {
-            let chains = k == 25
+            let chains =
+                k == 25
                 ? MomentChecks.chains(results) { Foundation.exp($0[$0.startIndex + 25]) }
                 : MomentChecks.chains(results, parameter: k)
             MomentChecks.assertMoments(chains, name: name, mean: mean, sd: sd, referenceMCSE: mcse)
         }
-        print("diamonds: \(Date().timeIntervalSince(start)) s, gradients \(results.map(\.gradientEvaluations)), step \(results.map(\.stepSize)), divergences \(results.map(\.divergences)), max depth hits \(results.map(\.maxDepthHits)), warnings \(results.flatMap(\.warnings))")
+        print(
+            "diamonds: \(Date().timeIntervalSince(start)) s, gradients \(results.map(\.gradientEvaluations)), step \(results.map(\.stepSize)), divergences \(results.map(\.divergences)), max depth hits \(results.map(\.maxDepthHits)), warnings \(results.flatMap(\.warnings))"
+        )
     }
 }

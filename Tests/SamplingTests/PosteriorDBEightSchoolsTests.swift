@@ -44,7 +44,7 @@ final class PosteriorDBEightSchoolsTests: XCTestCase {
         ("theta[7]", 6.317169759, 5.00286, 0.0499),
         ("theta[8]", 4.883996944, 5.31769, 0.0543),
         ("mu", 4.410518337, 3.3093, 0.033),
-        ("tau", 3.602059524, 3.19848, 0.0319),
+        ("tau", 3.602059524, 3.19848, 0.0319)
     ]
 
     /// The reported quantities as functions of the unconstrained draw.

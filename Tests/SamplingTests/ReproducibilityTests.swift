@@ -6,7 +6,8 @@ import XCTest
 final class ReproducibilityTests: XCTestCase {
     private let target = AR1Gaussian(dimension: 5, rho: 0.7, spreadScales: true)
 
-    private func assertIdentical(_ a: ChainResult, _ b: ChainResult, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertIdentical(_ a: ChainResult, _ b: ChainResult, file: StaticString = #filePath, line: UInt = #line)
+    {
         XCTAssertEqual(a.chainID, b.chainID, file: file, line: line)
         XCTAssertEqual(a.positions, b.positions, file: file, line: line)
         XCTAssertEqual(a.statistics, b.statistics, file: file, line: line)
@@ -17,7 +18,8 @@ final class ReproducibilityTests: XCTestCase {
 
     func testSameSeedSameDrawsOnAnyThreadCountAndAlone() throws {
         for metric in MetricKind.allCases {
-            let sampler = Sampler(configuration: SamplerConfiguration(warmup: 300, draws: 200, metric: metric, seed: 12345))
+            let sampler = Sampler(
+                configuration: SamplerConfiguration(warmup: 300, draws: 200, metric: metric, seed: 12345))
             let target = self.target
             let oneThread = try sampler.runChains(chainIDs: [0, 1, 2, 3], threads: 1) { _ in target }
             let twoThreads = try sampler.runChains(chainIDs: [0, 1, 2, 3], threads: 2) { _ in target }

@@ -16,23 +16,28 @@ struct ResumeTests {
         func chainKept(position: UnsafeBufferPointer<Double>, statistics: SamplerStatistics, isWarmup: Bool) throws {
             rows.append(Array(position) + statistics.columnValues + [isWarmup ? 1 : 0])
         }
-        func chainFinishedWarmup(stepSize: Double, inverseMetric: InverseMetric) throws { warmupEnd = (stepSize, inverseMetric) }
+        func chainFinishedWarmup(stepSize: Double, inverseMetric: InverseMetric) throws {
+            warmupEnd = (stepSize, inverseMetric)
+        }
         func chainWantsCheckpoint() -> Bool { every }
         func chainCheckpoint(_ state: ChainState) throws { states.append(state) }
         func chainEnded(_ state: ChainState) throws { states.append(state) }
     }
 
     @Test(arguments: [
-        (MetricKind.dense, CovarianceEstimator.stan, false), (.dense, .shrinkage, true), (.diag, .stan, false),
+        (MetricKind.dense, CovarianceEstimator.stan, false), (.dense, .shrinkage, true), (.diag, .stan, false)
     ])
-    func resumedChainsMatchTheUninterruptedChain(metric: MetricKind, estimator: CovarianceEstimator, saveWarmup: Bool) throws {
-        let config = SamplerConfiguration(warmup: 150, draws: 60, metric: metric, covarianceEstimator: estimator, seed: 5,
-                                          thin: 2, saveWarmup: saveWarmup)
+    func resumedChainsMatchTheUninterruptedChain(metric: MetricKind, estimator: CovarianceEstimator, saveWarmup: Bool)
+        throws
+    {
+        let config = SamplerConfiguration(
+            warmup: 150, draws: 60, metric: metric, covarianceEstimator: estimator, seed: 5,
+            thin: 2, saveWarmup: saveWarmup)
         let sampler = Sampler(configuration: config)
         let density = AR1Gaussian(dimension: 4, rho: 0.8, spreadScales: true)
         let full = Recorder(checkpointEveryIteration: true)
         let uninterrupted = try sampler.runChain(chainID: 3, density: density, observer: full)
-        #expect(full.states.count == 210)  // after iterations 1…209, and the final state
+        #expect(full.states.count == 210) // after iterations 1…209, and the final state
         #expect(full.states.last!.isComplete)
         // Checkpoints in the first window, at a window's end, at the end of warmup, in sampling.
         for k in [0, 1, 37, 99, 124, 149, 150, 151, 200] {
@@ -44,13 +49,17 @@ struct ResumeTests {
             #expect(rest.rows == Array(full.rows[before...]), "resumed after iteration \(k + 1)")
             #expect(resumed.positions == Array(uninterrupted.positions[(before * 4)...]))
             #expect(resumed.stepSize == uninterrupted.stepSize && resumed.inverseMetric == uninterrupted.inverseMetric)
-            #expect(resumed.divergences == uninterrupted.divergences && resumed.gradientEvaluations == uninterrupted.gradientEvaluations)
+            #expect(
+                resumed.divergences == uninterrupted.divergences
+                    && resumed.gradientEvaluations == uninterrupted.gradientEvaluations)
             #expect(resumed.samplingGradientEvaluations == uninterrupted.samplingGradientEvaluations)
             #expect(resumed.warnings == uninterrupted.warnings && resumed.isComplete)
             #expect((rest.warmupEnd != nil) == (k < 149), "the end of warmup is announced once")
             var last = rest.states.last!
             var reference = full.states.last!
-            (last.warmupSeconds, last.samplingSeconds, reference.warmupSeconds, reference.samplingSeconds) = (0, 0, 0, 0)
+            (last.warmupSeconds, last.samplingSeconds, reference.warmupSeconds, reference.samplingSeconds) = (
+                0, 0, 0, 0
+            )
             #expect(last == reference)
         }
     }
@@ -64,8 +73,9 @@ struct ResumeTests {
         let uninterrupted = try sampler.runChain(chainID: 2, density: density, observer: full)
         let token = CancellationToken()
         let first = Recorder(checkpointEveryIteration: false)
-        let cancelled = try sampler.runChain(chainID: 2, density: density, progress: { p in if p.iteration == 120 { token.cancel() } },
-                                             cancellation: token, observer: first)
+        let cancelled = try sampler.runChain(
+            chainID: 2, density: density, progress: { p in if p.iteration == 120 { token.cancel() } },
+            cancellation: token, observer: first)
         #expect(!cancelled.isComplete && cancelled.warnings.last!.contains("cancelled after 120 of 150"))
         let ended = first.states.last!
         #expect(!ended.isComplete && ended.iteration == 120 && ended.warnings == uninterrupted.warnings)
@@ -78,10 +88,13 @@ struct ResumeTests {
     @Test func aDamagedCheckpointIsRefused() throws {
         let sampler = Sampler(configuration: SamplerConfiguration(warmup: 20, draws: 10, seed: 1))
         let recorder = Recorder(checkpointEveryIteration: false)
-        _ = try sampler.runChain(chainID: 1, density: AR1Gaussian(dimension: 2, rho: 0.5, spreadScales: false), observer: recorder)
+        _ = try sampler.runChain(
+            chainID: 1, density: AR1Gaussian(dimension: 2, rho: 0.5, spreadScales: false), observer: recorder)
         let bytes = ChainStateCoding.encode(recorder.states[0])
         #expect(throws: ChainStateCoding.Malformed.self) { try ChainStateCoding.decode(Array(bytes.dropLast(3))) }
         #expect(throws: ChainStateCoding.Malformed.self) { try ChainStateCoding.decode(bytes + [0]) }
-        #expect(throws: ChainStateCoding.Malformed.self) { try ChainStateCoding.decode(Array("not a checkpoint at all".utf8)) }
+        #expect(throws: ChainStateCoding.Malformed.self) {
+            try ChainStateCoding.decode(Array("not a checkpoint at all".utf8))
+        }
     }
 }

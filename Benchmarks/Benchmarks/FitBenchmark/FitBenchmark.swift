@@ -13,7 +13,8 @@ let benchmarks: @Sendable () -> Void = {
     let model = ModelCatalog.bandit2armDelta
     let study = try! StudySimulator.simulate(model: model, subjects: 100, trials: 200, seed: 20240101)
     let batch = study.batch
-    let essPerSecond = BenchmarkMetric.custom("min bulk ESS per second", polarity: .prefersLarger, useScalingFactor: false)
+    let essPerSecond = BenchmarkMetric.custom(
+        "min bulk ESS per second", polarity: .prefersLarger, useScalingFactor: false)
     let minESS = BenchmarkMetric.custom("min bulk ESS", polarity: .prefersLarger, useScalingFactor: false)
 
     Benchmark(
@@ -23,7 +24,9 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let start = ProcessInfo.processInfo.systemUptime
             let sampler = Sampler(configuration: SamplerConfiguration(covarianceEstimator: .shrinkage, seed: 1))
-            let results = try! sampler.runChains(chainIDs: [1, 2, 3, 4], threads: ProcessInfo.processInfo.activeProcessorCount) { _ in
+            let results = try! sampler.runChains(
+                chainIDs: [1, 2, 3, 4], threads: ProcessInfo.processInfo.activeProcessorCount
+            ) { _ in
                 PosteriorDensity(posterior: HierarchicalPosterior(model: model, batch: batch))
             }
             let seconds = ProcessInfo.processInfo.systemUptime - start

@@ -18,15 +18,19 @@ import RLModels
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.maxDuration = .seconds(5)
     Benchmark.defaultConfiguration.maxIterations = 20_000
-    let perSubjectTrial = BenchmarkMetric.custom("ps per subject-trial", polarity: .prefersSmaller, useScalingFactor: false)
+    let perSubjectTrial = BenchmarkMetric.custom(
+        "ps per subject-trial", polarity: .prefersSmaller, useScalingFactor: false)
     let tapeBytes = BenchmarkMetric.custom("tape bytes", polarity: .prefersSmaller, useScalingFactor: false)
     let fourArm = ModelCatalog.model(named: "bandit4arm_lapse")!
 
-    func register(_ name: String, subjects: Int, trials: Int, model: ModelDefinition, batch: TrialBatch, handWritten: Bool) {
-        let likelihood: SubjectLikelihood = handWritten
+    func register(
+        _ name: String, subjects: Int, trials: Int, model: ModelDefinition, batch: TrialBatch, handWritten: Bool
+    ) {
+        let likelihood: SubjectLikelihood =
+            handWritten
             ? HandWrittenModels.likelihood(model.name, batch: batch, parameterCount: model.parameters.count)
             : model.makeLikelihood(batch)
-        let S = batch.subjectCount, P = model.parameters.count
+        let S = batch.laneCount, P = model.parameters.count
         let theta = (0..<(P * S)).map { model.parameters[$0 / S].constrain(Double($0 % 11) / 5 - 1).value }
         var ll = [Double](repeating: 0, count: S), gradient = [Double](repeating: 0, count: P * S)
         let tape = handWritten ? 0 : try! model.machine(for: batch, purpose: .gradient).0.tapeBytes
@@ -40,7 +44,8 @@ let benchmarks: @Sendable () -> Void = {
             }
             let elapsed = BenchmarkClock.now - start
             let nanoseconds = Double(elapsed.components.attoseconds) / 1e9 + Double(elapsed.components.seconds) * 1e9
-            benchmark.measurement(perSubjectTrial, Int(1000 * nanoseconds / Double(subjects * trials * benchmark.scaledIterations.count)))
+            benchmark.measurement(
+                perSubjectTrial, Int(1000 * nanoseconds / Double(subjects * trials * benchmark.scaledIterations.count)))
             benchmark.measurement(tapeBytes, tape)
         }
     }
@@ -48,9 +53,16 @@ let benchmarks: @Sendable () -> Void = {
     for (subjects, trials) in [(100, 200), (20, 200)] {
         let bandit = ModelCatalog.bandit2armDelta
         let study = try! StudySimulator.simulate(model: bandit, subjects: subjects, trials: trials, seed: 1)
-        register("bandit2arm_delta language", subjects: subjects, trials: trials, model: bandit, batch: study.batch, handWritten: false)
-        register("bandit2arm_delta hand-written", subjects: subjects, trials: trials, model: bandit, batch: study.batch, handWritten: true)
-        let four = try! StudySimulator.simulate(model: ModelCatalog.banditNarmDelta, subjects: subjects, trials: trials, seed: 1, options: 4)
-        register("bandit4arm_lapse (K=4, 5 parameters) language", subjects: subjects, trials: trials, model: fourArm, batch: four.batch, handWritten: false)
+        register(
+            "bandit2arm_delta language", subjects: subjects, trials: trials, model: bandit, batch: study.batch,
+            handWritten: false)
+        register(
+            "bandit2arm_delta hand-written", subjects: subjects, trials: trials, model: bandit, batch: study.batch,
+            handWritten: true)
+        let four = try! StudySimulator.simulate(
+            model: ModelCatalog.banditNarmDelta, subjects: subjects, trials: trials, seed: 1, options: 4)
+        register(
+            "bandit4arm_lapse (K=4, 5 parameters) language", subjects: subjects, trials: trials, model: fourArm,
+            batch: four.batch, handWritten: false)
     }
 }

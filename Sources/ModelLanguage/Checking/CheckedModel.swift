@@ -148,7 +148,9 @@ public indirect enum TypedStatement: Sendable {
     }
 
     case assign(target: Target, indices: [TypedExpression], value: TypedExpression, location: SourceLocation)
-    case observe(column: Int, distribution: ObservationDistribution, arguments: [TypedExpression], location: SourceLocation)
-    case ifElse(condition: TypedExpression, then: [TypedStatement], otherwise: [TypedStatement], location: SourceLocation)
+    case observe(
+        column: Int, distribution: ObservationDistribution, arguments: [TypedExpression], location: SourceLocation)
+    case ifElse(
+        condition: TypedExpression, then: [TypedStatement], otherwise: [TypedStatement], location: SourceLocation)
     case forEach(variable: Int, dimension: Dimension, body: [TypedStatement], location: SourceLocation)
 }

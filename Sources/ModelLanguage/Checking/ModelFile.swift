@@ -14,12 +14,14 @@ public enum ModelFile {
     /// Reads and checks the model file at `path`.
     public static func load(path: String) throws -> CheckedModel {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError(file: path, kind: .unreadable, location: nil,
-                                 problem: "cannot read the model file (it does not exist or is not readable)",
-                                 fix: "check the path; `rlfit models NAME > my_model.rlm` writes a built-in model to start from")
+            throw ModelFileError(
+                file: path, kind: .unreadable, location: nil,
+                problem: "cannot read the model file (it does not exist or is not readable)",
+                fix: "check the path; `rlfit models NAME > my_model.rlm` writes a built-in model to start from")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ModelFileError(file: path, location: nil, problem: "the model file is not UTF-8 text", fix: "save it as UTF-8 text")
+            throw ModelFileError(
+                file: path, location: nil, problem: "the model file is not UTF-8 text", fix: "save it as UTF-8 text")
         }
         return try check(text: text, file: path)
     }

@@ -43,6 +43,9 @@ public struct ValueType: Sendable, Equatable {
     public var isScalar: Bool { shape.isEmpty }
     public var isNumeric: Bool { if case .boolean = kind { return true }; return true }
     public var isIndexLike: Bool {
-        switch kind { case .integer, .index: return true; default: return false }
+        switch kind {
+        case .integer, .index: return true;
+        default: return false
+        }
     }
 }

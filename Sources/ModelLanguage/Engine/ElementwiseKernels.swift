@@ -17,13 +17,16 @@ public protocol ElementwiseLoops: SendableMetatype {
     static var partialsMayBeInfinite: Bool { get }
     /// The committing scatter over this primitive (`ScatterMapKernels.swift`).
     static func scatterMapForward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int)
-    static func scatterMapBackward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
-                                   modes: UnsafePointer<AdjointMode>)
-    static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
-                            _ c: UnsafePointer<Lanes>, _ n: Int)
-    static func backwardLoop(_ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
-                             _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
-                             _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int)
+    static func scatterMapBackward(
+        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+        modes: UnsafePointer<AdjointMode>)
+    static func forwardLoop(
+        _ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+        _ c: UnsafePointer<Lanes>, _ n: Int)
+    static func backwardLoop(
+        _ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+        _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
+        _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int)
 }
 
 /// How a backward loop writes one argument's adjoint.
@@ -48,10 +51,14 @@ enum SkipWrite: AdjointWrite {
     @inline(__always) static func write(_ p: UnsafeMutablePointer<Lanes>, _ j: Int, _ v: @autoclosure () -> Lanes) {}
 }
 enum AssignWrite: AdjointWrite {
-    @inline(__always) static func write(_ p: UnsafeMutablePointer<Lanes>, _ j: Int, _ v: @autoclosure () -> Lanes) { p[j] = v() }
+    @inline(__always) static func write(_ p: UnsafeMutablePointer<Lanes>, _ j: Int, _ v: @autoclosure () -> Lanes) {
+        p[j] = v()
+    }
 }
 enum AccumulateWrite: AdjointWrite {
-    @inline(__always) static func write(_ p: UnsafeMutablePointer<Lanes>, _ j: Int, _ v: @autoclosure () -> Lanes) { p[j] += v() }
+    @inline(__always) static func write(_ p: UnsafeMutablePointer<Lanes>, _ j: Int, _ v: @autoclosure () -> Lanes) {
+        p[j] += v()
+    }
 }
 
 /// λ·∂, with a zero λ kept zero when the primitive's partial may be infinite (0·∞ = NaN would
@@ -61,22 +68,27 @@ enum AccumulateWrite: AdjointWrite {
     return guarded ? v.replacing(with: 0, where: lambda .== 0) : v
 }
 
-
 extension UnaryPrimitive {
     @inline(__always) public static func value3(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { value(a) }
-    @inline(__always) public static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
+    @inline(__always) public static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (
+        Lanes, Lanes, Lanes
+    ) {
         (differentiable ? derivative(x: a, y: y) : .zero, .zero, .zero)
     }
     public static var partialsMayBeInfinite: Bool { guardsZeroAdjoint }
 
-    public static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
-                                   _ c: UnsafePointer<Lanes>, _ n: Int) {
+    public static func forwardLoop(
+        _ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+        _ c: UnsafePointer<Lanes>, _ n: Int
+    ) {
         for j in 0..<n { y[j] = value(a[j]) }
     }
 
-    public static func backwardLoop(_ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
-                                    _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
-                                    _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int) {
+    public static func backwardLoop(
+        _ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+        _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
+        _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int
+    ) {
         func run<M: AdjointWrite>(_: M.Type) {
             for j in 0..<n { M.write(la, j, scaled(l[j], derivative(x: a[j], y: y[j]), guarded: guardsZeroAdjoint)) }
         }
@@ -90,21 +102,27 @@ extension UnaryPrimitive {
 
 extension BinaryPrimitive {
     @inline(__always) public static func value3(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { value(a, b) }
-    @inline(__always) public static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
+    @inline(__always) public static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (
+        Lanes, Lanes, Lanes
+    ) {
         guard differentiable else { return (.zero, .zero, .zero) }
         let (da, db) = partials(a: a, b: b, y: y)
         return (da, db, .zero)
     }
     public static var partialsMayBeInfinite: Bool { guardsZeroAdjoint }
 
-    public static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
-                                   _ c: UnsafePointer<Lanes>, _ n: Int) {
+    public static func forwardLoop(
+        _ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+        _ c: UnsafePointer<Lanes>, _ n: Int
+    ) {
         for j in 0..<n { y[j] = value(a[j], b[j]) }
     }
 
-    public static func backwardLoop(_ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
-                                    _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
-                                    _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int) {
+    public static func backwardLoop(
+        _ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+        _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
+        _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int
+    ) {
         func run<MA: AdjointWrite, MB: AdjointWrite>(_: MA.Type, _: MB.Type) {
             for j in 0..<n {
                 let (da, db) = partials(a: a[j], b: b[j], y: y[j])
@@ -130,21 +148,27 @@ extension BinaryPrimitive {
 
 extension TernaryPrimitive {
     @inline(__always) public static func value3(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { value(a, b, c) }
-    @inline(__always) public static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
+    @inline(__always) public static func partials3(_ a: Lanes, _ b: Lanes, _ c: Lanes, y: Lanes) -> (
+        Lanes, Lanes, Lanes
+    ) {
         let (da, db, dc) = partials(a: a, b: b, c: c, y: y)
         let d = differentiableArguments
         return (d.a ? da : .zero, d.b ? db : .zero, d.c ? dc : .zero)
     }
     public static var partialsMayBeInfinite: Bool { true }
 
-    public static func forwardLoop(_ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
-                                   _ c: UnsafePointer<Lanes>, _ n: Int) {
+    public static func forwardLoop(
+        _ y: UnsafeMutablePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+        _ c: UnsafePointer<Lanes>, _ n: Int
+    ) {
         for j in 0..<n { y[j] = value(a[j], b[j], c[j]) }
     }
 
-    public static func backwardLoop(_ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
-                                    _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
-                                    _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int) {
+    public static func backwardLoop(
+        _ modes: AdjointModes, _ l: UnsafePointer<Lanes>, _ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Lanes>,
+        _ c: UnsafePointer<Lanes>, _ y: UnsafePointer<Lanes>, _ la: UnsafeMutablePointer<Lanes>,
+        _ lb: UnsafeMutablePointer<Lanes>, _ lc: UnsafeMutablePointer<Lanes>, _ n: Int
+    ) {
         func run<MA: AdjointWrite, MB: AdjointWrite, MC: AdjointWrite>(_: MA.Type, _: MB.Type, _: MC.Type) {
             for j in 0..<n {
                 let (da, db, dc) = partials(a: a[j], b: b[j], c: c[j], y: y[j])

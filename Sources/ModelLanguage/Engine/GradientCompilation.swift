@@ -52,7 +52,8 @@ extension MachineCompilation {
             default: break
             }
         }
-        let prepassDefined = Set(prepassOrder.flatMap { nodes[$0].outputs } + prepassElements.map { program.states[$0].start })
+        let prepassDefined = Set(
+            prepassOrder.flatMap { nodes[$0].outputs } + prepassElements.map { program.states[$0].start })
         var fixed: [Int: Address] = [:]
         for r in planeRegisters where prepassDefined.contains(r) { fixed[r] = newRow(.plane) }
         var storage: [Int: Address] = [:]
@@ -76,7 +77,9 @@ extension MachineCompilation {
         for i in mainOrder where nodes[i].outputs.contains(where: active.contains) || nodes[i].isObservation {
             switch nodes[i].operation {
             case let .elementwise(f):
-                for (k, v) in nodes[i].operands.enumerated() where f.readsArguments[k] { if let r = v.register { taped.insert(r) } }
+                for (k, v) in nodes[i].operands.enumerated() where f.readsArguments[k] {
+                    if let r = v.register { taped.insert(r) }
+                }
                 if f.readsOutput { taped.insert(nodes[i].outputs[0]) }
             case .softmax:
                 nodes[i].outputs.forEach { taped.insert($0) }
@@ -103,15 +106,23 @@ extension MachineCompilation {
         for (position, i) in mainOrder.enumerated() {
             guard case .scatter = nodes[i].operation else { continue }
             let later = mainOrder[(position + 1)...]
-            guard !later.contains(where: { nodes[$0].operands.contains { $0.register.map(startRegisters.contains) ?? false } }),
-                  !(nodes[i].operands[1].register.map(startRegisters.contains) ?? false) else { continue }
+            guard
+                !later.contains(where: {
+                    nodes[$0].operands.contains { $0.register.map(startRegisters.contains) ?? false }
+                }),
+                !(nodes[i].operands[1].register.map(startRegisters.contains) ?? false)
+            else { continue }
             var rows: [Int: Address] = [:]
             var starts: [Int] = []
             for (k, out) in nodes[i].outputs.enumerated() {
                 guard useCount[out] == 1, !taped.contains(out),
-                      let e = mainElements.first(where: { program.states[$0].final == .register(out) }) else { rows = [:]; break }
+                    let e = mainElements.first(where: { program.states[$0].final == .register(out) })
+                else { rows = [:]; break }
                 let input = nodes[i].operands[2 + k]
-                guard input == .register(program.states[e].start) || !(input.register.map(startRegisters.contains) ?? false) else {
+                guard
+                    input == .register(program.states[e].start)
+                        || !(input.register.map(startRegisters.contains) ?? false)
+                else {
                     rows = [:]; break
                 }
                 rows[out] = mainCarry[e]!
@@ -129,9 +140,14 @@ extension MachineCompilation {
         for i in mainOrder {
             guard case let .observe(distribution, _, offered) = nodes[i].operation else { continue }
             let arguments = nodes[i].operands.count - 1
-            let size = distribution == .softmax ? (nodes[i].scaled ? arguments - 1 : offered ? arguments / 2 : arguments) : 1
-            let count = nodes[i].lapse ? arguments : distribution == .softmax && (size > 2 || offered) ? size
-                : distribution == .sequentialLogit ? arguments - 1 : distribution == .wiener ? 4 : 1
+            let size =
+                distribution == .softmax ? (nodes[i].scaled ? arguments - 1 : offered ? arguments / 2 : arguments) : 1
+            let count =
+                nodes[i].lapse
+                ? arguments
+                : distribution == .softmax && (size > 2 || offered)
+                    ? size
+                    : distribution == .sequentialLogit ? arguments - 1 : distribution == .wiener ? 4 : 1
             factors[i] = (0..<count).map { _ in newRow(.tape) }
         }
         var main = MachineProgram()
@@ -139,7 +155,8 @@ extension MachineCompilation {
         carryIn(mainElements, carry: mainCarry, storage: storage, inPlace: true, into: &main)
         commit(mainElements, carry: mainCarry, storage: storage, everyElement: true, into: &main)
 
-        let steps = adjointSteps(mainOrder: mainOrder, mainElements: mainElements, active: active, storage: storage, factors: factors)
+        let steps = adjointSteps(
+            mainOrder: mainOrder, mainElements: mainElements, active: active, storage: storage, factors: factors)
         emitBackward(steps, into: &main)
         code.main = main
     }
@@ -158,14 +175,17 @@ extension MachineCompilation {
             var arguments: [TrialProgram.Value?] = []
             var sources: [Int] = []
             for k in 0..<n {
-                guard case let .register(r) = nodes[i].operands[2 + k], useCount[r] == 1, let d = definingNode[r], inOrder.contains(d),
-                      case let .elementwise(f) = nodes[d].operation, !f.readsOutput, function == nil || function == f else { break }
+                guard case let .register(r) = nodes[i].operands[2 + k], useCount[r] == 1, let d = definingNode[r],
+                    inOrder.contains(d),
+                    case let .elementwise(f) = nodes[d].operation, !f.readsOutput, function == nil || function == f
+                else { break }
                 // Argument j is this element's start, or the same non-start value for every element.
                 let own = TrialProgram.Value.register(nodes[i].commitStarts[k])
                 let these: [TrialProgram.Value?] = nodes[d].operands.map { $0 == own ? nil : $0 }
                 guard these.contains(where: { $0 == nil }),
-                      !these.contains(where: { $0?.register.map(startRegisters.contains) ?? false }),
-                      k == 0 || these == arguments else { break }
+                    !these.contains(where: { $0?.register.map(startRegisters.contains) ?? false }),
+                    k == 0 || these == arguments
+                else { break }
                 function = f
                 arguments = these
                 sources.append(d)
@@ -193,12 +213,15 @@ extension MachineCompilation {
         var active = Set<Int>()
         var work: [Int] = []
         func mark(_ v: TrialProgram.Value) {
-            if case let .register(r) = v, program.registers[r].level == .parameter, active.insert(r).inserted { work.append(r) }
+            if case let .register(r) = v, program.registers[r].level == .parameter, active.insert(r).inserted {
+                work.append(r)
+            }
         }
         for i in mainOrder {
             guard case let .observe(distribution, _, offered) = nodes[i].operation else { continue }
             let arguments = Array(nodes[i].operands.dropFirst())
-            let differentiable = distribution == .softmax && offered ? Array(arguments.prefix(arguments.count / 2)) : arguments
+            let differentiable =
+                distribution == .softmax && offered ? Array(arguments.prefix(arguments.count / 2)) : arguments
             differentiable.forEach(mark)
         }
         var finalOf: [Int: [TrialProgram.Value]] = [:]
@@ -223,16 +246,20 @@ extension MachineCompilation {
     /// The backward steps in execution order: seeds from the carried state (answered lanes
     /// only), the instructions' adjoints in reverse, the carry-in adjoint. Parameters' λ go
     /// straight into the gradient rows.
-    mutating func adjointSteps(mainOrder: [Int], mainElements: [Int], active: Set<Int>, storage: [Int: Address],
-                               factors: [Int: [Address]]) -> [AdjointStep] {
+    mutating func adjointSteps(
+        mainOrder: [Int], mainElements: [Int], active: Set<Int>, storage: [Int: Address],
+        factors: [Int: [Address]]
+    ) -> [AdjointStep] {
         var steps: [AdjointStep] = []
         let activeElements = mainElements.enumerated().filter { active.contains(program.states[$0.element].start) }
         // The λ of every element's start is its λcarry row (it holds the λ of the next trial's
         // start when the trial's backward step begins).
         for (k, e) in mainElements.enumerated() { carriedLambda[program.states[e].start] = Address(.carryAdjoint, k) }
-        var committed: [Int: Int] = [:]  // final register → carry-adjoint slot, for scatters that commit
+        var committed: [Int: Int] = [:] // final register → carry-adjoint slot, for scatters that commit
         for (k, e) in mainElements.enumerated() {
-            if case let .register(r) = program.states[e].final, let d = definingNode[r], nodes[d].commits { committed[r] = k }
+            if case let .register(r) = program.states[e].final, let d = definingNode[r], nodes[d].commits {
+                committed[r] = k
+            }
         }
         // λ of the carried state flows into each changed element's final value (answered lanes);
         // there λ of the start restarts from 0.
@@ -260,8 +287,11 @@ extension MachineCompilation {
                 for k in 0..<3 { operands.append(.value(k < args.count ? args[k] : args[0])) }
                 operands.append(.value(storage[n.outputs[0]]!))
                 for k in 0..<3 {
-                    if k < n.operands.count, f.differentiableArguments[k], let l = lambda(n.operands[k]) { operands.append(l) }
-                    else { operands.append(.none) }
+                    if k < n.operands.count, f.differentiableArguments[k], let l = lambda(n.operands[k]) {
+                        operands.append(l)
+                    } else {
+                        operands.append(.none)
+                    }
                 }
                 steps.append(AdjointStep(kind: .elementwiseAdjoint, operands: operands, function: f))
             case .gather:
@@ -272,7 +302,9 @@ extension MachineCompilation {
             case .scatter where n.map != nil:
                 let map = n.map!
                 guard n.outputs.contains(where: active.contains) else { continue }
-                var operands: [AdjointOperand] = [.value(address(n.operands[0], storage)), lambda(n.operands[1]) ?? .none]
+                var operands: [AdjointOperand] = [
+                    .value(address(n.operands[0], storage)), lambda(n.operands[1]) ?? .none
+                ]
                 for r in n.outputs { operands.append(.fixed(Address(.carryAdjoint, committed[r]!))) }
                 let arguments = (0..<3).map { j in j < map.arguments.count ? map.arguments[j] : nil }
                 for a in arguments { operands.append(.value(a.map { address($0, storage) } ?? .zero)) }
@@ -282,14 +314,21 @@ extension MachineCompilation {
                 }
                 operands.append(.value(Address(.plane, MachineCode.answeredPlane)))
                 for r in n.commitStarts { operands.append(.value(storage[r]!)) }
-                steps.append(AdjointStep(kind: .scatterMapAdjoint, operands: operands, size: n.outputs.count,
-                                         flags: UInt64(Self.startPositions(map.arguments)), function: map.function))
+                steps.append(
+                    AdjointStep(
+                        kind: .scatterMapAdjoint, operands: operands, size: n.outputs.count,
+                        flags: UInt64(Self.startPositions(map.arguments)), function: map.function))
             case .scatter:
                 guard n.outputs.contains(where: active.contains) else { continue }
-                var operands: [AdjointOperand] = [.value(address(n.operands[0], storage)), lambda(n.operands[1]) ?? .none]
+                var operands: [AdjointOperand] = [
+                    .value(address(n.operands[0], storage)), lambda(n.operands[1]) ?? .none
+                ]
                 for r in n.outputs {
-                    if let k = committed[r] { operands.append(.fixed(Address(.carryAdjoint, k))) }
-                    else { operands.append(active.contains(r) ? .read(r) : .fixed(.zero)) }
+                    if let k = committed[r] {
+                        operands.append(.fixed(Address(.carryAdjoint, k)))
+                    } else {
+                        operands.append(active.contains(r) ? .read(r) : .fixed(.zero))
+                    }
                 }
                 var flags: UInt64 = 0
                 for (k, v) in n.operands.dropFirst(2).enumerated() {
@@ -305,7 +344,8 @@ extension MachineCompilation {
                     operands.append(.value(Address(.plane, MachineCode.answeredPlane)))
                     flags |= MachineInstruction.carriedFlag
                 }
-                steps.append(AdjointStep(kind: .scatterAdjoint, operands: operands, size: n.outputs.count, flags: flags))
+                steps.append(
+                    AdjointStep(kind: .scatterAdjoint, operands: operands, size: n.outputs.count, flags: flags))
             case .softmax:
                 guard n.outputs.contains(where: active.contains) else { continue }
                 var operands: [AdjointOperand] = n.outputs.map { .value(storage[$0]!) }
@@ -319,26 +359,34 @@ extension MachineCompilation {
                 case .softmax where n.scaled:
                     let beta = arguments[0], x = Array(arguments.dropFirst())
                     guard arguments.contains(where: { lambda($0) != nil }) else { continue }
-                    var operands = rows.map { AdjointOperand.value($0) } + [AdjointOperand.value(address(beta, storage))]
+                    var operands =
+                        rows.map { AdjointOperand.value($0) } + [AdjointOperand.value(address(beta, storage))]
                     operands += x.map { .value(address($0, storage)) }
                     operands += [lambda(beta) ?? .none] + x.map { lambda($0) ?? .none }
-                    steps.append(AdjointStep(kind: rows.count == 1 ? .observeScaledSoftmax2Adjoint : .observeScaledSoftmaxAdjoint,
-                                             operands: operands, size: x.count))
+                    steps.append(
+                        AdjointStep(
+                            kind: rows.count == 1 ? .observeScaledSoftmax2Adjoint : .observeScaledSoftmaxAdjoint,
+                            operands: operands, size: x.count))
                 case .softmax:
                     let u = offered ? Array(arguments.prefix(arguments.count / 2)) : arguments
                     guard u.contains(where: { lambda($0) != nil }) else { continue }
                     let operands = rows.map { AdjointOperand.value($0) } + u.map { lambda($0) ?? .none }
-                    steps.append(AdjointStep(kind: rows.count == 1 ? .observeSoftmax2Adjoint : .observeSoftmaxAdjoint,
-                                             operands: operands, size: u.count))
+                    steps.append(
+                        AdjointStep(
+                            kind: rows.count == 1 ? .observeSoftmax2Adjoint : .observeSoftmaxAdjoint,
+                            operands: operands, size: u.count))
                 case .categorical where n.lapse:
                     guard arguments.contains(where: { lambda($0) != nil }) else { continue }
                     let xi = arguments[0], u = Array(arguments.dropFirst())
-                    let operands = rows.map { AdjointOperand.value($0) } + u.map { lambda($0) ?? .none } + [lambda(xi) ?? .none]
+                    let operands =
+                        rows.map { AdjointOperand.value($0) } + u.map { lambda($0) ?? .none } + [lambda(xi) ?? .none]
                     steps.append(AdjointStep(kind: .observeLapseSoftmaxAdjoint, operands: operands, size: u.count))
                 case .categorical:
                     guard arguments.contains(where: { lambda($0) != nil }) else { continue }
-                    let operands: [AdjointOperand] = [.value(dataPlane(column)), .value(rows[0])] + arguments.map { lambda($0) ?? .none }
-                    steps.append(AdjointStep(kind: .observeCategoricalAdjoint, operands: operands, size: arguments.count))
+                    let operands: [AdjointOperand] =
+                        [.value(dataPlane(column)), .value(rows[0])] + arguments.map { lambda($0) ?? .none }
+                    steps.append(
+                        AdjointStep(kind: .observeCategoricalAdjoint, operands: operands, size: arguments.count))
                 case .bernoulliLogit, .bernoulli:
                     guard let l = lambda(arguments[0]) else { continue }
                     steps.append(AdjointStep(kind: .observeScalarAdjoint, operands: [.value(rows[0]), l], size: 1))
@@ -362,7 +410,9 @@ extension MachineCompilation {
         for (position, (k, e)) in activeElements.enumerated() {
             let s = program.states[e]
             var gradient = Address.zero
-            if case let .register(r) = s.initial, case let .parameter(p) = program.registers[r].source { gradient = Address(.gradient, p) }
+            if case let .register(r) = s.initial, case let .parameter(p) = program.registers[r].source {
+                gradient = Address(.gradient, p)
+            }
             carry.operands += [.fixed(Address(.carryAdjoint, k)), .fixed(gradient)]
             if s.acrossBlocks {
                 carry.flags |= 1 << UInt64(position)
@@ -370,7 +420,8 @@ extension MachineCompilation {
             }
         }
         if activeElements.count > 0 { carry.size = activeElements.count; steps.append(carry) }
-        code.regionSizes[Address.Region.carryAdjoint.rawValue] = max(code.regionSizes[Address.Region.carryAdjoint.rawValue], mainElements.count)
+        code.regionSizes[Address.Region.carryAdjoint.rawValue] = max(
+            code.regionSizes[Address.Region.carryAdjoint.rawValue], mainElements.count)
         return steps
     }
 
@@ -427,8 +478,9 @@ extension MachineCompilation {
                 }
             }
             for r in dying { if let a = rows[r] { free.append(a); rows[r] = nil; written.remove(r) } }
-            var instruction = MachineInstruction(kind: step.kind, first: Int32(target.addresses.count), count: Int32(addresses.count),
-                                                 size: Int32(step.size), modes: Int32(target.modes.count))
+            var instruction = MachineInstruction(
+                kind: step.kind, first: Int32(target.addresses.count), count: Int32(addresses.count),
+                size: Int32(step.size), modes: Int32(target.modes.count))
             instruction.flags = step.flags
             target.addresses += addresses
             // One mode per output λ position, in operand order; elementwise kernels have theirs baked in.

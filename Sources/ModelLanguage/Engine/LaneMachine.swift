@@ -38,8 +38,11 @@ public final class LaneMachine {
         let table: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
         let count: Int
 
-        init(_ p: MachineProgram, trials: Int, base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, slotSize: UnsafeMutablePointer<Int>,
-             stride: UnsafeMutablePointer<Int>) {
+        init(
+            _ p: MachineProgram, trials: Int, base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>,
+            slotSize: UnsafeMutablePointer<Int>,
+            stride: UnsafeMutablePointer<Int>
+        ) {
             count = p.addresses.count
             table = .allocate(capacity: max(count * trials, 1))
             for (k, a) in p.addresses.enumerated() {
@@ -70,7 +73,9 @@ public final class LaneMachine {
         }
 
         /// The operand rows at trial t.
-        @inline(__always) func rows(at t: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<Lanes>> { table + t * count }
+        @inline(__always) func rows(at t: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<Lanes>> {
+            table + t * count
+        }
     }
 
     public init(code: MachineCode, lanes: Int, trials: Int) {
@@ -138,20 +143,25 @@ public final class LaneMachine {
         if isBlockStart {
             blockStartTrials = (0..<trials).map { t in t == 0 || (0..<lanes).contains { values[t * lanes + $0] != 0 } }
         }
-        let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width).assumingMemoryBound(to: Double.self)
+        let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width)
+            .assumingMemoryBound(to: Double.self)
         for t in 0..<trials {
-            for j in 0..<(width * 4) { p[t * width * 4 + j] = isBlockStart && t == 0 ? 1 : (j < lanes ? values[t * lanes + j] : 0) }
+            for j in 0..<(width * 4) {
+                p[t * width * 4 + j] = isBlockStart && t == 0 ? 1 : (j < lanes ? values[t * lanes + j] : 0)
+            }
         }
     }
 
     /// One value of plane `plane` (simulation writes outcomes as the task produces them).
     public func setPlaneValue(_ plane: Int, trial t: Int, lane: Int, _ value: Double) {
-        let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width).assumingMemoryBound(to: Double.self)
+        let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width)
+            .assumingMemoryBound(to: Double.self)
         p[t * width * 4 + lane] = value
     }
 
     public func planeValue(_ plane: Int, trial t: Int, lane: Int) -> Double {
-        let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width).assumingMemoryBound(to: Double.self)
+        let p = UnsafeMutableRawPointer(base[Address.Region.plane.rawValue] + plane * trials * width)
+            .assumingMemoryBound(to: Double.self)
         return p[t * width * 4 + lane]
     }
 
@@ -191,7 +201,8 @@ public final class LaneMachine {
     /// initial values. Padding lanes copy lane 0 (so they compute finite values; they are masked).
     private func load(theta: UnsafePointer<Double>) {
         let P = code.parameterCount
-        let params = UnsafeMutableRawPointer(base[Address.Region.parameter.rawValue]).assumingMemoryBound(to: Double.self)
+        let params = UnsafeMutableRawPointer(base[Address.Region.parameter.rawValue]).assumingMemoryBound(
+            to: Double.self)
         for p in 0..<P {
             for j in 0..<(width * 4) { params[p * width * 4 + j] = theta[p * lanes + (j < lanes ? j : 0)] }
         }
@@ -199,7 +210,9 @@ public final class LaneMachine {
         let parameters = base[Address.Region.parameter.rawValue]
         for (address, constant, parameter) in code.carryInitial {
             let row = self.row(address)
-            for j in 0..<width { row[j] = parameter.map { parameters[$0 * width + j] } ?? Lanes(repeating: constant ?? 0) }
+            for j in 0..<width {
+                row[j] = parameter.map { parameters[$0 * width + j] } ?? Lanes(repeating: constant ?? 0)
+            }
         }
         let ll = base[Address.Region.logLikelihood.rawValue]
         for j in 0..<width { ll[j] = .zero }
@@ -208,8 +221,10 @@ public final class LaneMachine {
     /// The log-likelihood of every lane (written to `logLikelihood`, `lanes` values) at the
     /// parameters `theta` (P·lanes, parameter-major), and when `gradient` is given, ∂/∂θ in the
     /// same layout. Returns the total.
-    public func evaluate(theta: UnsafePointer<Double>, logLikelihood out: UnsafeMutablePointer<Double>,
-                         gradient: UnsafeMutablePointer<Double>?) -> Double {
+    public func evaluate(
+        theta: UnsafePointer<Double>, logLikelihood out: UnsafeMutablePointer<Double>,
+        gradient: UnsafeMutablePointer<Double>?
+    ) -> Double {
         load(theta: theta)
         runForward(main, hook: nil)
         if let gradient {
@@ -229,7 +244,8 @@ public final class LaneMachine {
             let gs = UnsafeMutableRawPointer(g).assumingMemoryBound(to: Double.self)
             for p in 0..<P { for l in 0..<lanes { gradient[p * lanes + l] = gs[p * width * 4 + l] } }
         }
-        let ll = UnsafeMutableRawPointer(base[Address.Region.logLikelihood.rawValue]).assumingMemoryBound(to: Double.self)
+        let ll = UnsafeMutableRawPointer(base[Address.Region.logLikelihood.rawValue]).assumingMemoryBound(
+            to: Double.self)
         var total = 0.0
         for l in 0..<lanes { out[l] = ll[l]; total += ll[l] }
         return total
@@ -281,17 +297,22 @@ public final class LaneMachine {
     public func simulate(theta: UnsafePointer<Double>, trialStart: (Int) -> Void, draw: (Draw) -> Double) {
         load(theta: theta)
         withoutActuallyEscaping(draw) { draw in
-        withoutActuallyEscaping(trialStart) { trialStart in
-        runForward(main, hook: { [self] index, t in
-            guard index >= 0 else { trialStart(t); return }
-            guard let sampler = code.samplers[index] else { return }
-            for l in 0..<lanes where value(at: sampler.predicate, trial: t, lane: l) != 0 {
-                let probabilities = sampler.probabilities.map { value(at: $0, trial: t, lane: l) }
-                let v = draw(Draw(column: sampler.column, lane: l, trial: t, probabilities: probabilities, distribution: sampler.distribution))
-                setPlaneValue(sampler.plane, trial: t, lane: l, v)
+            withoutActuallyEscaping(trialStart) { trialStart in
+                runForward(
+                    main,
+                    hook: { [self] index, t in
+                        guard index >= 0 else { trialStart(t); return }
+                        guard let sampler = code.samplers[index] else { return }
+                        for l in 0..<lanes where value(at: sampler.predicate, trial: t, lane: l) != 0 {
+                            let probabilities = sampler.probabilities.map { value(at: $0, trial: t, lane: l) }
+                            let v = draw(
+                                Draw(
+                                    column: sampler.column, lane: l, trial: t, probabilities: probabilities,
+                                    distribution: sampler.distribution))
+                            setPlaneValue(sampler.plane, trial: t, lane: l, v)
+                        }
+                    })
             }
-        })
-        }
         }
     }
 
@@ -316,33 +337,43 @@ public final class LaneMachine {
                 case .softmax: StructuralKernels.softmax(rows, n: n, w: w)
                 case .observeSoftmax2:
                     hook?(index, t)
-                    ObservationKernels.softmax2(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.softmax2(
+                        rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeSoftmax:
                     hook?(index, t)
-                    ObservationKernels.softmax(rows, n: n, w: w, offered: instruction.flags & 2 != 0, logLikelihood: ll,
-                                               writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.softmax(
+                        rows, n: n, w: w, offered: instruction.flags & 2 != 0, logLikelihood: ll,
+                        writesLogProbability: instruction.flags & 1 != 0)
                 case .observeScaledSoftmax2:
-                    ObservationKernels.scaledSoftmax2(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.scaledSoftmax2(
+                        rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeScaledSoftmax:
-                    ObservationKernels.scaledSoftmax(rows, n: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.scaledSoftmax(
+                        rows, n: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeLapseSoftmax:
-                    ObservationKernels.lapseSoftmax(rows, n: n, w: w, workspace: workspace, logLikelihood: ll,
-                                                    writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.lapseSoftmax(
+                        rows, n: n, w: w, workspace: workspace, logLikelihood: ll,
+                        writesLogProbability: instruction.flags & 1 != 0)
                 case .observeCategorical:
                     hook?(index, t)
-                    ObservationKernels.categorical(rows, n: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.categorical(
+                        rows, n: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeBernoulliLogit:
                     hook?(index, t)
-                    ObservationKernels.bernoulliLogit(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.bernoulliLogit(
+                        rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeBernoulli:
                     hook?(index, t)
-                    ObservationKernels.bernoulli(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.bernoulli(
+                        rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeWiener:
                     hook?(index, t)
-                    ObservationKernels.wiener(rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.wiener(
+                        rows, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .observeSequentialLogit:
                     hook?(index, t)
-                    ObservationKernels.sequentialLogit(rows, d: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
+                    ObservationKernels.sequentialLogit(
+                        rows, d: n, w: w, logLikelihood: ll, writesLogProbability: instruction.flags & 1 != 0)
                 case .carryIn:
                     if instruction.flags & MachineInstruction.inPlaceFlag != 0 && !blockStartTrials[t] { continue }
                     let blockStart = rows[0]
@@ -351,7 +382,9 @@ public final class LaneMachine {
                         if instruction.flags & (1 << UInt64(e)) != 0 {
                             for j in 0..<w { start[j] = carry[j] }
                         } else {
-                            for j in 0..<w { start[j] = carry[j].replacing(with: initial[j], where: blockStart[j] .!= 0) }
+                            for j in 0..<w {
+                                start[j] = carry[j].replacing(with: initial[j], where: blockStart[j] .!= 0)
+                            }
                         }
                     }
                 case .commit:
@@ -379,9 +412,12 @@ public final class LaneMachine {
             let modes = program.modes + Int(instruction.modes)
             switch instruction.kind {
             case .elementwiseAdjoint:
-                instruction.loops!.backwardLoop(instruction.elementwiseModes, rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], w)
+                instruction.loops!.backwardLoop(
+                    instruction.elementwiseModes, rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6],
+                    rows[7], w)
             case .gatherAdjoint: StructuralKernels.gatherAdjoint(rows, n: n, w: w, modes: modes)
-            case .scatterAdjoint: StructuralKernels.scatterAdjoint(rows, n: n, w: w, modes: modes, flags: instruction.flags)
+            case .scatterAdjoint:
+                StructuralKernels.scatterAdjoint(rows, n: n, w: w, modes: modes, flags: instruction.flags)
             case .scatterMapAdjoint:
                 instruction.loops!.scatterMapBackward(rows, n: n, w: w, starts: Int(instruction.flags), modes: modes)
             case .softmaxAdjoint: StructuralKernels.softmaxAdjoint(rows, n: n, w: w, modes: modes)
@@ -406,7 +442,9 @@ public final class LaneMachine {
                 for e in 0..<n where modes[e] != .skip {
                     let target = rows[2 + 2 * e], saved = workspace + e * w
                     for j in 0..<w {
-                        StructuralKernels.write(modes[e], target, j, Lanes(repeating: 0).replacing(with: saved[j], where: answered[j] .!= 0))
+                        StructuralKernels.write(
+                            modes[e], target, j, Lanes(repeating: 0).replacing(with: saved[j], where: answered[j] .!= 0)
+                        )
                     }
                 }
             case .carryInAdjoint:
@@ -415,7 +453,9 @@ public final class LaneMachine {
                 for e in 0..<n where instruction.flags & (1 << UInt64(e)) == 0 {
                     let carry = rows[1 + 2 * e], gradient = rows[2 + 2 * e]
                     if gradient != zero {
-                        for j in 0..<w { gradient[j] += Lanes(repeating: 0).replacing(with: carry[j], where: blockStart[j] .!= 0) }
+                        for j in 0..<w {
+                            gradient[j] += Lanes(repeating: 0).replacing(with: carry[j], where: blockStart[j] .!= 0)
+                        }
                     }
                     for j in 0..<w { carry[j] = carry[j].replacing(with: 0, where: blockStart[j] .!= 0) }
                 }

@@ -120,13 +120,16 @@ public func laneExp(_ y: Lanes) -> Lanes {
     // Clamped by selects (SIMD's clamped() is a generic call per element).
     let x = y.replacing(with: -746, where: y .< -746).replacing(with: 710, where: y .> 710)
     let (p, shifted) = expReduced(x)
-    let whole = unsafeBitCast(shifted, to: SIMD4<Int64>.self) &- unsafeBitCast(Lanes(repeating: roundingShifter), to: SIMD4<Int64>.self)
+    let whole =
+        unsafeBitCast(shifted, to: SIMD4<Int64>.self)
+        &- unsafeBitCast(Lanes(repeating: roundingShifter), to: SIMD4<Int64>.self)
     let half = whole &>> 1
     let rest = whole &- half
     let f1 = unsafeBitCast((half &+ 1023) &<< 52, to: Lanes.self)
     let f2 = unsafeBitCast((rest &+ 1023) &<< 52, to: Lanes.self)
     let result = p * f1 * f2
-    return result
+    return
+        result
         .replacing(with: .infinity, where: y .> 709.782_712_893_384)
         .replacing(with: 0, where: y .< -745.2)
         .replacing(with: y, where: y .!= y)
@@ -141,7 +144,8 @@ public func laneLog(_ x: Lanes) -> Lanes {
     let scaled = x.replacing(with: x * 18_014_398_509_481_984.0, where: tiny)
     var y = logPositive(scaled)
     y = y.replacing(with: y - 54 * 0.693_147_180_559_945_3, where: tiny)
-    return y
+    return
+        y
         .replacing(with: -.infinity, where: x .== 0)
         .replacing(with: .infinity, where: x .== .infinity)
         .replacing(with: .nan, where: (x .< 0) .| (x .!= x))
@@ -169,7 +173,8 @@ public func laneLog1p(_ x: Lanes) -> Lanes {
 public func laneExpm1(_ x: Lanes) -> Lanes {
     let u = laneExp(x)
     let kahan = (u - 1) * x / laneLog(u)
-    return kahan
+    return
+        kahan
         .replacing(with: x, where: u .== 1)
         .replacing(with: u - 1, where: (x .> 30) .| (x .< -30))
 }

@@ -210,7 +210,10 @@ public struct MachineCode: Sendable {
     /// not observe there).
     /// Simulation: per observation instruction, what its draw reads (the outcome
     /// probabilities; sequential_logit's coefficients).
-    var samplers: [Int: (column: Int, plane: Int, probabilities: [Address], distribution: ObservationDistribution, predicate: Address)] = [:]
+    var samplers:
+        [Int: (
+            column: Int, plane: Int, probabilities: [Address], distribution: ObservationDistribution, predicate: Address
+        )] = [:]
     public var parameterCount: Int { regionSizes[Address.Region.parameter.rawValue] }
 
     public static let answeredPlane = 0, blockStartPlane = 1

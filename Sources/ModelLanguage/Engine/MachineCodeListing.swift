@@ -8,12 +8,16 @@ extension MachineCode: CustomStringConvertible {
                     let a = p.addresses[k]
                     return "\(a.region)\(a.slot)" + (a.shift != 0 ? "+\(a.shift)" : "")
                 }
-                let modes = i.kind.rawValue >= MachineInstruction.Kind.elementwiseAdjoint.rawValue ? " modes \(i.modes)" : ""
+                let modes =
+                    i.kind.rawValue >= MachineInstruction.Kind.elementwiseAdjoint.rawValue ? " modes \(i.modes)" : ""
                 return "  \(i.kind) n=\(i.size) [\(operands.joined(separator: " "))]\(modes)"
             }
         }
-        var lines = ["prepass:"] + show(prepass, prepass.forward) + ["forward:"] + show(main, main.forward) + ["backward:"] + show(main, main.backward)
-        lines.append("rows: " + Address.Region.allCases.map { "\($0)=\(regionSizes[$0.rawValue])" }.joined(separator: " "))
+        var lines =
+            ["prepass:"] + show(prepass, prepass.forward) + ["forward:"] + show(main, main.forward) + ["backward:"]
+            + show(main, main.backward)
+        lines.append(
+            "rows: " + Address.Region.allCases.map { "\($0)=\(regionSizes[$0.rawValue])" }.joined(separator: " "))
         return lines.joined(separator: "\n")
     }
 }

@@ -59,7 +59,9 @@ struct MachineCompilation {
         self.program = program
         self.purpose = purpose
         code = MachineCode(purpose: purpose)
-        nodes = program.instructions.map { Node(operation: $0.operation, operands: $0.operands, outputs: $0.outputs, location: $0.location) }
+        nodes = program.instructions.map {
+            Node(operation: $0.operation, operands: $0.operands, outputs: $0.outputs, location: $0.location)
+        }
         for (i, n) in nodes.enumerated() { for r in n.outputs { definingNode[r] = i } }
     }
 
@@ -70,7 +72,7 @@ struct MachineCompilation {
         code.regionSizes[Address.Region.zero.rawValue] = 1
         code.regionSizes[Address.Region.logLikelihood.rawValue] = 1
         code.regionSizes[Address.Region.gradient.rawValue] = program.parameterRegisters.count
-        code.regionSizes[Address.Region.plane.rawValue] = 2  // answered, block start
+        code.regionSizes[Address.Region.plane.rawValue] = 2 // answered, block start
         fuse(usefulNodes())
         let useful = usefulNodes()
         switch purpose {
@@ -85,25 +87,31 @@ struct MachineCompilation {
     /// a·b + c → fma(a, b, c) and c − a·b → fnma(a, b, c) when the product has one use.
     mutating func fuse(_ useful: [Bool]) {
         var uses: [Int: Int] = [:]
-        for (i, n) in nodes.enumerated() where useful[i] { for case let .register(r) in n.operands { uses[r, default: 0] += 1 } }
+        for (i, n) in nodes.enumerated() where useful[i] {
+            for case let .register(r) in n.operands { uses[r, default: 0] += 1 }
+        }
         for s in program.states { if case let .register(r) = s.final { uses[r, default: 0] += 1 } }
         if purpose != .gradient {
             for p in program.probes { if case let .register(r) = p.value { uses[r, default: 0] += 1 } }
-            for list in program.outcomeProbabilities.values { for case let .register(r) in list { uses[r, default: 0] += 1 } }
+            for list in program.outcomeProbabilities.values {
+                for case let .register(r) in list { uses[r, default: 0] += 1 }
+            }
             if case let .register(r)? = program.reward { uses[r, default: 0] += 1 }
         }
         for i in nodes.indices {
             guard useful[i], case let .elementwise(f) = nodes[i].operation, f.name == "add" || f.name == "sub",
-                  program.registers[nodes[i].outputs[0]].level == .parameter else { continue }
+                program.registers[nodes[i].outputs[0]].level == .parameter
+            else { continue }
             let candidates = f.name == "add" ? [1, 0] : [1]
             for side in candidates {
                 guard case let .register(m) = nodes[i].operands[side], uses[m] == 1, let d = definingNode[m],
-                      case let .elementwise(g) = nodes[d].operation, g.name == "mul" else { continue }
+                    case let .elementwise(g) = nodes[d].operation, g.name == "mul"
+                else { continue }
                 let other = nodes[i].operands[1 - side]
                 let fused = ElementwiseFunction.named(f.name == "add" ? "fma" : "fnma")
                 nodes[i].operation = .elementwise(fused)
                 nodes[i].operands = [nodes[d].operands[0], nodes[d].operands[1], other]
-                nodes[d].outputs = []  // dead
+                nodes[d].outputs = [] // dead
                 nodes[d].operands = []
                 uses[m] = 0
                 break
@@ -112,8 +120,10 @@ struct MachineCompilation {
         // c + a·(b − c) → lerp(a, b, c) when the difference has one use.
         for i in nodes.indices {
             guard useful[i], case let .elementwise(f) = nodes[i].operation, f.name == "fma",
-                  case let .register(s) = nodes[i].operands[1], uses[s] == 1, let d = definingNode[s],
-                  case let .elementwise(g) = nodes[d].operation, g.name == "sub", nodes[d].operands[1] == nodes[i].operands[2] else { continue }
+                case let .register(s) = nodes[i].operands[1], uses[s] == 1, let d = definingNode[s],
+                case let .elementwise(g) = nodes[d].operation, g.name == "sub",
+                nodes[d].operands[1] == nodes[i].operands[2]
+            else { continue }
             nodes[i].operation = .elementwise(ElementwiseFunction.named("lerp"))
             nodes[i].operands = [nodes[i].operands[0], nodes[d].operands[0], nodes[i].operands[2]]
             nodes[d].outputs = []
@@ -122,7 +132,9 @@ struct MachineCompilation {
         }
         // categorical((1 − ξ)·softmax(u) + ξ/n): one observation reading ξ and u.
         for i in nodes.indices {
-            guard useful[i], purpose == .gradient, case .observe(.categorical, _, _) = nodes[i].operation else { continue }
+            guard useful[i], purpose == .gradient, case .observe(.categorical, _, _) = nodes[i].operation else {
+                continue
+            }
             if let (xi, u, dead) = lapseMixture(Array(nodes[i].operands.dropFirst()), uses: uses) {
                 nodes[i].operands = [nodes[i].operands[0], xi] + u
                 nodes[i].lapse = true
@@ -131,14 +143,18 @@ struct MachineCompilation {
         }
         // softmax(β·x) observed: one instruction reading β and x.
         for i in nodes.indices {
-            guard useful[i], purpose == .gradient, case .observe(.softmax, _, false) = nodes[i].operation else { continue }
+            guard useful[i], purpose == .gradient, case .observe(.softmax, _, false) = nodes[i].operation else {
+                continue
+            }
             let u = Array(nodes[i].operands.dropFirst())
             var beta: Value?
             var x: [Value] = []
             var products: [Int] = []
             for v in u {
-                guard case let .register(r) = v, uses[r] == 1, let d = definingNode[r], case let .elementwise(g) = nodes[d].operation,
-                      g.name == "mul", beta == nil || nodes[d].operands[0] == beta else { x = []; break }
+                guard case let .register(r) = v, uses[r] == 1, let d = definingNode[r],
+                    case let .elementwise(g) = nodes[d].operation,
+                    g.name == "mul", beta == nil || nodes[d].operands[0] == beta
+                else { x = []; break }
                 beta = nodes[d].operands[0]
                 x.append(nodes[d].operands[1])
                 products.append(d)
@@ -157,14 +173,18 @@ struct MachineCompilation {
         var weight: Value?, offset: Value?, softmaxNode: Int?
         var dead: [Int] = []
         for (k, v) in p.enumerated() {
-            guard case let .register(r) = v, uses[r] == 1, let d = definingNode[r], case let .elementwise(f) = nodes[d].operation,
-                  f.name == "fma" else { return nil }
+            guard case let .register(r) = v, uses[r] == 1, let d = definingNode[r],
+                case let .elementwise(f) = nodes[d].operation,
+                f.name == "fma"
+            else { return nil }
             let ops = nodes[d].operands
             // One factor is softmax output k, the other the weight 1 − ξ.
             var s: Value?, w: Value?
             for (x, y) in [(ops[0], ops[1]), (ops[1], ops[0])] {
                 if case let .register(rs) = x, let sd = definingNode[rs], case .softmax = nodes[sd].operation,
-                   nodes[sd].outputs.count == n, nodes[sd].outputs[k] == rs, uses[rs] == 1, softmaxNode == nil || softmaxNode == sd {
+                    nodes[sd].outputs.count == n, nodes[sd].outputs[k] == rs, uses[rs] == 1,
+                    softmaxNode == nil || softmaxNode == sd
+                {
                     s = x; w = y; softmaxNode = sd
                     break
                 }
@@ -176,12 +196,18 @@ struct MachineCompilation {
         }
         // weight = 1 − ξ and offset = ξ/n for the same ξ.
         guard let weight, let offset, let sd = softmaxNode,
-              case let .register(wr) = weight, let wd = definingNode[wr], case let .elementwise(wf) = nodes[wd].operation, wf.name == "sub",
-              nodes[wd].operands[0] == .constant(1),
-              case let .register(orr) = offset, let od = definingNode[orr], case let .elementwise(of) = nodes[od].operation else { return nil }
+            case let .register(wr) = weight, let wd = definingNode[wr], case let .elementwise(wf) = nodes[wd].operation,
+            wf.name == "sub",
+            nodes[wd].operands[0] == .constant(1),
+            case let .register(orr) = offset, let od = definingNode[orr],
+            case let .elementwise(of) = nodes[od].operation
+        else { return nil }
         let xi = nodes[wd].operands[1]
-        let isShare = (of.name == "div" && nodes[od].operands == [xi, .constant(Double(n))])
-            || (of.name == "mul" && (nodes[od].operands == [xi, .constant(1 / Double(n))] || nodes[od].operands == [.constant(1 / Double(n)), xi]))
+        let isShare =
+            (of.name == "div" && nodes[od].operands == [xi, .constant(Double(n))])
+            || (of.name == "mul"
+                && (nodes[od].operands == [xi, .constant(1 / Double(n))]
+                    || nodes[od].operands == [.constant(1 / Double(n)), xi]))
         guard isShare, program.level(xi) == .parameter else { return nil }
         return (xi, nodes[sd].operands, dead + [sd])
     }
@@ -234,7 +260,9 @@ struct MachineCompilation {
             }
             for (e, s) in program.states.enumerated() where needed.contains(e) {
                 if case let .register(r) = s.final, program.states.contains(where: { $0.start == r }) {
-                    for (f, t) in program.states.enumerated() where t.start == r && !needed.contains(f) { needed.insert(f); changed = true }
+                    for (f, t) in program.states.enumerated() where t.start == r && !needed.contains(f) {
+                        needed.insert(f); changed = true
+                    }
                 }
             }
         }
@@ -270,10 +298,14 @@ struct MachineCompilation {
     /// Assigns storage to the trial-local registers of `order` (instruction outputs and the
     /// state starts of `elements`): `fixed` ones keep the address given, the rest get scratch
     /// rows reused after their last use.
-    mutating func allocateScratch(order: [Int], elements: [Int], fixed: [Int: Address], into storage: inout [Int: Address]) {
+    mutating func allocateScratch(
+        order: [Int], elements: [Int], fixed: [Int: Address], into storage: inout [Int: Address]
+    ) {
         var lastUse: [Int: Int] = [:]
         let end = order.count
-        for (position, i) in order.enumerated() { for case let .register(r) in nodes[i].operands { lastUse[r] = position } }
+        for (position, i) in order.enumerated() {
+            for case let .register(r) in nodes[i].operands { lastUse[r] = position }
+        }
         for e in elements {
             lastUse[program.states[e].start] = end
             if case let .register(r) = program.states[e].final { lastUse[r] = end }
@@ -288,7 +320,9 @@ struct MachineCompilation {
         for (position, i) in order.enumerated() {
             for r in nodes[i].outputs { take(r) }
             for case let .register(r) in Set(nodes[i].operands) where lastUse[r] == position {
-                if let a = storage[r], a.region == .scratch, fixed[r] == nil, definingNode[r] != nil || isStart(r) { free.append(a) }
+                if let a = storage[r], a.region == .scratch, fixed[r] == nil, definingNode[r] != nil || isStart(r) {
+                    free.append(a)
+                }
             }
             // Outputs never read are dead at once.
             for r in nodes[i].outputs where lastUse[r] == nil {
@@ -314,8 +348,10 @@ struct MachineCompilation {
 
     /// Appends the forward instructions of `order` to `target`. Observations get taped factor
     /// rows (gradient) or a log p row (replay, simulation).
-    mutating func assemble(order: [Int], storage: [Int: Address], into target: inout MachineProgram,
-                           factors: inout [Int: [Address]], logProbability: [Int: Address] = [:]) {
+    mutating func assemble(
+        order: [Int], storage: [Int: Address], into target: inout MachineProgram,
+        factors: inout [Int: [Address]], logProbability: [Int: Address] = [:]
+    ) {
         for i in order {
             let n = nodes[i]
             var instruction: MachineInstruction
@@ -331,17 +367,21 @@ struct MachineCompilation {
             case .gather:
                 push(storage[n.outputs[0]]!)
                 n.operands.forEach { push(address($0, storage)) }
-                instruction = MachineInstruction(kind: .gather, first: first, count: Int32(n.operands.count + 1), size: Int32(n.operands.count - 1))
+                instruction = MachineInstruction(
+                    kind: .gather, first: first, count: Int32(n.operands.count + 1), size: Int32(n.operands.count - 1))
             case .scatter where n.map != nil:
                 let map = n.map!
                 push(address(n.operands[0], storage))
                 push(address(n.operands[1], storage))
-                for j in 0..<3 { push(j < map.arguments.count ? map.arguments[j].map { address($0, storage) } ?? .zero : .zero) }
+                for j in 0..<3 {
+                    push(j < map.arguments.count ? map.arguments[j].map { address($0, storage) } ?? .zero : .zero)
+                }
                 n.outputs.forEach { push(storage[$0]!) }
                 push(Address(.plane, MachineCode.answeredPlane))
                 n.commitStarts.forEach { push(storage[$0]!) }
-                instruction = MachineInstruction(kind: .scatterMap, first: first, count: Int32(target.addresses.count) - first,
-                                                 size: Int32(n.outputs.count))
+                instruction = MachineInstruction(
+                    kind: .scatterMap, first: first, count: Int32(target.addresses.count) - first,
+                    size: Int32(n.outputs.count))
                 instruction.flags = UInt64(Self.startPositions(map.arguments))
                 instruction.loops = map.function.loops
             case .scatter:
@@ -351,12 +391,15 @@ struct MachineCompilation {
                     push(Address(.plane, MachineCode.answeredPlane))
                     n.commitStarts.forEach { push(storage[$0]!) }
                 }
-                instruction = MachineInstruction(kind: .scatter, first: first, count: Int32(target.addresses.count) - first, size: Int32(n.outputs.count))
+                instruction = MachineInstruction(
+                    kind: .scatter, first: first, count: Int32(target.addresses.count) - first,
+                    size: Int32(n.outputs.count))
                 instruction.flags = n.commits ? 1 : 0
             case .softmax:
                 n.operands.forEach { push(address($0, storage)) }
                 n.outputs.forEach { push(storage[$0]!) }
-                instruction = MachineInstruction(kind: .softmax, first: first, count: Int32(2 * n.outputs.count), size: Int32(n.outputs.count))
+                instruction = MachineInstruction(
+                    kind: .softmax, first: first, count: Int32(2 * n.outputs.count), size: Int32(n.outputs.count))
             case let .observe(distribution, column, offered):
                 push(dataPlane(column))
                 push(Address(.plane, MachineCode.answeredPlane))
@@ -368,10 +411,18 @@ struct MachineCompilation {
                 switch distribution {
                 case .softmax where n.scaled:
                     size = arguments - 1
-                    if size == 2 { kind = .observeScaledSoftmax2 } else { kind = .observeScaledSoftmax; factorCount = size }
+                    if size == 2 {
+                        kind = .observeScaledSoftmax2
+                    } else {
+                        kind = .observeScaledSoftmax; factorCount = size
+                    }
                 case .softmax:
                     size = offered ? arguments / 2 : arguments
-                    if size == 2 && !offered { kind = .observeSoftmax2 } else { kind = .observeSoftmax; factorCount = size }
+                    if size == 2 && !offered {
+                        kind = .observeSoftmax2
+                    } else {
+                        kind = .observeSoftmax; factorCount = size
+                    }
                 case .categorical where n.lapse:
                     size = arguments - 1
                     kind = .observeLapseSoftmax
@@ -392,7 +443,8 @@ struct MachineCompilation {
                 rows.forEach(push)
                 var flags: UInt64 = offered ? 2 : 0
                 if let lp = logProbability[i] { push(lp); flags |= 1 }
-                instruction = MachineInstruction(kind: kind, first: first, count: Int32(target.addresses.count) - first, size: Int32(size))
+                instruction = MachineInstruction(
+                    kind: kind, first: first, count: Int32(target.addresses.count) - first, size: Int32(size))
                 instruction.flags = flags
                 factors[i] = rows
             }
@@ -403,8 +455,10 @@ struct MachineCompilation {
     }
 
     /// carryIn at the top of the program, for `elements` with carry rows `carry`.
-    mutating func carryIn(_ elements: [Int], carry: [Int: Address], storage: [Int: Address], inPlace: Bool = false,
-                          into target: inout MachineProgram) {
+    mutating func carryIn(
+        _ elements: [Int], carry: [Int: Address], storage: [Int: Address], inPlace: Bool = false,
+        into target: inout MachineProgram
+    ) {
         guard !elements.isEmpty else { return }
         let first = Int32(target.addresses.count)
         target.addresses.append(Address(.plane, MachineCode.blockStartPlane))
@@ -418,7 +472,8 @@ struct MachineCompilation {
         }
         if inPlace { flags |= MachineInstruction.inPlaceFlag }
         precondition(elements.count <= 60, "at most 60 state elements per program")
-        var instruction = MachineInstruction(kind: .carryIn, first: first, count: Int32(target.addresses.count) - first, size: Int32(elements.count))
+        var instruction = MachineInstruction(
+            kind: .carryIn, first: first, count: Int32(target.addresses.count) - first, size: Int32(elements.count))
         instruction.flags = flags
         target.forward.insert(instruction, at: 0)
     }
@@ -426,8 +481,10 @@ struct MachineCompilation {
     /// carry = answered ? final : start for each element. With the state carried in the tape
     /// (`everyElement`), an element the trial does not change is copied too (the next trial
     /// starts from its own row).
-    mutating func commit(_ elements: [Int], carry: [Int: Address], storage: [Int: Address], everyElement: Bool = false,
-                         into target: inout MachineProgram) {
+    mutating func commit(
+        _ elements: [Int], carry: [Int: Address], storage: [Int: Address], everyElement: Bool = false,
+        into target: inout MachineProgram
+    ) {
         let changed = elements.filter { e in
             let final = program.states[e].final
             if case let .register(r) = final, let d = definingNode[r], nodes[d].commits { return false }
@@ -442,7 +499,9 @@ struct MachineCompilation {
             target.addresses.append(address(s.final, storage))
             target.addresses.append(storage[s.start]!)
         }
-        target.forward.append(MachineInstruction(kind: .commit, first: first, count: Int32(target.addresses.count) - first, size: Int32(changed.count)))
+        target.forward.append(
+            MachineInstruction(
+                kind: .commit, first: first, count: Int32(target.addresses.count) - first, size: Int32(changed.count)))
     }
 
     /// Carry rows for `elements` (or, `inTape`, their start rows at the next trial), with their
@@ -485,7 +544,9 @@ struct MachineCompilation {
         for i in order where nodes[i].isObservation {
             let row = newRow(.tape)
             logProbability[i] = row
-            if case let .observe(_, column, _) = nodes[i].operation { code.probeSlots.append(("log_lik_\(column)", row)) }
+            if case let .observe(_, column, _) = nodes[i].operation {
+                code.probeSlots.append(("log_lik_\(column)", row))
+            }
         }
         var factors: [Int: [Address]] = [:]
         var main = MachineProgram()
@@ -497,10 +558,13 @@ struct MachineCompilation {
             // Each observation draws its column from the outcome probabilities the lowering
             // computed just before it.
             for (k, instruction) in main.forward.enumerated() {
-                guard let i = instruction.sourceNode, case let .observe(distribution, column, _) = nodes[i].operation else { continue }
+                guard let i = instruction.sourceNode, case let .observe(distribution, column, _) = nodes[i].operation
+                else { continue }
                 let probabilities = program.outcomeProbabilities[i]!.map { address($0, storage) }
-                code.samplers[k] = (column, code.dataPlanes[column]!, probabilities, distribution,
-                                    address(nodes[i].operands[0], storage))
+                code.samplers[k] = (
+                    column, code.dataPlanes[column]!, probabilities, distribution,
+                    address(nodes[i].operands[0], storage)
+                )
             }
         }
         code.main = main

@@ -22,19 +22,24 @@ enum ObservationKernels {
 
     /// Two options, from d = u₂ − u₁: with x = u_c − u_o, log p = log σ(x), and the factor
     /// ∂ log p/∂u₂ = ±σ(−x) (0 where the trial does not count).
-    @inline(__always) static func softmax2(difference d: Lanes, observed: Lanes, counts mask: SIMDMask<SIMD4<Int64>>) -> (logP: Lanes, factor: Lanes) {
+    @inline(__always) static func softmax2(difference d: Lanes, observed: Lanes, counts mask: SIMDMask<SIMD4<Int64>>)
+        -> (logP: Lanes, factor: Lanes)
+    {
         let second = observed .== 2
         let x = d.replacing(with: -d, where: .!second)
         let (value, complement) = logSigmoid(x)
-        return (Lanes(repeating: 0).replacing(with: value, where: mask),
-                Lanes(repeating: 0).replacing(with: complement.replacing(with: -complement, where: .!second), where: mask))
+        return (
+            Lanes(repeating: 0).replacing(with: value, where: mask),
+            Lanes(repeating: 0).replacing(with: complement.replacing(with: -complement, where: .!second), where: mask)
+        )
     }
 
     /// [observed, answered, predicate, u₁, u₂, factor, (log p)].
     static func softmax2(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
         let y = p[0], answered = p[1], predicate = p[2], u1 = p[3], u2 = p[4], factor = p[5]
         for j in 0..<w {
-            let (logP, f) = softmax2(difference: u2[j] - u1[j], observed: y[j], counts: counted(answered[j], predicate[j]))
+            let (logP, f) = softmax2(
+                difference: u2[j] - u1[j], observed: y[j], counts: counted(answered[j], predicate[j]))
             ll[j] += logP
             factor[j] = f
             if writesLogProbability { p[6][j] = logP }
@@ -42,10 +47,13 @@ enum ObservationKernels {
     }
 
     /// [observed, answered, predicate, β, x₁, x₂, factor, (log p)]: softmax(β·x), two options.
-    static func scaledSoftmax2(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+    static func scaledSoftmax2(
+        _ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool
+    ) {
         let y = p[0], answered = p[1], predicate = p[2], beta = p[3], x1 = p[4], x2 = p[5], factor = p[6]
         for j in 0..<w {
-            let (logP, f) = softmax2(difference: beta[j] * (x2[j] - x1[j]), observed: y[j], counts: counted(answered[j], predicate[j]))
+            let (logP, f) = softmax2(
+                difference: beta[j] * (x2[j] - x1[j]), observed: y[j], counts: counted(answered[j], predicate[j]))
             ll[j] += logP
             factor[j] = f
             if writesLogProbability { p[7][j] = logP }
@@ -75,22 +83,33 @@ enum ObservationKernels {
     /// [observed, answered, predicate, u₁…uₙ, (offered₁…offeredₙ), factor₁…factorₙ, (log p)]:
     /// log p = u_y − m − log Σ_k e^{u_k − m} over offered k (m their maximum); factor_k =
     /// [y = k] − p_k.
-    static func softmax(_ p: Rows, n: Int, w: Int, offered: Bool, logLikelihood ll: UnsafeMutablePointer<Lanes>,
-                        writesLogProbability: Bool) {
+    static func softmax(
+        _ p: Rows, n: Int, w: Int, offered: Bool, logLikelihood ll: UnsafeMutablePointer<Lanes>,
+        writesLogProbability: Bool
+    ) {
         let u = p + 3
-        softmax(p, n: n, w: w, available: offered ? p + 3 + n : nil, factors: p + 3 + (offered ? 2 * n : n), logLikelihood: ll,
-                logProbability: writesLogProbability ? p[3 + (offered ? 3 * n : 2 * n)] : nil) { k, j in u[k][j] }
+        softmax(
+            p, n: n, w: w, available: offered ? p + 3 + n : nil, factors: p + 3 + (offered ? 2 * n : n),
+            logLikelihood: ll,
+            logProbability: writesLogProbability ? p[3 + (offered ? 3 * n : 2 * n)] : nil
+        ) { k, j in u[k][j] }
     }
 
     /// [observed, answered, predicate, β, x₁…xₙ, factor₁…factorₙ, (log p)]: softmax(β·x).
-    static func scaledSoftmax(_ p: Rows, n: Int, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+    static func scaledSoftmax(
+        _ p: Rows, n: Int, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool
+    ) {
         let beta = p[3], x = p + 4
-        softmax(p, n: n, w: w, available: nil, factors: p + 4 + n, logLikelihood: ll,
-                logProbability: writesLogProbability ? p[4 + 2 * n] : nil) { k, j in beta[j] * x[k][j] }
+        softmax(
+            p, n: n, w: w, available: nil, factors: p + 4 + n, logLikelihood: ll,
+            logProbability: writesLogProbability ? p[4 + 2 * n] : nil
+        ) { k, j in beta[j] * x[k][j] }
     }
 
-    @inline(__always) static func softmax(_ p: Rows, n: Int, w: Int, available: Rows?, factors: Rows, logLikelihood ll: UnsafeMutablePointer<Lanes>,
-                                          logProbability: UnsafeMutablePointer<Lanes>?, utility u: (Int, Int) -> Lanes) {
+    @inline(__always) static func softmax(
+        _ p: Rows, n: Int, w: Int, available: Rows?, factors: Rows, logLikelihood ll: UnsafeMutablePointer<Lanes>,
+        logProbability: UnsafeMutablePointer<Lanes>?, utility u: (Int, Int) -> Lanes
+    ) {
         let y = p[0], answered = p[1], predicate = p[2]
         for j in 0..<w {
             var m = Lanes(repeating: -.infinity)
@@ -114,7 +133,8 @@ enum ObservationKernels {
             ll[j] += logP
             let inverse = 1 / total
             for k in 0..<n {
-                let indicator = Lanes(repeating: 0).replacing(with: 1, where: observed .== Lanes(repeating: Double(k + 1)))
+                let indicator = Lanes(repeating: 0).replacing(
+                    with: 1, where: observed .== Lanes(repeating: Double(k + 1)))
                 factors[k][j] = Lanes(repeating: 0).replacing(with: indicator - factors[k][j] * inverse, where: mask)
             }
             logProbability?[j] = logP
@@ -144,11 +164,15 @@ enum ObservationKernels {
     }
 
     /// [observed, answered, predicate, p₁…pₙ, factor, (log p)]: log p = log p_y; factor = 1/p_y.
-    static func categorical(_ p: Rows, n: Int, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+    static func categorical(
+        _ p: Rows, n: Int, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool
+    ) {
         let y = p[0], answered = p[1], predicate = p[2], factor = p[3 + n]
         for j in 0..<w {
             var chosen = p[3][j]
-            for k in 1..<n { chosen = chosen.replacing(with: p[3 + k][j], where: y[j] .== Lanes(repeating: Double(k + 1))) }
+            for k in 1..<n {
+                chosen = chosen.replacing(with: p[3 + k][j], where: y[j] .== Lanes(repeating: Double(k + 1)))
+            }
             let mask = counted(answered[j], predicate[j])
             let logP = Lanes(repeating: 0).replacing(with: laneLog(chosen), where: mask)
             ll[j] += logP
@@ -164,8 +188,11 @@ enum ObservationKernels {
     /// With e_k = exp(u_k − max u), T = Σe_k and N = T·p_y = ξ·T/n + (1 − ξ)·e_y, everything needs
     /// 1/T and 1/N, both from one division r = 1/(N·T): 1/T = N·r, 1/N = T·r; then
     /// factorξ = (T/n − e_y)/N and w = (1 − ξ)·e_y/N.
-    static func lapseSoftmax(_ p: Rows, n: Int, w: Int, workspace: UnsafeMutablePointer<Lanes>, logLikelihood ll: UnsafeMutablePointer<Lanes>,
-                             writesLogProbability: Bool) {
+    static func lapseSoftmax(
+        _ p: Rows, n: Int, w: Int, workspace: UnsafeMutablePointer<Lanes>,
+        logLikelihood ll: UnsafeMutablePointer<Lanes>,
+        writesLogProbability: Bool
+    ) {
         let y = p[0], answered = p[1], predicate = p[2], xi = p[3], factorXi = p[4 + 2 * n]
         let share = Lanes(repeating: 1 / Double(n))
         // Option-outer loops over whole rows (each inner loop straight-line over the lanes, so
@@ -190,7 +217,7 @@ enum ObservationKernels {
         }
         for j in 0..<w {
             let lapse = xi[j], keep = 1 - lapse, t = total[j], c = chosen[j]
-            let scaled = (lapse * share * t).addingProduct(keep, c)   // N = T·p_y
+            let scaled = (lapse * share * t).addingProduct(keep, c) // N = T·p_y
             let r = 1 / (scaled * t)
             let inverseTotal = scaled * r, inverseScaled = t * r
             let mask = counted(answered[j], predicate[j])
@@ -223,13 +250,18 @@ enum ObservationKernels {
         let y = p[0], f = p[1]
         for k in 0..<n where modes[k] != .skip {
             let key = Lanes(repeating: Double(k + 1))
-            for j in 0..<w { StructuralKernels.write(modes[k], p[2 + k], j, Lanes(repeating: 0).replacing(with: f[j], where: y[j] .== key)) }
+            for j in 0..<w {
+                StructuralKernels.write(
+                    modes[k], p[2 + k], j, Lanes(repeating: 0).replacing(with: f[j], where: y[j] .== key))
+            }
         }
     }
 
     /// [observed, answered, predicate, x, factor, (log p)]: y ∈ {0, 1}, P(y = 1) = σ(x);
     /// log p = log σ(s·x) with s = 2y − 1; factor = y − σ(x) = s·σ(−s·x).
-    static func bernoulliLogit(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+    static func bernoulliLogit(
+        _ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool
+    ) {
         let y = p[0], answered = p[1], predicate = p[2], x = p[3], factor = p[4]
         for j in 0..<w {
             let s = 2 * y[j] - 1
@@ -244,7 +276,8 @@ enum ObservationKernels {
 
     /// [observed, answered, predicate, p, factor, (log p)]: log p = log p (y = 1) or log(1 − p);
     /// factor = 1/p or −1/(1 − p).
-    static func bernoulli(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+    static func bernoulli(_ p: Rows, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool)
+    {
         let y = p[0], answered = p[1], predicate = p[2], probability = p[3], factor = p[4]
         for j in 0..<w {
             let one = y[j] .== 1
@@ -253,7 +286,8 @@ enum ObservationKernels {
             let mask = counted(answered[j], predicate[j])
             let logP = Lanes(repeating: 0).replacing(with: value, where: mask)
             ll[j] += logP
-            factor[j] = Lanes(repeating: 0).replacing(with: (-1 / (1 - q)).replacing(with: 1 / q, where: one), where: mask)
+            factor[j] = Lanes(repeating: 0).replacing(
+                with: (-1 / (1 - q)).replacing(with: 1 / q, where: one), where: mask)
             if writesLogProbability { p[5][j] = logP }
         }
     }
@@ -263,7 +297,9 @@ enum ObservationKernels {
     /// unless `stopped`: log p = Σ_{m<n} log σ(q(m)) + (1 − stopped)·log σ(−q(n)); factorₖ =
     /// Σ_{m<n} σ(−q(m))·mᵏ − (1 − stopped)·σ(q(n))·nᵏ. Lanes run together up to the largest n
     /// among the counted ones, each masked past its own.
-    static func sequentialLogit(_ p: Rows, d: Int, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool) {
+    static func sequentialLogit(
+        _ p: Rows, d: Int, w: Int, logLikelihood ll: UnsafeMutablePointer<Lanes>, writesLogProbability: Bool
+    ) {
         let y = p[0], answered = p[1], predicate = p[2], stopped = p[3 + d]
         for j in 0..<w {
             let mask = counted(answered[j], predicate[j])
@@ -276,13 +312,14 @@ enum ObservationKernels {
             while m <= last {
                 let step = Lanes(repeating: m)
                 var q = p[3 + d - 1][j]
-                for k in stride(from: d - 2, through: 0, by: -1) { q = q * step + p[3 + k][j] }  // Horner
+                for k in stride(from: d - 2, through: 0, by: -1) { q = q * step + p[3 + k][j] } // Horner
                 let goOn = mask .& (step .< n), stop = open .& (step .== n)
                 let active = goOn .| stop
                 let z = q.replacing(with: -q, where: stop)
                 let (value, complement) = logSigmoid(z)
                 logP += Lanes(repeating: 0).replacing(with: value, where: active)
-                let g = Lanes(repeating: 0).replacing(with: complement, where: goOn).replacing(with: -complement, where: stop)
+                let g = Lanes(repeating: 0).replacing(with: complement, where: goOn).replacing(
+                    with: -complement, where: stop)
                 var power = Lanes(repeating: 1)
                 for k in 0..<d {
                     p[4 + d + k][j] += g * power
@@ -305,8 +342,9 @@ enum ObservationKernels {
             let mask = counted(answered[j], predicate[j])
             var logP = Lanes(repeating: 0), fa = logP, ft = logP, fb = logP, fd = logP
             for lane in 0..<4 where mask[lane] {
-                let v = WienerFirstPassage.logDensity(time: p[7][j][lane], boundary: p[3][j][lane], nondecision: p[4][j][lane],
-                                                      bias: p[5][j][lane], drift: p[6][j][lane], upper: y[j][lane] == 1)
+                let v = WienerFirstPassage.logDensity(
+                    time: p[7][j][lane], boundary: p[3][j][lane], nondecision: p[4][j][lane],
+                    bias: p[5][j][lane], drift: p[6][j][lane], upper: y[j][lane] == 1)
                 logP[lane] = v.logDensity
                 fa[lane] = v.dBoundary; ft[lane] = v.dNondecision; fb[lane] = v.dBias; fd[lane] = v.dDrift
             }

@@ -23,7 +23,9 @@
 /// elementwise loops do).
 enum ScatterMapKernels {
     @inline(__always)
-    static func forward<F: ElementwiseLoops>(_: F.Type, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int) {
+    static func forward<F: ElementwiseLoops>(
+        _: F.Type, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int
+    ) {
         let index = p[0], value = p[1], answered = p[5 + n], commonA = p[2], commonB = p[3], commonC = p[4]
         // Lane vectors outer (the index, the mask and the common arguments read once, before
         // any output row of that lane vector is written), one branch-free loop per combination
@@ -42,21 +44,24 @@ enum ScatterMapKernels {
             }
         }
         switch starts {
-        case 6: run(false, true, true)     // f(common, start, start): Q − F·Q
-        case 2: run(false, true, false)    // f(common, start, ·): F·Q
-        case 1: run(true, false, false)    // f(start, ·, ·)
+        case 6: run(false, true, true) // f(common, start, start): Q − F·Q
+        case 2: run(false, true, false) // f(common, start, ·): F·Q
+        case 1: run(true, false, false) // f(start, ·, ·)
         default: run(starts & 1 != 0, starts & 2 != 0, starts & 4 != 0)
         }
     }
 
     @inline(__always)
-    static func backward<F: ElementwiseLoops>(_: F.Type, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
-                                              modes: UnsafePointer<AdjointMode>) {
+    static func backward<F: ElementwiseLoops>(
+        _: F.Type, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+        modes: UnsafePointer<AdjointMode>
+    ) {
         let index = p[0], lambdaValue = p[1], answered = p[8 + n], la = p[5 + n], lb = p[6 + n], lc = p[7 + n]
         let startA = starts & 1 != 0, startB = starts & 2 != 0, startC = starts & 4 != 0
         // Which λ rows get a sum (an "assign" row starts from 0, then every write adds).
         let writeValue = modes[0] != .skip
-        let writeA = !startA && modes[1] != .skip, writeB = !startB && modes[2] != .skip, writeC = !startC && modes[3] != .skip
+        let writeA = !startA && modes[1] != .skip, writeB = !startB && modes[2] != .skip,
+            writeC = !startC && modes[3] != .skip
         func clearIfAssigned(_ write: Bool, _ mode: AdjointMode, _ row: UnsafeMutablePointer<Lanes>) {
             if write && mode == .assign { for j in 0..<w { row[j] = .zero } }
         }
@@ -74,7 +79,8 @@ enum ScatterMapKernels {
             for j in 0..<w {
                 let counted = answered[j] .!= 0, i = index[j]
                 let commonA = commonRowA[j], commonB = commonRowB[j], commonC = commonRowC[j]
-                var sumA = Lanes(repeating: 0), sumB = Lanes(repeating: 0), sumC = Lanes(repeating: 0), sumValue = Lanes(repeating: 0)
+                var sumA = Lanes(repeating: 0), sumB = Lanes(repeating: 0), sumC = Lanes(repeating: 0),
+                    sumValue = Lanes(repeating: 0)
                 var key = Lanes(repeating: 1)
                 for k in 0..<n {
                     let ly = p[2 + k], start = p[9 + n + k][j]
@@ -86,7 +92,8 @@ enum ScatterMapKernels {
                     sumValue = sumValue.replacing(with: l, where: chosen)
                     let le = Lanes(repeating: 0).replacing(with: l, where: counted .& .!chosen)
                     let (da, db, dc) = F.partials3(a, b, c, y: F.value3(a, b, c))
-                    let ga = scaled(le, da, guarded: guarded), gb = scaled(le, db, guarded: guarded), gc = scaled(le, dc, guarded: guarded)
+                    let ga = scaled(le, da, guarded: guarded), gb = scaled(le, db, guarded: guarded),
+                        gc = scaled(le, dc, guarded: guarded)
                     var toStart = Lanes(repeating: 0)
                     if startA { toStart += ga } else { sumA += ga }
                     if startB { toStart += gb } else { sumB += gb }
@@ -101,40 +108,52 @@ enum ScatterMapKernels {
             }
         }
         switch starts {
-        case 6: run(false, true, true)     // f(common, start, start): Q − F·Q
-        case 2: run(false, true, false)    // f(common, start, ·): F·Q
-        case 1: run(true, false, false)    // f(start, ·, ·)
+        case 6: run(false, true, true) // f(common, start, start): Q − F·Q
+        case 2: run(false, true, false) // f(common, start, ·): F·Q
+        case 1: run(true, false, false) // f(start, ·, ·)
         default: run(startA, startB, startC)
         }
     }
 }
 
 extension UnaryPrimitive {
-    public static func scatterMapForward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int) {
+    public static func scatterMapForward(
+        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int
+    ) {
         ScatterMapKernels.forward(Self.self, p, n: n, w: w, starts: starts)
     }
-    public static func scatterMapBackward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
-                                          modes: UnsafePointer<AdjointMode>) {
+    public static func scatterMapBackward(
+        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+        modes: UnsafePointer<AdjointMode>
+    ) {
         ScatterMapKernels.backward(Self.self, p, n: n, w: w, starts: starts, modes: modes)
     }
 }
 
 extension BinaryPrimitive {
-    public static func scatterMapForward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int) {
+    public static func scatterMapForward(
+        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int
+    ) {
         ScatterMapKernels.forward(Self.self, p, n: n, w: w, starts: starts)
     }
-    public static func scatterMapBackward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
-                                          modes: UnsafePointer<AdjointMode>) {
+    public static func scatterMapBackward(
+        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+        modes: UnsafePointer<AdjointMode>
+    ) {
         ScatterMapKernels.backward(Self.self, p, n: n, w: w, starts: starts, modes: modes)
     }
 }
 
 extension TernaryPrimitive {
-    public static func scatterMapForward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int) {
+    public static func scatterMapForward(
+        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int
+    ) {
         ScatterMapKernels.forward(Self.self, p, n: n, w: w, starts: starts)
     }
-    public static func scatterMapBackward(_ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
-                                          modes: UnsafePointer<AdjointMode>) {
+    public static func scatterMapBackward(
+        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
+        modes: UnsafePointer<AdjointMode>
+    ) {
         ScatterMapKernels.backward(Self.self, p, n: n, w: w, starts: starts, modes: modes)
     }
 }

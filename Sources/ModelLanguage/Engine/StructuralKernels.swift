@@ -89,7 +89,9 @@ enum StructuralKernels {
                 let ly = p[2 + k], key = Lanes(repeating: Double(k + 1))
                 if flags & (1 << UInt64(k)) != 0 {
                     // The input is the element's start: its λ stays where the index is not k.
-                    for j in 0..<w { ly[j] = ly[j].replacing(with: 0, where: (answered[j] .!= 0) .& (index[j] .== key)) }
+                    for j in 0..<w {
+                        ly[j] = ly[j].replacing(with: 0, where: (answered[j] .!= 0) .& (index[j] .== key))
+                    }
                     continue
                 }
                 let le = p[2 + n + k]

@@ -55,8 +55,10 @@ public enum WienerFirstPassage {
     }
 
     /// The density of response time `time` at the upper boundary (`upper`) or the lower one.
-    public static func logDensity(time y: Double, boundary a: Double, nondecision tau: Double, bias beta: Double,
-                                  drift delta: Double, upper: Bool) -> Value {
+    public static func logDensity(
+        time y: Double, boundary a: Double, nondecision tau: Double, bias beta: Double,
+        drift delta: Double, upper: Bool
+    ) -> Value {
         if upper { return upperLogDensity(time: y, boundary: a, nondecision: tau, bias: beta, drift: delta) }
         var v = upperLogDensity(time: y, boundary: a, nondecision: tau, bias: 1 - beta, drift: -delta)
         v.dBias = -v.dBias
@@ -65,17 +67,22 @@ public enum WienerFirstPassage {
     }
 
     /// The upper boundary's density (Stan's `wiener(a, τ, β, δ)`).
-    static func upperLogDensity(time y: Double, boundary a: Double, nondecision tau: Double, bias beta: Double,
-                                drift delta: Double) -> Value {
+    static func upperLogDensity(
+        time y: Double, boundary a: Double, nondecision tau: Double, bias beta: Double,
+        drift delta: Double
+    ) -> Value {
         let t = y - tau
-        guard t > 0 else { return Value(logDensity: t.isNaN ? .nan : -.infinity, dBoundary: 0, dNondecision: 0, dBias: 0, dDrift: 0) }
+        guard t > 0 else {
+            return Value(logDensity: t.isNaN ? .nan : -.infinity, dBoundary: 0, dNondecision: 0, dBias: 0, dDrift: 0)
+        }
         let w = 1 - beta, u = t / (a * a)
         let f = standardized(u: u, w: w)
-        return Value(logDensity: delta * a * w - delta * delta * t / 2 - 2 * log(a) + f.logDensity,
-                     dBoundary: delta * w - 2 / a - 2 * u / a * f.dU,
-                     dNondecision: delta * delta / 2 - f.dU / (a * a),
-                     dBias: -delta * a - f.dW,
-                     dDrift: a * w - delta * t)
+        return Value(
+            logDensity: delta * a * w - delta * delta * t / 2 - 2 * log(a) + f.logDensity,
+            dBoundary: delta * w - 2 / a - 2 * u / a * f.dU,
+            dNondecision: delta * delta / 2 - f.dU / (a * a),
+            dBias: -delta * a - f.dW,
+            dDrift: a * w - delta * t)
     }
 
     /// log f(u | w), ∂/∂u and ∂/∂w, from the series with fewer terms.

@@ -13,14 +13,20 @@
 /// here: a constant index outside them, or vectors of different lengths combined, is a
 /// `ModelFileError` at the place in the file, saying what the data have.
 public enum Lowering {
-    public static func lower(_ model: CheckedModel, optionCount: Int, levels: [Int: Int], arguments: [Double]? = nil) throws -> TrialProgram {
-        var lowering = LoweringState(model: model, optionCount: optionCount, levels: levels,
-                                     arguments: arguments ?? model.arguments.map(\.defaultValue))
+    public static func lower(_ model: CheckedModel, optionCount: Int, levels: [Int: Int], arguments: [Double]? = nil)
+        throws -> TrialProgram
+    {
+        var lowering = LoweringState(
+            model: model, optionCount: optionCount, levels: levels,
+            arguments: arguments ?? model.arguments.map(\.defaultValue))
         do {
             return try lowering.run()
         } catch let error as LoweringError {
-            throw ModelFileError(file: model.file, location: error.location, problem: error.problem + " (the data have \(optionCount) options\(levels.isEmpty ? "" : "; " + levels.sorted { $0.key < $1.key }.map { "\(model.data[$0.key].name) has \($0.value) categories" }.joined(separator: ", ")))",
-                                 fix: error.fix)
+            throw ModelFileError(
+                file: model.file, location: error.location,
+                problem: error.problem
+                    + " (the data have \(optionCount) options\(levels.isEmpty ? "" : "; " + levels.sorted { $0.key < $1.key }.map { "\(model.data[$0.key].name) has \($0.value) categories" }.joined(separator: ", ")))",
+                fix: error.fix)
         }
     }
 }
@@ -34,8 +40,11 @@ struct LoweringError: Error {
     /// The 0-based position of constant index `i` among `count` elements.
     static func position(_ i: Double, count: Int, at location: SourceLocation) throws -> Int {
         guard i >= 1 && i <= Double(count) && i == i.rounded() else {
-            throw LoweringError(location: location, problem: "index \(i == i.rounded() && abs(i) < 1e9 ? String(Int(i)) : String(i)) is outside 1..\(count)",
-                                fix: "use an index the data's sizes allow, or declare the size in the file (options N, index 1..N)")
+            throw LoweringError(
+                location: location,
+                problem:
+                    "index \(i == i.rounded() && abs(i) < 1e9 ? String(Int(i)) : String(i)) is outside 1..\(count)",
+                fix: "use an index the data's sizes allow, or declare the size in the file (options N, index 1..N)")
         }
         return Int(i) - 1
     }
@@ -44,8 +53,11 @@ struct LoweringError: Error {
     static func sameLength(_ tensors: [Tensor], at location: SourceLocation) throws {
         let lengths = Set(tensors.filter { !$0.isScalar }.map(\.values.count))
         guard lengths.count <= 1 else {
-            throw LoweringError(location: location, problem: "vectors of \(lengths.sorted().map(String.init).joined(separator: " and ")) elements are combined",
-                                fix: "write vectors with one value per option (e.g. [… for k in option]), or declare options N")
+            throw LoweringError(
+                location: location,
+                problem:
+                    "vectors of \(lengths.sorted().map(String.init).joined(separator: " and ")) elements are combined",
+                fix: "write vectors with one value per option (e.g. [… for k in option]), or declare options N")
         }
     }
 }
@@ -91,7 +103,9 @@ private struct LoweringState {
         for c in model.data.indices {
             builder.program.dataRegisters[c] = builder.addRegister(.data(column: c), level: .data)
         }
-        builder.program.parameterRegisters = model.parameters.indices.map { builder.addRegister(.parameter($0), level: .parameter) }
+        builder.program.parameterRegisters = model.parameters.indices.map {
+            builder.addRegister(.parameter($0), level: .parameter)
+        }
         // State elements: a register each for the value at the start of the trial.
         for (s, state) in model.states.enumerated() {
             let shape = state.isIndex ? [] : state.dimensions.map(size)
@@ -100,9 +114,12 @@ private struct LoweringState {
             for e in 0..<count {
                 let element = builder.program.states.count
                 let start = builder.addRegister(.stateStart(element: element), level: state.level)
-                builder.program.states.append(TrialProgram.StateElement(
-                    state: s, label: label(state.name, shape: shape, flat: e), start: start, final: .register(start),
-                    initial: initial(state.initial, element: e), acrossBlocks: state.acrossBlocks, level: state.level))
+                builder.program.states.append(
+                    TrialProgram.StateElement(
+                        state: s, label: label(state.name, shape: shape, flat: e), start: start,
+                        final: .register(start),
+                        initial: initial(state.initial, element: e), acrossBlocks: state.acrossBlocks,
+                        level: state.level))
                 values.append(.register(start))
             }
             states.append(Tensor(shape: shape, values: values))
@@ -159,12 +176,16 @@ private struct LoweringState {
                 current = existing
             }
             if !v.isScalar && indices.isEmpty && v.values.count != current.values.count {
-                throw LoweringError(location: location, problem: "a value of \(v.values.count) elements is assigned to \(current.values.count) elements",
-                                    fix: "assign one value per element (e.g. [… for k in option]), or declare options N")
+                throw LoweringError(
+                    location: location,
+                    problem: "a value of \(v.values.count) elements is assigned to \(current.values.count) elements",
+                    fix: "assign one value per element (e.g. [… for k in option]), or declare options N")
             }
-            let updated = indices.isEmpty
+            let updated =
+                indices.isEmpty
                 ? Tensor(shape: current.shape, values: broadcast(v, count: current.values.count))
-                : try assignElements(current, indices: try indices.map { try expression($0).scalar }, value: v, location: location)
+                : try assignElements(
+                    current, indices: try indices.map { try expression($0).scalar }, value: v, location: location)
             switch target {
             case let .state(i): states[i] = updated
             case let .local(l):
@@ -177,24 +198,32 @@ private struct LoweringState {
                 let n: Int
                 if case .index = model.data[column].kind { n = levels[column] ?? 1 } else { n = optionCount }
                 for a in args where a.values.count != n {
-                    throw LoweringError(location: location, problem: "\(model.data[column].name) has \(n) possible values but the \(distribution.rawValue) is given \(a.values.count)",
-                                        fix: "give one value per option (e.g. [… for k in option]), or declare options N")
+                    throw LoweringError(
+                        location: location,
+                        problem:
+                            "\(model.data[column].name) has \(n) possible values but the \(distribution.rawValue) is given \(a.values.count)",
+                        fix: "give one value per option (e.g. [… for k in option]), or declare options N")
                 }
             }
             if distribution == .wiener {
                 let n: Int
                 if case .index = model.data[column].kind { n = levels[column] ?? 1 } else { n = optionCount }
                 guard n == 2 else {
-                    throw LoweringError(location: location, problem: "wiener observes one of two responses (the boundaries), but \(model.data[column].name) has \(n) possible values",
-                                        fix: "declare options 2 (1 the upper boundary, 2 the lower)")
+                    throw LoweringError(
+                        location: location,
+                        problem:
+                            "wiener observes one of two responses (the boundaries), but \(model.data[column].name) has \(n) possible values",
+                        fix: "declare options 2 (1 the upper boundary, 2 the lower)")
                 }
             }
             var flat = args[0].values
             if distribution == .softmax || distribution == .sequentialLogit, args.count == 2 { flat += args[1].values }
             if distribution == .wiener { flat = args.flatMap(\.values) }
-            let probabilities = try outcomeProbabilities(column: column, distribution: distribution, args: args, location: location)
-            builder.observe(distribution, column: column, predicate: predicate, arguments: flat, offered: args.count == 2,
-                            probabilities: probabilities, location: location)
+            let probabilities = try outcomeProbabilities(
+                column: column, distribution: distribution, args: args, location: location)
+            builder.observe(
+                distribution, column: column, predicate: predicate, arguments: flat, offered: args.count == 2,
+                probabilities: probabilities, location: location)
         case let .ifElse(condition, then, otherwise, location):
             let c = try expression(condition).scalar
             if let known = c.constant {
@@ -208,7 +237,8 @@ private struct LoweringState {
             let thenLocals = locals, thenStates = states
             locals = savedLocals
             states = savedStates
-            predicate = builder.call("and", [outerPredicate, builder.call("not", [c], location: location)], location: location)
+            predicate = builder.call(
+                "and", [outerPredicate, builder.call("not", [c], location: location)], location: location)
             try block(otherwise)
             predicate = outerPredicate
             // Merge what either branch changed (locals defined inside a branch end with it).
@@ -230,9 +260,11 @@ private struct LoweringState {
     }
 
     mutating func merge(_ c: Value, _ a: Tensor, _ b: Tensor, location: SourceLocation) -> Tensor {
-        Tensor(shape: a.shape, values: zip(a.values, b.values).map { x, y in
-            x == y ? x : builder.call("select", [c, x, y], location: location)
-        })
+        Tensor(
+            shape: a.shape,
+            values: zip(a.values, b.values).map { x, y in
+                x == y ? x : builder.call("select", [c, x, y], location: location)
+            })
     }
 
     func broadcast(_ v: Tensor, count: Int) -> [Value] {
@@ -241,7 +273,9 @@ private struct LoweringState {
 
     /// `current` with the elements addressed by `indices` (a prefix of its dimensions) set to
     /// `value` (one value per remaining position, or one for all).
-    mutating func assignElements(_ current: Tensor, indices: [Value], value: Tensor, location: SourceLocation) throws -> Tensor {
+    mutating func assignElements(_ current: Tensor, indices: [Value], value: Tensor, location: SourceLocation) throws
+        -> Tensor
+    {
         let prefix = Array(current.shape.prefix(indices.count))
         let trailing = current.shape.dropFirst(indices.count).reduce(1, *)
         let prefixCount = prefix.reduce(1, *)
@@ -265,7 +299,9 @@ private struct LoweringState {
         for (i, index) in indices.enumerated() {
             stride /= shape[i]
             let zeroBased = builder.call("sub", [index, .constant(1)], location: location)
-            total = builder.call("add", [total, builder.call("mul", [zeroBased, .constant(Double(stride))], location: location)], location: location)
+            total = builder.call(
+                "add", [total, builder.call("mul", [zeroBased, .constant(Double(stride))], location: location)],
+                location: location)
         }
         return total
     }
@@ -286,8 +322,10 @@ private struct LoweringState {
     /// a compiled fit drops them. A count (sequential_logit) has no finite list of outcomes:
     /// its draw reads the coefficients of the log-odds, and replays report its log p only; a
     /// wiener response comes with its time, and its draw reads a, τ, β, δ.
-    mutating func outcomeProbabilities(column: Int, distribution: ObservationDistribution, args: [Tensor],
-                                       location: SourceLocation) throws -> [Value] {
+    mutating func outcomeProbabilities(
+        column: Int, distribution: ObservationDistribution, args: [Tensor],
+        location: SourceLocation
+    ) throws -> [Value] {
         if distribution == .sequentialLogit { return args[0].values }
         if distribution == .wiener { return args.prefix(4).flatMap(\.values) }
         let name = "p_" + model.data[column].name
@@ -296,7 +334,9 @@ private struct LoweringState {
         case .softmax:
             var u = args[0].values
             if args.count == 2 {
-                u = zip(u, args[1].values).map { builder.call("select", [$1, $0, .constant(-.infinity)], location: location) }
+                u = zip(u, args[1].values).map {
+                    builder.call("select", [$1, $0, .constant(-.infinity)], location: location)
+                }
             }
             p = Tensor(shape: [u.count], values: builder.softmax(u, location: location))
         case .categorical: p = args[0]
@@ -328,7 +368,8 @@ private struct LoweringState {
             let trailing = rest.reduce(1, *), prefixCount = prefix.reduce(1, *)
             let linear = linearIndex(index, shape: prefix, location: e.location)
             let values = try (0..<trailing).map { q in
-                try builder.gather(index: linear, (0..<prefixCount).map { tensor.values[$0 * trailing + q] }, location: e.location)
+                try builder.gather(
+                    index: linear, (0..<prefixCount).map { tensor.values[$0 * trailing + q] }, location: e.location)
             }
             return Tensor(shape: rest, values: values)
         case let .elementwise(f, args):
@@ -345,7 +386,8 @@ private struct LoweringState {
             return Tensor(shape: u.shape, values: builder.softmax(u.values, location: e.location))
         case let .sum(v):
             let u = try expression(v)
-            return .scalar(u.values.dropFirst().reduce(u.values[0]) { builder.call("add", [$0, $1], location: e.location) })
+            return .scalar(
+                u.values.dropFirst().reduce(u.values[0]) { builder.call("add", [$0, $1], location: e.location) })
         case let .vector(items):
             return Tensor(shape: [items.count], values: try items.map { try expression($0).scalar })
         case let .comprehension(variable, dimension, body):

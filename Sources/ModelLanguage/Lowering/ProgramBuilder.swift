@@ -26,14 +26,17 @@ struct ProgramBuilder {
     }
 
     /// Emits an instruction (or finds an identical one) and returns its outputs.
-    private mutating func emit(_ operation: TrialProgram.Instruction.Operation, name: String, _ operands: [Value], outputs: Int,
-                               location: SourceLocation) -> [Value] {
+    private mutating func emit(
+        _ operation: TrialProgram.Instruction.Operation, name: String, _ operands: [Value], outputs: Int,
+        location: SourceLocation
+    ) -> [Value] {
         let key = Key(operation: name, operands: operands)
         if case .observe = operation {} else if let found = seen[key] { return found.map { .register($0) } }
         let index = program.instructions.count
         let level = max(self.level(of: operands), .data)
         let registers = (0..<outputs).map { addRegister(.instruction(index, output: $0), level: level) }
-        program.instructions.append(TrialProgram.Instruction(operation: operation, operands: operands, outputs: registers, location: location))
+        program.instructions.append(
+            TrialProgram.Instruction(operation: operation, operands: operands, outputs: registers, location: location))
         if case .observe = operation {} else { seen[key] = registers }
         return registers.map { .register($0) }
     }
@@ -86,7 +89,9 @@ struct ProgramBuilder {
 
     /// e_index among `elements` (index 1…n, a data value). A constant index picks directly.
     mutating func gather(index: Value, _ elements: [Value], location: SourceLocation) throws -> Value {
-        if let i = index.constant { return elements[try LoweringError.position(i, count: elements.count, at: location)] }
+        if let i = index.constant {
+            return elements[try LoweringError.position(i, count: elements.count, at: location)]
+        }
         if elements.allSatisfy({ $0 == elements[0] }) { return elements[0] }
         return emit(.gather, name: "gather", [index] + elements, outputs: 1, location: location)[0]
     }
@@ -113,10 +118,13 @@ struct ProgramBuilder {
         return emit(.softmax, name: "softmax", u, outputs: u.count, location: location)
     }
 
-    mutating func observe(_ distribution: ObservationDistribution, column: Int, predicate: Value, arguments: [Value],
-                          offered: Bool, probabilities: [Value], location: SourceLocation) {
+    mutating func observe(
+        _ distribution: ObservationDistribution, column: Int, predicate: Value, arguments: [Value],
+        offered: Bool, probabilities: [Value], location: SourceLocation
+    ) {
         program.outcomeProbabilities[program.instructions.count] = probabilities
-        _ = emit(.observe(distribution, column: column, offered: offered), name: "observe", [predicate] + arguments,
-                 outputs: 0, location: location)
+        _ = emit(
+            .observe(distribution, column: column, offered: offered), name: "observe", [predicate] + arguments,
+            outputs: 0, location: location)
     }
 }

@@ -12,7 +12,9 @@ extension TrialProgram: CustomStringConvertible {
         for (c, r) in dataRegisters.sorted(by: { $0.key < $1.key }) { lines.append("%\(r) = data[\(c)]") }
         for (p, r) in parameterRegisters.enumerated() { lines.append("%\(r) = parameter[\(p)]") }
         for s in states {
-            lines.append("%\(s.start) = start \(s.label) (initial \(show(s.initial))\(s.acrossBlocks ? ", across blocks" : ""), \(s.level))")
+            lines.append(
+                "%\(s.start) = start \(s.label) (initial \(show(s.initial))\(s.acrossBlocks ? ", across blocks" : ""), \(s.level))"
+            )
         }
         for i in instructions {
             let name: String
@@ -21,11 +23,14 @@ extension TrialProgram: CustomStringConvertible {
             case .gather: name = "gather"
             case .scatter: name = "scatter"
             case .softmax: name = "softmax"
-            case let .observe(d, column, offered): name = "observe \(d.rawValue) data[\(column)]\(offered ? " offered" : "")"
+            case let .observe(d, column, offered):
+                name = "observe \(d.rawValue) data[\(column)]\(offered ? " offered" : "")"
             }
             let outputs = i.outputs.map { "%\($0)" }.joined(separator: ", ")
             let level = i.outputs.first.map { " ; \(registers[$0].level)" } ?? ""
-            lines.append((outputs.isEmpty ? "" : outputs + " = ") + name + " " + i.operands.map(show).joined(separator: ", ") + level)
+            lines.append(
+                (outputs.isEmpty ? "" : outputs + " = ") + name + " " + i.operands.map(show).joined(separator: ", ")
+                    + level)
         }
         for s in states where s.final != .register(s.start) { lines.append("\(s.label) <- \(show(s.final))") }
         return lines.joined(separator: "\n")

@@ -3,7 +3,9 @@ public enum Add: BinaryPrimitive {
     public static let name = "add"
     public static let typing = ElementwiseTyping.arithmetic
     @inline(__always) public static func value(_ a: Lanes, _ b: Lanes) -> Lanes { a + b }
-    @inline(__always) public static func partials(a: Lanes, b: Lanes, y: Lanes) -> (Lanes, Lanes) { (Lanes(repeating: 1), Lanes(repeating: 1)) }
+    @inline(__always) public static func partials(a: Lanes, b: Lanes, y: Lanes) -> (Lanes, Lanes) {
+        (Lanes(repeating: 1), Lanes(repeating: 1))
+    }
     public static let partialsRead = (a: false, b: false, y: false)
     public static let guardsZeroAdjoint = false
 }
@@ -13,7 +15,9 @@ public enum Subtract: BinaryPrimitive {
     public static let name = "sub"
     public static let typing = ElementwiseTyping.arithmetic
     @inline(__always) public static func value(_ a: Lanes, _ b: Lanes) -> Lanes { a - b }
-    @inline(__always) public static func partials(a: Lanes, b: Lanes, y: Lanes) -> (Lanes, Lanes) { (Lanes(repeating: 1), Lanes(repeating: -1)) }
+    @inline(__always) public static func partials(a: Lanes, b: Lanes, y: Lanes) -> (Lanes, Lanes) {
+        (Lanes(repeating: 1), Lanes(repeating: -1))
+    }
     public static let partialsRead = (a: false, b: false, y: false)
     public static let guardsZeroAdjoint = false
 }
@@ -53,7 +57,9 @@ public enum MultiplyAdd: TernaryPrimitive {
     public static let name = "fma"
     public static let typing = ElementwiseTyping.real
     @inline(__always) public static func value(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { c.addingProduct(a, b) }
-    @inline(__always) public static func partials(a: Lanes, b: Lanes, c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) { (b, a, Lanes(repeating: 1)) }
+    @inline(__always) public static func partials(a: Lanes, b: Lanes, c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
+        (b, a, Lanes(repeating: 1))
+    }
     public static let partialsRead = (a: true, b: true, c: false, y: false)
     public static let differentiableArguments = (a: true, b: true, c: true)
 }
@@ -63,7 +69,9 @@ public enum NegatedMultiplyAdd: TernaryPrimitive {
     public static let name = "fnma"
     public static let typing = ElementwiseTyping.real
     @inline(__always) public static func value(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { c.addingProduct(-a, b) }
-    @inline(__always) public static func partials(a: Lanes, b: Lanes, c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) { (-b, -a, Lanes(repeating: 1)) }
+    @inline(__always) public static func partials(a: Lanes, b: Lanes, c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
+        (-b, -a, Lanes(repeating: 1))
+    }
     public static let partialsRead = (a: true, b: true, c: false, y: false)
     public static let differentiableArguments = (a: true, b: true, c: true)
 }
@@ -75,7 +83,9 @@ public enum Minimum: BinaryPrimitive {
     @inline(__always) public static func value(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
     @inline(__always) public static func partials(a: Lanes, b: Lanes, y: Lanes) -> (Lanes, Lanes) {
         let second = b .< a
-        return (Lanes(repeating: 1).replacing(with: 0, where: second), Lanes(repeating: 0).replacing(with: 1, where: second))
+        return (
+            Lanes(repeating: 1).replacing(with: 0, where: second), Lanes(repeating: 0).replacing(with: 1, where: second)
+        )
     }
     public static let partialsRead = (a: true, b: true, y: false)
     public static let guardsZeroAdjoint = false
@@ -88,7 +98,9 @@ public enum Maximum: BinaryPrimitive {
     @inline(__always) public static func value(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .> a) }
     @inline(__always) public static func partials(a: Lanes, b: Lanes, y: Lanes) -> (Lanes, Lanes) {
         let second = b .> a
-        return (Lanes(repeating: 1).replacing(with: 0, where: second), Lanes(repeating: 0).replacing(with: 1, where: second))
+        return (
+            Lanes(repeating: 1).replacing(with: 0, where: second), Lanes(repeating: 0).replacing(with: 1, where: second)
+        )
     }
     public static let partialsRead = (a: true, b: true, y: false)
     public static let guardsZeroAdjoint = false
@@ -106,7 +118,8 @@ public enum AbsoluteValue: UnaryPrimitive {
 public enum Sign: UnaryPrimitive {
     public static let name = "sign"
     @inline(__always) public static func value(_ x: Lanes) -> Lanes {
-        Lanes(repeating: 0).replacing(with: 1, where: x .> 0).replacing(with: -1, where: x .< 0).replacing(with: x, where: x .!= x)
+        Lanes(repeating: 0).replacing(with: 1, where: x .> 0).replacing(with: -1, where: x .< 0).replacing(
+            with: x, where: x .!= x)
     }
     @inline(__always) public static func derivative(x: Lanes, y: Lanes) -> Lanes { Lanes(repeating: 0) }
     public static let derivativeReads = (x: false, y: false)
@@ -129,8 +142,12 @@ public enum Floor: UnaryPrimitive {
 public enum Lerp: TernaryPrimitive {
     public static let name = "lerp"
     public static let typing = ElementwiseTyping.real
-    @inline(__always) public static func value(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { c.addingProduct(a, b - c) }
-    @inline(__always) public static func partials(a: Lanes, b: Lanes, c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) { (b - c, a, 1 - a) }
+    @inline(__always) public static func value(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes {
+        c.addingProduct(a, b - c)
+    }
+    @inline(__always) public static func partials(a: Lanes, b: Lanes, c: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
+        (b - c, a, 1 - a)
+    }
     public static let partialsRead = (a: true, b: true, c: true, y: false)
     public static let differentiableArguments = (a: true, b: true, c: true)
 }

@@ -62,14 +62,18 @@ public struct ElementwiseFunction: Sendable, Hashable, CustomStringConvertible {
     public static let all: [ElementwiseFunction] = [
         ElementwiseFunction(Add.self), ElementwiseFunction(Subtract.self), ElementwiseFunction(Multiply.self),
         ElementwiseFunction(Divide.self), ElementwiseFunction(Negate.self), ElementwiseFunction(MultiplyAdd.self),
-        ElementwiseFunction(NegatedMultiplyAdd.self), ElementwiseFunction(Lerp.self), ElementwiseFunction(Minimum.self), ElementwiseFunction(Maximum.self),
-        ElementwiseFunction(AbsoluteValue.self), ElementwiseFunction(Sign.self), ElementwiseFunction(Floor.self), ElementwiseFunction(Exponential.self),
-        ElementwiseFunction(Logarithm.self), ElementwiseFunction(LogOnePlus.self), ElementwiseFunction(ExponentialMinusOne.self),
-        ElementwiseFunction(Logistic.self), ElementwiseFunction(PhiApproximation.self), ElementwiseFunction(SquareRoot.self),
+        ElementwiseFunction(NegatedMultiplyAdd.self), ElementwiseFunction(Lerp.self), ElementwiseFunction(Minimum.self),
+        ElementwiseFunction(Maximum.self),
+        ElementwiseFunction(AbsoluteValue.self), ElementwiseFunction(Sign.self), ElementwiseFunction(Floor.self),
+        ElementwiseFunction(Exponential.self),
+        ElementwiseFunction(Logarithm.self), ElementwiseFunction(LogOnePlus.self),
+        ElementwiseFunction(ExponentialMinusOne.self),
+        ElementwiseFunction(Logistic.self), ElementwiseFunction(PhiApproximation.self),
+        ElementwiseFunction(SquareRoot.self),
         ElementwiseFunction(Power.self), ElementwiseFunction(Less.self), ElementwiseFunction(LessOrEqual.self),
         ElementwiseFunction(Greater.self), ElementwiseFunction(GreaterOrEqual.self), ElementwiseFunction(Equal.self),
         ElementwiseFunction(NotEqual.self), ElementwiseFunction(And.self), ElementwiseFunction(Or.self),
-        ElementwiseFunction(Not.self), ElementwiseFunction(Select.self),
+        ElementwiseFunction(Not.self), ElementwiseFunction(Select.self)
     ]
 
     static let byName: [String: ElementwiseFunction] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
@@ -77,7 +81,10 @@ public struct ElementwiseFunction: Sendable, Hashable, CustomStringConvertible {
     /// The function a model file calls `name` (`inv_logit` is Stan's name for `logistic`).
     /// Operators and internal fusions (add, fma, lt, …) are not callable by name.
     public static func callable(_ name: String) -> ElementwiseFunction? {
-        let internalNames: Set<String> = ["add", "sub", "mul", "div", "neg", "fma", "fnma", "lerp", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]
+        let internalNames: Set<String> = [
+            "add", "sub", "mul", "div", "neg", "fma", "fnma", "lerp", "lt", "le", "gt", "ge", "eq", "ne", "and", "or",
+            "not"
+        ]
         if name == "inv_logit" { return byName["logistic"] }
         guard !internalNames.contains(name) else { return nil }
         return byName[name]

@@ -48,7 +48,9 @@ public enum PhiApproximation: UnaryPrimitive {
     public static let name = "Phi_approx"
     public static let cubic = 0.07056, linear = 1.5976
     @inline(__always) public static func value(_ x: Lanes) -> Lanes { laneLogistic(x * (cubic * x * x + linear)) }
-    @inline(__always) public static func derivative(x: Lanes, y: Lanes) -> Lanes { y * (1 - y) * (3 * cubic * x * x + linear) }
+    @inline(__always) public static func derivative(x: Lanes, y: Lanes) -> Lanes {
+        y * (1 - y) * (3 * cubic * x * x + linear)
+    }
     public static let derivativeReads = (x: true, y: true)
 }
 
@@ -74,7 +76,8 @@ public enum Power: BinaryPrimitive {
         let whole = b .== b.rounded(.towardZero)
         let odd = whole .& ((b * 0.5) .!= (b * 0.5).rounded(.towardZero))
         let negative = a .< 0
-        return magnitude
+        return
+            magnitude
             .replacing(with: -magnitude, where: negative .& odd)
             .replacing(with: .nan, where: negative .& .!whole)
             .replacing(with: 1, where: b .== 0)

@@ -96,10 +96,15 @@ public enum Not: UnaryPrimitive {
 public enum Select: TernaryPrimitive {
     public static let name = "select"
     public static let typing = ElementwiseTyping.selection
-    @inline(__always) public static func value(_ c: Lanes, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: c .!= 0) }
+    @inline(__always) public static func value(_ c: Lanes, _ a: Lanes, _ b: Lanes) -> Lanes {
+        b.replacing(with: a, where: c .!= 0)
+    }
     @inline(__always) public static func partials(a c: Lanes, b: Lanes, c _: Lanes, y: Lanes) -> (Lanes, Lanes, Lanes) {
         let picked = c .!= 0
-        return (.zero, Lanes(repeating: 0).replacing(with: 1, where: picked), Lanes(repeating: 1).replacing(with: 0, where: picked))
+        return (
+            .zero, Lanes(repeating: 0).replacing(with: 1, where: picked),
+            Lanes(repeating: 1).replacing(with: 0, where: picked)
+        )
     }
     public static let partialsRead = (a: true, b: false, c: false, y: false)
     public static let differentiableArguments = (a: false, b: true, c: true)

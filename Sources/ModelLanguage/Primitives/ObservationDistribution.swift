@@ -48,8 +48,12 @@ public enum ObservationDistribution: String, Sendable, CaseIterable {
         case .categorical: return "choice ~ categorical(p), p a vector of probabilities over the options"
         case .bernoulliLogit: return "y ~ bernoulli_logit(x), y a binary column, x a number"
         case .bernoulli: return "y ~ bernoulli(p), y a binary column, p a probability"
-        case .wiener: return "choice ~ wiener(a, tau, beta, delta, RT), choice 1 (upper boundary) or 2 (lower), a the boundary separation, tau the non-decision time, beta the starting point as a fraction of a, delta the drift, RT the response time (data)"
-        case .sequentialLogit: return "y ~ sequential_logit([x0, x1, …], stopped), y a count column, q(m) = x0 + x1·m + … the log-odds of going on at decision m, stopped 1 when the run was cut short"
+        case .wiener:
+            return
+                "choice ~ wiener(a, tau, beta, delta, RT), choice 1 (upper boundary) or 2 (lower), a the boundary separation, tau the non-decision time, beta the starting point as a fraction of a, delta the drift, RT the response time (data)"
+        case .sequentialLogit:
+            return
+                "y ~ sequential_logit([x0, x1, …], stopped), y a count column, q(m) = x0 + x1·m + … the log-odds of going on at decision m, stopped 1 when the run was cut short"
         }
     }
 }

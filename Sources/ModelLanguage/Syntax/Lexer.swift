@@ -9,7 +9,7 @@ struct Lexer {
         let scalars = Array(text.unicodeScalars)
         var tokens: [Token] = []
         var i = 0, line = 1, column = 1
-        var nesting = 0  // open ( and [
+        var nesting = 0 // open ( and [
         // Where this line's comment starts: a line end after a comment is placed there, right
         // after the line's last token, so "found end of line" does not point past the comment.
         var commentStart: SourceLocation?
@@ -61,7 +61,9 @@ struct Lexer {
                 tokens.append(Token(kind: .string(s), location: start))
                 continue
             }
-            if isDigit(c) || (c == "." && i + 1 < scalars.count && isDigit(scalars[i + 1]) && !(i > 0 && scalars[i - 1] == ".")) {
+            if isDigit(c)
+                || (c == "." && i + 1 < scalars.count && isDigit(scalars[i + 1]) && !(i > 0 && scalars[i - 1] == "."))
+            {
                 var s = ""
                 while i < scalars.count, isDigit(scalars[i]) { s.unicodeScalars.append(scalars[i]); advance() }
                 // A fraction, but not the range operator `..` (as in `1..4`).
@@ -78,7 +80,9 @@ struct Lexer {
                     }
                 }
                 if i < scalars.count, isIdentifierStart(scalars[i]) {
-                    throw fail(start, "'\(s)\(scalars[i])' is neither a number nor a name", "put a space or an operator between a number and a name (e.g. 2 * x)")
+                    throw fail(
+                        start, "'\(s)\(scalars[i])' is neither a number nor a name",
+                        "put a space or an operator between a number and a name (e.g. 2 * x)")
                 }
                 guard let value = Double(s), value.isFinite else {
                     throw fail(start, "'\(s)' is not a finite number", "write numbers in decimal, e.g. 0.5 or 1e-3")
@@ -112,9 +116,14 @@ struct Lexer {
                 advance()
                 continue
             }
-            let shown = c.properties.isWhitespace || c.value < 32 ? "U+\(String(c.value, radix: 16, uppercase: true))" : "'\(c)'"
-            throw fail(start, "unexpected character \(shown)",
-                       c == "&" || c == "|" || c == "!" ? "write the logical operators as words: and, or, not" : "remove it; names are the letters a-z and A-Z, digits and _, and text goes in double quotes")
+            let shown =
+                c.properties.isWhitespace || c.value < 32
+                ? "U+\(String(c.value, radix: 16, uppercase: true))" : "'\(c)'"
+            throw fail(
+                start, "unexpected character \(shown)",
+                c == "&" || c == "|" || c == "!"
+                    ? "write the logical operators as words: and, or, not"
+                    : "remove it; names are the letters a-z and A-Z, digits and _, and text goes in double quotes")
         }
         if tokens.last.map({ $0.kind != .newline }) ?? false {
             tokens.append(Token(kind: .newline, location: commentStart ?? location()))
@@ -124,7 +133,9 @@ struct Lexer {
     }
 
     static let twoCharacterSymbols: Set<String> = ["+=", "-=", "*=", "/=", "==", "!=", "<=", ">=", ".."]
-    static let oneCharacterSymbols: Set<String> = ["(", ")", "[", "]", "{", "}", ",", ":", ";", "~", "=", "+", "-", "*", "/", "^", "<", ">"]
+    static let oneCharacterSymbols: Set<String> = [
+        "(", ")", "[", "]", "{", "}", ",", ":", ";", "~", "=", "+", "-", "*", "/", "^", "<", ">"
+    ]
 
     private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
     private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {

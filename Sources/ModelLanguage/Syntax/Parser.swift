@@ -20,7 +20,10 @@ struct Parser {
         lineIndent = indent
     }
 
-    static let declarationWords = ["model", "reference", "options", "task", "hierarchy", "data", "argument", "parameter", "state", "reward", "trial"]
+    static let declarationWords = [
+        "model", "reference", "options", "task", "hierarchy", "data", "argument", "parameter", "state", "reward",
+        "trial"
+    ]
     static let keywords: Set<String> = ["and", "or", "not", "none", "for", "in", "if", "else"]
 
     // MARK: Token access
@@ -76,7 +79,9 @@ struct Parser {
     private mutating func integer(_ what: String) throws -> Int {
         let token = current
         let x = try signedNumber(what)
-        guard x == x.rounded(), abs(x) < 1e6 else { throw fail(token, "\(what) must be a whole number, found \(token.text)", "write a whole number") }
+        guard x == x.rounded(), abs(x) < 1e6 else {
+            throw fail(token, "\(what) must be a whole number, found \(token.text)", "write a whole number")
+        }
         return Int(x)
     }
 
@@ -88,7 +93,9 @@ struct Parser {
     private mutating func endOfLine(_ context: String) throws {
         if current.kind == .newline { _ = advance(); return }
         if current.kind == .end { return }
-        throw fail(current, "unexpected \(current.text) after \(context)", "end the \(context) here; put anything else on a new line")
+        throw fail(
+            current, "unexpected \(current.text) after \(context)",
+            "end the \(context) here; put anything else on a new line")
     }
 
     private mutating func skipNewlines() {
@@ -103,8 +110,9 @@ struct Parser {
         while current.kind != .end {
             let token = current
             guard case let .identifier(word) = token.kind else {
-                throw fail(token, "expected a declaration, found \(token.text)",
-                           "start each line with one of: \(Parser.declarationWords.joined(separator: ", "))")
+                throw fail(
+                    token, "expected a declaration, found \(token.text)",
+                    "start each line with one of: \(Parser.declarationWords.joined(separator: ", "))")
             }
             _ = advance()
             switch word {
@@ -115,7 +123,11 @@ struct Parser {
                 model.summary = optionalString() ?? ""
                 try endOfLine("model declaration")
             case "reference":
-                guard let text = optionalString() else { throw fail(current, "expected the reference as text in double quotes", "e.g. reference \"Rescorla & Wagner (1972)\"") }
+                guard let text = optionalString() else {
+                    throw fail(
+                        current, "expected the reference as text in double quotes",
+                        "e.g. reference \"Rescorla & Wagner (1972)\"")
+                }
                 model.reference = text
                 try endOfLine("reference")
             case "options":
@@ -127,7 +139,11 @@ struct Parser {
                 } else {
                     let countToken = current
                     let k = try integer("the number of options")
-                    guard k >= 2 && k <= 64 else { throw fail(countToken, "a task needs 2 to 64 options, found \(k)", "write e.g. options 2, or options from data") }
+                    guard k >= 2 && k <= 64 else {
+                        throw fail(
+                            countToken, "a task needs 2 to 64 options, found \(k)",
+                            "write e.g. options 2, or options from data")
+                    }
                     model.options = OptionsDeclaration(count: k, location: token.location)
                 }
                 try endOfLine("options declaration")
@@ -135,7 +151,9 @@ struct Parser {
                 if let first = model.hierarchy { throw duplicate("hierarchy", token, first.location) }
                 // `none` is a keyword elsewhere, so the word is read as it stands.
                 guard case let .identifier(name) = current.kind else {
-                    throw fail(current, "expected the default hierarchy, found \(current.text)", "write hierarchy partial, hierarchy none or hierarchy pooled")
+                    throw fail(
+                        current, "expected the default hierarchy, found \(current.text)",
+                        "write hierarchy partial, hierarchy none or hierarchy pooled")
                 }
                 model.hierarchy = (name, current.location)
                 _ = advance()
@@ -160,8 +178,9 @@ struct Parser {
                 try endOfLine("trial block")
             default:
                 let guess = Suggestions.closest(to: word, among: Parser.declarationWords)
-                throw fail(token, "unknown declaration '\(word)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
-                           "start each line with one of: \(Parser.declarationWords.joined(separator: ", "))")
+                throw fail(
+                    token, "unknown declaration '\(word)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+                    "start each line with one of: \(Parser.declarationWords.joined(separator: ", "))")
             }
             skipNewlines()
         }
@@ -169,7 +188,9 @@ struct Parser {
     }
 
     private func duplicate(_ what: String, _ token: Token, _ first: SourceLocation) -> ModelFileError {
-        fail(token, "a second '\(what)' declaration (the first is at line \(first.line))", "keep one '\(what)' declaration")
+        fail(
+            token, "a second '\(what)' declaration (the first is at line \(first.line))",
+            "keep one '\(what)' declaration")
     }
 
     private mutating func dataDeclaration(_ keyword: Token) throws -> DataDeclaration {
@@ -190,14 +211,20 @@ struct Parser {
                 guard low == 1 else { throw fail(lowToken, "categories are numbered from 1", "write index 1..N") }
                 try expectSymbol("..", "in the levels 1..N")
                 let high = try integer("the last level")
-                guard high >= 1 && high <= 4096 else { throw fail(kindToken, "an index has 1 to 4096 levels, found \(high)", "write index 1..N with N the number of categories") }
+                guard high >= 1 && high <= 4096 else {
+                    throw fail(
+                        kindToken, "an index has 1 to 4096 levels, found \(high)",
+                        "write index 1..N with N the number of categories")
+                }
                 kind = .index(levels: high)
             } else {
                 kind = .index(levels: nil)
             }
         default:
-            throw fail(kindToken, "expected the column's kind (option, index, binary, real or count), found \(kindToken.text)",
-                       "write e.g. data choice: option, data cue: index 1..4, data pressed: binary, data outcome: real, data pumps: count")
+            throw fail(
+                kindToken, "expected the column's kind (option, index, binary, real or count), found \(kindToken.text)",
+                "write e.g. data choice: option, data cue: index 1..4, data pressed: binary, data outcome: real, data pumps: count"
+            )
         }
         var coding = ""
         var expectation: DataDeclaration.Expectation?
@@ -216,8 +243,9 @@ struct Parser {
                 expectation = isSigns ? .signs(list) : .values(list)
                 continue
             }
-            throw fail(current, "unexpected \(current.text) in the data declaration",
-                       "a data line is: data NAME: KIND [\"coding\"] [values {…} | signs {…}]")
+            throw fail(
+                current, "unexpected \(current.text) in the data declaration",
+                "a data line is: data NAME: KIND [\"coding\"] [values {…} | signs {…}]")
         }
         try endOfLine("data declaration")
         _ = keyword
@@ -239,8 +267,9 @@ struct Parser {
         let (name, location) = try identifier(what, example: "in (0, 1), in (RTbound, min(RT))")
         guard name == "min" && current.isSymbol("(") else { return .argument(name) }
         guard allowsData else {
-            throw ModelFileError(file: file, location: location, problem: "a lower bound cannot come from the data",
-                                 fix: "write a number or an argument as the lower bound")
+            throw ModelFileError(
+                file: file, location: location, problem: "a lower bound cannot come from the data",
+                fix: "write a number or an argument as the lower bound")
         }
         _ = advance()
         let (column, _) = try identifier("a data column", example: "min(RT)")
@@ -260,7 +289,11 @@ struct Parser {
             let upper = try bound("the upper bound", allowsData: true)
             try expectSymbol(")", "after the bounds")
             if case let .number(l) = lower, case let .number(u) = upper {
-                guard l < u else { throw fail(rangeToken, "the lower bound \(l) is not below the upper bound \(u)", "write in (lower, upper) with lower < upper") }
+                guard l < u else {
+                    throw fail(
+                        rangeToken, "the lower bound \(l) is not below the upper bound \(u)",
+                        "write in (lower, upper) with lower < upper")
+                }
                 range = .interval(l, u)
             } else {
                 range = .boundedBy(lower: lower, upper: upper)
@@ -270,10 +303,12 @@ struct Parser {
         } else if current.isWord("positive") {
             _ = advance(); range = .positive
         } else {
-            throw fail(current, "expected the parameter's range (in (L, U), real or positive), found \(current.text)",
-                       "write e.g. parameter \(name) in (0, 1), parameter \(name) real, or parameter \(name) positive")
+            throw fail(
+                current, "expected the parameter's range (in (L, U), real or positive), found \(current.text)",
+                "write e.g. parameter \(name) in (0, 1), parameter \(name) real, or parameter \(name) positive")
         }
-        var typical: Double?, mu: ParameterDeclaration.Prior?, sigma: ParameterDeclaration.Prior?, z: ParameterDeclaration.Prior?
+        var typical: Double?, mu: ParameterDeclaration.Prior?, sigma: ParameterDeclaration.Prior?,
+            z: ParameterDeclaration.Prior?
         var logistic = false
         var meaning = ""
         while current.kind != .newline && current.kind != .end {
@@ -287,7 +322,9 @@ struct Parser {
                 _ = advance()
                 let link = current
                 guard link.isWord("logistic") || link.isWord("Phi_approx") else {
-                    throw fail(link, "unknown link '\(link.text)'", "write via logistic (L + (U − L)·logistic(x)) or via Phi_approx (the default)")
+                    throw fail(
+                        link, "unknown link '\(link.text)'",
+                        "write via logistic (L + (U − L)·logistic(x)) or via Phi_approx (the default)")
                 }
                 logistic = link.isWord("logistic")
                 _ = advance()
@@ -300,8 +337,11 @@ struct Parser {
                 let familyToken = current
                 let (family, _) = try identifier("a prior family", example: "normal(0, 1)")
                 guard family == "normal" || (family == "cauchy" && which.isWord("sigma")) else {
-                    throw fail(familyToken, "unknown prior '\(family)' for \(which.text)",
-                               which.isWord("sigma") ? "write sigma ~ normal(0, s) or sigma ~ cauchy(0, s) (half-distributions: sigma > 0)" : "write \(which.text) ~ normal(0, s)")
+                    throw fail(
+                        familyToken, "unknown prior '\(family)' for \(which.text)",
+                        which.isWord("sigma")
+                            ? "write sigma ~ normal(0, s) or sigma ~ cauchy(0, s) (half-distributions: sigma > 0)"
+                            : "write \(which.text) ~ normal(0, s)")
                 }
                 try expectSymbol("(", "after the prior's family")
                 let centre = current
@@ -311,24 +351,33 @@ struct Parser {
                 try expectSymbol(",", "between the prior's location and scale")
                 let scaleToken = current
                 let scale = try signedNumber("the prior's scale")
-                guard scale > 0 else { throw fail(scaleToken, "a prior's scale must be positive", "write a scale above 0") }
+                guard scale > 0 else {
+                    throw fail(scaleToken, "a prior's scale must be positive", "write a scale above 0")
+                }
                 try expectSymbol(")", "after the prior's scale")
                 let prior = ParameterDeclaration.Prior(family: family, scale: scale, location: which.location)
                 if which.isWord("mu") { mu = prior } else if which.isWord("z") { z = prior } else { sigma = prior }
                 continue
             }
-            throw fail(current, "unexpected \(current.text) in the parameter declaration",
-                       "a parameter line is: parameter NAME RANGE [via logistic] [typical V] [mu ~ normal(0, s)] [sigma ~ normal(0, s)] [z ~ normal(0, s)] [\"meaning\"]")
+            throw fail(
+                current, "unexpected \(current.text) in the parameter declaration",
+                "a parameter line is: parameter NAME RANGE [via logistic] [typical V] [mu ~ normal(0, s)] [sigma ~ normal(0, s)] [z ~ normal(0, s)] [\"meaning\"]"
+            )
         }
         try endOfLine("parameter declaration")
         if logistic {
             switch range {
             case .interval, .boundedBy: break
-            default: throw fail(rangeToken, "via logistic maps onto an interval, but '\(name)' is \(range == .real ? "real" : "positive")", "write parameter \(name) in (L, U) via logistic")
+            default:
+                throw fail(
+                    rangeToken,
+                    "via logistic maps onto an interval, but '\(name)' is \(range == .real ? "real" : "positive")",
+                    "write parameter \(name) in (L, U) via logistic")
             }
         }
-        return ParameterDeclaration(name: name, range: range, typical: typical, muPrior: mu, sigmaPrior: sigma, zPrior: z,
-                                    logisticLink: logistic, meaning: meaning, location: location)
+        return ParameterDeclaration(
+            name: name, range: range, typical: typical, muPrior: mu, sigmaPrior: sigma, zPrior: z,
+            logisticLink: logistic, meaning: meaning, location: location)
     }
 
     private mutating func stateDeclaration(_ keyword: Token) throws -> StateDeclaration {
@@ -343,12 +392,15 @@ struct Parser {
             } while current.isSymbol(",")
             try expectSymbol("]", "after the state's dimensions")
             guard dims.count <= 2 else {
-                throw ModelFileError(file: file, location: dims[2].1, problem: "a state has at most two dimensions", fix: "split it into several states")
+                throw ModelFileError(
+                    file: file, location: dims[2].1, problem: "a state has at most two dimensions",
+                    fix: "split it into several states")
             }
             shape = .table(dims)
         } else if current.isSymbol(":") {
             _ = advance()
-            let (dim, dimLocation) = try identifier("a dimension (option or an index data column)", example: "state previous: option = none")
+            let (dim, dimLocation) = try identifier(
+                "a dimension (option or an index data column)", example: "state previous: option = none")
             shape = .index(name: dim, location: dimLocation)
         }
         guard current.isSymbol("=") else {
@@ -361,7 +413,8 @@ struct Parser {
             let fix = "write its value at the start of each block, e.g. \(example)"
             // At the end of the line the state's name is the place; otherwise the token found instead of '='.
             if current.kind == .newline || current.kind == .end {
-                throw ModelFileError(file: file, location: location, problem: "state \(name) has no initial value", fix: fix)
+                throw ModelFileError(
+                    file: file, location: location, problem: "state \(name) has no initial value", fix: fix)
             }
             throw fail(current, "expected '=' and the initial value after state \(name), found \(current.text)", fix)
         }
@@ -381,7 +434,9 @@ struct Parser {
 
     private mutating func block(_ context: String) throws -> [StatementSyntax] {
         guard current.isSymbol("{") else {
-            throw fail(current, "expected '{' to open the \(context) block, found \(current.text)", "write { after \(context == "trial" ? "trial" : "the \(context)") and close the block with }")
+            throw fail(
+                current, "expected '{' to open the \(context) block, found \(current.text)",
+                "write { after \(context == "trial" ? "trial" : "the \(context)") and close the block with }")
         }
         let open = advance()
         var statements: [StatementSyntax] = []
@@ -395,14 +450,18 @@ struct Parser {
                     pair.close.location.line != pair.open.location.line
                         && lineIndent[pair.open.location.line].map { $0 != pair.close.location.column } ?? false
                 }) {
-                    throw fail(inner, "this '{' is never closed: the '}' on line \(close.location.line) closes it, but is indented like an outer block's",
-                               "add the missing } where this block ends, before line \(close.location.line)")
+                    throw fail(
+                        inner,
+                        "this '{' is never closed: the '}' on line \(close.location.line) closes it, but is indented like an outer block's",
+                        "add the missing } where this block ends, before line \(close.location.line)")
                 }
                 throw fail(open, "this '{' is never closed", "close the \(context) block with }")
             }
             statements.append(try statement())
             if !(current.kind == .newline || current.isSymbol(";") || current.isSymbol("}")) {
-                throw fail(current, "unexpected \(current.text) after a statement", "put one statement per line (or separate them with ;)")
+                throw fail(
+                    current, "unexpected \(current.text) after a statement",
+                    "put one statement per line (or separate them with ;)")
             }
         }
         return statements
@@ -415,11 +474,16 @@ struct Parser {
             _ = advance()
             let (variable, _) = try identifier("the loop variable", example: "for k in option { … }")
             try expectWord("in", "after the loop variable (for \(variable) in option)")
-            let (dimension, dimLocation) = try identifier("a dimension (option or an index data column)", example: "for k in option")
+            let (dimension, dimLocation) = try identifier(
+                "a dimension (option or an index data column)", example: "for k in option")
             let body = try block("for")
-            return .forEach(variable: variable, dimension: dimension, body: body, location: start.location, dimensionLocation: dimLocation)
+            return .forEach(
+                variable: variable, dimension: dimension, body: body, location: start.location,
+                dimensionLocation: dimLocation)
         }
-        let (name, _) = try identifier("a statement (an assignment, an observation ~, if or for)", example: "Q[choice] += A * (outcome - Q[choice])")
+        let (name, _) = try identifier(
+            "a statement (an assignment, an observation ~, if or for)",
+            example: "Q[choice] += A * (outcome - Q[choice])")
         if current.isSymbol("~") {
             _ = advance()
             let distributionLocation = current.location
@@ -427,7 +491,9 @@ struct Parser {
             let open = current
             try expectSymbol("(", "after the distribution's name")
             let arguments = try argumentList(opened: open)
-            return .observe(column: name, distribution: distribution, arguments: arguments, location: start.location, distributionLocation: distributionLocation)
+            return .observe(
+                column: name, distribution: distribution, arguments: arguments, location: start.location,
+                distributionLocation: distributionLocation)
         }
         var indices: [ExpressionSyntax] = []
         if current.isSymbol("[") {
@@ -437,7 +503,9 @@ struct Parser {
         }
         guard case let .symbol(op) = current.kind, ["=", "+=", "-=", "*=", "/="].contains(op) else {
             if current.isSymbol("==") { throw fail(current, "'==' compares; it does not assign", "write = to assign") }
-            throw fail(current, "expected =, +=, -=, *=, /= or ~ after '\(name)', found \(current.text)", "write an assignment (x = …) or an observation (column ~ distribution(…))")
+            throw fail(
+                current, "expected =, +=, -=, *=, /= or ~ after '\(name)', found \(current.text)",
+                "write an assignment (x = …) or an observation (column ~ distribution(…))")
         }
         _ = advance()
         let value = try expression()
@@ -473,8 +541,11 @@ struct Parser {
         while true {
             list.append(try expression())
             if current.isSymbol(",") { _ = advance(); continue }
-            try close(closing, opened: open, expected: "',' or '\(closing)' after \(what)",
-                      fix: "separate the \(closing == "]" ? "indices" : "arguments") with ',' and close the '\(open.text)' with '\(closing)'")
+            try close(
+                closing, opened: open, expected: "',' or '\(closing)' after \(what)",
+                fix:
+                    "separate the \(closing == "]" ? "indices" : "arguments") with ',' and close the '\(open.text)' with '\(closing)'"
+            )
             return list
         }
     }
@@ -484,8 +555,10 @@ struct Parser {
     /// bracket that is not closed.
     private mutating func close(_ closing: String, opened open: Token, expected: String, fix: String) throws {
         guard current.isSymbol(closing) else {
-            let note = current.location.line > open.location.line
-                ? " (the '\(open.text)' at line \(open.location.line), column \(open.location.column) is not closed)" : ""
+            let note =
+                current.location.line > open.location.line
+                ? " (the '\(open.text)' at line \(open.location.line), column \(open.location.column) is not closed)"
+                : ""
             throw fail(current, "expected \(expected), found \(current.text)\(note)", fix)
         }
         _ = advance()
@@ -499,7 +572,8 @@ struct Parser {
         var left = try andExpression()
         while current.isWord("or") {
             let op = advance()
-            left = ExpressionSyntax(node: .binary(op: "or", left: left, right: try andExpression()), location: op.location)
+            left = ExpressionSyntax(
+                node: .binary(op: "or", left: left, right: try andExpression()), location: op.location)
         }
         return left
     }
@@ -508,7 +582,8 @@ struct Parser {
         var left = try notExpression()
         while current.isWord("and") {
             let op = advance()
-            left = ExpressionSyntax(node: .binary(op: "and", left: left, right: try notExpression()), location: op.location)
+            left = ExpressionSyntax(
+                node: .binary(op: "and", left: left, right: try notExpression()), location: op.location)
         }
         return left
     }
@@ -538,7 +613,8 @@ struct Parser {
         var left = try multiplicative()
         while current.isSymbol("+") || current.isSymbol("-") {
             let op = advance()
-            left = ExpressionSyntax(node: .binary(op: op.text, left: left, right: try multiplicative()), location: op.location)
+            left = ExpressionSyntax(
+                node: .binary(op: op.text, left: left, right: try multiplicative()), location: op.location)
         }
         return left
     }
@@ -565,7 +641,7 @@ struct Parser {
         let base = try postfix()
         guard current.isSymbol("^") else { return base }
         let op = advance()
-        let exponent = try unary()  // right-associative, and 2^-1 works
+        let exponent = try unary() // right-associative, and 2^-1 works
         return ExpressionSyntax(node: .binary(op: "^", left: base, right: exponent), location: op.location)
     }
 
@@ -580,12 +656,17 @@ struct Parser {
             return ExpressionSyntax(node: .none, location: token.location)
         case let .identifier(name):
             if Parser.keywords.contains(name) {
-                throw fail(token, "'\(name)' cannot start an expression", name == "if" ? "for a value that depends on a condition write select(condition, a, b)" : "write a value, a name or a function call")
+                throw fail(
+                    token, "'\(name)' cannot start an expression",
+                    name == "if"
+                        ? "for a value that depends on a condition write select(condition, a, b)"
+                        : "write a value, a name or a function call")
             }
             _ = advance()
             if current.isSymbol("(") {
                 let open = advance()
-                return ExpressionSyntax(node: .call(function: name, arguments: try argumentList(opened: open)), location: token.location)
+                return ExpressionSyntax(
+                    node: .call(function: name, arguments: try argumentList(opened: open)), location: token.location)
             }
             if current.isSymbol("[") {
                 let open = advance()
@@ -605,21 +686,30 @@ struct Parser {
             let first = try expression()
             if current.isWord("for") {
                 _ = advance()
-                let (variable, _) = try identifier("the comprehension's variable", example: "[tau * Q[k] for k in option]")
+                let (variable, _) = try identifier(
+                    "the comprehension's variable", example: "[tau * Q[k] for k in option]")
                 try expectWord("in", "after the comprehension's variable")
                 let (dimension, dimLocation) = try identifier("a dimension", example: "[tau * Q[k] for k in option]")
-                try close("]", opened: token, expected: "']' to close the comprehension", fix: "write [body for k in option]")
-                return ExpressionSyntax(node: .comprehension(body: first, variable: variable, dimension: dimension, dimensionLocation: dimLocation), location: token.location)
+                try close(
+                    "]", opened: token, expected: "']' to close the comprehension", fix: "write [body for k in option]")
+                return ExpressionSyntax(
+                    node: .comprehension(
+                        body: first, variable: variable, dimension: dimension, dimensionLocation: dimLocation),
+                    location: token.location)
             }
             var elements = [first]
             while current.isSymbol(",") {
                 _ = advance()
                 elements.append(try expression())
             }
-            try close("]", opened: token, expected: "',' or ']' after an element of the vector", fix: "separate the elements with ',' and close the '[' with ']'")
+            try close(
+                "]", opened: token, expected: "',' or ']' after an element of the vector",
+                fix: "separate the elements with ',' and close the '[' with ']'")
             return ExpressionSyntax(node: .vector(elements), location: token.location)
         default:
-            throw fail(token, "expected a value, found \(token.text)", "write a number, a name, a function call or a parenthesized expression")
+            throw fail(
+                token, "expected a value, found \(token.text)",
+                "write a number, a name, a function call or a parenthesized expression")
         }
     }
 }

@@ -133,16 +133,24 @@ public struct StateDeclaration: Sendable {
 /// A statement of the trial block.
 public indirect enum StatementSyntax: Sendable {
     /// `target = value`, `target[i, j] += value`, …; `op` is "=", "+=", "-=", "*=" or "/=".
-    case assign(target: String, indices: [ExpressionSyntax], op: String, value: ExpressionSyntax, location: SourceLocation)
+    case assign(
+        target: String, indices: [ExpressionSyntax], op: String, value: ExpressionSyntax, location: SourceLocation)
     /// `column ~ distribution(arguments)`.
-    case observe(column: String, distribution: String, arguments: [ExpressionSyntax], location: SourceLocation, distributionLocation: SourceLocation)
-    case ifElse(condition: ExpressionSyntax, then: [StatementSyntax], otherwise: [StatementSyntax], location: SourceLocation)
+    case observe(
+        column: String, distribution: String, arguments: [ExpressionSyntax], location: SourceLocation,
+        distributionLocation: SourceLocation)
+    case ifElse(
+        condition: ExpressionSyntax, then: [StatementSyntax], otherwise: [StatementSyntax], location: SourceLocation)
     /// `for k in DIM { … }`: the body once per value of the dimension.
-    case forEach(variable: String, dimension: String, body: [StatementSyntax], location: SourceLocation, dimensionLocation: SourceLocation)
+    case forEach(
+        variable: String, dimension: String, body: [StatementSyntax], location: SourceLocation,
+        dimensionLocation: SourceLocation)
 
     public var location: SourceLocation {
         switch self {
-        case let .assign(_, _, _, _, l), let .observe(_, _, _, l, _), let .ifElse(_, _, _, l), let .forEach(_, _, _, l, _): return l
+        case let .assign(_, _, _, _, l), let .observe(_, _, _, l, _), let .ifElse(_, _, _, l),
+            let .forEach(_, _, _, l, _):
+            return l
         }
     }
 }
@@ -164,7 +172,8 @@ public struct ExpressionSyntax: Sendable {
         /// `[a, b, c]`
         case vector([ExpressionSyntax])
         /// `[body for k in DIM]`
-        case comprehension(body: ExpressionSyntax, variable: String, dimension: String, dimensionLocation: SourceLocation)
+        case comprehension(
+            body: ExpressionSyntax, variable: String, dimension: String, dimensionLocation: SourceLocation)
     }
 
     public let node: Node

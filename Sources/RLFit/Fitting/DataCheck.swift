@@ -17,7 +17,9 @@ public struct DataCheckReport: Sendable {
 
     /// Reads and validates `path` for `model` (the values it indexes with included); throws
     /// `DataError` on bad data.
-    public static func check(path: String, model: ModelDefinition, requirements: DataRequirements? = nil) throws -> DataCheckReport {
+    public static func check(path: String, model: ModelDefinition, requirements: DataRequirements? = nil) throws
+        -> DataCheckReport
+    {
         let batch = try TrialTableReader.read(path: path, requirements: requirements ?? model.data)
         try model.checkIndices(batch, dataFile: path)
         try model.checkOutcomeProbabilities(batch)
@@ -25,7 +27,8 @@ public struct DataCheckReport: Sendable {
     }
 
     public var warnings: [String] {
-        model.file.warnings.map(\.description) + values.compactMap { $0.codingWarning(for: model) } + ChoiceVariation.warnings(batch: batch)
+        model.file.warnings.map(\.description) + values.compactMap { $0.codingWarning(for: model) }
+            + ChoiceVariation.warnings(batch: batch)
             + batch.readerNotes
     }
 
@@ -33,23 +36,31 @@ public struct DataCheckReport: Sendable {
     public var text: String {
         let b = batch
         var counts = [Int](repeating: 0, count: b.studySubjectCount)
-        for (lane, n) in b.trialsPerSubject.enumerated() { counts[b.laneSubject[lane]] += n }
+        for (lane, n) in b.trialsPerLane.enumerated() { counts[b.laneSubject[lane]] += n }
         let (lo, hi) = (counts.min() ?? 0, counts.max() ?? 0)
         var blocks = [Int](repeating: 0, count: b.studySubjectCount)
         // With conditions, blocks are counted within a condition (every condition starts one).
-        for (lane, n) in b.blocksPerSubject.enumerated() {
-            blocks[b.laneSubject[lane]] = b.hasConditions ? max(blocks[b.laneSubject[lane]], n) : blocks[b.laneSubject[lane]] + n
+        for (lane, n) in b.blocksPerLane.enumerated() {
+            blocks[b.laneSubject[lane]] =
+                b.hasConditions ? max(blocks[b.laneSubject[lane]], n) : blocks[b.laneSubject[lane]] + n
         }
         var lines = [
             "\(file): valid for \(model.name)",
-            "  subjects        \(b.studySubjectCount)" + (b.hasConditions ? "  (\(Set(b.laneConditions).count) conditions with separate values: \(Set(b.laneConditions).sorted().prefix(6).joined(separator: ", ")))" : ""),
+            "  subjects        \(b.studySubjectCount)"
+                + (b.hasConditions
+                    ? "  (\(Set(b.laneConditions).count) conditions with separate values: \(Set(b.laneConditions).sorted().prefix(6).joined(separator: ", ")))"
+                    : ""),
             "  trials          \(b.validTrialCount + b.missedTrialCount) rows (\(lo == hi ? "\(lo)" : "\(lo) to \(hi)") per subject)",
             "  missed trials   \(b.missedTrialCount)",
             "  blocks          \(blocks.min() == blocks.max() ? "\(blocks.first ?? 0)" : "\(blocks.min()!) to \(blocks.max()!)") per subject",
-            "  options         \(b.optionCount)",
+            "  options         \(b.optionCount)"
         ]
-        for (name, n) in b.levels.sorted(by: { $0.key < $1.key }) { lines.append("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(n) categories") }
-        for v in values { lines.append("  \(v.column.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v.description)") }
+        for (name, n) in b.levels.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(n) categories")
+        }
+        for v in values {
+            lines.append("  \(v.column.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v.description)")
+        }
         for w in warnings { lines.append("warning: " + w) }
         return lines.joined(separator: "\n")
     }

@@ -6,15 +6,19 @@ import Sampling
 /// options, the seed, the sha256 of the data file, per-chain timings, gradient evaluations and
 /// divergences, the worst R-hat and ESS, the verdict and its warnings, and the files written.
 enum FitManifest {
-    static func json(options o: FitOptions, results: [ChainResult], diagnostics: FitDiagnostics, dataSHA256: String,
-                     batch: TrialBatch, wallSeconds: Double, dataWarnings: [String], files: [String], complete: Bool) -> [String: Any] {
+    static func json(
+        options o: FitOptions, results: [ChainResult], diagnostics: FitDiagnostics, dataSHA256: String,
+        batch: TrialBatch, wallSeconds: Double, dataWarnings: [String], files: [String], complete: Bool
+    ) -> [String: Any] {
         let chains: [[String: Any]] = results.map { r in
             [
                 "id": r.chainID, "warmup_seconds": r.warmupSeconds, "sampling_seconds": r.samplingSeconds,
-                "gradient_evaluations": r.gradientEvaluations, "sampling_gradient_evaluations": r.samplingGradientEvaluations,
-                "divergences": r.divergences, "warmup_divergences": r.warmupDivergences, "max_depth_hits": r.maxDepthHits,
+                "gradient_evaluations": r.gradientEvaluations,
+                "sampling_gradient_evaluations": r.samplingGradientEvaluations,
+                "divergences": r.divergences, "warmup_divergences": r.warmupDivergences,
+                "max_depth_hits": r.maxDepthHits,
                 "step_size": r.stepSize, "complete": r.isComplete, "iterations_completed": r.iterationsCompleted,
-                "warnings": r.warnings,
+                "warnings": r.warnings
             ]
         }
         func finite(_ x: Double?) -> Any { x.map { $0.isFinite ? $0 as Any : NSNull() } ?? NSNull() }
@@ -23,9 +27,12 @@ enum FitManifest {
             "command": o.commandLine.joined(separator: " "),
             "options": o.json,
             "seed": o.seed,
-            "data": ["path": o.dataPath, "sha256": dataSHA256, "subjects": batch.studySubjectCount, "conditions": Array(Set(batch.laneConditions)).sorted(),
-                     "choices": batch.validTrialCount, "missed_trials": batch.missedTrialCount,
-                     "subject_ids": batch.studySubjectIDs],
+            "data": [
+                "path": o.dataPath, "sha256": dataSHA256, "subjects": batch.studySubjectCount,
+                "conditions": Array(Set(batch.laneConditions)).sorted(),
+                "choices": batch.validTrialCount, "missed_trials": batch.missedTrialCount,
+                "subject_ids": batch.studySubjectIDs
+            ],
             "chains": chains,
             "wall_seconds": wallSeconds,
             "gradient_evaluations": results.reduce(0) { $0 + $1.gradientEvaluations },
@@ -41,7 +48,7 @@ enum FitManifest {
             "warnings": diagnostics.warnings,
             "data_warnings": dataWarnings,
             "complete": complete,
-            "files": files.map { ($0 as NSString).lastPathComponent },
+            "files": files.map { ($0 as NSString).lastPathComponent }
         ]
     }
 }

@@ -9,7 +9,9 @@ extension FitOptions {
     /// out of range, naming the key.
     public init(runFile r: RunFile, commandLine: [String] = CommandLine.arguments) throws {
         func fail(_ message: String) -> Error { FitOptionsError(message: message) }
-        guard let data = r.data else { throw fail("no data file: give DATA on the command line or \"data\" in the run file") }
+        guard let data = r.data else {
+            throw fail("no data file: give DATA on the command line or \"data\" in the run file")
+        }
         guard let modelName = r.model else { throw fail("no model: give --model or \"model\" (see `rlfit models`)") }
         let model: ModelDefinition
         do {
@@ -29,7 +31,9 @@ extension FitOptions {
         let warmup = r.integer("warmup") ?? 1000, draws = r.integer("draws") ?? 1000
         guard warmup >= 0 else { throw fail("warmup must be ≥ 0") }
         guard draws >= 1 else { throw fail("draws must be ≥ 1") }
-        guard let metric = MetricKind(rawValue: r.text("metric") ?? "dense") else { throw fail("metric must be dense or diag, got '\(r.text("metric")!)'") }
+        guard let metric = MetricKind(rawValue: r.text("metric") ?? "dense") else {
+            throw fail("metric must be dense or diag, got '\(r.text("metric")!)'")
+        }
         guard let covariance = CovarianceEstimator(rawValue: r.text("covariance") ?? "shrinkage") else {
             throw fail("covariance must be shrinkage, automatic or stan, got '\(r.text("covariance")!)'")
         }
@@ -46,25 +50,36 @@ extension FitOptions {
         guard covariates.isEmpty || hierarchy == .partial else {
             throw fail("covariates enter the group level: use --hierarchy partial (got \(hierarchy.rawValue))")
         }
-        guard Set(covariates).count == covariates.count else { throw fail("a covariate is listed twice: \(covariates)") }
-        let priors = HierarchyPriors(muScale: r.real("priors.mu") ?? 1, sigmaScale: r.real("priors.sigma"), gammaScale: r.real("priors.gamma") ?? 1)
+        guard Set(covariates).count == covariates.count else {
+            throw fail("a covariate is listed twice: \(covariates)")
+        }
+        let priors = HierarchyPriors(
+            muScale: r.real("priors.mu") ?? 1, sigmaScale: r.real("priors.sigma"),
+            gammaScale: r.real("priors.gamma") ?? 1)
         // Scales outside [1e-8, 1e8] leave the sampler no room (a half-normal of scale 1e-320 is 0
         // to the last bit) or no prior at all.
-        for (name, v) in [("mu", priors.muScale), ("sigma", priors.sigmaScale ?? 1), ("gamma", priors.gammaScale)] where !(v >= 1e-8 && v <= 1e8) {
+        for (name, v) in [("mu", priors.muScale), ("sigma", priors.sigmaScale ?? 1), ("gamma", priors.gammaScale)]
+        where !(v >= 1e-8 && v <= 1e8) {
             throw fail("prior scale \(name) must be between 1e-8 and 1e8, got \(v)")
         }
         guard let initialization = FitOptions.Initialization(rawValue: r.text("init") ?? "random") else {
             throw fail("init must be random or optimize, got '\(r.text("init")!)'")
         }
         let initOptimizations = r.integer("init_optimizations") ?? InitialOptimizations.defaultCount
-        guard (1...1000).contains(initOptimizations) else { throw fail("init optimizations must be in 1...1000, got \(initOptimizations)") }
-        let initBuffer = r.integer("init_buffer") ?? FitOptions.defaultInitBuffer, window = r.integer("window") ?? FitOptions.defaultWindow
+        guard (1...1000).contains(initOptimizations) else {
+            throw fail("init optimizations must be in 1...1000, got \(initOptimizations)")
+        }
+        let initBuffer = r.integer("init_buffer") ?? FitOptions.defaultInitBuffer,
+            window = r.integer("window") ?? FitOptions.defaultWindow
         let termBuffer = r.integer("term_buffer") ?? FitOptions.defaultTermBuffer
-        guard initBuffer >= 0, termBuffer >= 0, window >= 1 else { throw fail("init buffer and term buffer must be ≥ 0, window ≥ 1") }
-        self.init(model: model, dataPath: data, outputDirectory: out, chainIDs: ids, warmup: warmup, draws: draws,
-                  seed: r.seed ?? UInt64.random(in: 1...UInt64(UInt32.max)), metric: metric, covariance: covariance,
-                  adaptDelta: adaptDelta, maxDepth: maxDepth, thin: thin, saveWarmup: r.flag("save_warmup") ?? false,
-                  priors: priors, commandLine: commandLine)
+        guard initBuffer >= 0, termBuffer >= 0, window >= 1 else {
+            throw fail("init buffer and term buffer must be ≥ 0, window ≥ 1")
+        }
+        self.init(
+            model: model, dataPath: data, outputDirectory: out, chainIDs: ids, warmup: warmup, draws: draws,
+            seed: r.seed ?? UInt64.random(in: 1...UInt64(UInt32.max)), metric: metric, covariance: covariance,
+            adaptDelta: adaptDelta, maxDepth: maxDepth, thin: thin, saveWarmup: r.flag("save_warmup") ?? false,
+            priors: priors, commandLine: commandLine)
         self.metricIsDefault = r.text("metric") == nil
         self.initialization = initialization
         self.initOptimizations = initOptimizations
@@ -77,11 +92,15 @@ extension FitOptions {
         self.columnNames = r.textMap("columns") ?? [:]
         self.firstOption = r.integer("first_option") ?? 1
         self.trialTable = r.trialTable
-        guard firstOption == 0 || firstOption == 1 else { throw fail("first option must be 0 or 1, got \(firstOption)") }
+        guard firstOption == 0 || firstOption == 1 else {
+            throw fail("first option must be 0 or 1, got \(firstOption)")
+        }
         let modelColumns = model.file.data.map(\.name)
         let knownColumns = Set((["subjid", "block", "trial"] + modelColumns).map(TrialTableReader.normalize))
         for key in columnNames.keys where !knownColumns.contains(TrialTableReader.normalize(key)) {
-            throw fail("--columns maps '\(key)', which \(model.name) does not read (it reads subjID, \(modelColumns.joined(separator: ", ")), block, trial)")
+            throw fail(
+                "--columns maps '\(key)', which \(model.name) does not read (it reads subjID, \(modelColumns.joined(separator: ", ")), block, trial)"
+            )
         }
     }
 

@@ -74,17 +74,21 @@ public struct FitOptions: Sendable {
 
     /// What the reader must find in the data file for these options.
     public var dataRequirements: DataRequirements {
-        model.data.reading(covariates: covariates, condition: condition, columnNames: columnNames, firstOption: firstOption,
-                           trialTable: trialTable)
+        model.data.reading(
+            covariates: covariates, condition: condition, columnNames: columnNames, firstOption: firstOption,
+            trialTable: trialTable)
     }
     /// The command line as typed, for `fit.json`.
     public var commandLine: [String]
 
-    public init(model: ModelDefinition, dataPath: String, outputDirectory: String, chainIDs: [Int] = [1, 2, 3, 4],
-                warmup: Int = 1000, draws: Int = 1000, seed: UInt64 = 1, metric: MetricKind = .dense,
-                covariance: CovarianceEstimator = .shrinkage, adaptDelta: Double = 0.8, maxDepth: Int = 10, thin: Int = 1, saveWarmup: Bool = false,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, significantDigits: Int = 6,
-                priors: HierarchyPriors = HierarchyPriors(), commandLine: [String] = CommandLine.arguments) {
+    public init(
+        model: ModelDefinition, dataPath: String, outputDirectory: String, chainIDs: [Int] = [1, 2, 3, 4],
+        warmup: Int = 1000, draws: Int = 1000, seed: UInt64 = 1, metric: MetricKind = .dense,
+        covariance: CovarianceEstimator = .shrinkage, adaptDelta: Double = 0.8, maxDepth: Int = 10, thin: Int = 1,
+        saveWarmup: Bool = false,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, significantDigits: Int = 6,
+        priors: HierarchyPriors = HierarchyPriors(), commandLine: [String] = CommandLine.arguments
+    ) {
         self.model = model
         self.dataPath = dataPath
         self.outputDirectory = outputDirectory
@@ -105,22 +109,33 @@ public struct FitOptions: Sendable {
     }
 
     var samplerConfiguration: SamplerConfiguration {
-        SamplerConfiguration(warmup: warmup, draws: draws, maxDepth: maxDepth, adaptDelta: adaptDelta, metric: metric,
-                             covarianceEstimator: covariance, seed: seed, thin: thin, saveWarmup: saveWarmup,
-                             initBuffer: initBuffer, baseWindow: window, termBuffer: termBuffer)
+        SamplerConfiguration(
+            warmup: warmup, draws: draws, maxDepth: maxDepth, adaptDelta: adaptDelta, metric: metric,
+            covarianceEstimator: covariance, seed: seed, thin: thin, saveWarmup: saveWarmup,
+            initBuffer: initBuffer, baseWindow: window, termBuffer: termBuffer)
     }
 
     /// The resolved options as JSON values (for `fit.json`).
     var json: [String: Any] {
         [
-            "model": model.name, "model_file": { if case let .file(p) = model.origin { return p as Any }; return NSNull() }(),
-            "arguments": Dictionary(uniqueKeysWithValues: zip(model.file.arguments.map(\.name), model.arguments)), "data": dataPath, "out": outputDirectory, "chain_ids": chainIDs,
-            "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue, "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
-            "max_depth": maxDepth, "init": initialization.rawValue, "init_optimizations": initOptimizations, "init_buffer": initBuffer, "window": window, "term_buffer": termBuffer, "thin": thin, "save_warmup": saveWarmup, "threads": threads,
+            "model": model.name,
+            "model_file": {
+                if case let .file(p) = model.origin { return p as Any }; return NSNull()
+            }(),
+            "arguments": Dictionary(uniqueKeysWithValues: zip(model.file.arguments.map(\.name), model.arguments)),
+            "data": dataPath, "out": outputDirectory, "chain_ids": chainIDs,
+            "warmup": warmup, "draws": draws, "seed": seed, "metric": metric.rawValue,
+            "covariance": covariance.rawValue, "adapt_delta": adaptDelta,
+            "max_depth": maxDepth, "init": initialization.rawValue, "init_optimizations": initOptimizations,
+            "init_buffer": initBuffer, "window": window, "term_buffer": termBuffer, "thin": thin,
+            "save_warmup": saveWarmup, "threads": threads,
             "sig_figs": significantDigits, "hierarchy": hierarchy.rawValue, "covariates": covariates,
-            "condition": condition ?? NSNull(), "columns": columnNames, "first_option": firstOption, "trial_table": trialTable ?? NSNull(),
-            "priors": ["mu": "normal(0, \(priors.muScale))",
-                       "sigma": model.parameters.map { "\($0.name): \(priors.scalePrior($0).description)" }],
+            "condition": condition ?? NSNull(), "columns": columnNames, "first_option": firstOption,
+            "trial_table": trialTable ?? NSNull(),
+            "priors": [
+                "mu": "normal(0, \(priors.muScale))",
+                "sigma": model.parameters.map { "\($0.name): \(priors.scalePrior($0).description)" }
+            ]
         ]
     }
 }

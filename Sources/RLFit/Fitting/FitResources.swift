@@ -2,7 +2,7 @@ import Foundation
 import RLModels
 import Sampling
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a fit will need, estimated before anything is written, so that a fit the machine cannot
@@ -28,7 +28,8 @@ public struct FitResources {
     /// What the memory goes to, largest first (for the message).
     var memoryParts: [(what: String, bytes: Double)]
 
-    static func estimate(options o: FitOptions, dimension d: Int, outputColumns: Int, machineBytes: Int) -> FitResources {
+    static func estimate(options o: FitOptions, dimension d: Int, outputColumns: Int, machineBytes: Int) -> FitResources
+    {
         let chains = Double(o.chainIDs.count)
         let rows = Double((o.draws + o.thin - 1) / o.thin + (o.saveWarmup ? (o.warmup + o.thin - 1) / o.thin : 0))
         let columns = Double(ChainRecord.samplerColumnCount + outputColumns)
@@ -36,16 +37,25 @@ public struct FitResources {
         let concurrent = Double(max(1, min(o.threads, o.chainIDs.count)))
         let dd = Double(d) * Double(d) * 8
         let config = o.samplerConfiguration
-        let window = o.metric == .dense && o.covariance != .stan ? Double(config.warmupSchedule.longestWindow) * Double(d) * 8 : 0
+        let window =
+            o.metric == .dense && o.covariance != .stan
+            ? Double(config.warmupSchedule.longestWindow) * Double(d) * 8 : 0
         var parts: [(String, Double)] = [
-            ("the chain files read back for the summaries (\(Int(chains)) chains × \(Int(rows)) rows × \(Int(columns)) columns)",
-             chains * rows * columns * 8 + concurrent * fileBytes),
-            ("the model's lane machines (two per running chain)", concurrent * 2 * Double(machineBytes)),
+            (
+                "the chain files read back for the summaries (\(Int(chains)) chains × \(Int(rows)) rows × \(Int(columns)) columns)",
+                chains * rows * columns * 8 + concurrent * fileBytes
+            ),
+            ("the model's lane machines (two per running chain)", concurrent * 2 * Double(machineBytes))
         ]
-        if o.metric == .dense { parts.append(("the dense metric (3 matrices of \(d) × \(d) per running chain)", concurrent * 3 * dd)) }
+        if o.metric == .dense {
+            parts.append(("the dense metric (3 matrices of \(d) × \(d) per running chain)", concurrent * 3 * dd))
+        }
         if window > 0 {
-            parts.append(("the shrinkage estimator's window (\(config.warmupSchedule.longestWindow) warmup draws × \(d) parameters per running chain)",
-                          concurrent * window))
+            parts.append(
+                (
+                    "the shrinkage estimator's window (\(config.warmupSchedule.longestWindow) warmup draws × \(d) parameters per running chain)",
+                    concurrent * window
+                ))
         }
         parts.sort { $0.1 > $1.1 }
         return FitResources(diskBytes: chains * fileBytes, memoryBytes: parts.map(\.1).reduce(0, +), memoryParts: parts)
@@ -53,27 +63,33 @@ public struct FitResources {
 
     /// Refuses what the machine cannot hold: memory beyond 90% of the machine's, files beyond
     /// the space free in `directory` (or its nearest existing parent).
-    func check(directory: String, physicalMemory: Double = Double(ProcessInfo.processInfo.physicalMemory),
-               freeDisk: Double? = nil) throws {
+    func check(
+        directory: String, physicalMemory: Double = Double(ProcessInfo.processInfo.physicalMemory),
+        freeDisk: Double? = nil
+    ) throws {
         if memoryBytes > 0.9 * physicalMemory {
-            throw Refusal(kind: .memory, message: """
-                error: this fit needs about \(Self.format(memoryBytes)) of memory; this machine has \(Self.format(physicalMemory)).
-                  most of it: \(memoryParts[0].what), \(Self.format(memoryParts[0].bytes))
-                  fix: fewer draws or chains (--draws, --chains, --thin), fewer warmup iterations (--warmup), or --metric diag
-                """)
+            throw Refusal(
+                kind: .memory,
+                message: """
+                    error: this fit needs about \(Self.format(memoryBytes)) of memory; this machine has \(Self.format(physicalMemory)).
+                      most of it: \(memoryParts[0].what), \(Self.format(memoryParts[0].bytes))
+                      fix: fewer draws or chains (--draws, --chains, --thin), fewer warmup iterations (--warmup), or --metric diag
+                    """)
         }
         let free = freeDisk ?? Self.freeSpace(near: directory)
         if let free, diskBytes > free {
-            throw Refusal(kind: .disk, message: """
-                \(directory): error: the chain files will take about \(Self.format(diskBytes)); \(Self.format(free)) is free there.
-                  fix: make room, write elsewhere (--out), or keep fewer draws (--draws, --thin)
-                """)
+            throw Refusal(
+                kind: .disk,
+                message: """
+                    \(directory): error: the chain files will take about \(Self.format(diskBytes)); \(Self.format(free)) is free there.
+                      fix: make room, write elsewhere (--out), or keep fewer draws (--draws, --thin)
+                    """)
         }
     }
 
     /// Bytes available to this user on the file system of `path` or its nearest existing parent.
     static func freeSpace(near path: String) -> Double? {
-        var url = URL(fileURLWithPath: path).standardizedFileURL  // absolute: the walk up ends at /
+        var url = URL(fileURLWithPath: path).standardizedFileURL // absolute: the walk up ends at /
         while !FileManager.default.fileExists(atPath: url.path) && url.path != "/" { url.deleteLastPathComponent() }
         let p = url.path
         var s = statvfs()

@@ -1,6 +1,7 @@
 import Crypto
 import Diagnostics
 import Foundation
+import ParallelWork
 import RLModels
 import Sampling
 
@@ -47,39 +48,53 @@ public struct FitRunner: Sendable {
     ///   - notice: receives a line about work before the chains start (`--init optimize`).
     /// - Throws: `DataError` for bad data (and, on resume, data that changed since the fit
     ///   started), `SamplingError` when a chain cannot start, file errors.
-    public func run(progress: (@Sendable (ChainProgress) -> Void)? = nil,
-                    cancellation: CancellationToken? = nil, resume: Bool = false,
-                    checkpointSeconds: Double = 5, keepsFinalCheckpoints: Bool = false,
-                    notice: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
+    public func run(
+        progress: (@Sendable (ChainProgress) -> Void)? = nil,
+        cancellation: CancellationToken? = nil, resume: Bool = false,
+        checkpointSeconds: Double = 5, keepsFinalCheckpoints: Bool = false,
+        notice: (@Sendable (String) -> Void)? = nil
+    ) throws -> Outcome {
         let start = ProcessInfo.processInfo.systemUptime
         var o = options
-        let (batch, covariates) = try FitRunner.loadStudy(o, isCancelled: cancellation.map { token in { token.isCancelled } })
-        let dataWarnings = o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
+        let (batch, covariates) = try FitRunner.loadStudy(
+            o, isCancelled: cancellation.map { token in { token.isCancelled } })
+        let dataWarnings =
+            o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
             + ChoiceVariation.warnings(batch: batch)
             + batch.readerNotes
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
         let dataSHA256 = SHA256.hexDigest(dataBytes)
         let directory = o.outputDirectory as NSString
         // What the machine cannot hold is refused before anything is written.
-        let probe = HierarchicalPosterior(model: o.model, batch: batch, priors: o.priors, mode: o.hierarchy, covariates: covariates)
+        let probe = HierarchicalPosterior(
+            model: o.model, batch: batch, priors: o.priors, mode: o.hierarchy, covariates: covariates)
         // A large model gets a diagonal metric unless one was asked for (recorded in run.json,
         // so a resume or a rerun from it keeps it).
         let metricNote = o.chooseMetric(dimension: probe.dimension) ?? ""
         let machineBytes = (try? o.model.machine(for: batch, purpose: .gradient).0.memoryBytes) ?? 0
-        try FitResources.estimate(options: o, dimension: probe.dimension, outputColumns: probe.outputCount, machineBytes: machineBytes)
-            .check(directory: o.outputDirectory)
-        let lock = resume ? try OutputDirectory.prepareResume(o.outputDirectory)
-                          : try OutputDirectory.prepare(o.outputDirectory, overwrite: o.overwrite)
+        try FitResources.estimate(
+            options: o, dimension: probe.dimension, outputColumns: probe.outputCount, machineBytes: machineBytes
+        )
+        .check(directory: o.outputDirectory)
+        let lock =
+            resume
+            ? try OutputDirectory.prepareResume(o.outputDirectory)
+            : try OutputDirectory.prepare(o.outputDirectory, overwrite: o.overwrite)
         defer { lock.release() }
 
         // What a resume finds: finished chains, and chains to continue from their checkpoints.
         var finished: [Int: ChainState] = [:], continuing: [Int: ChainCheckpointFile] = [:]
         if resume {
             for id in o.chainIDs {
-                guard let checkpoint = try ChainCheckpointFile.read(directory: o.outputDirectory, chain: id) else { continue }
+                guard let checkpoint = try ChainCheckpointFile.read(directory: o.outputDirectory, chain: id) else {
+                    continue
+                }
                 guard checkpoint.dataSHA256 == dataSHA256 else {
-                    throw DataError(file: o.dataPath, problem: "the data file changed since the fit in \(o.outputDirectory) started (its sha256 differs)",
-                                    fix: "resume with the data the fit started with, or start a new fit with --overwrite")
+                    throw DataError(
+                        file: o.dataPath,
+                        problem:
+                            "the data file changed since the fit in \(o.outputDirectory) started (its sha256 differs)",
+                        fix: "resume with the data the fit started with, or start a new fit with --overwrite")
                 }
                 if checkpoint.state.isComplete { finished[id] = checkpoint.state } else { continuing[id] = checkpoint }
             }
@@ -100,7 +115,8 @@ public struct FitRunner: Sendable {
         }
         let configuration = StanCSVConfiguration(
             model: model.name, dataFile: o.dataPath, numSamples: o.draws, numWarmup: o.warmup, saveWarmup: o.saveWarmup,
-            thin: o.thin, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, initialization: o.initialization == .random ? "2" : "optimize", rlfitVersion: RLFitVersion.string,
+            thin: o.thin, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth,
+            initialization: o.initialization == .random ? "2" : "optimize", rlfitVersion: RLFitVersion.string,
             initBuffer: o.initBuffer, window: o.window, termBuffer: o.termBuffer)
         let outputDirectory = o.outputDirectory, seed = o.seed, digits = o.significantDigits, dense = o.metric == .dense
         let offsets = continuing.mapValues(\.fileBytes)
@@ -124,9 +140,11 @@ public struct FitRunner: Sendable {
             makeDensity: { _ in PosteriorDensity(posterior: makePosterior()) },
             progress: progress, cancellation: cancellation,
             makeObserver: { id in
-                try ChainFileStream(directory: outputDirectory, chainID: id, seed: seed, configuration: configuration, denseMetric: dense,
-                                    posterior: makePosterior(), significantDigits: digits, dataSHA256: dataSHA256,
-                                    checkpointSeconds: checkpointSeconds, resumeAt: offsets[id])
+                try ChainFileStream(
+                    directory: outputDirectory, chainID: id, seed: seed, configuration: configuration,
+                    denseMetric: dense,
+                    posterior: makePosterior(), significantDigits: digits, dataSHA256: dataSHA256,
+                    checkpointSeconds: checkpointSeconds, resumeAt: offsets[id])
             },
             keepsDraws: false, resume: continuing.mapValues(\.state))
         let results = o.chainIDs.map { id in finished[id]?.summaryResult ?? ran[running.firstIndex(of: id)!] }
@@ -138,8 +156,10 @@ public struct FitRunner: Sendable {
             let streamed = directory.appendingPathComponent("chain-\(id).csv.incomplete")
             let path = complete ? directory.appendingPathComponent("chain-\(id).csv") : streamed
             // (A run killed while renaming left some files renamed already.)
-            if complete && (FileManager.default.fileExists(atPath: streamed) || !FileManager.default.fileExists(atPath: path))
-                && rename(streamed, path) != 0 {
+            if complete
+                && (FileManager.default.fileExists(atPath: streamed) || !FileManager.default.fileExists(atPath: path))
+                && rename(streamed, path) != 0
+            {
                 throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
             }
             chainPaths.append(path)
@@ -150,28 +170,39 @@ public struct FitRunner: Sendable {
         }.map { try $0.get() }
 
         let bounds = model.parameters.map { (name: $0.name, lower: $0.bounds.lower, upper: $0.bounds.upper) }
-        let diagnostics = FitDiagnostics(chains: records, maxDepth: o.maxDepth, dataWarnings: dataWarnings,
-                                         adaptDelta: o.adaptDelta, warmup: o.warmup, bounds: bounds)
+        let diagnostics = FitDiagnostics(
+            chains: records, maxDepth: o.maxDepth, dataWarnings: dataWarnings,
+            adaptDelta: o.adaptDelta, warmup: o.warmup, bounds: bounds)
 
         // An interrupted run's summaries describe partial chains: named so they cannot be mistaken.
         let suffix = complete ? "" : ".incomplete"
         let summaryPath = directory.appendingPathComponent("summary.csv" + suffix)
         try AtomicFile.write(Data(FitFiles.summaryCSV(diagnostics.summaries).utf8), to: summaryPath)
         let subjectsPath = directory.appendingPathComponent("subjects.csv" + suffix)
-        try AtomicFile.write(Data(FitFiles.subjectsCSV(subjectIDs: batch.studySubjectIDs, parameterNames: model.parameters.map(\.name),
-                                                        chains: records).utf8), to: subjectsPath)
+        try AtomicFile.write(
+            Data(
+                FitFiles.subjectsCSV(
+                    subjectIDs: batch.studySubjectIDs, parameterNames: model.parameters.map(\.name),
+                    chains: records
+                ).utf8), to: subjectsPath)
         files += [summaryPath, subjectsPath]
 
         let wall = ProcessInfo.processInfo.systemUptime - start
-        let title = FitRunner.title(model: model.name + (o.hierarchy == .partial ? "" : " (\(o.hierarchy.rawValue) hierarchy)"), data: o.dataPath, batch: batch, chains: o.chainIDs.count,
-                                    draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall, seed: o.seed, metricNote: metricNote)
+        let title =
+            FitRunner.title(
+                model: model.name + (o.hierarchy == .partial ? "" : " (\(o.hierarchy.rawValue) hierarchy)"),
+                data: o.dataPath, batch: batch, chains: o.chainIDs.count,
+                draws: o.draws, warmup: o.warmup, metric: o.metric, seconds: wall, seed: o.seed, metricNote: metricNote)
             + (initialization.map { "; " + $0.summary } ?? "")
         let effects = CovariateEffects.summaries(chains: records, model: model, covariates: covariates)
         let report = FitReport(title: title, diagnostics: diagnostics, covariateEffects: effects)
         files += [runPath, modelPath]
-        let curves = records.allSatisfy { $0.drawCount > 0 } ? LearningCurves.compute(batch: batch, model: model, chains: records) : nil
-        let html = HTMLReport.html(title: title, report: report, chains: records, subjectIDs: batch.studySubjectIDs,
-                                   parameterNames: model.parameters.map(\.name), curves: curves)
+        let curves =
+            records.allSatisfy { $0.drawCount > 0 }
+            ? LearningCurves.compute(batch: batch, model: model, chains: records) : nil
+        let html = HTMLReport.html(
+            title: title, report: report, chains: records, subjectIDs: batch.studySubjectIDs,
+            parameterNames: model.parameters.map(\.name), curves: curves)
         let reportPath = directory.appendingPathComponent("report.html" + suffix)
         try AtomicFile.write(Data(html.utf8), to: reportPath)
         files.append(reportPath)
@@ -182,16 +213,22 @@ public struct FitRunner: Sendable {
         }
         let manifestPath = directory.appendingPathComponent("fit.json")
         files.append(manifestPath)
-        var manifest = FitManifest.json(options: o, results: results, diagnostics: diagnostics, dataSHA256: dataSHA256,
-                                        batch: batch, wallSeconds: wall, dataWarnings: dataWarnings, files: files, complete: complete)
+        var manifest = FitManifest.json(
+            options: o, results: results, diagnostics: diagnostics, dataSHA256: dataSHA256,
+            batch: batch, wallSeconds: wall, dataWarnings: dataWarnings, files: files, complete: complete)
         manifest["initialization"] = initialization?.manifest ?? ["method": "random", "radius": 2] as [String: Any]
         try AtomicFile.write(try FitFiles.json(manifest), to: manifestPath)
         // A finished fit needs no checkpoints (an interrupted one keeps them for --resume).
         if complete && !keepsFinalCheckpoints {
-            for id in o.chainIDs { try? FileManager.default.removeItem(atPath: ChainCheckpointFile.path(directory: o.outputDirectory, chain: id)) }
+            for id in o.chainIDs {
+                try? FileManager.default.removeItem(
+                    atPath: ChainCheckpointFile.path(directory: o.outputDirectory, chain: id))
+            }
         }
-        return Outcome(report: report, diagnostics: diagnostics, complete: complete, dataWarnings: dataWarnings,
-                       files: files, wallSeconds: wall, resumedChains: continuing.keys.sorted(), finishedBeforeChains: finished.keys.sorted())
+        return Outcome(
+            report: report, diagnostics: diagnostics, complete: complete, dataWarnings: dataWarnings,
+            files: files, wallSeconds: wall, resumedChains: continuing.keys.sorted(),
+            finishedBeforeChains: finished.keys.sorted())
     }
 
     /// The standardized covariates named on the command line, or a data error naming the
@@ -199,7 +236,8 @@ public struct FitRunner: Sendable {
     /// The study as a fit reads it: the trial table, checked against the model (indices in
     /// range, outcome probabilities), and the standardized covariates.
     static func loadStudy(_ o: FitOptions, isCancelled: (() -> Bool)? = nil) throws -> (TrialBatch, SubjectCovariates) {
-        let batch = try TrialTableReader.read(path: o.dataPath, requirements: o.dataRequirements, isCancelled: isCancelled)
+        let batch = try TrialTableReader.read(
+            path: o.dataPath, requirements: o.dataRequirements, isCancelled: isCancelled)
         try o.model.checkIndices(batch, dataFile: o.dataPath)
         try o.model.checkOutcomeProbabilities(batch)
         return (batch, try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath))
@@ -207,19 +245,26 @@ public struct FitRunner: Sendable {
 
     static func covariates(batch: TrialBatch, names: [String], file: String) throws -> SubjectCovariates {
         guard !names.isEmpty else { return .none }
-        switch SubjectCovariates.standardized(names: names, raw: names.map { batch.subjectCovariates[$0]! }, levels: batch.covariateLevels) {
+        switch SubjectCovariates.standardized(
+            names: names, raw: names.map { batch.subjectCovariates[$0]! }, levels: batch.covariateLevels)
+        {
         case let .success(c): return c
         case let .failure(constant):
-            throw DataError(file: file, columnName: constant.name, problem: "covariate '\(constant.name)' has the same value for every subject",
-                            fix: "a covariate must differ between subjects to have an effect; remove it from --covariates")
+            throw DataError(
+                file: file, columnName: constant.name,
+                problem: "covariate '\(constant.name)' has the same value for every subject",
+                fix: "a covariate must differ between subjects to have an effect; remove it from --covariates")
         }
     }
 
-    static func title(model: String, data: String, batch: TrialBatch, chains: Int, draws: Int, warmup: Int,
-                      metric: MetricKind, seconds: Double?, seed: UInt64? = nil, metricNote: String = "") -> String {
+    static func title(
+        model: String, data: String, batch: TrialBatch, chains: Int, draws: Int, warmup: Int,
+        metric: MetricKind, seconds: Double?, seed: UInt64? = nil, metricNote: String = ""
+    ) -> String {
         var t = "\(model) on \(data): \(batch.studySubjectCount) subjects, \(batch.validTrialCount) choices"
         if batch.hasConditions { t += " in \(Set(batch.laneConditions).count) conditions" }
-        t += "; \(chains) chain\(chains == 1 ? "" : "s") × \(draws) draws (\(warmup) warmup), \(metric.rawValue) metric\(metricNote)"
+        t +=
+            "; \(chains) chain\(chains == 1 ? "" : "s") × \(draws) draws (\(warmup) warmup), \(metric.rawValue) metric\(metricNote)"
         if let seconds { t += String(format: ", %.1f s", seconds) }
         if let seed { t += ", seed \(seed)" }
         return t

@@ -40,7 +40,7 @@ public struct GradientBenchmark: Sendable {
         var times: [Double] = []
         x.withUnsafeBufferPointer { xp in
             gradient.withUnsafeMutableBufferPointer { gp in
-                for _ in 0..<max(3, repeats / 10) { _ = posterior.logDensity(xp, gradient: gp) }  // warm caches
+                for _ in 0..<max(3, repeats / 10) { _ = posterior.logDensity(xp, gradient: gp) } // warm caches
                 // Each sample times a few evaluations, so the clock's resolution does not matter.
                 let inner = 5
                 for _ in 0..<repeats {

@@ -1,4 +1,5 @@
 import Foundation
+import ParallelWork
 import Randomness
 import Sampling
 
@@ -30,7 +31,8 @@ public struct InitialOptimizations: Sendable {
         public let converged: Bool
         public let stop: String
 
-        public init(number: Int, logDensity: Double, position: [Double], iterations: Int, converged: Bool, stop: String) {
+        public init(number: Int, logDensity: Double, position: [Double], iterations: Int, converged: Bool, stop: String)
+        {
             self.number = number
             self.logDensity = logDensity
             self.position = position
@@ -68,9 +70,12 @@ public struct InitialOptimizations: Sendable {
     /// Runs `count` optimizations on up to `threads` threads (the same optima whatever the
     /// thread count). Throws `SamplingError.initializationFailed` when no start of one has a
     /// finite log density and gradient.
-    public static func run<Density: LogDensity & SendableMetatype>(count: Int, seed: UInt64, threads: Int,
-                                                makeDensity: @escaping @Sendable () -> Density) throws -> InitialOptimizations {
-        let results = ParallelMap.map(Array(1...max(1, count)), threads: threads) { number -> Result<Optimum, SamplingError> in
+    public static func run<Density: LogDensity & SendableMetatype>(
+        count: Int, seed: UInt64, threads: Int,
+        makeDensity: @escaping @Sendable () -> Density
+    ) throws -> InitialOptimizations {
+        let results = ParallelMap.map(Array(1...max(1, count)), threads: threads) {
+            number -> Result<Optimum, SamplingError> in
             var density = makeDensity()
             let d = density.dimension
             var rng = Philox(seed: seed, stream: firstStream + UInt64(number))
@@ -78,13 +83,21 @@ public struct InitialOptimizations: Sendable {
             var problem = ""
             for _ in 0..<100 {
                 for i in 0..<d { x[i] = rng.nextUniform(-2, 2) }
-                let lp = x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { density.logDensity(xp, gradient: $0) } }
-                guard lp.isFinite, g.allSatisfy(\.isFinite) else { problem = "the log density is \(lp) or a gradient component is not finite"; continue }
+                let lp = x.withUnsafeBufferPointer { xp in
+                    g.withUnsafeMutableBufferPointer { density.logDensity(xp, gradient: $0) }
+                }
+                guard lp.isFinite, g.allSatisfy(\.isFinite) else {
+                    problem = "the log density is \(lp) or a gradient component is not finite"; continue
+                }
                 let result = LBFGS.maximize(&density, from: x)
-                return .success(Optimum(number: number, logDensity: result.logDensity, position: result.position,
-                                        iterations: result.iterations, converged: result.converged, stop: result.stop))
+                return .success(
+                    Optimum(
+                        number: number, logDensity: result.logDensity, position: result.position,
+                        iterations: result.iterations, converged: result.converged, stop: result.stop))
             }
-            return .failure(.initializationFailed(chainID: 0, attempts: 100, radius: 2, lastProblem: "optimization \(number): \(problem)"))
+            return .failure(
+                .initializationFailed(
+                    chainID: 0, attempts: 100, radius: 2, lastProblem: "optimization \(number): \(problem)"))
         }
         return InitialOptimizations(optima: try results.map { try $0.get() })
     }
@@ -100,7 +113,8 @@ public struct InitialOptimizations: Sendable {
     public var summary: String {
         func format(_ x: Double) -> String { String(format: "%.1f", x) }
         let ends = groups.map { g in "\(format(g[0].logDensity)) (\(g.count)×)" }.joined(separator: ", ")
-        var s = "chains started at the highest of \(optima.count) optimizations (L-BFGS from random points): "
+        var s =
+            "chains started at the highest of \(optima.count) optimizations (L-BFGS from random points): "
             + "log density (lp__) \(ends)"
         let unconverged = optima.filter { !$0.converged }.count
         if unconverged > 0 { s += "; \(unconverged) stopped before converging" }
@@ -108,7 +122,8 @@ public struct InitialOptimizations: Sendable {
             let gap = groups[0][0].logDensity - groups[1][0].logDensity
             // Peak heights, not masses: a gap of tens leaves the lower mode a negligible share
             // unless it is far wider; a small gap leaves it a share the chains do not sample.
-            s += gap < 10
+            s +=
+                gap < 10
                 ? "; the next mode is only \(format(gap)) lower: it may hold a real share of the posterior, which the chains do not sample"
                 : "; the next mode is \(format(gap)) lower (its peak e^-\(Int(gap)) of the highest's)"
         }
@@ -117,8 +132,14 @@ public struct InitialOptimizations: Sendable {
 
     /// For fit.json: each optimization's end.
     public var manifest: [String: Any] {
-        ["method": "optimize", "optimizations": optima.map { o -> [String: Any] in
-            ["number": o.number, "log_density": o.logDensity, "iterations": o.iterations, "converged": o.converged, "stop": o.stop]
-        }, "summary": summary]
+        [
+            "method": "optimize",
+            "optimizations": optima.map { o -> [String: Any] in
+                [
+                    "number": o.number, "log_density": o.logDensity, "iterations": o.iterations,
+                    "converged": o.converged, "stop": o.stop
+                ]
+            }, "summary": summary
+        ]
     }
 }

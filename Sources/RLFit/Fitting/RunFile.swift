@@ -27,27 +27,49 @@ public struct RunFile: Sendable, Equatable {
     // MARK: Typed access by key
 
     public func integer(_ key: String) -> Int? { if case let .integer(i)? = values[key] { return Int(i) }; return nil }
-    public func unsignedInteger(_ key: String) -> UInt64? { if case let .integer(i)? = values[key], i >= 0 { return UInt64(i) }; return nil }
+    public func unsignedInteger(_ key: String) -> UInt64? {
+        if case let .integer(i)? = values[key], i >= 0 { return UInt64(i) }; return nil
+    }
     public func real(_ key: String) -> Double? {
-        switch values[key] { case let .number(d)?: return d; case let .integer(i)?: return Double(i); default: return nil }
+        switch values[key] {
+        case let .number(d)?: return d;
+        case let .integer(i)?: return Double(i);
+        default: return nil
+        }
     }
     public func text(_ key: String) -> String? { if case let .string(t)? = values[key] { return t }; return nil }
     public func flag(_ key: String) -> Bool? { if case let .bool(b)? = values[key] { return b }; return nil }
     public func textList(_ key: String) -> [String]? {
-        if case let .array(a)? = values[key] { return a.compactMap { if case let .string(t) = $0 { return t }; return nil } }
+        if case let .array(a)? = values[key] {
+            return a.compactMap {
+                if case let .string(t) = $0 { return t }; return nil
+            }
+        }
         return nil
     }
     public func integerList(_ key: String) -> [Int]? {
-        if case let .array(a)? = values[key] { return a.compactMap { if case let .integer(i) = $0 { return Int(i) }; return nil } }
+        if case let .array(a)? = values[key] {
+            return a.compactMap {
+                if case let .integer(i) = $0 { return Int(i) }; return nil
+            }
+        }
         return nil
     }
     public func realMap(_ key: String) -> [String: Double]? {
         guard case let .object(o)? = values[key] else { return nil }
-        return o.compactMapValues { switch $0 { case let .number(d): return d; case let .integer(i): return Double(i); default: return nil } }
+        return o.compactMapValues {
+            switch $0 {
+            case let .number(d): return d;
+            case let .integer(i): return Double(i);
+            default: return nil
+            }
+        }
     }
     public func textMap(_ key: String) -> [String: String]? {
         guard case let .object(o)? = values[key] else { return nil }
-        return o.compactMapValues { if case let .string(t) = $0 { return t }; return nil }
+        return o.compactMapValues {
+            if case let .string(t) = $0 { return t }; return nil
+        }
     }
 
     public mutating func set(_ key: String, _ value: Int?) { put(key, value.map { .integer(Int64($0)) }) }
@@ -55,10 +77,18 @@ public struct RunFile: Sendable, Equatable {
     public mutating func set(_ key: String, _ value: Double?) { put(key, value.map { .number($0) }) }
     public mutating func set(_ key: String, _ value: String?) { put(key, value.map { .string($0) }) }
     public mutating func set(_ key: String, _ value: Bool?) { put(key, value.map { .bool($0) }) }
-    public mutating func set(_ key: String, _ value: [String]?) { put(key, value.map { .array($0.map { .string($0) }) }) }
-    public mutating func set(_ key: String, _ value: [Int]?) { put(key, value.map { .array($0.map { .integer(Int64($0)) }) }) }
-    public mutating func set(_ key: String, _ value: [String: Double]?) { put(key, value.map { .object($0.mapValues { .number($0) }) }) }
-    public mutating func set(_ key: String, _ value: [String: String]?) { put(key, value.map { .object($0.mapValues { .string($0) }) }) }
+    public mutating func set(_ key: String, _ value: [String]?) {
+        put(key, value.map { .array($0.map { .string($0) }) })
+    }
+    public mutating func set(_ key: String, _ value: [Int]?) {
+        put(key, value.map { .array($0.map { .integer(Int64($0)) }) })
+    }
+    public mutating func set(_ key: String, _ value: [String: Double]?) {
+        put(key, value.map { .object($0.mapValues { .number($0) }) })
+    }
+    public mutating func set(_ key: String, _ value: [String: String]?) {
+        put(key, value.map { .object($0.mapValues { .string($0) }) })
+    }
 
     private mutating func put(_ key: String, _ value: JSONValue?) {
         precondition(FitOptionDeclaration.named(key) != nil, "undeclared fit option \(key)")
@@ -67,16 +97,40 @@ public struct RunFile: Sendable, Equatable {
 
     // MARK: The values the grid and resume logic read and set
 
-    public var data: String? { get { text("data") } set { set("data", newValue) } }
+    public var data: String? {
+        get { text("data") }
+        set { set("data", newValue) }
+    }
     /// A built-in model's name or a model file's path.
-    public var model: String? { get { text("model") } set { set("model", newValue) } }
+    public var model: String? {
+        get { text("model") }
+        set { set("model", newValue) }
+    }
     /// Values for the model file's arguments (`--arg NAME=VALUE`).
-    public var arguments: [String: Double]? { get { realMap("arguments") } set { set("arguments", newValue) } }
-    public var out: String? { get { text("out") } set { set("out", newValue) } }
-    public var chains: Int? { get { integer("chains") } set { set("chains", newValue) } }
-    public var chainIDs: [Int]? { get { integerList("chain_ids") } set { set("chain_ids", newValue) } }
-    public var seed: UInt64? { get { unsignedInteger("seed") } set { set("seed", newValue) } }
-    public var trialTable: String? { get { text("trial_table") } set { set("trial_table", newValue) } }
+    public var arguments: [String: Double]? {
+        get { realMap("arguments") }
+        set { set("arguments", newValue) }
+    }
+    public var out: String? {
+        get { text("out") }
+        set { set("out", newValue) }
+    }
+    public var chains: Int? {
+        get { integer("chains") }
+        set { set("chains", newValue) }
+    }
+    public var chainIDs: [Int]? {
+        get { integerList("chain_ids") }
+        set { set("chain_ids", newValue) }
+    }
+    public var seed: UInt64? {
+        get { unsignedInteger("seed") }
+        set { set("seed", newValue) }
+    }
+    public var trialTable: String? {
+        get { text("trial_table") }
+        set { set("trial_table", newValue) }
+    }
 
     // MARK: Reading
 
@@ -101,23 +155,31 @@ public struct RunFile: Sendable, Equatable {
     static func read(data: Data, path: String) throws -> RunFile {
         let object: JSONValue
         do {
-            _ = try JSONSerialization.jsonObject(with: data)   // its messages say where the syntax broke
+            _ = try JSONSerialization.jsonObject(with: data) // its messages say where the syntax broke
             object = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
             let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
-            throw RunFileError(path: path, position: JSONTextLocation.syntaxErrorPosition(error, in: data), problem: "not valid JSON: \(detail)")
+            throw RunFileError(
+                path: path, position: JSONTextLocation.syntaxErrorPosition(error, in: data),
+                problem: "not valid JSON: \(detail)")
         }
         guard case let .object(fields) = object else {
-            throw RunFileError(path: path, position: (1, 1), problem: "a run file is one JSON object, {\"model\": ..., \"data\": ...}")
+            throw RunFileError(
+                path: path, position: (1, 1), problem: "a run file is one JSON object, {\"model\": ..., \"data\": ...}")
         }
         if let duplicate = JSONTextLocation.duplicateKey(in: data) {
-            throw RunFileError(path: path, position: (duplicate.line, duplicate.column),
-                               problem: "key '\(JSONTextLocation.visible(duplicate.key))' is given twice (JSON readers would keep one silently)")
+            throw RunFileError(
+                path: path, position: (duplicate.line, duplicate.column),
+                problem:
+                    "key '\(JSONTextLocation.visible(duplicate.key))' is given twice (JSON readers would keep one silently)"
+            )
         }
         do {
             return try RunFile(json: fields)
         } catch let p as ValueProblem {
-            throw RunFileError(path: path, position: JSONTextLocation.valuePosition(keyPath: p.keyPath, in: data, atKey: p.atKey), problem: p.problem)
+            throw RunFileError(
+                path: path, position: JSONTextLocation.valuePosition(keyPath: p.keyPath, in: data, atKey: p.atKey),
+                problem: p.problem)
         }
     }
 
@@ -126,7 +188,9 @@ public struct RunFile: Sendable, Equatable {
     init(json fields: [String: JSONValue]) throws {
         for key in fields.keys.sorted() {
             let value = fields[key]!
-            if case let .object(inner) = value, FitOptionDeclaration.all.contains(where: { $0.key.hasPrefix(key + ".") }) {
+            if case let .object(inner) = value,
+                FitOptionDeclaration.all.contains(where: { $0.key.hasPrefix(key + ".") })
+            {
                 for sub in inner.keys.sorted() {
                     guard let d = FitOptionDeclaration.named(key + "." + sub) else {
                         throw ValueProblem(keyPath: [key, sub], atKey: true, problem: RunFile.unknown(key + "." + sub))
@@ -150,7 +214,8 @@ public struct RunFile: Sendable, Equatable {
         if shown != key { message += " (it holds characters that print as nothing)" }
         let cleaned = String(key.unicodeScalars.filter { JSONTextLocation.visible(String($0)) == String($0) })
         if let near = FitOptionDeclaration.all.map(\.key).first(where: { $0 == cleaned })
-            ?? Suggestions.closest(to: cleaned, among: FitOptionDeclaration.all.map(\.key)) {
+            ?? Suggestions.closest(to: cleaned, among: FitOptionDeclaration.all.map(\.key))
+        {
             message += "; did you mean \(near)?"
         }
         return message
@@ -158,29 +223,54 @@ public struct RunFile: Sendable, Equatable {
 
     static func checked(_ value: JSONValue, for d: FitOptionDeclaration) throws -> JSONValue {
         func bad(_ expected: String) -> ValueProblem {
-            ValueProblem(keyPath: d.path, atKey: false, problem: "key '\(d.key)': expected \(expected), found \(value.kindName)")
+            ValueProblem(
+                keyPath: d.path, atKey: false, problem: "key '\(d.key)': expected \(expected), found \(value.kindName)")
         }
         switch (d.kind, value) {
         case (.integer, .integer): return value
         case (.unsignedInteger, .integer(let i)): if i >= 0 { return value }; throw bad("a whole number ≥ 0")
         case (.real, .number): return value
-        case (.real, .integer(let i)): return .number(Double(i))   // JSON writes 2.0 as 2
+        case (.real, .integer(let i)): return .number(Double(i)) // JSON writes 2.0 as 2
         case (.text, .string), (.flag, .bool): return value
-        case (.textList, .array(let a)): if a.allSatisfy({ if case .string = $0 { return true }; return false }) { return value }; throw bad("a list of strings")
-        case (.integerList, .array(let a)): if a.allSatisfy({ if case .integer = $0 { return true }; return false }) { return value }; throw bad("a list of whole numbers")
+        case (.textList, .array(let a)):
+            if a.allSatisfy({
+                if case .string = $0 { return true }; return false
+            }) {
+                return value
+            }; throw bad("a list of strings")
+        case (.integerList, .array(let a)):
+            if a.allSatisfy({
+                if case .integer = $0 { return true }; return false
+            }) {
+                return value
+            }; throw bad("a list of whole numbers")
         case (.realMap, .object(let o)):
-            if o.values.allSatisfy({ switch $0 { case .number, .integer: return true; default: return false } }) {
-                return .object(o.mapValues { if case let .integer(i) = $0 { return .number(Double(i)) }; return $0 })
+            if o.values.allSatisfy({
+                switch $0 {
+                case .number, .integer: return true;
+                default: return false
+                }
+            }) {
+                return .object(
+                    o.mapValues {
+                        if case let .integer(i) = $0 { return .number(Double(i)) }; return $0
+                    })
             }
             throw bad("an object of numbers, {\"NAME\": VALUE}")
         case (.textMap, .object(let o)):
-            if o.values.allSatisfy({ if case .string = $0 { return true }; return false }) { return value }
+            if o.values.allSatisfy({
+                if case .string = $0 { return true }; return false
+            }) {
+                return value
+            }
             throw bad("an object of strings, {\"NAME\": \"COLUMN\"}")
         default:
-            let expected: [FitOptionDeclaration.Kind: String] = [.integer: "a whole number", .unsignedInteger: "a whole number ≥ 0", .real: "a number",
-                                                                  .text: "a string", .flag: "true or false", .textList: "a list of strings",
-                                                                  .integerList: "a list of whole numbers", .realMap: "an object of numbers",
-                                                                  .textMap: "an object of strings"]
+            let expected: [FitOptionDeclaration.Kind: String] = [
+                .integer: "a whole number", .unsignedInteger: "a whole number ≥ 0", .real: "a number",
+                .text: "a string", .flag: "true or false", .textList: "a list of strings",
+                .integerList: "a list of whole numbers", .realMap: "an object of numbers",
+                .textMap: "an object of strings"
+            ]
             throw bad(expected[d.kind]!)
         }
     }
@@ -221,12 +311,16 @@ public struct RunFile: Sendable, Equatable {
 extension RunFile: Codable {
     public init(from decoder: Decoder) throws {
         guard case let .object(fields) = try JSONValue(from: decoder) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a run file is a JSON object"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "a run file is a JSON object"))
         }
         do {
             try self.init(json: fields)
         } catch let p as ValueProblem {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(p.keyPath.joined(separator: ".")): \(p.problem)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "\(p.keyPath.joined(separator: ".")): \(p.problem)"))
         }
     }
 

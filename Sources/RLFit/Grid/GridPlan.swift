@@ -63,20 +63,25 @@ public struct GridPlan: Codable, Sendable {
     public static func read(jobDirectory: String) throws -> GridPlan {
         let path = (jobDirectory as NSString).appendingPathComponent(planFile)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GridError(kind: .noInput, message: "\(jobDirectory): no \(planFile) (not a grid's job folder?)",
-                            fix: "give the folder `rlfit grid plan GRID --out JOBDIR` wrote")
+            throw GridError(
+                kind: .noInput, message: "\(jobDirectory): no \(planFile) (not a grid's job folder?)",
+                fix: "give the folder `rlfit grid plan GRID --out JOBDIR` wrote")
         }
         do {
             return try JSONDecoder().decode(GridPlan.self, from: data)
         } catch {
-            throw GridError(kind: .badData, message: "\(path): not a plan this rlfit can read (\(error))", fix: "plan the grid again with this rlfit")
+            throw GridError(
+                kind: .badData, message: "\(path): not a plan this rlfit can read (\(error))",
+                fix: "plan the grid again with this rlfit")
         }
     }
 
     /// A task by its number, or an error naming the range.
     public func task(_ number: Int) throws -> Task {
         guard number >= 1 && number <= tasks.count else {
-            throw GridError(kind: .usage, message: "task \(number) is not in this grid (tasks 1…\(tasks.count))", fix: "give --task a number from tasks.tsv")
+            throw GridError(
+                kind: .usage, message: "task \(number) is not in this grid (tasks 1…\(tasks.count))",
+                fix: "give --task a number from tasks.tsv")
         }
         return tasks[number - 1]
     }
@@ -122,15 +127,19 @@ public enum GridPlanner {
     /// `plan.json`, `tasks.tsv`, `task.sbatch`, `merge.sbatch`, `submit.sh`, and the model
     /// files' copies. The resources are estimated per (data, model) from one timed gradient and
     /// the fit's memory estimate, then the largest is asked for every task.
-    public static func plan(_ grid: GridFile, gridPath: String, jobDirectory: String, overrides: Overrides = Overrides()) throws -> GridPlan {
+    public static func plan(
+        _ grid: GridFile, gridPath: String, jobDirectory: String, overrides: Overrides = Overrides()
+    ) throws -> GridPlan {
         let fm = FileManager.default
         if fm.fileExists(atPath: (jobDirectory as NSString).appendingPathComponent(GridPlan.planFile)) {
-            throw GridError(kind: .cannotCreate, message: "\(jobDirectory) already holds a planned grid",
-                            fix: "run, merge or check it (`rlfit grid run|merge|status \(jobDirectory)`), or plan into a new folder")
+            throw GridError(
+                kind: .cannotCreate, message: "\(jobDirectory) already holds a planned grid",
+                fix: "run, merge or check it (`rlfit grid run|merge|status \(jobDirectory)`), or plan into a new folder"
+            )
         }
         let job = absolute(jobDirectory)
         // Model files are copied in, so the tasks fit what was planned even if the file changes.
-        var modelNames: [String: String] = [:]   // grid's model → its name in the plan
+        var modelNames: [String: String] = [:] // grid's model → its name in the plan
         var modelDisplay: [String: String] = [:]
         var copies: [(String, Data)] = []
         for m in grid.models {
@@ -149,7 +158,9 @@ public enum GridPlanner {
         for d in grid.data {
             var stem = safeName(((d as NSString).lastPathComponent as NSString).deletingPathExtension)
             var k = 2
-            while stems.values.contains(stem) { stem = safeName(((d as NSString).lastPathComponent as NSString).deletingPathExtension) + "-\(k)"; k += 1 }
+            while stems.values.contains(stem) {
+                stem = safeName(((d as NSString).lastPathComponent as NSString).deletingPathExtension) + "-\(k)"; k += 1
+            }
             stems[d] = stem
         }
         var random = Philox(seed: UInt64(Date().timeIntervalSince1970 * 1e6) ^ UInt64(getpid()), stream: 7)
@@ -165,10 +176,16 @@ public enum GridPlanner {
                     let name = "\(safeName(definition.name)).rep\(r + 1)"
                     let path = (job as NSString).appendingPathComponent("data/\(name).tsv")
                     let (study, studySeed) = try simulatedStudy(simulation, model: definition, seed: base, replicate: r)
-                    simulated.append((path, {
-                        try SimulationWriter.write(study, model: definition, seed: studySeed, blocks: simulation.blocks, missingProbability: 0,
-                                                   task: StudySimulator.task(for: definition, options: simulation.options), to: path)
-                    }))
+                    simulated.append(
+                        (
+                            path,
+                            {
+                                try SimulationWriter.write(
+                                    study, model: definition, seed: studySeed, blocks: simulation.blocks,
+                                    missingProbability: 0,
+                                    task: StudySimulator.task(for: definition, options: simulation.options), to: path)
+                            }
+                        ))
                     var run = grid.options
                     run.data = path
                     run.model = modelNames[m]!
@@ -176,7 +193,10 @@ public enum GridPlanner {
                     run.out = GridPlan.fitDirectory(name)
                     run.chains = nil
                     run.chainIDs = Array(1...(grid.options.chains ?? 4))
-                    fits.append(GridPlan.Fit(name: name, data: path, model: modelNames[m]!, seed: base &+ UInt64(r), run: run, replicate: r + 1))
+                    fits.append(
+                        GridPlan.Fit(
+                            name: name, data: path, model: modelNames[m]!, seed: base &+ UInt64(r), run: run,
+                            replicate: r + 1))
                 }
             }
         }
@@ -194,7 +214,8 @@ public enum GridPlanner {
                     run.out = GridPlan.fitDirectory(name)
                     run.chains = nil
                     run.chainIDs = Array(1...(grid.options.chains ?? 4))
-                    fits.append(GridPlan.Fit(name: name, data: d, model: modelNames[m]!, seed: seed, run: run, replicate: nil))
+                    fits.append(
+                        GridPlan.Fit(name: name, data: d, model: modelNames[m]!, seed: seed, run: run, replicate: nil))
                 }
             }
         }
@@ -203,28 +224,39 @@ public enum GridPlanner {
             switch grid.task {
             case .chain:
                 for c in f.run.chainIDs! {
-                    tasks.append(GridPlan.Task(number: tasks.count + 1, fit: f.name, chains: [c],
-                                               directory: GridPlan.chainTaskDirectory(fit: f.name, chain: c)))
+                    tasks.append(
+                        GridPlan.Task(
+                            number: tasks.count + 1, fit: f.name, chains: [c],
+                            directory: GridPlan.chainTaskDirectory(fit: f.name, chain: c)))
                 }
             case .fit:
-                tasks.append(GridPlan.Task(number: tasks.count + 1, fit: f.name, chains: f.run.chainIDs!, directory: GridPlan.fitDirectory(f.name)))
+                tasks.append(
+                    GridPlan.Task(
+                        number: tasks.count + 1, fit: f.name, chains: f.run.chainIDs!,
+                        directory: GridPlan.fitDirectory(f.name)))
             }
         }
         try fm.createDirectory(atPath: job, withIntermediateDirectories: true)
         for sub in ["logs", "status", "fits", "tasks", "models"] + (simulated.isEmpty ? [] : ["data"]) {
-            try fm.createDirectory(atPath: (job as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (job as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         for study in simulated { try study.write() }
-        let resources = try estimateResources(grid: grid, fits: fits, modelNames: modelNames, jobDirectory: job, overrides: overrides)
-        let plan = GridPlan(unit: grid.task, simulation: grid.simulation, fits: fits, tasks: tasks, resources: resources,
-                            rlfit: overrides.rlfit ?? currentExecutablePath())
+        let resources = try estimateResources(
+            grid: grid, fits: fits, modelNames: modelNames, jobDirectory: job, overrides: overrides)
+        let plan = GridPlan(
+            unit: grid.task, simulation: grid.simulation, fits: fits, tasks: tasks, resources: resources,
+            rlfit: overrides.rlfit ?? currentExecutablePath())
         for (path, data) in copies { try AtomicFile.write(data, to: (job as NSString).appendingPathComponent(path)) }
-        if let gridData = fm.contents(atPath: gridPath) { try AtomicFile.write(gridData, to: (job as NSString).appendingPathComponent("grid.json")) }
+        if let gridData = fm.contents(atPath: gridPath) {
+            try AtomicFile.write(gridData, to: (job as NSString).appendingPathComponent("grid.json"))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         var manifest = "task\tfit\tchains\tdirectory\tlog\n"
         for t in tasks {
-            manifest += "\(t.number)\t\(t.fit)\t\(t.chains.map(String.init).joined(separator: ","))\t\(t.directory)\t\(GridPlan.logFile(task: t.number))\n"
+            manifest +=
+                "\(t.number)\t\(t.fit)\t\(t.chains.map(String.init).joined(separator: ","))\t\(t.directory)\t\(GridPlan.logFile(task: t.number))\n"
         }
         try AtomicFile.write(Data(manifest.utf8), to: (job as NSString).appendingPathComponent("tasks.tsv"))
         for (name, text) in GridScripts.scripts(plan: plan, jobDirectory: job) {
@@ -233,7 +265,8 @@ public enum GridPlanner {
             chmod(path, 0o755)
         }
         // plan.json last: a folder with it is a planned grid.
-        try AtomicFile.write(try encoder.encode(plan) + Data("\n".utf8), to: (job as NSString).appendingPathComponent(GridPlan.planFile))
+        try AtomicFile.write(
+            try encoder.encode(plan) + Data("\n".utf8), to: (job as NSString).appendingPathComponent(GridPlan.planFile))
         return plan
     }
 
@@ -243,8 +276,10 @@ public enum GridPlanner {
     /// typical of these posteriors after adaptation; warmup's deeper early trees are in the ×3
     /// margin) × 3, + 10 minutes; per fit-task × chains per CPU). The largest over the grid's
     /// (data, model) pairs.
-    static func estimateResources(grid: GridFile, fits: [GridPlan.Fit], modelNames: [String: String], jobDirectory: String,
-                                  overrides: Overrides) throws -> GridPlan.Resources {
+    static func estimateResources(
+        grid: GridFile, fits: [GridPlan.Fit], modelNames: [String: String], jobDirectory: String,
+        overrides: Overrides
+    ) throws -> GridPlan.Resources {
         let chains = grid.options.chains ?? 4
         let cpus = overrides.cpusPerTask ?? grid.slurm.cpusPerTask ?? (grid.task == .chain ? 1 : min(chains, 8))
         var memoryMB = 0, minutes = 0
@@ -258,10 +293,14 @@ public enum GridPlanner {
             o.chainIDs = Array(1...perTask)
             o.threads = min(cpus, perTask)
             let (batch, covariates) = try FitRunner.loadStudy(o)
-            let posterior = HierarchicalPosterior(model: o.model, batch: batch, priors: o.priors, mode: o.hierarchy, covariates: covariates)
-            _ = o.chooseMetric(dimension: posterior.dimension)   // as the fit will: no dense metric's memory for a large model
+            let posterior = HierarchicalPosterior(
+                model: o.model, batch: batch, priors: o.priors, mode: o.hierarchy, covariates: covariates)
+            // as the fit will: no dense metric's memory for a large model
+            _ = o.chooseMetric(dimension: posterior.dimension)
             let machineBytes = (try? o.model.machine(for: batch, purpose: .gradient).0.memoryBytes) ?? 0
-            let estimate = FitResources.estimate(options: o, dimension: posterior.dimension, outputColumns: posterior.outputCount, machineBytes: machineBytes)
+            let estimate = FitResources.estimate(
+                options: o, dimension: posterior.dimension, outputColumns: posterior.outputCount,
+                machineBytes: machineBytes)
             memoryMB = max(memoryMB, 512, Int((estimate.memoryBytes * 1.5) / 1_048_576) + 200)
             let gradient = timeGradient(posterior)
             let rounds = Double((perTask + o.threads - 1) / o.threads)
@@ -270,37 +309,56 @@ public enum GridPlanner {
         }
         if let mem = overrides.mem ?? grid.slurm.mem {
             guard let mb = megabytes(mem) else {
-                throw GridError(kind: .usage, message: "memory '\(mem)' is not a size", fix: "give megabytes or a size with a unit: 800M, 2G")
+                throw GridError(
+                    kind: .usage, message: "memory '\(mem)' is not a size",
+                    fix: "give megabytes or a size with a unit: 800M, 2G")
             }
             memoryMB = mb
         }
         if let time = overrides.time ?? grid.slurm.time {
             guard let m = slurmMinutes(time) else {
-                throw GridError(kind: .usage, message: "time '\(time)' is not a SLURM time", fix: "give minutes, HH:MM:SS or D-HH:MM:SS, e.g. 90 or 01:30:00")
+                throw GridError(
+                    kind: .usage, message: "time '\(time)' is not a SLURM time",
+                    fix: "give minutes, HH:MM:SS or D-HH:MM:SS, e.g. 90 or 01:30:00")
             }
             minutes = m
         }
         let maxRunning = overrides.maxRunning ?? grid.slurm.maxRunning ?? 100
-        guard maxRunning >= 1, cpus >= 1 else { throw GridError(kind: .usage, message: "--max-running and --cpus-per-task must be at least 1", fix: "e.g. --max-running 50") }
-        return GridPlan.Resources(cpusPerTask: cpus, memoryMB: memoryMB, timeMinutes: minutes, maxRunning: maxRunning,
-                                  partition: grid.slurm.partition, sbatch: grid.slurm.sbatch ?? [])
+        guard maxRunning >= 1, cpus >= 1 else {
+            throw GridError(
+                kind: .usage, message: "--max-running and --cpus-per-task must be at least 1",
+                fix: "e.g. --max-running 50")
+        }
+        return GridPlan.Resources(
+            cpusPerTask: cpus, memoryMB: memoryMB, timeMinutes: minutes, maxRunning: maxRunning,
+            partition: grid.slurm.partition, sbatch: grid.slurm.sbatch ?? [])
     }
 
     /// Replicate r's study, simulated as `rlfit recover` (group values typical, or from the
     /// priors; study seed + r) or `rlfit sbc` (group values from the priors; study seed
     /// + 7919·(r + 1)) simulate it.
-    static func simulatedStudy(_ s: GridFile.Simulation, model: ModelDefinition, seed: UInt64, replicate r: Int) throws -> (SimulatedStudy, UInt64) {
+    static func simulatedStudy(_ s: GridFile.Simulation, model: ModelDefinition, seed: UInt64, replicate r: Int) throws
+        -> (SimulatedStudy, UInt64)
+    {
         switch s.kind {
         case .recovery:
-            let group = s.fromPrior ? Recovery.priorDraw(model: model, seed: seed, replicate: r) : GroupValues.defaults(for: model)
+            let group =
+                s.fromPrior
+                ? Recovery.priorDraw(model: model, seed: seed, replicate: r) : GroupValues.defaults(for: model)
             let studySeed = seed &+ UInt64(r)
-            return (try StudySimulator.simulate(model: model, subjects: s.subjects, trials: s.trials, blocks: s.blocks,
-                                                seed: studySeed, group: group, options: s.options), studySeed)
+            return (
+                try StudySimulator.simulate(
+                    model: model, subjects: s.subjects, trials: s.trials, blocks: s.blocks,
+                    seed: studySeed, group: group, options: s.options), studySeed
+            )
         case .sbc:
             let studySeed = seed &+ 7919 &* UInt64(r + 1)
-            return (try StudySimulator.simulate(model: model, subjects: s.subjects, trials: s.trials, seed: studySeed,
-                                                group: Recovery.priorDraw(model: model, seed: seed, replicate: r),
-                                                options: model.optionCount == nil ? (s.options ?? 3) : nil), studySeed)
+            return (
+                try StudySimulator.simulate(
+                    model: model, subjects: s.subjects, trials: s.trials, seed: studySeed,
+                    group: Recovery.priorDraw(model: model, seed: seed, replicate: r),
+                    options: model.optionCount == nil ? (s.options ?? 3) : nil), studySeed
+            )
         }
     }
 
@@ -311,7 +369,9 @@ public enum GridPlanner {
         var times: [Double] = []
         for k in 0..<6 {
             let start = ProcessInfo.processInfo.systemUptime
-            x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { gp in _ = posterior.logDensity(xp, gradient: gp) } }
+            x.withUnsafeBufferPointer { xp in
+                g.withUnsafeMutableBufferPointer { gp in _ = posterior.logDensity(xp, gradient: gp) }
+            }
             if k > 0 { times.append(ProcessInfo.processInfo.systemUptime - start) }
         }
         return times.sorted()[times.count / 2]
@@ -321,7 +381,9 @@ public enum GridPlanner {
     static func megabytes(_ text: String) -> Int? {
         let t = text.trimmingCharacters(in: .whitespaces).uppercased()
         let units: [Character: Double] = ["K": 1.0 / 1024, "M": 1, "G": 1024, "T": 1024 * 1024]
-        if let last = t.last, let u = units[last], let v = Double(t.dropLast()), v > 0 { return Int((v * u).rounded(.up)) }
+        if let last = t.last, let u = units[last], let v = Double(t.dropLast()), v > 0 {
+            return Int((v * u).rounded(.up))
+        }
         if let v = Int(t), v > 0 { return v }
         return nil
     }
@@ -332,7 +394,9 @@ public enum GridPlanner {
         guard parts.count <= 2 else { return nil }
         let days = parts.count == 2 ? Int(parts[0]) : 0
         let clock = parts.last!.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
-        guard let days, days >= 0, !clock.isEmpty, clock.count <= 3, clock.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
+        guard let days, days >= 0, !clock.isEmpty, clock.count <= 3, clock.allSatisfy({ $0 != nil && $0! >= 0 }) else {
+            return nil
+        }
         let c = clock.map { $0! }
         var seconds: Int
         if parts.count == 2 {
@@ -355,7 +419,9 @@ public enum GridPlanner {
 
     static func absolute(_ path: String) -> String {
         let p = (path as NSString).expandingTildeInPath
-        return ((p.hasPrefix("/") ? p : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(p)) as NSString).standardizingPath
+        return
+            ((p.hasPrefix("/") ? p : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(p))
+            as NSString).standardizingPath
     }
 
     /// This process's executable (what the scripts call back).

@@ -11,7 +11,9 @@ import RLModels
 enum GridSimulationSummary {
     /// Writes `recovery/<model>.txt` and `.csv` (or `sbc/…`) for every model whose replicates
     /// have all been merged; returns the files written and the models still waiting.
-    static func write(plan: GridPlan, jobDirectory job: String, merged: Set<String>) throws -> (files: [String], waiting: [String]) {
+    static func write(plan: GridPlan, jobDirectory job: String, merged: Set<String>) throws -> (
+        files: [String], waiting: [String]
+    ) {
         guard let simulation = plan.simulation else { return ([], []) }
         let folder = (job as NSString).appendingPathComponent(simulation.kind.rawValue)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -20,16 +22,19 @@ enum GridSimulationSummary {
         for f in plan.fits where !models.contains(f.model) { models.append(f.model) }
         for modelName in models {
             let fits = plan.fits.filter { $0.model == modelName }.sorted { ($0.replicate ?? 0) < ($1.replicate ?? 0) }
-            let model = try ModelCatalog.resolve(plan.absoluteModel(modelName, jobDirectory: job), arguments: fits[0].run.arguments ?? [:])
+            let model = try ModelCatalog.resolve(
+                plan.absoluteModel(modelName, jobDirectory: job), arguments: fits[0].run.arguments ?? [:])
             guard fits.allSatisfy({ merged.contains($0.name) }) else { waiting.append(model.name); continue }
             let options = try FitOptions(runFile: plan.fitRunFile(fits[0], jobDirectory: job))
             let text: String, csv: String
             switch simulation.kind {
             case .recovery:
-                let r = try recovery(fits: fits, model: model, simulation: simulation, options: options, jobDirectory: job)
+                let r = try recovery(
+                    fits: fits, model: model, simulation: simulation, options: options, jobDirectory: job)
                 (text, csv) = (r.text, r.csv)
             case .sbc:
-                let r = try calibration(fits: fits, model: model, simulation: simulation, options: options, jobDirectory: job)
+                let r = try calibration(
+                    fits: fits, model: model, simulation: simulation, options: options, jobDirectory: job)
                 (text, csv) = (r.text, r.csv)
             }
             let base = (folder as NSString).appendingPathComponent(GridPlanner.safeName(model.name))
@@ -41,18 +46,25 @@ enum GridSimulationSummary {
     }
 
     /// Each fit's draws of the named columns (all chains, in chain order), and its study's truth.
-    static func draws(_ fit: GridPlan.Fit, columns: [String], jobDirectory job: String) throws -> (draws: [[Double]], truth: [String: Any]) {
+    static func draws(_ fit: GridPlan.Fit, columns: [String], jobDirectory job: String) throws -> (
+        draws: [[Double]], truth: [String: Any]
+    ) {
         let contents = try FitDirectory.read((job as NSString).appendingPathComponent(GridPlan.fitDirectory(fit.name)))
         let names = contents.chains[0].columnNames
         let draws = try columns.map { name -> [Double] in
             guard let k = names.firstIndex(of: name) else {
-                throw GridError(kind: .badData, message: "\(fit.name): the chain files have no column \(name)", fix: "merge the grid again")
+                throw GridError(
+                    kind: .badData, message: "\(fit.name): the chain files have no column \(name)",
+                    fix: "merge the grid again")
             }
             return contents.chains.flatMap { $0.quantity(k) }
         }
         guard let data = FileManager.default.contents(atPath: fit.data + ".truth.json"),
-              let truth = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw GridError(kind: .noInput, message: "\(fit.data).truth.json cannot be read", fix: "the simulated studies' true values are written when planning; plan the grid again")
+            let truth = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
+            throw GridError(
+                kind: .noInput, message: "\(fit.data).truth.json cannot be read",
+                fix: "the simulated studies' true values are written when planning; plan the grid again")
         }
         return (draws, truth)
     }
@@ -61,10 +73,13 @@ enum GridSimulationSummary {
         (truth[key] as? [Any] ?? []).compactMap { ($0 as? NSNumber)?.doubleValue ?? ($0 as? Double) }
     }
 
-    static func recovery(fits: [GridPlan.Fit], model: ModelDefinition, simulation s: GridFile.Simulation, options o: FitOptions,
-                         jobDirectory job: String) throws -> Recovery {
+    static func recovery(
+        fits: [GridPlan.Fit], model: ModelDefinition, simulation s: GridFile.Simulation, options o: FitOptions,
+        jobDirectory job: String
+    ) throws -> Recovery {
         let P = model.parameters.count, S = s.subjects
-        var estimates: [[[Double]]] = Array(repeating: [], count: P), truths: [[[Double]]] = Array(repeating: [], count: P)
+        var estimates: [[[Double]]] = Array(repeating: [], count: P),
+            truths: [[[Double]]] = Array(repeating: [], count: P)
         var covered = [Int](repeating: 0, count: P)
         for fit in fits {
             let columns = model.parameters.flatMap { p in (1...S).map { "\(p.name).\($0)" } }
@@ -96,13 +111,16 @@ enum GridSimulationSummary {
         return Recovery.summarize(options, estimates: estimates, truths: truths, covered: covered)
     }
 
-    static func calibration(fits: [GridPlan.Fit], model: ModelDefinition, simulation s: GridFile.Simulation, options o: FitOptions,
-                            jobDirectory job: String) throws -> SimulationBasedCalibration {
+    static func calibration(
+        fits: [GridPlan.Fit], model: ModelDefinition, simulation s: GridFile.Simulation, options o: FitOptions,
+        jobDirectory job: String
+    ) throws -> SimulationBasedCalibration {
         let names = SimulationBasedCalibration.trackedQuantities(model)
         var ranks = [[Int]](repeating: [], count: names.count)
         for fit in fits {
             let (draws, truth) = try draws(fit, columns: names, jobDirectory: job)
-            let trueValues = values(truth, "mu_pr") + values(truth, "sigma") + model.parameters.map { values(truth, $0.name)[0] }
+            let trueValues =
+                values(truth, "mu_pr") + values(truth, "sigma") + model.parameters.map { values(truth, $0.name)[0] }
             let count = draws[0].count
             let step = max(1, count / s.rankDraws)
             let kept = Array(stride(from: 0, to: count, by: step).prefix(s.rankDraws))

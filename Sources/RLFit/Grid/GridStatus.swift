@@ -32,45 +32,62 @@ public struct GridStatus: Sendable {
             let directory = (job as NSString).appendingPathComponent(t.directory)
             let record = GridTaskRecord.read(jobDirectory: job, task: t.number)
             let state: State
-            if FitDirectory.isFinished(directory) && (plan.unit == .fit || hasFinalCheckpoints(directory, chains: t.chains)) {
+            if FitDirectory.isFinished(directory)
+                && (plan.unit == .fit || hasFinalCheckpoints(directory, chains: t.chains))
+            {
                 state = .done
             } else {
                 switch record?.state {
                 case nil:
-                    state = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("run.json")) ? .interrupted : .missing
+                    state =
+                        FileManager.default.fileExists(
+                            atPath: (directory as NSString).appendingPathComponent("run.json"))
+                        ? .interrupted : .missing
                 case .running?:
                     // Its process, when it ran on this machine, is known alive or gone; else the files must be fresh.
-                    if let r = record, r.host == ProcessInfo.processInfo.hostName, let pid = r.pid, kill(pid, 0) != 0, errno == ESRCH {
+                    if let r = record, r.host == ProcessInfo.processInfo.hostName, let pid = r.pid, kill(pid, 0) != 0,
+                        errno == ESRCH
+                    {
                         state = .interrupted
                     } else {
                         let newest = newestModification(in: directory)
-                        state = newest.map { now.timeIntervalSince($0) < staleSeconds } == true ? .running : .interrupted
+                        state =
+                            newest.map { now.timeIntervalSince($0) < staleSeconds } == true ? .running : .interrupted
                     }
                 case .failed?: state = .failed
                 case .interrupted?, .done?: state = .interrupted
                 }
             }
             let tail = state == .failed ? logTail(job: job, task: t.number, lines: 5) : []
-            tasks.append(Task(number: t.number, fit: t.fit, chains: t.chains, state: state, record: record, logTail: tail))
+            tasks.append(
+                Task(number: t.number, fit: t.fit, chains: t.chains, state: state, record: record, logTail: tail))
         }
-        let merged = plan.fits.map(\.name).filter { FitDirectory.isFinished((job as NSString).appendingPathComponent(GridPlan.fitDirectory($0))) }
+        let merged = plan.fits.map(\.name).filter {
+            FitDirectory.isFinished((job as NSString).appendingPathComponent(GridPlan.fitDirectory($0)))
+        }
         return GridStatus(tasks: tasks, mergedFits: merged, fitCount: plan.fits.count)
     }
 
     /// A chain task's folder keeps each chain's last checkpoint for the merge.
     static func hasFinalCheckpoints(_ directory: String, chains: [Int]) -> Bool {
-        chains.allSatisfy { FileManager.default.fileExists(atPath: ChainCheckpointFile.path(directory: directory, chain: $0)) }
+        chains.allSatisfy {
+            FileManager.default.fileExists(atPath: ChainCheckpointFile.path(directory: directory, chain: $0))
+        }
     }
 
     static func newestModification(in directory: String) -> Date? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.compactMap {
-            (try? FileManager.default.attributesOfItem(atPath: (directory as NSString).appendingPathComponent($0)))?[.modificationDate] as? Date
+            (try? FileManager.default.attributesOfItem(atPath: (directory as NSString).appendingPathComponent($0)))?[
+                .modificationDate] as? Date
         }.max()
     }
 
     static func logTail(job: String, task: Int, lines: Int) -> [String] {
-        guard let data = FileManager.default.contents(atPath: (job as NSString).appendingPathComponent(GridPlan.logFile(task: task))) else { return [] }
+        guard
+            let data = FileManager.default.contents(
+                atPath: (job as NSString).appendingPathComponent(GridPlan.logFile(task: task)))
+        else { return [] }
         let text = String(decoding: data.suffix(8192), as: UTF8.self)
         return Array(text.split(separator: "\n", omittingEmptySubsequences: true).suffix(lines).map(String.init))
     }
@@ -96,7 +113,8 @@ public struct GridStatus: Sendable {
         let counts = State.allCases.map { "\(count($0)) \($0.rawValue)" }.joined(separator: ", ")
         lines.append("\(tasks.count) tasks: \(counts); \(mergedFits.count) of \(fitCount) fits merged")
         for t in tasks where t.state != .done || (t.record?.attempts ?? 0) > 1 {
-            var line = "task \(t.number) (\(t.fit), chain\(t.chains.count == 1 ? "" : "s") \(t.chains.map(String.init).joined(separator: ","))): \(t.state.rawValue)"
+            var line =
+                "task \(t.number) (\(t.fit), chain\(t.chains.count == 1 ? "" : "s") \(t.chains.map(String.init).joined(separator: ","))): \(t.state.rawValue)"
             if let r = t.record {
                 var notes: [String] = []
                 if r.attempts > 1 { notes.append("attempt \(r.attempts), requeued or rerun \(r.attempts - 1)×") }
@@ -110,7 +128,9 @@ public struct GridStatus: Sendable {
             for l in t.logTail { lines.append("    | " + l) }
         }
         if count(.interrupted) + count(.failed) + count(.missing) > 0 {
-            lines.append("unfinished tasks: \(unfinishedArrayList) (./submit.sh submits them again; `rlfit grid run JOBDIR --local` runs them here)")
+            lines.append(
+                "unfinished tasks: \(unfinishedArrayList) (./submit.sh submits them again; `rlfit grid run JOBDIR --local` runs them here)"
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -13,9 +13,11 @@ public enum GridTaskRunner {
         case ran(FitRunner.Outcome, resumed: Bool)
     }
 
-    public static func run(plan: GridPlan, jobDirectory job: String, number: Int, threads: Int? = nil,
-                           progress: (@Sendable (ChainProgress) -> Void)? = nil, cancellation: CancellationToken? = nil,
-                           checkpointSeconds: Double = 5, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Outcome {
+    public static func run(
+        plan: GridPlan, jobDirectory job: String, number: Int, threads: Int? = nil,
+        progress: (@Sendable (ChainProgress) -> Void)? = nil, cancellation: CancellationToken? = nil,
+        checkpointSeconds: Double = 5, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Outcome {
         let task = try plan.task(number)
         let directory = (job as NSString).appendingPathComponent(task.directory)
         var record = GridTaskRecord.read(jobDirectory: job, task: number) ?? GridTaskRecord(task: number)
@@ -26,22 +28,25 @@ public enum GridTaskRunner {
         record.begin(environment: environment)
         try record.write(jobDirectory: job)
         do {
-            let resume = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("run.json"))
+            let resume = FileManager.default.fileExists(
+                atPath: (directory as NSString).appendingPathComponent("run.json"))
             var options: FitOptions
             if resume {
                 options = try FitOptions.ofFit(in: directory)
                 options.outputDirectory = directory
             } else {
                 options = try FitOptions(runFile: plan.taskRunFile(task, jobDirectory: job))
-                options.overwrite = true  // what a killed first attempt left is not a fit
+                options.overwrite = true // what a killed first attempt left is not a fit
             }
             let cpus = threads ?? environment["SLURM_CPUS_PER_TASK"].flatMap(Int.init) ?? plan.resources.cpusPerTask
             options.threads = max(1, min(cpus, options.chainIDs.count))
-            let outcome = try FitRunner(options: options).run(progress: progress, cancellation: cancellation, resume: resume,
-                                                              checkpointSeconds: checkpointSeconds,
-                                                              keepsFinalCheckpoints: plan.unit == .chain)
-            record.end(state: outcome.complete ? .done : .interrupted,
-                       message: outcome.complete ? nil : "stopped by a signal; checkpoints kept, the next run resumes")
+            let outcome = try FitRunner(options: options).run(
+                progress: progress, cancellation: cancellation, resume: resume,
+                checkpointSeconds: checkpointSeconds,
+                keepsFinalCheckpoints: plan.unit == .chain)
+            record.end(
+                state: outcome.complete ? .done : .interrupted,
+                message: outcome.complete ? nil : "stopped by a signal; checkpoints kept, the next run resumes")
             try record.write(jobDirectory: job)
             return .ran(outcome, resumed: resume)
         } catch {
@@ -80,14 +85,17 @@ public struct GridTaskRecord: Codable, Sendable {
     }
 
     public static func read(jobDirectory: String, task: Int) -> GridTaskRecord? {
-        guard let data = FileManager.default.contents(atPath: path(jobDirectory: jobDirectory, task: task)) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path(jobDirectory: jobDirectory, task: task)) else {
+            return nil
+        }
         return try? JSONDecoder().decode(GridTaskRecord.self, from: data)
     }
 
     func write(jobDirectory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(self) + Data("\n".utf8), to: GridTaskRecord.path(jobDirectory: jobDirectory, task: task))
+        try AtomicFile.write(
+            try encoder.encode(self) + Data("\n".utf8), to: GridTaskRecord.path(jobDirectory: jobDirectory, task: task))
     }
 
     mutating func begin(environment: [String: String]) {

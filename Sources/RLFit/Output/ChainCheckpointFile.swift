@@ -42,7 +42,8 @@ struct ChainCheckpointFile: Sendable {
         for k in 0..<8 { count |= UInt64(bytes[8 + k]) << (8 * UInt64(k)) }
         let sha = String(decoding: bytes[16..<80], as: UTF8.self)
         do {
-            return ChainCheckpointFile(fileBytes: count, dataSHA256: sha, state: try ChainStateCoding.decode(Array(bytes[80...])))
+            return ChainCheckpointFile(
+                fileBytes: count, dataSHA256: sha, state: try ChainStateCoding.decode(Array(bytes[80...])))
         } catch let e as ChainStateCoding.Malformed {
             throw ChainStateCoding.Malformed(reason: "\(path): \(e.reason)")
         }

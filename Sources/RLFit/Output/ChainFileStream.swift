@@ -2,7 +2,7 @@ import Foundation
 import RLModels
 import Sampling
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A chain's Stan CSV file written while the chain runs: the header when it starts, each kept
@@ -31,9 +31,11 @@ final class ChainFileStream: ChainObserver {
 
     /// Opens the chain's file: a new one with its header, or (`resumeAt`) the existing one cut
     /// back to that many bytes.
-    init(directory: String, chainID: Int, seed: UInt64, configuration: StanCSVConfiguration, denseMetric: Bool,
-         posterior: HierarchicalPosterior, significantDigits: Int, dataSHA256: String, checkpointSeconds: Double,
-         resumeAt: UInt64?) throws {
+    init(
+        directory: String, chainID: Int, seed: UInt64, configuration: StanCSVConfiguration, denseMetric: Bool,
+        posterior: HierarchicalPosterior, significantDigits: Int, dataSHA256: String, checkpointSeconds: Double,
+        resumeAt: UInt64?
+    ) throws {
         self.directory = directory
         self.chainID = chainID
         path = (directory as NSString).appendingPathComponent("chain-\(chainID).csv.incomplete")
@@ -50,16 +52,24 @@ final class ChainFileStream: ChainObserver {
         if let offset = resumeAt {
             var status = stat()
             guard fstat(descriptor, &status) == 0, UInt64(status.st_size) >= offset else {
-                throw AtomicFile.WriteError(path: path, reason: "the file is shorter than its checkpoint says (\(offset) bytes); it cannot be resumed: refit with --overwrite")
+                throw AtomicFile.WriteError(
+                    path: path,
+                    reason:
+                        "the file is shorter than its checkpoint says (\(offset) bytes); it cannot be resumed: refit with --overwrite"
+                )
             }
-            guard ftruncate(descriptor, off_t(offset)) == 0, lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+            guard ftruncate(descriptor, off_t(offset)) == 0, lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset)
+            else {
                 throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
             }
             written = offset
         } else {
             written = 0
-            buffer += StanCSVWriter.header(configuration: configuration, chainID: chainID, seed: seed, denseMetric: denseMetric,
-                                           columnNames: posterior.outputNames, significantDigits: significantDigits).utf8
+            buffer +=
+                StanCSVWriter.header(
+                    configuration: configuration, chainID: chainID, seed: seed, denseMetric: denseMetric,
+                    columnNames: posterior.outputNames, significantDigits: significantDigits
+                ).utf8
             try flush()
         }
     }
@@ -78,9 +88,10 @@ final class ChainFileStream: ChainObserver {
         let values: [Double]
         switch inverseMetric {
         case let .diagonal(v): values = v
-        case let .dense(m): values = m.transposed.storage  // row-major
+        case let .dense(m): values = m.transposed.storage // row-major
         }
-        buffer += StanCSVWriter.adaptation(stepSize: stepSize, inverseMetric: values, dense: dense, formatter: formatter).utf8
+        buffer +=
+            StanCSVWriter.adaptation(stepSize: stepSize, inverseMetric: values, dense: dense, formatter: formatter).utf8
     }
 
     func chainWantsCheckpoint() -> Bool {
@@ -97,13 +108,15 @@ final class ChainFileStream: ChainObserver {
     /// block and the incomplete mark.
     func chainEnded(_ state: ChainState) throws {
         if state.isComplete {
-            buffer += StanCSVWriter.timing(warmupSeconds: state.warmupSeconds, samplingSeconds: state.samplingSeconds).utf8
+            buffer +=
+                StanCSVWriter.timing(warmupSeconds: state.warmupSeconds, samplingSeconds: state.samplingSeconds).utf8
             try flush()
             try writeCheckpoint(state)
         } else {
             try flush()
             try writeCheckpoint(state)
-            buffer += (StanCSVWriter.timing(warmupSeconds: state.warmupSeconds, samplingSeconds: state.samplingSeconds)
+            buffer +=
+                (StanCSVWriter.timing(warmupSeconds: state.warmupSeconds, samplingSeconds: state.samplingSeconds)
                 + StanCSVWriter.incompleteMark).utf8
             try flush()
         }

@@ -66,8 +66,10 @@ public struct ChainRecord: Sendable {
     /// The post-warmup rows as one row-major table.
     public var drawTable: ArraySlice<Double> { table[(warmupRowCount * rowWidth)...] }
 
-    public init(id: Int, seed: UInt64, columnNames: [String], table: [Double], warmupRowCount: Int, stepSize: Double,
-                inverseMetric: [Double], denseMetric: Bool, warmupSeconds: Double, samplingSeconds: Double, complete: Bool) {
+    public init(
+        id: Int, seed: UInt64, columnNames: [String], table: [Double], warmupRowCount: Int, stepSize: Double,
+        inverseMetric: [Double], denseMetric: Bool, warmupSeconds: Double, samplingSeconds: Double, complete: Bool
+    ) {
         self.id = id
         self.seed = seed
         self.columnNames = columnNames

@@ -18,7 +18,9 @@ public struct DecimalFormatter {
     }
 
     private func power10(_ e: Int) -> Double {
-        e >= 0 ? (e <= 40 ? powers[e] : Foundation.pow(10, Double(e))) : (e >= -40 ? 1 / powers[-e] : Foundation.pow(10, Double(e)))
+        e >= 0
+            ? (e <= 40 ? powers[e] : Foundation.pow(10, Double(e)))
+            : (e >= -40 ? 1 / powers[-e] : Foundation.pow(10, Double(e)))
     }
 
     func append(_ x: Double, to out: inout [UInt8]) {

@@ -15,7 +15,9 @@ public enum FitDirectory {
             guard !isComplete else { return nil }
             let unfinished = chains.filter { !$0.complete }.map(\.id)
             let counts = chains.map { "chain \($0.id): \($0.drawCount)" }.joined(separator: ", ")
-            let what = unfinished.isEmpty ? "its chains finished but the fit did not (no complete fit.json)"
+            let what =
+                unfinished.isEmpty
+                ? "its chains finished but the fit did not (no complete fit.json)"
                 : "chain\(unfinished.count == 1 ? "" : "s") \(unfinished.map(String.init).joined(separator: ", ")) did not finish"
             return "INCOMPLETE FIT in \(directory) (interrupted, or still running): \(what). Draws so far: \(counts). "
                 + "What follows uses the draws that exist; do not use them for inference. `rlfit fit --resume \(directory)` finishes the fit."
@@ -27,16 +29,19 @@ public enum FitDirectory {
     public static func chainFiles(in directory: String) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            throw StanCSVReader.ReadError.unreadable("\(directory): no such directory (give the --out directory of a fit)")
+            throw StanCSVReader.ReadError.unreadable(
+                "\(directory): no such directory (give the --out directory of a fit)")
         }
         guard isDirectory.boolValue else {
-            throw StanCSVReader.ReadError.unreadable("\(directory): not a directory (give the --out directory of a fit, not a file)")
+            throw StanCSVReader.ReadError.unreadable(
+                "\(directory): not a directory (give the --out directory of a fit, not a file)")
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         func chains(suffix: String) -> [String] {
             names.compactMap { name -> (Int, String)? in
                 guard name.hasPrefix("chain-"), name.hasSuffix(suffix),
-                      let id = Int(name.dropFirst("chain-".count).dropLast(suffix.count)) else { return nil }
+                    let id = Int(name.dropFirst("chain-".count).dropLast(suffix.count))
+                else { return nil }
                 return (id, (directory as NSString).appendingPathComponent(name))
             }.sorted { $0.0 < $1.0 }.map(\.1)
         }
@@ -48,7 +53,8 @@ public enum FitDirectory {
     /// and no chain file is still `.incomplete`.
     public static func isFinished(_ directory: String) -> Bool {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return manifest(directory)?["complete"] as? Bool == true && !names.contains { $0.hasPrefix("chain-") && $0.hasSuffix(".incomplete") }
+        return manifest(directory)?["complete"] as? Bool == true
+            && !names.contains { $0.hasPrefix("chain-") && $0.hasSuffix(".incomplete") }
     }
 
     /// The line `loglik` and `trajectories` print first for a fit that did not finish.
@@ -67,14 +73,17 @@ public enum FitDirectory {
 
     /// `fit.json` as a dictionary, when the directory has one.
     public static func manifest(_ directory: String) -> [String: Any]? {
-        guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("fit.json")) else { return nil }
+        guard
+            let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("fit.json"))
+        else { return nil }
         return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 
     public static func read(_ directory: String) throws -> Contents {
         let files = try chainFiles(in: directory)
         guard !files.isEmpty else {
-            throw StanCSVReader.ReadError.unreadable("\(directory): no chain-<c>.csv files (is this the --out directory of a fit?)")
+            throw StanCSVReader.ReadError.unreadable(
+                "\(directory): no chain-<c>.csv files (is this the --out directory of a fit?)")
         }
         var chains: [ChainRecord] = []
         var configuration: [String: String] = [:]
@@ -83,7 +92,8 @@ public enum FitDirectory {
             chains.append(parsed.record)
             if configuration.isEmpty { configuration = parsed.configuration }
         }
-        let finished = manifest(directory)?["complete"] as? Bool == true && files.allSatisfy { $0.hasSuffix(".csv") }
+        let finished =
+            manifest(directory)?["complete"] as? Bool == true && files.allSatisfy { $0.hasSuffix(".csv") }
             && chains.allSatisfy(\.complete)
         return Contents(chains: chains, configuration: configuration, isComplete: finished)
     }

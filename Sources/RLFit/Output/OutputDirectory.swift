@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The fit directory: created when missing, locked for the run, and cleared of an earlier fit
@@ -29,14 +29,17 @@ public enum OutputDirectory {
         if let partial = partialTarget(name) { return isFitFile(partial) }
         let base = name.hasSuffix(".incomplete") ? String(name.dropLast(".incomplete".count)) : name
         if base.hasPrefix("chain-") && (base.hasSuffix(".csv") || base.hasSuffix(".checkpoint")) { return true }
-        return ["fit.json", "run.json", "summary.csv", "subjects.csv", "report.html", "ppc.csv", FitOptions.fittedModelFile].contains(base)
+        return [
+            "fit.json", "run.json", "summary.csv", "subjects.csv", "report.html", "ppc.csv", FitOptions.fittedModelFile
+        ].contains(base)
     }
 
     /// The file an `AtomicFile` temporary (".NAME.partial-PID", left by a killed run) was to
     /// become, or nil.
     static func partialTarget(_ name: String) -> String? {
         guard name.hasPrefix("."), let range = name.range(of: ".partial-", options: .backwards),
-              Int(name[range.upperBound...]) != nil else { return nil }
+            Int(name[range.upperBound...]) != nil
+        else { return nil }
         return String(name[name.index(after: name.startIndex)..<range.lowerBound])
     }
 
@@ -54,26 +57,35 @@ public enum OutputDirectory {
             while true {
                 let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
                 guard fd >= 0 else {
-                    throw Problem(path: directory, problem: "cannot create the lock file \(OutputDirectory.lockFileName) (\(String(cString: strerror(errno))))",
-                                  fix: "check that you may write to the directory")
+                    throw Problem(
+                        path: directory,
+                        problem:
+                            "cannot create the lock file \(OutputDirectory.lockFileName) (\(String(cString: strerror(errno))))",
+                        fix: "check that you may write to the directory")
                 }
                 guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
                     var buffer = [UInt8](repeating: 0, count: 32)
                     let count = pread(fd, &buffer, buffer.count, 0)
                     close(fd)
-                    let owner = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
-                    throw Problem(path: directory, problem: "is in use by another rlfit run (process \(owner))",
-                                  fix: "wait for that run to finish (or stop it), or choose another --out")
+                    let owner =
+                        count > 0
+                        ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(
+                            in: .whitespacesAndNewlines) : "?"
+                    throw Problem(
+                        path: directory, problem: "is in use by another rlfit run (process \(owner))",
+                        fix: "wait for that run to finish (or stop it), or choose another --out")
                 }
                 var held = stat(), named = stat()
-                if fstat(fd, &held) == 0 && stat(path, &named) == 0 && held.st_ino == named.st_ino && held.st_dev == named.st_dev {
+                if fstat(fd, &held) == 0 && stat(path, &named) == 0 && held.st_ino == named.st_ino
+                    && held.st_dev == named.st_dev
+                {
                     let pid = Array("\(getpid())\n".utf8)
                     _ = ftruncate(fd, 0)
                     _ = pwrite(fd, pid, pid.count, 0)
                     descriptor = fd
                     return
                 }
-                close(fd)  // the file was removed by the run that held it: lock the new one
+                close(fd) // the file was removed by the run that held it: lock the new one
             }
         }
 
@@ -95,15 +107,17 @@ public enum OutputDirectory {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw Problem(path: path, problem: "exists and is a file, not a directory",
-                              fix: "give --out a new or existing directory")
+                throw Problem(
+                    path: path, problem: "exists and is a file, not a directory",
+                    fix: "give --out a new or existing directory")
             }
         } else {
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             } catch {
-                throw Problem(path: path, problem: "cannot create the directory (\((error as NSError).localizedDescription))",
-                              fix: "check the path and that you may write there")
+                throw Problem(
+                    path: path, problem: "cannot create the directory (\((error as NSError).localizedDescription))",
+                    fix: "check the path and that you may write there")
             }
         }
         let lock = try Lock(directory: path)
@@ -113,8 +127,9 @@ public enum OutputDirectory {
         if fitFiles.contains(where: { partialTarget($0) == nil }) && !overwrite {
             var what = "already holds a fit"
             if let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent("fit.json")),
-               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               let options = json["options"] as? [String: Any], let model = options["model"] as? String {
+                let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let options = json["options"] as? [String: Any], let model = options["model"] as? String
+            {
                 what += " (\(model))"
             }
             throw Problem(path: path, problem: what, fix: "pass --overwrite to replace it, or choose another --out")
@@ -131,8 +146,9 @@ public enum OutputDirectory {
             do {
                 try FileManager.default.removeItem(atPath: file)
             } catch {
-                throw Problem(path: file, problem: "cannot remove \(whose) file (\((error as NSError).localizedDescription))",
-                              fix: "check that you may write to the directory")
+                throw Problem(
+                    path: file, problem: "cannot remove \(whose) file (\((error as NSError).localizedDescription))",
+                    fix: "check that you may write to the directory")
             }
         }
     }
@@ -144,17 +160,24 @@ public enum OutputDirectory {
     public static func prepareResume(_ path: String) throws -> Lock {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw Problem(path: path, problem: "no such directory", fix: "give --resume the --out directory of an interrupted fit")
+            throw Problem(
+                path: path, problem: "no such directory", fix: "give --resume the --out directory of an interrupted fit"
+            )
         }
         let lock = try Lock(directory: path)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         guard names.contains("run.json") else {
-            throw Problem(path: path, problem: "holds no fit to resume (no run.json)", fix: "give --resume the --out directory of an interrupted fit")
+            throw Problem(
+                path: path, problem: "holds no fit to resume (no run.json)",
+                fix: "give --resume the --out directory of an interrupted fit")
         }
         if let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent("fit.json")),
-           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], json["complete"] as? Bool == true {
-            throw Problem(path: path, problem: "holds a finished fit: there is nothing to resume",
-                          fix: "read it with `rlfit summary`, or refit with --overwrite")
+            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            json["complete"] as? Bool == true
+        {
+            throw Problem(
+                path: path, problem: "holds a finished fit: there is nothing to resume",
+                fix: "read it with `rlfit summary`, or refit with --overwrite")
         }
         let stale = names.filter { name in
             if partialTarget(name) != nil { return true }

@@ -16,9 +16,11 @@ public struct StanCSVConfiguration: Sendable {
     public var window: Int
     public var termBuffer: Int
 
-    public init(model: String, dataFile: String, numSamples: Int, numWarmup: Int, saveWarmup: Bool, thin: Int,
-                adaptDelta: Double, maxDepth: Int, initialization: String, rlfitVersion: String,
-                initBuffer: Int, window: Int, termBuffer: Int) {
+    public init(
+        model: String, dataFile: String, numSamples: Int, numWarmup: Int, saveWarmup: Bool, thin: Int,
+        adaptDelta: Double, maxDepth: Int, initialization: String, rlfitVersion: String,
+        initBuffer: Int, window: Int, termBuffer: Int
+    ) {
         self.model = model
         self.dataFile = dataFile
         self.numSamples = numSamples

@@ -23,7 +23,8 @@ public enum StanCSVReader {
     }
 
     public static func read(path: String) throws -> Parsed {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw ReadError.unreadable(path)
         }
         var configuration: [String: String] = [:]
@@ -56,17 +57,22 @@ public enum StanCSVReader {
                     dense = true
                 } else if body.hasPrefix("Elapsed Time") || body.contains("seconds (") {
                     inMetric = false
-                    let number = Double(body.replacingOccurrences(of: "Elapsed Time:", with: "")
-                        .trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") ?? 0
+                    let number =
+                        Double(
+                            body.replacingOccurrences(of: "Elapsed Time:", with: "")
+                                .trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") ?? 0
                     timed = true
                     if body.contains("(Warm-up)") { warmupSeconds = number }
                     if body.contains("(Sampling)") { samplingSeconds = number }
-                } else if inMetric, !body.contains("="), body.first.map({ $0.isNumber || $0 == "-" || $0 == "n" || $0 == "i" }) == true {
+                } else if inMetric, !body.contains("="),
+                    body.first.map({ $0.isNumber || $0 == "-" || $0 == "n" || $0 == "i" }) == true
+                {
                     metric += body.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
                 } else if let eq = body.range(of: " = ") ?? body.range(of: " =") {
                     inMetric = false
                     let key = body[..<eq.lowerBound].trimmingCharacters(in: .whitespaces)
-                    let value = body[eq.upperBound...].replacingOccurrences(of: "(Default)", with: "").trimmingCharacters(in: .whitespaces)
+                    let value = body[eq.upperBound...].replacingOccurrences(of: "(Default)", with: "")
+                        .trimmingCharacters(in: .whitespaces)
                     if configuration[key] == nil { configuration[key] = value }
                 } else {
                     inMetric = false
@@ -80,8 +86,9 @@ public enum StanCSVReader {
             }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count == header!.count else {
-                throw ReadError.malformed(file: path, line: lineNumber,
-                                          problem: "\(fields.count) values, the header has \(header!.count) (the file may be truncated)")
+                throw ReadError.malformed(
+                    file: path, line: lineNumber,
+                    problem: "\(fields.count) values, the header has \(header!.count) (the file may be truncated)")
             }
             for f in fields {
                 guard let v = Double(f) else {
@@ -90,8 +97,11 @@ public enum StanCSVReader {
                 table.append(v)
             }
         }
-        guard let columns = header, columns.count >= ChainRecord.samplerColumnCount, Array(columns.prefix(ChainRecord.samplerColumnCount)) == ChainRecord.samplerColumnNames else {
-            throw ReadError.malformed(file: path, line: lineNumber, problem: "no Stan CSV header with the 7 sampler columns")
+        guard let columns = header, columns.count >= ChainRecord.samplerColumnCount,
+            Array(columns.prefix(ChainRecord.samplerColumnCount)) == ChainRecord.samplerColumnNames
+        else {
+            throw ReadError.malformed(
+                file: path, line: lineNumber, problem: "no Stan CSV header with the 7 sampler columns")
         }
         let saveWarmup = configuration["save_warmup"] == "1"
         // A chain stopped during warmup has no adaptation block: every row it kept is warmup.

@@ -6,40 +6,59 @@ import Foundation
 /// `significantDigits` significant digits (CmdStan's default output is 6).
 public enum StanCSVWriter {
 
-    public static func text(_ chain: ChainRecord, configuration c: StanCSVConfiguration, significantDigits: Int = 6) -> String {
+    public static func text(_ chain: ChainRecord, configuration c: StanCSVConfiguration, significantDigits: Int = 6)
+        -> String
+    {
         String(decoding: bytes(chain, configuration: c, significantDigits: significantDigits), as: UTF8.self)
     }
 
     /// The file's bytes: `header`, the warmup rows, `adaptation`, the sampling rows, `timing`
     /// and, for an interrupted chain, `incompleteMark` — the pieces a streamed chain
     /// file (`ChainFileStream`) writes as the chain runs.
-    public static func bytes(_ chain: ChainRecord, configuration c: StanCSVConfiguration, significantDigits: Int = 6) -> [UInt8] {
+    public static func bytes(_ chain: ChainRecord, configuration c: StanCSVConfiguration, significantDigits: Int = 6)
+        -> [UInt8]
+    {
         let formatter = DecimalFormatter(significantDigits: significantDigits)
         var bytes = [UInt8]()
         bytes.reserveCapacity(chain.table.count * 11 + 4096)
-        bytes += header(configuration: c, chainID: chain.id, seed: chain.seed, denseMetric: chain.denseMetric,
-                        columnNames: chain.columnNames, significantDigits: significantDigits).utf8
+        bytes +=
+            header(
+                configuration: c, chainID: chain.id, seed: chain.seed, denseMetric: chain.denseMetric,
+                columnNames: chain.columnNames, significantDigits: significantDigits
+            ).utf8
         let width = chain.rowWidth
         chain.table.withUnsafeBufferPointer { table in
             for r in 0..<chain.rowCount {
                 if r == chain.warmupRowCount {
-                    bytes += adaptation(stepSize: chain.stepSize, inverseMetric: chain.inverseMetric, dense: chain.denseMetric,
-                                        formatter: formatter).utf8
+                    bytes +=
+                        adaptation(
+                            stepSize: chain.stepSize, inverseMetric: chain.inverseMetric, dense: chain.denseMetric,
+                            formatter: formatter
+                        ).utf8
                 }
-                appendRow(UnsafeBufferPointer(rebasing: table[(r * width)..<((r + 1) * width)]), formatter: formatter, to: &bytes)
+                appendRow(
+                    UnsafeBufferPointer(rebasing: table[(r * width)..<((r + 1) * width)]), formatter: formatter,
+                    to: &bytes)
             }
         }
         if chain.rowCount == chain.warmupRowCount {
-            bytes += adaptation(stepSize: chain.stepSize, inverseMetric: chain.inverseMetric, dense: chain.denseMetric,
-                                formatter: formatter).utf8
+            bytes +=
+                adaptation(
+                    stepSize: chain.stepSize, inverseMetric: chain.inverseMetric, dense: chain.denseMetric,
+                    formatter: formatter
+                ).utf8
         }
-        bytes += (timing(warmupSeconds: chain.warmupSeconds, samplingSeconds: chain.samplingSeconds) + (chain.complete ? "" : incompleteMark)).utf8
+        bytes +=
+            (timing(warmupSeconds: chain.warmupSeconds, samplingSeconds: chain.samplingSeconds)
+            + (chain.complete ? "" : incompleteMark)).utf8
         return bytes
     }
 
     /// CmdStan's configuration comments and the column header line.
-    static func header(configuration c: StanCSVConfiguration, chainID: Int, seed: UInt64, denseMetric: Bool, columnNames: [String],
-                       significantDigits: Int) -> String {
+    static func header(
+        configuration c: StanCSVConfiguration, chainID: Int, seed: UInt64, denseMetric: Bool, columnNames: [String],
+        significantDigits: Int
+    ) -> String {
         let lines = [
             "stan_version_major = 2",
             "stan_version_minor = 35",
@@ -85,9 +104,10 @@ public enum StanCSVWriter {
             "  sig_figs = \(significantDigits)",
             "num_threads = 1",
             "rlfit_version = \(c.rlfitVersion)",
-            "sampler = rlfit NUTS (multinomial, generalized U-turn, windowed adaptation as Stan)",
+            "sampler = rlfit NUTS (multinomial, generalized U-turn, windowed adaptation as Stan)"
         ]
-        return lines.map { "# " + $0 + "\n" }.joined() + (ChainRecord.samplerColumnNames + columnNames).joined(separator: ",") + "\n"
+        return lines.map { "# " + $0 + "\n" }.joined()
+            + (ChainRecord.samplerColumnNames + columnNames).joined(separator: ",") + "\n"
     }
 
     /// One draw's line: the values, comma-separated, and a newline.
@@ -101,7 +121,9 @@ public enum StanCSVWriter {
 
     /// The `# Adaptation terminated` block: the step size and M⁻¹ (the diagonal, or the full
     /// matrix row by row from `inverseMetric` row-major).
-    static func adaptation(stepSize: Double, inverseMetric: [Double], dense: Bool, formatter: DecimalFormatter) -> String {
+    static func adaptation(stepSize: Double, inverseMetric: [Double], dense: Bool, formatter: DecimalFormatter)
+        -> String
+    {
         var out = "# Adaptation terminated\n# Step size = \(formatter.string(stepSize))\n"
         if dense {
             out += "# Elements of inverse mass matrix:\n"

@@ -10,11 +10,14 @@ extension FitOptions {
     public static func ofFit(in directory: String) throws -> FitOptions {
         let runPath = (directory as NSString).appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runPath) else {
-            throw FitReplayError(message: "\(directory): no run.json (replays need the fit's data and options; refit with this version)")
+            throw FitReplayError(
+                message: "\(directory): no run.json (replays need the fit's data and options; refit with this version)")
         }
         var run = try RunFile.read(path: runPath)
         let copy = (directory as NSString).appendingPathComponent(fittedModelFile)
-        if let model = run.model, ModelCatalog.isPath(model), FileManager.default.fileExists(atPath: copy) { run.model = copy }
+        if let model = run.model, ModelCatalog.isPath(model), FileManager.default.fileExists(atPath: copy) {
+            run.model = copy
+        }
         return try FitOptions(runFile: run)
     }
 }

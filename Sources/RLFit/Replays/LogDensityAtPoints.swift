@@ -58,19 +58,24 @@ public enum LogDensityAtPoints {
 
     static func makePosterior(_ options: FitOptions) throws -> HierarchicalPosterior {
         let (batch, covariates) = try FitRunner.loadStudy(options)
-        return HierarchicalPosterior(model: options.model, batch: batch, priors: options.priors, mode: options.hierarchy,
-                                     covariates: covariates)
+        return HierarchicalPosterior(
+            model: options.model, batch: batch, priors: options.priors, mode: options.hierarchy,
+            covariates: covariates)
     }
 
     /// The points of a points file, each in the order of `names`.
     static func readPoints(path: String, names: [String]) throws -> [[Double]] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw DataError(file: path, kind: .unreadable, problem: "cannot read the points file",
-                            fix: "give a CSV file whose header names the unconstrained coordinates (mu_pr.1, sigma.1, A_pr.1, ...)")
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
+            throw DataError(
+                file: path, kind: .unreadable, problem: "cannot read the points file",
+                fix: "give a CSV file whose header names the unconstrained coordinates (mu_pr.1, sigma.1, A_pr.1, ...)")
         }
         let table = DelimitedText(text: text)
         guard let header = table.header else {
-            throw DataError(file: path, problem: "the points file is empty", fix: "write a header line of coordinate names, then one point per line")
+            throw DataError(
+                file: path, problem: "the points file is empty",
+                fix: "write a header line of coordinate names, then one point per line")
         }
         var position: [String: Int] = [:]
         for (k, name) in names.enumerated() { position[name] = k }
@@ -79,31 +84,37 @@ public enum LogDensityAtPoints {
         for (column, name) in header.fields.enumerated() {
             guard let k = position[name] else {
                 let close = names.filter { $0.lowercased() == name.lowercased() }.first
-                throw DataError(file: path, line: header.line, column: column + 1, columnName: name,
-                                problem: "not an unconstrained coordinate of this model and data",
-                                fix: close.map { "did you mean '\($0)'?" } ?? "the coordinates are \(summary(names))")
+                throw DataError(
+                    file: path, line: header.line, column: column + 1, columnName: name,
+                    problem: "not an unconstrained coordinate of this model and data",
+                    fix: close.map { "did you mean '\($0)'?" } ?? "the coordinates are \(summary(names))")
             }
             guard seen.insert(name).inserted else {
-                throw DataError(file: path, line: header.line, column: column + 1, columnName: name, problem: "named twice",
-                                fix: "give each coordinate one column")
+                throw DataError(
+                    file: path, line: header.line, column: column + 1, columnName: name, problem: "named twice",
+                    fix: "give each coordinate one column")
             }
             order.append(k)
         }
         let missing = names.filter { !seen.contains($0) }
         guard missing.isEmpty else {
-            throw DataError(file: path, line: header.line, problem: "\(missing.count) coordinate(s) missing: \(summary(missing))",
-                            fix: "give a column for every coordinate (\(names.count) in all)")
+            throw DataError(
+                file: path, line: header.line, problem: "\(missing.count) coordinate(s) missing: \(summary(missing))",
+                fix: "give a column for every coordinate (\(names.count) in all)")
         }
         return try table.rows.map { row in
             guard row.fields.count == order.count else {
-                throw DataError(file: path, line: row.line, problem: "\(row.fields.count) fields where the header has \(order.count)",
-                                fix: "give one value per coordinate")
+                throw DataError(
+                    file: path, line: row.line,
+                    problem: "\(row.fields.count) fields where the header has \(order.count)",
+                    fix: "give one value per coordinate")
             }
             var x = [Double](repeating: 0, count: names.count)
             for (column, field) in row.fields.enumerated() {
                 guard let v = Double(field), v.isFinite else {
-                    throw DataError(file: path, line: row.line, column: column + 1, columnName: header.fields[column],
-                                    value: String(field.prefix(40)), problem: "not a finite number", fix: "write a decimal number")
+                    throw DataError(
+                        file: path, line: row.line, column: column + 1, columnName: header.fields[column],
+                        value: String(field.prefix(40)), problem: "not a finite number", fix: "write a decimal number")
                 }
                 x[order[column]] = v
             }
@@ -112,6 +123,7 @@ public enum LogDensityAtPoints {
     }
 
     static func summary(_ names: [String]) -> String {
-        names.count <= 6 ? names.joined(separator: ", ") : names.prefix(5).joined(separator: ", ") + ", …, " + names.last!
+        names.count <= 6
+            ? names.joined(separator: ", ") : names.prefix(5).joined(separator: ", ") + ", …, " + names.last!
     }
 }

@@ -17,7 +17,7 @@ public enum Trajectories {
         let contents = try FitDirectory.read(directory)
         let model = options.model
         let replay = try ModelReplay(model: model, batch: batch)
-        let L = batch.subjectCount
+        let L = batch.laneCount
         let index = contents.chains[0].quantityPositions
         // The kept draws, evenly thinned to at most maxDraws.
         var rows: [(chain: Int, row: Int)] = []
@@ -56,7 +56,8 @@ public enum Trajectories {
             let s = batch.laneSubject[l]
             let parameterColumns = model.parameters.map { index["\($0.name).\(s + 1)"] }
             guard parameterColumns.allSatisfy({ $0 != nil }) else {
-                throw FitReplayError(message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
+                throw FitReplayError(
+                    message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
             }
             let theta = selected.map { c, r in
                 parameterColumns.map { contents.chains[c].table[r * contents.chains[c].rowWidth + $0!] }
@@ -83,6 +84,7 @@ public enum Trajectories {
 
     /// "Q[2]" → "Q.2", "W[1,3]" → "W.1.3", as the chain files name elements.
     static func stanName(_ label: String) -> String {
-        label.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "]", with: "")
+        label.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: ",", with: ".").replacingOccurrences(
+            of: "]", with: "")
     }
 }

@@ -23,17 +23,21 @@ public enum TrialLogLikelihood {
     /// hands each to `body`; returns the number of draws and the fit's relative efficiency
     /// (ArviZ's: the mean "mean" ESS of the reported quantities over the draws).
     @discardableResult
-    public static func forEachLane(directory: String, _ body: (Lane) throws -> Void) throws -> (draws: Int, relativeEfficiency: Double) {
+    public static func forEachLane(directory: String, _ body: (Lane) throws -> Void) throws -> (
+        draws: Int, relativeEfficiency: Double
+    ) {
         let options = try FitOptions.ofFit(in: directory)
         let batch = try TrialTableReader.read(path: options.dataPath, requirements: options.dataRequirements)
         var contents = try FitDirectory.read(directory)
         // An incomplete fit's chains without draws (stopped in warmup) have nothing to give.
         contents.chains = contents.chains.filter { $0.drawCount > 0 }
-        guard !contents.chains.isEmpty else { throw FitReplayError(message: "\(directory): no chain has post-warmup draws yet") }
+        guard !contents.chains.isEmpty else {
+            throw FitReplayError(message: "\(directory): no chain has post-warmup draws yet")
+        }
         let model = options.model
         let replay = try ModelReplay(model: model, batch: batch)
         let logProbabilities = replay.logLikelihoodProbes
-        let L = batch.subjectCount
+        let L = batch.laneCount
         let index = contents.chains[0].quantityPositions
         let draws = contents.chains.map(\.drawCount).min() ?? 0
         let total = draws * contents.chains.count
@@ -47,9 +51,10 @@ public enum TrialLogLikelihood {
             let s = batch.laneSubject[l]
             let columns = model.parameters.map { index["\($0.name).\(s + 1)"] }
             guard columns.allSatisfy({ $0 != nil }) else {
-                throw FitReplayError(message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
+                throw FitReplayError(
+                    message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
             }
-            let answered = (0..<batch.trialsPerSubject[l]).filter { batch.answered[$0 * L + l] }
+            let answered = (0..<batch.trialsPerLane[l]).filter { batch.answered[$0 * L + l] }
             var values = [[Double]](repeating: [], count: answered.count)
             // Draws in chunks, so a lane's tape stays a few MB whatever the number of draws.
             var theta: [[Double]] = []
@@ -57,7 +62,9 @@ public enum TrialLogLikelihood {
                 guard !theta.isEmpty else { return }
                 let result = replay.run(lane: l, theta: theta)
                 for (a, t) in answered.enumerated() {
-                    for d in 0..<theta.count { values[a].append(logProbabilities.reduce(0) { $0 + result.value($1, trial: t, draw: d) }) }
+                    for d in 0..<theta.count {
+                        values[a].append(logProbabilities.reduce(0) { $0 + result.value($1, trial: t, draw: d) })
+                    }
                 }
                 theta = []
             }
@@ -68,8 +75,10 @@ public enum TrialLogLikelihood {
                 }
             }
             flush()
-            try body(Lane(subjectID: batch.studySubjectIDs[s], condition: batch.hasConditions ? batch.laneConditions[l] : nil,
-                          trials: answered.map { batch.trialNumber[$0 * L + l] }, values: values, relativeEfficiency: rEff))
+            try body(
+                Lane(
+                    subjectID: batch.studySubjectIDs[s], condition: batch.hasConditions ? batch.laneConditions[l] : nil,
+                    trials: answered.map { batch.trialNumber[$0 * L + l] }, values: values, relativeEfficiency: rEff))
         }
         return (total, rEff)
     }
@@ -85,7 +94,8 @@ public enum TrialLogLikelihood {
                 if let first = values.first, values.allSatisfy({ $0 == first }) {
                     points.append(PointwiseLOO(elpd: first, lpd: first, paretoK: 0))
                 } else {
-                    points.append(LeaveOneOut.pointwise(logLikelihood: values, relativeEfficiency: lane.relativeEfficiency))
+                    points.append(
+                        LeaveOneOut.pointwise(logLikelihood: values, relativeEfficiency: lane.relativeEfficiency))
                 }
             }
         }
@@ -97,7 +107,8 @@ public enum TrialLogLikelihood {
     public static func write(directory: String, to path: String) throws {
         let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else {
             throw AtomicFile.WriteError(path: path, reason: "cannot create the file")
         }
         let formatter = DecimalFormatter(significantDigits: 9)
@@ -108,10 +119,13 @@ public enum TrialLogLikelihood {
                 text += "subjID," + (lane.condition != nil ? "condition," : "") + "trial,draw,log_lik\n"
                 wroteHeader = true
             }
-            let prefix = FitFiles.csvField(lane.subjectID) + "," + (lane.condition.map { FitFiles.csvField($0) + "," } ?? "")
+            let prefix =
+                FitFiles.csvField(lane.subjectID) + "," + (lane.condition.map { FitFiles.csvField($0) + "," } ?? "")
             for (a, trial) in lane.trials.enumerated() {
                 let label = TrialTableWriter.format(trial)
-                for (d, v) in lane.values[a].enumerated() { text += prefix + "\(label),\(d + 1),\(formatter.string(v))\n" }
+                for (d, v) in lane.values[a].enumerated() {
+                    text += prefix + "\(label),\(d + 1),\(formatter.string(v))\n"
+                }
             }
             handle.write(Data(text.utf8))
         }

@@ -36,7 +36,11 @@ public struct ChainModes: Sendable {
         let order = means.indices.sorted { means[$0] > means[$1] }
         var groups: [[Int]] = [[order[0]]]
         for (a, b) in zip(order, order.dropFirst()) {
-            if means[a] - means[b] > ChainModes.separation * pooled { groups.append([b]) } else { groups[groups.count - 1].append(b) }
+            if means[a] - means[b] > ChainModes.separation * pooled {
+                groups.append([b])
+            } else {
+                groups[groups.count - 1].append(b)
+            }
         }
         guard groups.count > 1 else { modes = []; return }
         // The quantities that differ most between the first two modes, relative to their spread.
@@ -47,11 +51,12 @@ public struct ChainModes: Sendable {
             return (q.name, abs(a - b) / within)
         }.sorted { $0.1 > $1.1 }.prefix(3).map(\.0)
         modes = groups.map { g in
-            Mode(chains: g.map { chainIDs[$0] }.sorted(), meanLogDensity: mean(g.flatMap { lp[$0] }),
-                 means: separating.map { name in
-                     let draws = quantities.first { $0.name == name }!.draws
-                     return (name, mean(g.flatMap { draws[$0] }))
-                 })
+            Mode(
+                chains: g.map { chainIDs[$0] }.sorted(), meanLogDensity: mean(g.flatMap { lp[$0] }),
+                means: separating.map { name in
+                    let draws = quantities.first { $0.name == name }!.draws
+                    return (name, mean(g.flatMap { draws[$0] }))
+                })
         }
     }
 

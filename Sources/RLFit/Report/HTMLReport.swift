@@ -7,18 +7,25 @@ import Foundation
 enum HTMLReport {
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#7f7f7f"]
 
-    static func html(title: String, report: FitReport, chains: [ChainRecord], subjectIDs: [String],
-                     parameterNames: [String], curves: LearningCurves?) -> String {
+    static func html(
+        title: String, report: FitReport, chains: [ChainRecord], subjectIDs: [String],
+        parameterNames: [String], curves: LearningCurves?
+    ) -> String {
         let d = report.diagnostics
         var body = "<h1>\(escape(title))</h1>\n"
         body += "<p class=verdict>verdict: <b>\(d.verdict)</b></p>\n"
         let warnings = d.warnings
-        if !warnings.isEmpty { body += "<ul class=warnings>" + warnings.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n" }
-        body += "<h2>Group parameters</h2>\n<table><tr><th>quantity</th><th>mean</th><th>sd</th><th>5%</th><th>95%</th><th>R-hat</th><th>ESS bulk</th><th>ESS tail</th></tr>\n"
+        if !warnings.isEmpty {
+            body += "<ul class=warnings>" + warnings.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
+        }
+        body +=
+            "<h2>Group parameters</h2>\n<table><tr><th>quantity</th><th>mean</th><th>sd</th><th>5%</th><th>95%</th><th>R-hat</th><th>ESS bulk</th><th>ESS tail</th></tr>\n"
         for name in report.groupNames {
             guard let s = d.summary(name) else { continue }
             let bad = s.rhat >= FitDiagnostics.rhatThreshold || min(s.essBulk, s.essTail) < FitDiagnostics.essThreshold
-            body += "<tr\(bad ? " class=bad" : "")><td>\(escape(name))</td>" + [s.mean, s.sd, s.q5, s.q95].map { "<td>\(fmt($0))</td>" }.joined()
+            body +=
+                "<tr\(bad ? " class=bad" : "")><td>\(escape(name))</td>"
+                + [s.mean, s.sd, s.q5, s.q95].map { "<td>\(fmt($0))</td>" }.joined()
                 + "<td>\(String(format: "%.3f", s.rhat))</td><td>\(Int(s.essBulk.isFinite ? s.essBulk : 0))</td><td>\(Int(s.essTail.isFinite ? s.essTail : 0))</td></tr>\n"
         }
         body += "</table>\n"
@@ -31,15 +38,18 @@ enum HTMLReport {
         body += "<p>" + facts.joined(separator: " · ") + "</p>\n"
 
         let index = chains[0].quantityPositions
-        body += "<h2>Trace and rank plots</h2>\n<p class=note>Trace: each chain's draws in order (colour = chain). Rank: the draws of all chains ranked together, each chain's ranks binned; uniform bars mean the chains agree (Vehtari et al. 2021).</p>\n<div class=grid>"
+        body +=
+            "<h2>Trace and rank plots</h2>\n<p class=note>Trace: each chain's draws in order (colour = chain). Rank: the draws of all chains ranked together, each chain's ranks binned; uniform bars mean the chains agree (Vehtari et al. 2021).</p>\n<div class=grid>"
         for name in report.groupNames {
             guard let k = index[name] else { continue }
             let series = chains.map { $0.column(k) }
-            body += "<figure><figcaption>\(escape(name))</figcaption>" + tracePlot(series) + rankPlot(series) + "</figure>"
+            body +=
+                "<figure><figcaption>\(escape(name))</figcaption>" + tracePlot(series) + rankPlot(series) + "</figure>"
         }
         body += "</div>\n"
 
-        body += "<h2>Subjects</h2>\n<p class=note>Posterior mean and 95% interval of each subject's parameters.</p>\n<div class=grid>"
+        body +=
+            "<h2>Subjects</h2>\n<p class=note>Posterior mean and 95% interval of each subject's parameters.</p>\n<div class=grid>"
         for p in parameterNames {
             var rows: [(String, Double, Double, Double)] = []
             for (s, id) in subjectIDs.enumerated() {
@@ -48,12 +58,15 @@ enum HTMLReport {
                 let q = quantiles(values, probabilities: [0.025, 0.975])
                 rows.append((id, values.reduce(0, +) / Double(max(values.count, 1)), q[0], q[1]))
             }
-            if !rows.isEmpty { body += "<figure><figcaption>\(escape(p))</figcaption>" + forestPlot(rows) + "</figure>" }
+            if !rows.isEmpty {
+                body += "<figure><figcaption>\(escape(p))</figcaption>" + forestPlot(rows) + "</figure>"
+            }
         }
         body += "</div>\n"
 
         if let c = curves, !c.trials.isEmpty {
-            body += "<h2>Posterior predictive learning curve</h2>\n<p class=note>Share of choices of the better option (the one whose choices earned most within ±10 trials, so reversals are followed), by trial within block, over all subjects: observed (black) against choices simulated one step ahead from posterior draws (blue: mean and 90% band over draws).</p>\n"
+            body +=
+                "<h2>Posterior predictive learning curve</h2>\n<p class=note>Share of choices of the better option (the one whose choices earned most within ±10 trials, so reversals are followed), by trial within block, over all subjects: observed (black) against choices simulated one step ahead from posterior draws (blue: mean and 90% band over draws).</p>\n"
             body += learningCurvePlot(c)
         }
         return """
@@ -76,7 +89,8 @@ enum HTMLReport {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 
     static func fmt(_ x: Double) -> String { x.isFinite ? String(format: "%.3g", x) : "nan" }
@@ -84,7 +98,9 @@ enum HTMLReport {
     /// Maps a value to pixels.
     struct Scale {
         let lo: Double, hi: Double, from: Double, to: Double
-        func callAsFunction(_ v: Double) -> Double { hi == lo ? (from + to) / 2 : from + (v - lo) / (hi - lo) * (to - from) }
+        func callAsFunction(_ v: Double) -> Double {
+            hi == lo ? (from + to) / 2 : from + (v - lo) / (hi - lo) * (to - from)
+        }
     }
 
     static func tracePlot(_ series: [[Double]]) -> String {
@@ -95,10 +111,14 @@ enum HTMLReport {
         var svg = "<svg width=\(Int(w)) height=\(Int(h)) viewBox=\"0 0 \(Int(w)) \(Int(h))\">"
         for (c, s) in series.enumerated() {
             let stride = max(1, s.count / 400)
-            let points = Swift.stride(from: 0, to: s.count, by: stride).map { String(format: "%.1f,%.1f", x(Double($0)), y(s[$0])) }.joined(separator: " ")
-            svg += "<polyline fill=none stroke-width=0.7 stroke-opacity=0.8 stroke=\"\(palette[c % palette.count])\" points=\"\(points)\" />"
+            let points = Swift.stride(from: 0, to: s.count, by: stride).map {
+                String(format: "%.1f,%.1f", x(Double($0)), y(s[$0]))
+            }.joined(separator: " ")
+            svg +=
+                "<polyline fill=none stroke-width=0.7 stroke-opacity=0.8 stroke=\"\(palette[c % palette.count])\" points=\"\(points)\" />"
         }
-        svg += "<text x=0 y=10>\(fmt(hi))</text><text x=0 y=\(Int(h - 15))>\(fmt(lo))</text><text x=\(Int(w / 2)) y=\(Int(h - 2))>draw</text></svg>"
+        svg +=
+            "<text x=0 y=10>\(fmt(hi))</text><text x=0 y=\(Int(h - 15))>\(fmt(lo))</text><text x=\(Int(w / 2)) y=\(Int(h - 2))>draw</text></svg>"
         return svg
     }
 
@@ -117,11 +137,15 @@ enum HTMLReport {
             for (b, count) in row.enumerated() {
                 let bw = (w - 35) / Double(bins)
                 let bh = Double(count) / maxCount * (rowHeight - 3)
-                svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\" fill-opacity=0.75 />",
-                              30 + Double(b) * bw, top + rowHeight - 3 - bh, bw - 1, bh, palette[c % palette.count])
+                svg += String(
+                    format:
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\" fill-opacity=0.75 />",
+                    30 + Double(b) * bw, top + rowHeight - 3 - bh, bw - 1, bh, palette[c % palette.count])
             }
             let ey = top + rowHeight - 3 - expected / maxCount * (rowHeight - 3)
-            svg += String(format: "<line x1=30 x2=%.1f y1=%.1f y2=%.1f stroke=#333 stroke-dasharray=3,2 stroke-width=0.7 />", w - 5, ey, ey)
+            svg += String(
+                format: "<line x1=30 x2=%.1f y1=%.1f y2=%.1f stroke=#333 stroke-dasharray=3,2 stroke-width=0.7 />",
+                w - 5, ey, ey)
             svg += String(format: "<text x=0 y=%.1f>ch %d</text>", top + rowHeight / 2 + 3, c + 1)
         }
         return svg + "</svg>"
@@ -135,10 +159,14 @@ enum HTMLReport {
         for (i, r) in rows.enumerated() {
             let y = 10 + Double(i) * rowH
             svg += String(format: "<text x=0 y=%.1f>%@</text>", y + 3, escape(String(r.0.prefix(10))))
-            svg += String(format: "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke=#1f77b4 stroke-width=1.2 />", x(r.2), x(r.3), y, y)
+            svg += String(
+                format: "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke=#1f77b4 stroke-width=1.2 />", x(r.2), x(r.3), y, y
+            )
             svg += String(format: "<circle cx=%.1f cy=%.1f r=2.2 fill=#1f77b4 />", x(r.1), y)
         }
-        svg += String(format: "<text x=70 y=%.1f>%@</text><text x=%.1f y=%.1f text-anchor=end>%@</text>", h - 3, fmt(lo), w - 10, h - 3, fmt(hi))
+        svg += String(
+            format: "<text x=70 y=%.1f>%@</text><text x=%.1f y=%.1f text-anchor=end>%@</text>", h - 3, fmt(lo), w - 10,
+            h - 3, fmt(hi))
         return svg + "</svg>"
     }
 
@@ -148,13 +176,22 @@ enum HTMLReport {
         let y = Scale(lo: 0, hi: 1, from: h - 25, to: 10)
         var svg = "<svg width=\(Int(w)) height=\(Int(h)) viewBox=\"0 0 \(Int(w)) \(Int(h))\">"
         for v in [0.0, 0.25, 0.5, 0.75, 1.0] {
-            svg += String(format: "<line x1=40 x2=%.1f y1=%.1f y2=%.1f stroke=#eee /><text x=5 y=%.1f>%.2f</text>", w - 10, y(v), y(v), y(v) + 3, v)
+            svg += String(
+                format: "<line x1=40 x2=%.1f y1=%.1f y2=%.1f stroke=#eee /><text x=5 y=%.1f>%.2f</text>", w - 10, y(v),
+                y(v), y(v) + 3, v)
         }
         let upper = zip(c.trials, c.predictedHigh).map { String(format: "%.1f,%.1f", x(Double($0)), y($1)) }
         let lower = zip(c.trials, c.predictedLow).reversed().map { String(format: "%.1f,%.1f", x(Double($0)), y($1)) }
-        svg += "<polygon fill=#1f77b4 fill-opacity=0.2 stroke=none points=\"\((upper + lower).joined(separator: " "))\" />"
-        svg += "<polyline fill=none stroke=#1f77b4 stroke-width=1.5 points=\"" + zip(c.trials, c.predictedMean).map { String(format: "%.1f,%.1f", x(Double($0)), y($1)) }.joined(separator: " ") + "\" />"
-        svg += "<polyline fill=none stroke=#111 stroke-width=1 points=\"" + zip(c.trials, c.observed).map { String(format: "%.1f,%.1f", x(Double($0)), y($1)) }.joined(separator: " ") + "\" />"
+        svg +=
+            "<polygon fill=#1f77b4 fill-opacity=0.2 stroke=none points=\"\((upper + lower).joined(separator: " "))\" />"
+        svg +=
+            "<polyline fill=none stroke=#1f77b4 stroke-width=1.5 points=\""
+            + zip(c.trials, c.predictedMean).map { String(format: "%.1f,%.1f", x(Double($0)), y($1)) }.joined(
+                separator: " ") + "\" />"
+        svg +=
+            "<polyline fill=none stroke=#111 stroke-width=1 points=\""
+            + zip(c.trials, c.observed).map { String(format: "%.1f,%.1f", x(Double($0)), y($1)) }.joined(separator: " ")
+            + "\" />"
         svg += String(format: "<text x=%.1f y=%.1f>trial within block</text>", w / 2 - 40, h - 5)
         return svg + "</svg>"
     }

@@ -31,11 +31,15 @@ public struct LearningCurves: Sendable {
 
     /// nil when the model has no choice column or declares no reward (nothing to call the
     /// better option).
-    static func compute(batch: TrialBatch, model: ModelDefinition, chains: [ChainRecord], maxDraws: Int = 100,
-                        window: Int = 10) -> LearningCurves? {
-        let K = batch.optionCount, L = batch.subjectCount, T = batch.trialCount
+    static func compute(
+        batch: TrialBatch, model: ModelDefinition, chains: [ChainRecord], maxDraws: Int = 100,
+        window: Int = 10
+    ) -> LearningCurves? {
+        let K = batch.optionCount, L = batch.laneCount, T = batch.trialCount
         guard let replay = try? ModelReplay(model: model, batch: batch) else { return nil }
-        guard let probabilityProbes = replay.choiceProbabilityProbes, let rewardProbe = replay.probe("reward") else { return nil }
+        guard let probabilityProbes = replay.choiceProbabilityProbes, let rewardProbe = replay.probe("reward") else {
+            return nil
+        }
         let index = chains[0].quantityPositions
         var rows: [(ChainRecord, Int)] = []
         for chain in chains { for r in chain.warmupRowCount..<chain.rowCount { rows.append((chain, r)) } }
@@ -49,11 +53,11 @@ public struct LearningCurves: Sendable {
             }
         }
         // Each lane's blocks: start index, length, better option (from the model's reward).
-        var better = [Int](repeating: -1, count: T * L)   // per slot: the better option of its block
+        var better = [Int](repeating: -1, count: T * L) // per slot: the better option of its block
         var position = [Int](repeating: -1, count: T * L) // per slot: trial within block (0-based)
         for l in 0..<L {
             let rewardRun = replay.run(lane: l, theta: [theta(lane: l, selected[0])])
-            let n = batch.trialsPerSubject[l]
+            let n = batch.trialsPerLane[l]
             let rewards = (0..<n).map { rewardRun.value(rewardProbe, trial: $0, draw: 0) }
             var t = 0
             while t < n {
@@ -98,7 +102,7 @@ public struct LearningCurves: Sendable {
         for l in 0..<L {
             let run = replay.run(lane: l, theta: selected.map { theta(lane: l, $0) })
             for k in 0..<D {
-                for t in 0..<batch.trialsPerSubject[l] {
+                for t in 0..<batch.trialsPerLane[l] {
                     let i = t * L + l
                     guard batch.choice[i] >= 0 else { continue }
                     let p = probabilityProbes.map { run.value($0, trial: t, draw: k) }
@@ -108,7 +112,8 @@ public struct LearningCurves: Sendable {
                 }
             }
         }
-        let curves = (0..<D).map { k in (0..<maxPosition).map { counts[k][$0] > 0 ? sums[k][$0] / counts[k][$0] : .nan } }
+        let curves = (0..<D).map { k in (0..<maxPosition).map { counts[k][$0] > 0 ? sums[k][$0] / counts[k][$0] : .nan }
+        }
         let positions = (0..<maxPosition).filter { observedCount[$0] > 0 }
         var mean: [Double] = [], low: [Double] = [], high: [Double] = []
         for p in positions {
@@ -118,7 +123,8 @@ public struct LearningCurves: Sendable {
             low.append(q[0])
             high.append(q[1])
         }
-        var slotObserved = [Double](repeating: .nan, count: T * L), slotMean = slotObserved, slotLow = slotObserved, slotHigh = slotObserved
+        var slotObserved = [Double](repeating: .nan, count: T * L), slotMean = slotObserved, slotLow = slotObserved,
+            slotHigh = slotObserved
         for i in 0..<(T * L) where !slotValues[i].isEmpty {
             slotObserved[i] = Int(batch.choice[i]) == better[i] ? 1 : 0
             let q = quantiles(slotValues[i], probabilities: [0.05, 0.95])
@@ -126,27 +132,35 @@ public struct LearningCurves: Sendable {
             slotLow[i] = q[0]
             slotHigh[i] = q[1]
         }
-        return LearningCurves(trials: positions.map { $0 + 1 }, observed: positions.map { observedSum[$0] / observedCount[$0] },
-                              predictedMean: mean, predictedLow: low, predictedHigh: high,
-                              slotObserved: slotObserved, slotMean: slotMean, slotLow: slotLow, slotHigh: slotHigh, slotPosition: position)
+        return LearningCurves(
+            trials: positions.map { $0 + 1 }, observed: positions.map { observedSum[$0] / observedCount[$0] },
+            predictedMean: mean, predictedLow: low, predictedHigh: high,
+            slotObserved: slotObserved, slotMean: slotMean, slotLow: slotLow, slotHigh: slotHigh, slotPosition: position
+        )
     }
 
     /// `ppc.csv`: the group curve (subjID "group") then every subject's trials: the better
     /// option chosen or not (observed), and its predicted probability (mean, 90% interval).
     func csv(batch: TrialBatch) -> String {
-        let L = batch.subjectCount
+        let L = batch.laneCount
         let formatter = DecimalFormatter(significantDigits: 6)
         func f(_ x: Double) -> String { x.isFinite ? formatter.string(x) : "NA" }
-        var lines = ["subjID" + (batch.hasConditions ? ",condition" : "") + ",trial,trial_in_block,observed_better,predicted_mean,predicted_q5,predicted_q95"]
+        var lines = [
+            "subjID" + (batch.hasConditions ? ",condition" : "")
+                + ",trial,trial_in_block,observed_better,predicted_mean,predicted_q5,predicted_q95"
+        ]
         for (k, t) in trials.enumerated() {
-            lines.append("group" + (batch.hasConditions ? "," : "") + ",NA,\(t),\(f(observed[k])),\(f(predictedMean[k])),\(f(predictedLow[k])),\(f(predictedHigh[k]))")
+            lines.append(
+                "group" + (batch.hasConditions ? "," : "")
+                    + ",NA,\(t),\(f(observed[k])),\(f(predictedMean[k])),\(f(predictedLow[k])),\(f(predictedHigh[k]))")
         }
         for l in 0..<L {
-            for t in 0..<batch.trialsPerSubject[l] {
+            for t in 0..<batch.trialsPerLane[l] {
                 let i = t * L + l
                 var row = FitFiles.csvField(batch.studySubjectIDs[batch.laneSubject[l]])
                 if batch.hasConditions { row += "," + FitFiles.csvField(batch.laneConditions[l]) }
-                row += ",\(TrialTableWriter.format(batch.trialNumber[i])),\(slotPosition[i] + 1),\(f(slotObserved[i])),\(f(slotMean[i])),\(f(slotLow[i])),\(f(slotHigh[i]))"
+                row +=
+                    ",\(TrialTableWriter.format(batch.trialNumber[i])),\(slotPosition[i] + 1),\(f(slotObserved[i])),\(f(slotMean[i])),\(f(slotLow[i])),\(f(slotHigh[i]))"
                 lines.append(row)
             }
         }

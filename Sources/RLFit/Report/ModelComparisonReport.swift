@@ -34,7 +34,9 @@ public struct ModelComparisonReport: Sendable {
     /// Reads each fit directory and compares them. Fits must cover the same subjects. An
     /// incomplete fit (interrupted, or still running) is refused unless `allowIncomplete`, and
     /// then named in `notes`.
-    public static func compare(directories: [String], level: Level = .subject, allowIncomplete: Bool = false) throws -> ModelComparisonReport {
+    public static func compare(directories: [String], level: Level = .subject, allowIncomplete: Bool = false) throws
+        -> ModelComparisonReport
+    {
         var fits: [Fit] = []
         var names: [String] = []
         var notes: [String] = []
@@ -42,8 +44,11 @@ public struct ModelComparisonReport: Sendable {
             let contents = try FitDirectory.read(dir)
             if let note = contents.incompleteNote(directory: dir) {
                 guard allowIncomplete else {
-                    throw ComparisonError(message: "\(dir) is an incomplete fit (interrupted, or still running): its draws are not a finished posterior. "
-                                          + "Finish it (`rlfit fit --resume \(dir)`), or pass --allow-incomplete to compare it anyway")
+                    throw ComparisonError(
+                        message:
+                            "\(dir) is an incomplete fit (interrupted, or still running): its draws are not a finished posterior. "
+                            + "Finish it (`rlfit fit --resume \(dir)`), or pass --allow-incomplete to compare it anyway"
+                    )
                 }
                 notes.append(note)
             }
@@ -56,8 +61,13 @@ public struct ModelComparisonReport: Sendable {
                 throw ComparisonError(message: "\(dir): the chain files have no log_lik columns")
             }
             let subjects = logLik.map { columns[$0] }
-            if names.isEmpty { names = subjects } else if names != subjects {
-                throw ComparisonError(message: "\(dir): its subjects (\(subjects.count)) differ from \(directories[0])'s (\(names.count)); compare fits of the same data")
+            if names.isEmpty {
+                names = subjects
+            } else if names != subjects {
+                throw ComparisonError(
+                    message:
+                        "\(dir): its subjects (\(subjects.count)) differ from \(directories[0])'s (\(names.count)); compare fits of the same data"
+                )
             }
             let draws = chains.map(\.drawCount).min() ?? 0
             // r_eff: the mean over quantities of ESS(mean) / total draws, as ArviZ.
@@ -76,9 +86,13 @@ public struct ModelComparisonReport: Sendable {
             let model = contents.configuration["model"] ?? "model"
             let loo = level == .subject ? accumulator.estimate : try TrialLogLikelihood.loo(directory: dir)
             if let first = fits.first, first.loo.count != loo.count {
-                throw ComparisonError(message: "\(dir): \(loo.count) trials, \(directories[0]) has \(first.loo.count); compare fits of the same data")
+                throw ComparisonError(
+                    message:
+                        "\(dir): \(loo.count) trials, \(directories[0]) has \(first.loo.count); compare fits of the same data"
+                )
             }
-            fits.append(Fit(label: "\((dir as NSString).lastPathComponent) (\(model))", loo: loo, subjectCount: subjects.count))
+            fits.append(
+                Fit(label: "\((dir as NSString).lastPathComponent) (\(model))", loo: loo, subjectCount: subjects.count))
         }
         let rows = ModelComparison.compare(fits.map { ($0.label, $0.loo) }, weighting: .stacking)
         var selection: BayesianModelSelection? = nil
@@ -108,33 +122,50 @@ public struct ModelComparisonReport: Sendable {
         let width = max(12, (rows.map(\.name.count).max() ?? 0) + 2)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func num(_ x: Double, _ f: String = "%.1f") -> String { x.isFinite ? String(format: f, x) : "nan" }
-        lines.append(level == .subject
-            ? "PSIS-LOO at subject level (each subject's log-likelihood is one observation), ranked by elpd_loo:"
-            : "PSIS-LOO at trial level (each answered trial is one observation), ranked by elpd_loo:")
-        lines.append(pad("model", width) + ["elpd_loo", "se", "p_loo", "elpd_diff", "diff_se", "weight", "looic", "k>good"].map { pad($0, 10) }.joined())
+        lines.append(
+            level == .subject
+                ? "PSIS-LOO at subject level (each subject's log-likelihood is one observation), ranked by elpd_loo:"
+                : "PSIS-LOO at trial level (each answered trial is one observation), ranked by elpd_loo:")
+        lines.append(
+            pad("model", width)
+                + ["elpd_loo", "se", "p_loo", "elpd_diff", "diff_se", "weight", "looic", "k>good"].map { pad($0, 10) }
+                .joined())
         for r in rows {
             let fit = fits.first { $0.label == r.name }!
             let high = fit.loo.points.filter { $0.paretoK > fit.loo.goodK }.count
-            lines.append(pad(r.name, width) + [num(r.elpd), num(r.elpdSE), num(r.pLoo), num(r.elpdDiff), num(r.diffSE),
-                                                num(r.weight, "%.3f"), num(fit.loo.looic), "\(high)/\(fit.loo.count)"].map { pad($0, 10) }.joined())
+            lines.append(
+                pad(r.name, width)
+                    + [
+                        num(r.elpd), num(r.elpdSE), num(r.pLoo), num(r.elpdDiff), num(r.diffSE),
+                        num(r.weight, "%.3f"), num(fit.loo.looic), "\(high)/\(fit.loo.count)"
+                    ].map { pad($0, 10) }.joined())
         }
         lines.append("weights: stacking (Yao et al. 2018); elpd_diff = best − model, as ArviZ")
         for fit in fits where fit.loo.hasKWarning {
             let what = level == .subject ? "subject(s)" : "trial(s) (in data order)"
-            lines.append("warning: \(fit.label): Pareto k̂ above \(String(format: "%.2f", fit.loo.goodK)) for \(fit.loo.highKIndices.count) \(what) "
-                         + fit.loo.highKIndices.prefix(10).map { String($0 + 1) }.joined(separator: ", ")
-                         + (fit.loo.highKIndices.count > 10 ? ", …" : "")
-                         + ": their LOO estimate is unreliable (leaving one out moves the posterior a lot); treat elpd differences as approximate.")
+            lines.append(
+                "warning: \(fit.label): Pareto k̂ above \(String(format: "%.2f", fit.loo.goodK)) for \(fit.loo.highKIndices.count) \(what) "
+                    + fit.loo.highKIndices.prefix(10).map { String($0 + 1) }.joined(separator: ", ")
+                    + (fit.loo.highKIndices.count > 10 ? ", …" : "")
+                    + ": their LOO estimate is unreliable (leaving one out moves the posterior a lot); treat elpd differences as approximate."
+            )
         }
         if let bms = selection {
             lines.append("")
-            lines.append("random-effects Bayesian model selection over subjects (Rigoux et al. 2014), from per-subject elpd:")
+            lines.append(
+                "random-effects Bayesian model selection over subjects (Rigoux et al. 2014), from per-subject elpd:")
             lines.append(pad("model", width) + ["freq", "xp", "pxp"].map { pad($0, 10) }.joined())
             for (i, fit) in fits.enumerated() {
-                lines.append(pad(fit.label, width) + [num(bms.expectedFrequencies[i], "%.3f"), num(bms.exceedanceProbabilities[i], "%.3f"),
-                                                      num(bms.protectedExceedanceProbabilities[i], "%.3f")].map { pad($0, 10) }.joined())
+                lines.append(
+                    pad(fit.label, width)
+                        + [
+                            num(bms.expectedFrequencies[i], "%.3f"), num(bms.exceedanceProbabilities[i], "%.3f"),
+                            num(bms.protectedExceedanceProbabilities[i], "%.3f")
+                        ].map { pad($0, 10) }.joined())
             }
-            lines.append("Bayesian omnibus risk \(num(bms.bayesOmnibusRisk, "%.3f")) (probability that the models are equally frequent)")
+            lines.append(
+                "Bayesian omnibus risk \(num(bms.bayesOmnibusRisk, "%.3f")) (probability that the models are equally frequent)"
+            )
         }
         return lines.joined(separator: "\n")
     }

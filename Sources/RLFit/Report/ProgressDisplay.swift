@@ -100,7 +100,9 @@ public final class ProgressDisplay: @unchecked Sendable {
     }
 
     func line(chain: Int, _ s: ChainState, now: Double) -> String {
-        guard let started = s.started else { return "chain \(chain) \(ProgressDisplay.bar(0, width: 20)) waiting for a free core" }
+        guard let started = s.started else {
+            return "chain \(chain) \(ProgressDisplay.bar(0, width: 20)) waiting for a free core"
+        }
         let elapsed = now - started
         let phase = s.iteration < s.warmup ? "warmup  " : "sampling"
         let fraction = s.total == 0 ? 1 : Double(s.iteration) / Double(s.total)
@@ -108,10 +110,14 @@ public final class ProgressDisplay: @unchecked Sendable {
         let width = String(s.total).count
         let iteration = String(repeating: " ", count: max(0, width - String(s.iteration).count)) + String(s.iteration)
         let bar = ProgressDisplay.bar(fraction, width: 20)
-        let status = s.finished ? "done in \(ProgressDisplay.duration(elapsed))" : "\(ProgressDisplay.duration(elapsed)) elapsed, ETA \(eta)"
+        let status =
+            s.finished
+            ? "done in \(ProgressDisplay.duration(elapsed))"
+            : "\(ProgressDisplay.duration(elapsed)) elapsed, ETA \(eta)"
         // Warmup divergences are common while the step size and metric adapt; only those after
         // warmup bias the results, so they are shown apart.
-        let divergences = s.iteration < s.warmup
+        let divergences =
+            s.iteration < s.warmup
             ? "divergences \(s.warmupDivergences) in warmup"
             : "divergences \(s.divergences)" + (s.warmupDivergences > 0 ? " (+\(s.warmupDivergences) in warmup)" : "")
         return "chain \(chain) \(bar) \(phase) \(iteration)/\(s.total)  \(divergences)  \(status)"
@@ -126,6 +132,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         guard seconds.isFinite else { return "?" }
         if seconds < 60 { return String(format: "%.1fs", seconds) }
         let s = Int(seconds.rounded())
-        return s < 3600 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
+        return s < 3600
+            ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
     }
 }

@@ -53,13 +53,16 @@ public struct Recovery: Sendable {
 
     public static func run(_ o: Options, progress: ((Int) -> Void)? = nil) throws -> Recovery {
         let model = o.model, P = model.parameters.count, S = o.subjects
-        var estimates: [[[Double]]] = Array(repeating: [], count: P)  // [p][replicate][s]
+        var estimates: [[[Double]]] = Array(repeating: [], count: P) // [p][replicate][s]
         var truths: [[[Double]]] = Array(repeating: [], count: P)
         var covered = [Int](repeating: 0, count: P)
         for r in 0..<o.replicates {
-            let group = o.fromPrior ? priorDraw(model: model, seed: o.seed, replicate: r) : (o.group ?? GroupValues.defaults(for: model))
-            let study = try StudySimulator.simulate(model: model, subjects: S, trials: o.trials, blocks: o.blocks,
-                                                seed: o.seed &+ UInt64(r), group: group, options: o.options, task: o.task)
+            let group =
+                o.fromPrior
+                ? priorDraw(model: model, seed: o.seed, replicate: r) : (o.group ?? GroupValues.defaults(for: model))
+            let study = try StudySimulator.simulate(
+                model: model, subjects: S, trials: o.trials, blocks: o.blocks,
+                seed: o.seed &+ UInt64(r), group: group, options: o.options, task: o.task)
             let (posterior, kept) = try SimulatedStudyFit.keptDraws(
                 model: model, batch: study.batch, warmup: o.warmup, draws: o.draws, chains: o.chains,
                 seed: o.seed &+ UInt64(r), threads: o.threads)
@@ -88,7 +91,9 @@ public struct Recovery: Sendable {
     /// The table from each replicate's posterior means and true values ([parameter][replicate][subject])
     /// and, per parameter, how many true values fell inside their 90% interval (`run`, and a
     /// grid's merge, which reads them from the fits' chain files).
-    public static func summarize(_ o: Options, estimates: [[[Double]]], truths: [[[Double]]], covered: [Int]) -> Recovery {
+    public static func summarize(_ o: Options, estimates: [[[Double]]], truths: [[[Double]]], covered: [Int])
+        -> Recovery
+    {
         let model = o.model
         var rows: [Row] = []
         var perReplicate: [(Int, String, Double)] = []
@@ -102,10 +107,12 @@ public struct Recovery: Sendable {
                 errors += zip(estimates[p][r], truths[p][r]).map { $0 - $1 }
             }
             let n = Double(errors.count)
-            rows.append(Row(parameter: spec.name, correlation: correlations.reduce(0, +) / Double(correlations.count),
-                            correlationRange: correlations.min()!...correlations.max()!,
-                            bias: errors.reduce(0, +) / n, rmse: (errors.reduce(0) { $0 + $1 * $1 } / n).squareRoot(),
-                            coverage90: Double(covered[p]) / n))
+            rows.append(
+                Row(
+                    parameter: spec.name, correlation: correlations.reduce(0, +) / Double(correlations.count),
+                    correlationRange: correlations.min()!...correlations.max()!,
+                    bias: errors.reduce(0, +) / n, rmse: (errors.reduce(0) { $0 + $1 * $1 } / n).squareRoot(),
+                    coverage90: Double(covered[p]) / n))
         }
         return Recovery(options: o, rows: rows, perReplicate: perReplicate)
     }
@@ -133,19 +140,30 @@ public struct Recovery: Sendable {
 
     public var text: String {
         let o = options
-        var lines = ["parameter recovery: \(o.model.name), \(o.replicates) replicate(s) of \(o.subjects) subjects × \(o.trials) trials"
-                     + (o.blocks > 1 ? " in \(o.blocks) blocks" : "") + ", \(o.chains) chains × (\(o.warmup) + \(o.draws)), seed \(o.seed)",
-                     "task: \(o.resolvedTask.description)",
-                     "",
-                     "parameter  r(mean, truth)  " + (o.replicates > 1 ? "r range      " : "") + "bias      RMSE      90% coverage"]
+        var lines = [
+            "parameter recovery: \(o.model.name), \(o.replicates) replicate(s) of \(o.subjects) subjects × \(o.trials) trials"
+                + (o.blocks > 1 ? " in \(o.blocks) blocks" : "")
+                + ", \(o.chains) chains × (\(o.warmup) + \(o.draws)), seed \(o.seed)",
+            "task: \(o.resolvedTask.description)",
+            "",
+            "parameter  r(mean, truth)  " + (o.replicates > 1 ? "r range      " : "")
+                + "bias      RMSE      90% coverage"
+        ]
         for r in rows {
-            let range = o.replicates > 1 ? String(format: "%5.3f–%5.3f  ", r.correlationRange.lowerBound, r.correlationRange.upperBound) : ""
-            lines.append(r.parameter.padding(toLength: 11, withPad: " ", startingAt: 0) + String(format: "%-16.3f", r.correlation)
-                         + range + String(format: "%+8.4f  %8.4f  %5.3f", r.bias, r.rmse, r.coverage90))
+            let range =
+                o.replicates > 1
+                ? String(format: "%5.3f–%5.3f  ", r.correlationRange.lowerBound, r.correlationRange.upperBound) : ""
+            lines.append(
+                r.parameter.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + String(format: "%-16.3f", r.correlation)
+                    + range + String(format: "%+8.4f  %8.4f  %5.3f", r.bias, r.rmse, r.coverage90))
         }
         lines.append("")
-        lines.append("r: correlation across subjects, averaged over replicates" + (o.replicates > 1 ? " (range: the lowest and highest replicate)" : "")
-                     + "; bias and RMSE of the posterior mean; coverage: share of true values inside the 90% interval (near 0.90 when calibrated)")
+        lines.append(
+            "r: correlation across subjects, averaged over replicates"
+                + (o.replicates > 1 ? " (range: the lowest and highest replicate)" : "")
+                + "; bias and RMSE of the posterior mean; coverage: share of true values inside the 90% interval (near 0.90 when calibrated)"
+        )
         return lines.joined(separator: "\n")
     }
 
@@ -154,7 +172,9 @@ public struct Recovery: Sendable {
     public var csv: String {
         var lines = ["parameter,correlation,correlation_min,correlation_max,bias,rmse,coverage90"]
         for r in rows {
-            lines.append("\(r.parameter),\(r.correlation),\(r.correlationRange.lowerBound),\(r.correlationRange.upperBound),\(r.bias),\(r.rmse),\(r.coverage90)")
+            lines.append(
+                "\(r.parameter),\(r.correlation),\(r.correlationRange.lowerBound),\(r.correlationRange.upperBound),\(r.bias),\(r.rmse),\(r.coverage90)"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -6,10 +6,13 @@ import Sampling
 /// hierarchical posterior (dense metric with shrinkage, as `rlfit fit`), chains in parallel,
 /// and every kept draw returned on the unconstrained scale with a posterior to map it.
 enum SimulatedStudyFit {
-    static func keptDraws(model: ModelDefinition, batch: TrialBatch, warmup: Int, draws: Int, chains: Int,
-                          seed: UInt64, threads: Int) throws -> (posterior: HierarchicalPosterior, draws: [[Double]]) {
-        let sampler = Sampler(configuration: SamplerConfiguration(
-            warmup: warmup, draws: draws, covarianceEstimator: .shrinkage, seed: seed))
+    static func keptDraws(
+        model: ModelDefinition, batch: TrialBatch, warmup: Int, draws: Int, chains: Int,
+        seed: UInt64, threads: Int
+    ) throws -> (posterior: HierarchicalPosterior, draws: [[Double]]) {
+        let sampler = Sampler(
+            configuration: SamplerConfiguration(
+                warmup: warmup, draws: draws, covarianceEstimator: .shrinkage, seed: seed))
         let results = try sampler.runChains(chainIDs: Array(1...chains), threads: threads) { _ in
             PosteriorDensity(posterior: HierarchicalPosterior(model: model, batch: batch))
         }

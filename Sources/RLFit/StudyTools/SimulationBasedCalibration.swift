@@ -47,9 +47,10 @@ public struct SimulationBasedCalibration: Sendable {
         var ranks = [[Int]](repeating: [], count: names.count)
         for r in 0..<o.replicates {
             let group = Recovery.priorDraw(model: model, seed: o.seed, replicate: r)
-            let study = try StudySimulator.simulate(model: model, subjects: o.subjects, trials: o.trials,
-                                                seed: o.seed &+ 7919 &* UInt64(r + 1), group: group,
-                                                options: model.optionCount == nil ? (o.options ?? 3) : nil, task: o.task)
+            let study = try StudySimulator.simulate(
+                model: model, subjects: o.subjects, trials: o.trials,
+                seed: o.seed &+ 7919 &* UInt64(r + 1), group: group,
+                options: model.optionCount == nil ? (o.options ?? 3) : nil, task: o.task)
             let truth = group.mu + group.sigma + (0..<P).map { study.theta[$0 * o.subjects] }
             let (posterior, kept) = try SimulatedStudyFit.keptDraws(
                 model: model, batch: study.batch, warmup: o.warmup, draws: o.draws, chains: o.chains,
@@ -59,7 +60,8 @@ public struct SimulationBasedCalibration: Sendable {
             var below = [Int](repeating: 0, count: names.count)
             for x in thinned {
                 let theta = posterior.subjectParameters(x)
-                let values = Array(x[0..<P]) + (0..<P).map { Foundation.exp(x[P + $0]) } + (0..<P).map { theta[$0 * o.subjects] }
+                let values =
+                    Array(x[0..<P]) + (0..<P).map { Foundation.exp(x[P + $0]) } + (0..<P).map { theta[$0 * o.subjects] }
                 for q in 0..<names.count where values[q] < truth[q] { below[q] += 1 }
             }
             for q in 0..<names.count { ranks[q].append(below[q]) }
@@ -72,7 +74,8 @@ public struct SimulationBasedCalibration: Sendable {
     /// parameters (their chain-file column names).
     public static func trackedQuantities(_ model: ModelDefinition) -> [String] {
         let P = model.parameters.count
-        return (0..<P).map { "mu_pr.\($0 + 1)" } + (0..<P).map { "sigma.\($0 + 1)" } + model.parameters.map { "\($0.name).1" }
+        return (0..<P).map { "mu_pr.\($0 + 1)" } + (0..<P).map { "sigma.\($0 + 1)" }
+            + model.parameters.map { "\($0.name).1" }
     }
 
     /// Rank histograms and their χ² tests from each quantity's ranks (one per replicate, among
@@ -84,8 +87,9 @@ public struct SimulationBasedCalibration: Sendable {
             for rank in ranks[q] { counts[min(o.bins - 1, rank * o.bins / (L + 1))] += 1 }
             let expected = Double(ranks[q].count) / Double(o.bins)
             let chi = counts.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
-            return Quantity(name: name, ranks: ranks[q], counts: counts, chiSquare: chi,
-                            pValue: chiSquareSurvival(chi, degreesOfFreedom: Double(o.bins - 1)))
+            return Quantity(
+                name: name, ranks: ranks[q], counts: counts, chiSquare: chi,
+                pValue: chiSquareSurvival(chi, degreesOfFreedom: Double(o.bins - 1)))
         }
         return SimulationBasedCalibration(options: o, quantities: quantities)
     }
@@ -124,18 +128,24 @@ public struct SimulationBasedCalibration: Sendable {
 
     public var text: String {
         let o = options
-        var lines = ["simulation-based calibration: \(o.model.name), \(o.replicates) replicates of \(o.subjects) subjects × \(o.trials) trials, "
-                     + "ranks among \(o.rankDraws) draws in \(o.bins) bins (uniform if calibrated)", "",
-                     "quantity     χ²       p      rank histogram"]
+        var lines = [
+            "simulation-based calibration: \(o.model.name), \(o.replicates) replicates of \(o.subjects) subjects × \(o.trials) trials, "
+                + "ranks among \(o.rankDraws) draws in \(o.bins) bins (uniform if calibrated)", "",
+            "quantity     χ²       p      rank histogram"
+        ]
         for q in quantities {
-            lines.append(String(format: "%@ %7.2f  %6.3f  ", q.name.padding(toLength: 11, withPad: " ", startingAt: 0), q.chiSquare, q.pValue)
-                         + q.counts.map(String.init).joined(separator: " "))
+            lines.append(
+                String(
+                    format: "%@ %7.2f  %6.3f  ", q.name.padding(toLength: 11, withPad: " ", startingAt: 0), q.chiSquare,
+                    q.pValue)
+                    + q.counts.map(String.init).joined(separator: " "))
         }
         let worst = quantities.map(\.pValue).min() ?? 1
         lines.append("")
-        lines.append(worst < 0.01 / Double(max(quantities.count, 1))
-            ? "warning: a rank histogram is far from uniform (p below 0.01 after Bonferroni): the fits are not calibrated for this model and design"
-            : "no rank histogram departs from uniform at 0.01 (Bonferroni over \(quantities.count) quantities)")
+        lines.append(
+            worst < 0.01 / Double(max(quantities.count, 1))
+                ? "warning: a rank histogram is far from uniform (p below 0.01 after Bonferroni): the fits are not calibrated for this model and design"
+                : "no rank histogram departs from uniform at 0.01 (Bonferroni over \(quantities.count) quantities)")
         return lines.joined(separator: "\n")
     }
 

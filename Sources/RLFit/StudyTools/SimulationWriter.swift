@@ -4,10 +4,12 @@ import RLModels
 /// Writes a simulated study: the trial table at `path` and the true parameters beside it at
 /// `path + ".truth.json"`. Both go to temporary names first and are renamed when complete.
 public enum SimulationWriter {
-    public static func write(_ study: SimulatedStudy, model: ModelDefinition, seed: UInt64,
-                             blocks: Int, missingProbability: Double, task: any SimulatedTask, to path: String) throws {
+    public static func write(
+        _ study: SimulatedStudy, model: ModelDefinition, seed: UInt64,
+        blocks: Int, missingProbability: Double, task: any SimulatedTask, to path: String
+    ) throws {
         let text = TrialTableWriter.tsv(study.batch, blockNumber: study.blockNumber, writeBlockColumn: blocks > 1)
-        let S = study.batch.subjectCount
+        let S = study.batch.laneCount
         var truth: [String: Any] = [
             "model": model.name,
             "seed": seed,
@@ -16,9 +18,9 @@ public enum SimulationWriter {
             "blocks": blocks,
             "missing_probability": missingProbability,
             "task": study.taskDescription,
-            "subject_ids": study.batch.subjectIDs,
+            "subject_ids": study.batch.laneIDs,
             "mu_pr": study.group.mu,
-            "sigma": study.group.sigma,
+            "sigma": study.group.sigma
         ]
         if let bandit = task as? BanditTask { truth["reward_probabilities"] = bandit.rewardProbabilities }
         for (p, spec) in model.parameters.enumerated() {

@@ -25,8 +25,10 @@ enum JSONTextLocation {
             guard let start = firstMatch(of: needle, in: bytes, from: from) else { return nil }
             if atKey && key == keyPath.last { return lineColumn(ofOffset: start, in: data) }
             var i = start + needle.count
-            while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")
-                || bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "\r") || bytes[i] == UInt8(ascii: ":") { i += 1 }
+            while i < bytes.count,
+                bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")
+                    || bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "\r") || bytes[i] == UInt8(ascii: ":")
+            { i += 1 }
             from = i
         }
         return lineColumn(ofOffset: from, in: data)
@@ -43,7 +45,9 @@ enum JSONTextLocation {
             next = info[NSUnderlyingErrorKey] as? Error
         }
         for text in texts {
-            if let n = integer(after: "around line ", in: text), let c = integer(after: ", column ", in: text) { return (n, c) }
+            if let n = integer(after: "around line ", in: text), let c = integer(after: ", column ", in: text) {
+                return (n, c)
+            }
             // "character N" counts from 1.
             if let n = integer(after: "around character ", in: text) { return lineColumn(ofOffset: n - 1, in: data) }
         }
@@ -78,7 +82,8 @@ enum JSONTextLocation {
             case UInt8(ascii: "{"): stack.append((true, [], true))
             case UInt8(ascii: "["): stack.append((false, [], false))
             case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = stack.popLast()
-            case UInt8(ascii: ","): if let last = stack.indices.last, stack[last].object { stack[last].expectingKey = true }
+            case UInt8(ascii: ","):
+                if let last = stack.indices.last, stack[last].object { stack[last].expectingKey = true }
             case UInt8(ascii: "\""):
                 let start = i
                 var j = i + 1
@@ -87,7 +92,9 @@ enum JSONTextLocation {
                     stack[last].expectingKey = false
                     // The key as the parser reads it (escapes resolved).
                     let literal = Data(bytes[start...min(j, bytes.count - 1)])
-                    let key = (try? JSONDecoder().decode(String.self, from: literal)) ?? String(decoding: bytes[(start + 1)..<min(j, bytes.count)], as: UTF8.self)
+                    let key =
+                        (try? JSONDecoder().decode(String.self, from: literal))
+                        ?? String(decoding: bytes[(start + 1)..<min(j, bytes.count)], as: UTF8.self)
                     if stack[last].keys.contains(key) {
                         let (line, column) = lineColumn(ofOffset: start, in: data)
                         return (key, line, column)

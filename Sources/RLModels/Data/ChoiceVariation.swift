@@ -5,7 +5,7 @@
 public enum ChoiceVariation {
     public static func warnings(batch: TrialBatch) -> [String] {
         guard batch.choiceColumn != nil, batch.optionCount >= 2 else { return [] }
-        let L = batch.subjectCount, T = batch.trialCount
+        let L = batch.laneCount, T = batch.trialCount
         var chosen = [Set<Int32>](repeating: [], count: batch.studySubjectCount)
         var answered = [Int](repeating: 0, count: batch.studySubjectCount)
         for t in 0..<T {
@@ -20,12 +20,16 @@ public enum ChoiceVariation {
         let constant = (0..<batch.studySubjectCount).filter { answered[$0] >= 2 && chosen[$0].count == 1 }
         guard let first = constant.first else { return [] }
         if constant.count == batch.studySubjectCount {
-            return ["no subject's choices vary (each chose one option on every answered trial): the data cannot identify a learning model; "
-                    + "every learning rate and inverse temperature will sit at a bound of its range"]
+            return [
+                "no subject's choices vary (each chose one option on every answered trial): the data cannot identify a learning model; "
+                    + "every learning rate and inverse temperature will sit at a bound of its range"
+            ]
         }
         let option = Int(chosen[first].first!) + 1
-        return ["\(constant.count) subject\(constant.count == 1 ? "" : "s") chose one option on every answered trial (first: \(batch.studySubjectIDs[first]), "
+        return [
+            "\(constant.count) subject\(constant.count == 1 ? "" : "s") chose one option on every answered trial (first: \(batch.studySubjectIDs[first]), "
                 + "option \(option) on \(answered[first]) trials): their parameters are not identified by their own data "
-                + "(they follow the group, or sit at a bound)"]
+                + "(they follow the group, or sit at a bound)"
+        ]
     }
 }

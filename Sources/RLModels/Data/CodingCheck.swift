@@ -10,7 +10,8 @@ public struct ColumnValues: Sendable, Equatable {
     public let counts: [(value: Double, count: Int)]
 
     public static func == (a: ColumnValues, b: ColumnValues) -> Bool {
-        a.column == b.column && a.counts.map(\.value) == b.counts.map(\.value) && a.counts.map(\.count) == b.counts.map(\.count)
+        a.column == b.column && a.counts.map(\.value) == b.counts.map(\.value)
+            && a.counts.map(\.count) == b.counts.map(\.count)
     }
 
     public init(batch: TrialBatch, column: String) {
@@ -32,13 +33,17 @@ public struct ColumnValues: Sendable, Equatable {
 
     /// The real and binary columns a model reads, with their values in the batch.
     public static func all(batch: TrialBatch, model: ModelDefinition) -> [ColumnValues] {
-        model.file.data.filter { $0.kind == .real || $0.kind == .binary }.map { ColumnValues(batch: batch, column: $0.name) }
+        model.file.data.filter { $0.kind == .real || $0.kind == .binary }.map {
+            ColumnValues(batch: batch, column: $0.name)
+        }
     }
 
     /// A warning with the fix when the values do not fit the coding the model documents for
     /// the column; nil when they fit (or the model documents none).
     public func codingWarning(for model: ModelDefinition) -> String? {
-        guard let declaration = model.file.data.first(where: { $0.name == column }), let expectation = declaration.expectation else { return nil }
+        guard let declaration = model.file.data.first(where: { $0.name == column }),
+            let expectation = declaration.expectation
+        else { return nil }
         let seen = Set(counts.map(\.value))
         let documented: Set<Double>
         let fits: Bool
@@ -51,12 +56,15 @@ public struct ColumnValues: Sendable, Equatable {
             fits = Set(seen.map { $0 > 0 ? 1.0 : ($0 < 0 ? -1.0 : 0.0) }).isSubset(of: documented)
         }
         if fits { return nil }
-        var text = "\(column): values \(description) do not match \(model.name)'s documented coding (\(declaration.coding))."
+        var text =
+            "\(column): values \(description) do not match \(model.name)'s documented coding (\(declaration.coding))."
         if seen.isSubset(of: [0, 1]) && documented == [1, -1] {
-            text += " This looks like 0/1 coding: with 0 for a loss, unrewarded choices never push values below 0,"
+            text +=
+                " This looks like 0/1 coding: with 0 for a loss, unrewarded choices never push values below 0,"
                 + " which changes the fitted learning rate and temperature. If 0 means a loss, recode 0 as -1."
         } else {
-            text += " The fit will use the values as given; if they are points or another scale, recode them"
+            text +=
+                " The fit will use the values as given; if they are points or another scale, recode them"
                 + " (e.g. sign(outcome)) or choose a model documented for that coding."
         }
         return text

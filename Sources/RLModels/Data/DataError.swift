@@ -63,7 +63,9 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A character that prints as something (not a control, format or separator character).
     public static func isVisible(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
-        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse: return false
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate,
+            .privateUse:
+            return false
         default: return true
         }
     }

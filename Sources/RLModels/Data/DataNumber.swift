@@ -10,7 +10,9 @@ public enum DataNumber {
         var start = bytes.startIndex, end = bytes.endIndex
         let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         while start < end, bytes[start] == space || bytes[start] == tab { start = bytes.index(after: start) }
-        while start < end, bytes[bytes.index(before: end)] == space || bytes[bytes.index(before: end)] == tab { end = bytes.index(before: end) }
+        while start < end, bytes[bytes.index(before: end)] == space || bytes[bytes.index(before: end)] == tab {
+            end = bytes.index(before: end)
+        }
         var i = start
         func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
         func digits() -> Int {

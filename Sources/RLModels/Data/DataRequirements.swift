@@ -48,8 +48,10 @@ public struct DataRequirements: Sendable, Equatable {
     /// A file of columns joined to every subject's trials by position (`--trial-table`).
     public let trialTable: String?
 
-    public init(columns: [Column], optionCount: Int?, covariates: [String] = [], condition: String? = nil,
-                columnNames: [String: String] = [:], firstOption: Int = 1, trialTable: String? = nil) {
+    public init(
+        columns: [Column], optionCount: Int?, covariates: [String] = [], condition: String? = nil,
+        columnNames: [String: String] = [:], firstOption: Int = 1, trialTable: String? = nil
+    ) {
         self.columns = columns
         self.trialTable = trialTable
         self.optionCount = optionCount
@@ -61,10 +63,13 @@ public struct DataRequirements: Sendable, Equatable {
 
     /// The same requirements read differently (covariates, condition, names, first option, a
     /// trial table).
-    public func reading(covariates: [String] = [], condition: String? = nil, columnNames: [String: String] = [:],
-                        firstOption: Int = 1, trialTable: String? = nil) -> DataRequirements {
-        DataRequirements(columns: columns, optionCount: optionCount, covariates: covariates, condition: condition,
-                         columnNames: columnNames, firstOption: firstOption, trialTable: trialTable)
+    public func reading(
+        covariates: [String] = [], condition: String? = nil, columnNames: [String: String] = [:],
+        firstOption: Int = 1, trialTable: String? = nil
+    ) -> DataRequirements {
+        DataRequirements(
+            columns: columns, optionCount: optionCount, covariates: covariates, condition: condition,
+            columnNames: columnNames, firstOption: firstOption, trialTable: trialTable)
     }
 
     /// The column the report treats as "the choice": the first observed option column.

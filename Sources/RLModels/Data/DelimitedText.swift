@@ -28,7 +28,11 @@ public struct DelimitedText: Sendable {
     /// Every row held at once (the trial tables joined to a study need that).
     public init(text: String) {
         var header: Row?, rows: [Row] = [], delimiter: Character = "\t"
-        DelimitedText.scan(text: text, header: { row, d in header = row; delimiter = d }, row: { rows.append($0) })
+        DelimitedText.scan(
+            text: text,
+            header: { row, d in
+                header = row; delimiter = d
+            }, row: { rows.append($0) })
         self.init(delimiter: delimiter, header: header, rows: rows)
     }
 
@@ -41,7 +45,8 @@ public struct DelimitedText: Sendable {
         return tab
     }
 
-    static let tab = UInt8(ascii: "\t"), comma = UInt8(ascii: ","), space = UInt8(ascii: " "), quote = UInt8(ascii: "\"")
+    static let tab = UInt8(ascii: "\t"), comma = UInt8(ascii: ","), space = UInt8(ascii: " "),
+        quote = UInt8(ascii: "\"")
     static let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
 
     /// Calls `header` with the first non-blank line and the delimiter sniffed from it, then `row`
@@ -56,7 +61,8 @@ public struct DelimitedText: Sendable {
                 // One physical line: up to LF, CRLF or a lone CR.
                 var end = start
                 while end < all.count && all[end] != lf && all[end] != cr { end += 1 }
-                let next = end < all.count && all[end] == cr && end + 1 < all.count && all[end + 1] == lf ? end + 2 : end + 1
+                let next =
+                    end < all.count && all[end] == cr && end + 1 < all.count && all[end + 1] == lf ? end + 2 : end + 1
                 number += 1
                 let line = all[start..<end]
                 start = next
@@ -81,8 +87,8 @@ public struct DelimitedText: Sendable {
         var fields: [String] = []
         var i = line.startIndex
         var current: [UInt8] = []
-        var quoted = false   // inside quotes
-        var plainStart = i   // start of the unquoted run being read, when `current` is empty and nothing quoted yet
+        var quoted = false // inside quotes
+        var plainStart = i // start of the unquoted run being read, when `current` is empty and nothing quoted yet
         var usesBuffer = false
         func finish(_ endIndex: Int) {
             if usesBuffer {
@@ -111,7 +117,9 @@ public struct DelimitedText: Sendable {
                 plainStart = i
                 continue
             }
-            if c == quote && (usesBuffer ? current.allSatisfy { $0 == space } : line[plainStart..<i].allSatisfy { $0 == space }) {
+            if c == quote
+                && (usesBuffer ? current.allSatisfy { $0 == space } : line[plainStart..<i].allSatisfy { $0 == space })
+            {
                 current.removeAll(keepingCapacity: true)
                 usesBuffer = true
                 quoted = true

@@ -10,36 +10,52 @@ struct RowValues {
     /// Every observed column present.
     var answered: Bool
 
-    init(fields f: [String], line: Int, header: DelimitedText.Row, columns: TableColumns, requirements req: DataRequirements,
-         fileName: String) throws {
+    init(
+        fields f: [String], line: Int, header: DelimitedText.Row, columns: TableColumns,
+        requirements req: DataRequirements,
+        fileName: String
+    ) throws {
         func fail(_ col: Int, _ problem: String, _ fix: String) -> DataError {
-            DataError(file: fileName, line: line, column: col + 1, columnName: header.fields[col], value: f[col], problem: problem, fix: fix)
+            DataError(
+                file: fileName, line: line, column: col + 1, columnName: header.fields[col], value: f[col],
+                problem: problem, fix: fix)
         }
         let observedNames = req.columns.filter(\.observed).map(\.name).joined(separator: ", ")
-        answered = req.columns.indices.allSatisfy { !req.columns[$0].observed || !TrialTableReader.isMissing(f[columns.model[$0]]) }
+        answered = req.columns.indices.allSatisfy {
+            !req.columns[$0].observed || !TrialTableReader.isMissing(f[columns.model[$0]])
+        }
         values = [Double](repeating: 0, count: req.columns.count)
         for (k, column) in req.columns.enumerated() {
             let field = columns.model[k]
             let raw = f[field]
             if TrialTableReader.isMissing(raw) {
                 if answered {
-                    throw fail(field, "\(column.name) is missing on a trial with a response",
-                               "give the \(column.name) of every answered trial; if the trial was missed, leave \(observedNames) empty or NA as well")
+                    throw fail(
+                        field, "\(column.name) is missing on a trial with a response",
+                        "give the \(column.name) of every answered trial; if the trial was missed, leave \(observedNames) empty or NA as well"
+                    )
                 }
                 continue
             }
-            let whole = DataNumber.parse(raw).flatMap { $0.isFinite && $0 == $0.rounded() && abs($0) < 1e6 ? Int($0) : nil }
+            let whole = DataNumber.parse(raw).flatMap {
+                $0.isFinite && $0 == $0.rounded() && abs($0) < 1e6 ? Int($0) : nil
+            }
             switch column.kind {
             case .option:
                 let first = req.firstOption
-                let expected = req.optionCount.map { "an option number \(first)..\($0 + first - 1)" } ?? "an option number \(first), \(first + 1), \(first + 2), ..."
+                let expected =
+                    req.optionCount.map { "an option number \(first)..\($0 + first - 1)" }
+                    ?? "an option number \(first), \(first + 1), \(first + 2), ..."
                 let missed = column.observed ? ", or empty/NA/NaN for a missed trial" : ""
                 guard let value = whole else {
-                    throw fail(field, "\(column.name) is not an integer; expected \(expected)\(missed)", "code options as numbers starting at 1")
+                    throw fail(
+                        field, "\(column.name) is not an integer; expected \(expected)\(missed)",
+                        "code options as numbers starting at 1")
                 }
                 let option = value + 1 - first
                 if option < 1 || (req.optionCount.map { option > $0 } ?? false) {
-                    let fix = option == 0
+                    let fix =
+                        option == 0
                         ? "options are numbered from 1 as in hBayesDM; if the file codes options from 0, pass --first-option 0"
                         : "code options as numbers 1..\(req.optionCount ?? max(option, 2))\(column.observed ? " (empty, NA or NaN for a missed trial)" : "")"
                     throw fail(field, "\(column.name) \(value) is out of range; expected \(expected)", fix)
@@ -48,7 +64,10 @@ struct RowValues {
             case let .index(levels):
                 let expected = levels.map { "a category number 1..\($0)" } ?? "a category number 1, 2, 3, ..."
                 guard let value = whole, value >= 1, levels.map({ value <= $0 }) ?? true else {
-                    throw fail(field, "\(column.name) is not \(expected)", "code \(column.name) as whole numbers from 1\(levels.map { " to \($0)" } ?? "") (the model's declaration says how many)")
+                    throw fail(
+                        field, "\(column.name) is not \(expected)",
+                        "code \(column.name) as whole numbers from 1\(levels.map { " to \($0)" } ?? "") (the model's declaration says how many)"
+                    )
                 }
                 values[k] = Double(value)
             case .binary:
@@ -58,13 +77,17 @@ struct RowValues {
                 values[k] = Double(value)
             case .count:
                 guard let value = whole, value >= 0 else {
-                    throw fail(field, "\(column.name) is not a whole number ≥ 0", "write \(column.name) as a count: 0, 1, 2, …\(column.observed ? " (empty, NA or NaN for a missed trial)" : "")")
+                    throw fail(
+                        field, "\(column.name) is not a whole number ≥ 0",
+                        "write \(column.name) as a count: 0, 1, 2, …\(column.observed ? " (empty, NA or NaN for a missed trial)" : "")"
+                    )
                 }
                 values[k] = Double(value)
             case .real:
                 guard let value = DataNumber.parse(raw), value.isFinite else {
-                    throw fail(field, "\(column.name) is not a finite number",
-                               "write \(column.name) as a number (e.g. 1, -1, 0.5); use NA only on missed trials")
+                    throw fail(
+                        field, "\(column.name) is not a finite number",
+                        "write \(column.name) as a number (e.g. 1, -1, 0.5); use NA only on missed trials")
                 }
                 values[k] = value
             }

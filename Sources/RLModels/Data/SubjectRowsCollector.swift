@@ -65,7 +65,9 @@ struct SubjectRowsCollector {
                 fix: "remove the extra values or add a header name for them")
         }
         func fail(_ col: Int, _ problem: String, _ fix: String) -> DataError {
-            DataError(file: fileName, line: row.line, column: col + 1, columnName: header.fields[col], value: f[col], problem: problem, fix: fix)
+            DataError(
+                file: fileName, line: row.line, column: col + 1, columnName: header.fields[col], value: f[col],
+                problem: problem, fix: fix)
         }
         let id = f[columns.subject]
         if TrialTableReader.isMissing(id) {
@@ -76,8 +78,10 @@ struct SubjectRowsCollector {
             s = known
         } else {
             if !id.unicodeScalars.contains(where: DataError.isVisible) {
-                throw fail(columns.subject, "the subject id has no visible character (\(DataError.shown(id)))",
-                           "give every row a subject id you can read: spaces, separators and format characters alone are not an id")
+                throw fail(
+                    columns.subject, "the subject id has no visible character (\(DataError.shown(id)))",
+                    "give every row a subject id you can read: spaces, separators and format characters alone are not an id"
+                )
             }
             s = subjects.count
             index[id] = s
@@ -91,14 +95,18 @@ struct SubjectRowsCollector {
         for (j, col) in columns.covariates.enumerated() {
             let name = requirements.covariates[j], raw = f[col]
             if TrialTableReader.isMissing(raw) {
-                throw fail(col, "covariate '\(name)' is missing for subject '\(id)'", "give every row of a subject that subject's value of '\(name)'")
+                throw fail(
+                    col, "covariate '\(name)' is missing for subject '\(id)'",
+                    "give every row of a subject that subject's value of '\(name)'")
             }
             if subjects[s].covariates.count <= j {
                 subjects[s].covariates.append((raw, row.line))
             } else if subjects[s].covariates[j].value != raw {
                 let first = subjects[s].covariates[j]
-                throw fail(col, "covariate '\(name)' changes within subject '\(id)' (line \(first.line) has \"\(first.value)\")",
-                           "a covariate describes a subject and must be the same on all of that subject's rows")
+                throw fail(
+                    col,
+                    "covariate '\(name)' changes within subject '\(id)' (line \(first.line) has \"\(first.value)\")",
+                    "a covariate describes a subject and must be the same on all of that subject's rows")
             }
         }
 
@@ -122,15 +130,20 @@ struct SubjectRowsCollector {
         // Trial: must increase within subject and block.
         if let tc = columns.trial {
             guard let trial = DataNumber.parse(f[tc]), trial.isFinite else {
-                throw fail(tc, "not a number", "the trial column numbers each subject's trials (1, 2, 3, ...); remove the column if it is not that")
+                throw fail(
+                    tc, "not a number",
+                    "the trial column numbers each subject's trials (1, 2, 3, ...); remove the column if it is not that"
+                )
             }
             subjects[s].trial.append(trial)
             if let cc = columns.condition {
                 // Conditions interleave: trial increases within each condition (and block).
                 let stream = f[cc] + "\u{1}" + (columns.block.map { f[$0] } ?? "")
                 if let last = subjects[s].lastTrialByStream[stream], trial <= last.trial {
-                    throw fail(tc, "trial goes backwards for subject '\(id)' in condition '\(f[cc])' (line \(last.line) has trial \(TrialTableReader.formatNumber(last.trial)))",
-                               "sort each subject's rows by trial within each condition")
+                    throw fail(
+                        tc,
+                        "trial goes backwards for subject '\(id)' in condition '\(f[cc])' (line \(last.line) has trial \(TrialTableReader.formatNumber(last.trial)))",
+                        "sort each subject's rows by trial within each condition")
                 }
                 subjects[s].lastTrialByStream[stream] = (trial, row.line)
             } else {
@@ -147,7 +160,8 @@ struct SubjectRowsCollector {
             }
         }
 
-        let decoded = try RowValues(fields: f, line: row.line, header: header, columns: columns, requirements: requirements, fileName: fileName)
+        let decoded = try RowValues(
+            fields: f, line: row.line, header: header, columns: columns, requirements: requirements, fileName: fileName)
         for k in decoded.values.indices { largest[k] = max(largest[k], decoded.values[k]) }
         if let cc = columns.condition {
             if TrialTableReader.isMissing(f[cc]) {
@@ -218,7 +232,9 @@ struct SubjectRowsCollector {
         var line = [Int32](repeating: 0, count: T * S)
         var trialNumber = [Double](repeating: 0, count: T * S)
         var planes = [[Double]](repeating: [Double](repeating: 0, count: T * S), count: req.columns.count)
-        let recurring = columns.condition != nil ? [] : subjects.enumerated().compactMap { s, rows in rows.recurringBlockLabel.map { (order[s], $0) } }
+        let recurring =
+            columns.condition != nil
+            ? [] : subjects.enumerated().compactMap { s, rows in rows.recurringBlockLabel.map { (order[s], $0) } }
         let K = req.columns.count
         var lastLane = [Int](repeating: 0, count: subjects.count)
         for (l, lane) in lanes.enumerated() { lastLane[lane.subject] = l }
@@ -228,7 +244,8 @@ struct SubjectRowsCollector {
             for (t, r) in lane.rows.enumerated() {
                 let i = t * S + l
                 answered[i] = rows.answered[r]
-                blockStart[i] = columns.condition == nil
+                blockStart[i] =
+                    columns.condition == nil
                     ? rows.blockStart[r]
                     : (t == 0 || rows.blockLabel[r] != rows.blockLabel[lane.rows[t - 1]])
                 line[i] = rows.line[r]
@@ -239,9 +256,12 @@ struct SubjectRowsCollector {
         var columnValues: [String: [Double]] = [:]
         for (k, c) in req.columns.enumerated() { columnValues[c.name] = planes[k] }
         var batch = TrialBatch(
-            subjectIDs: lanes.map { columns.condition == nil ? order[$0.subject] : "\(order[$0.subject]):\($0.condition)" },
-            trialCount: T, optionCount: optionCount, answered: answered, columns: columnValues, choiceColumn: req.choiceColumn,
-            levels: levels, blockStart: blockStart, trialsPerSubject: lanes.map { $0.rows.count }, sourceLine: line,
+            laneIDs: lanes.map {
+                columns.condition == nil ? order[$0.subject] : "\(order[$0.subject]):\($0.condition)"
+            },
+            trialCount: T, optionCount: optionCount, answered: answered, columns: columnValues,
+            choiceColumn: req.choiceColumn,
+            levels: levels, blockStart: blockStart, trialsPerLane: lanes.map { $0.rows.count }, sourceLine: line,
             trialNumber: trialNumber,
             subjectCovariates: covariateValues, covariateLevels: covariateLevels,
             laneSubject: lanes.map(\.subject), studySubjectIDs: order,
@@ -249,9 +269,9 @@ struct SubjectRowsCollector {
         if let (id, first) = recurring.first {
             batch.readerNotes.append(
                 "block label '\(first.label)' comes back after another block for \(recurring.count) subject(s) (first: subject '\(id)', line \(first.line)): "
-                + "values reset at every change of label, so interleaved conditions are fitted as many short blocks. "
-                + "If the column marks conditions that keep separate values (e.g. PST pairs), pass it as --condition instead; "
-                + "if blocks really repeat, give each its own label.")
+                    + "values reset at every change of label, so interleaved conditions are fitted as many short blocks. "
+                    + "If the column marks conditions that keep separate values (e.g. PST pairs), pass it as --condition instead; "
+                    + "if blocks really repeat, give each its own label.")
         }
         return batch
     }
@@ -271,10 +291,15 @@ struct SubjectRowsCollector {
             guard levels.count == 2 else {
                 let bad = raw.first { DataNumber.parse($0.value)?.isFinite != true }!
                 throw DataError(
-                    file: fileName, line: bad.line, column: columns.covariates[j] + 1, columnName: header.fields[columns.covariates[j]],
-                    value: bad.value, problem: DataNumber.parse(bad.value) != nil ? "covariate '\(name)' is not a finite number"
+                    file: fileName, line: bad.line, column: columns.covariates[j] + 1,
+                    columnName: header.fields[columns.covariates[j]],
+                    value: bad.value,
+                    problem: DataNumber.parse(bad.value) != nil
+                        ? "covariate '\(name)' is not a finite number"
                         : "covariate '\(name)' has \(levels.count) text levels (\(levels.prefix(5).map { DataError.shown($0, limit: 30) }.joined(separator: ", ")))",
-                    fix: "use numbers, or a label with exactly two levels (coded 0 and 1); for more levels add one 0/1 column per level but one")
+                    fix:
+                        "use numbers, or a label with exactly two levels (coded 0 and 1); for more levels add one 0/1 column per level but one"
+                )
             }
             covariateValues[name] = raw.map { $0.value == levels[0] ? 0 : 1 }
             covariateLevels[name] = levels

@@ -11,7 +11,9 @@ struct TableColumns {
     let covariates: [Int]
 
     /// The subject column alone (to join a trial table before the model's columns are sought).
-    static func subjectColumn(header: DelimitedText.Row, requirements req: DataRequirements, fileName: String) throws -> Int {
+    static func subjectColumn(header: DelimitedText.Row, requirements req: DataRequirements, fileName: String) throws
+        -> Int
+    {
         let reduced = DataRequirements(columns: [], optionCount: nil, columnNames: req.columnNames)
         return try TableColumns(header: header, requirements: reduced, fileName: fileName).subject
     }
@@ -27,15 +29,19 @@ struct TableColumns {
             if hits.count > 1 {
                 throw DataError(
                     file: fileName, line: header.line, column: hits[1] + 1, columnName: header.fields[hits[1]],
-                    problem: "column '\(wanted)' appears \(hits.count) times (names match ignoring case and underscores)",
+                    problem:
+                        "column '\(wanted)' appears \(hits.count) times (names match ignoring case and underscores)",
                     fix: "rename or remove the duplicate columns so exactly one is called '\(wanted)'")
             }
             if hits.isEmpty && required {
                 let declared = declaration.map { " (the model reads it: \($0))" } ?? ""
                 throw DataError(
                     file: fileName, line: header.line,
-                    problem: "required column '\(wanted)'\(declared) is missing; the header has: \(DataError.shownHeader(header.fields))",
-                    fix: "add the column '\(wanted)' (names match ignoring case and underscores, e.g. subjID = subj_id), or map it with --columns \(model)=NAME")
+                    problem:
+                        "required column '\(wanted)'\(declared) is missing; the header has: \(DataError.shownHeader(header.fields))",
+                    fix:
+                        "add the column '\(wanted)' (names match ignoring case and underscores, e.g. subjID = subj_id), or map it with --columns \(model)=NAME"
+                )
             }
             return hits.first
         }
@@ -46,17 +52,23 @@ struct TableColumns {
             guard let column = try locate(name, required: false) else {
                 throw DataError(
                     file: fileName, line: header.line,
-                    problem: "\(what) column '\(name)' (from \(option)) is missing; the header has: \(DataError.shownHeader(header.fields))",
+                    problem:
+                        "\(what) column '\(name)' (from \(option)) is missing; the header has: \(DataError.shownHeader(header.fields))",
                     fix: fix)
             }
             return column
         }
         condition = try req.condition.map {
-            try named($0, what: "condition", option: "--condition", fix: "name an existing column in --condition (matched ignoring case and underscores)")
+            try named(
+                $0, what: "condition", option: "--condition",
+                fix: "name an existing column in --condition (matched ignoring case and underscores)")
         }
         covariates = try req.covariates.map {
-            try named($0, what: "covariate", option: "--covariates",
-                      fix: "name an existing subject-level column in --covariates (matched ignoring case and underscores), or add the column")
+            try named(
+                $0, what: "covariate", option: "--covariates",
+                fix:
+                    "name an existing subject-level column in --covariates (matched ignoring case and underscores), or add the column"
+            )
         }
         block = try locate("block", required: false)
         trial = try locate("trial", required: false)

@@ -6,20 +6,22 @@
 /// are shared. `laneSubject` maps lanes to study subjects; without conditions it is the identity
 /// and "lane" and "subject" coincide.
 ///
-/// Arrays are **time-major**: the entry for time step t and subject s is at `t * S + s`, so one
+/// Arrays are **time-major**: the entry for time step t and lane s is at `t * S + s`, so one
 /// step of the model reads S contiguous values. T is the longest subject's trial count. A slot
 /// is masked (not `answered`) when the subject missed the trial (an observed column empty,
 /// `NA` or `NaN`) or the subject has fewer trials (padding); masked slots add nothing to the
 /// likelihood and do not update the learned values, but a missed trial keeps its place in time.
 public struct TrialBatch: Sendable, Equatable {
-    /// Number of subjects S.
-    public let subjectCount: Int
+    /// Number of lanes S: a lane is one subject's trials, or with a condition column one
+    /// subject's trials in one condition (`laneSubject` says whose).
+    public let laneCount: Int
     /// Number of time steps T (the longest subject's row count).
     public let trialCount: Int
     /// Number of options K.
     public let optionCount: Int
-    /// Subject ids as written in the data, in order of first appearance.
-    public let subjectIDs: [String]
+    /// Each lane's id: the subject id as written in the data (in order of first appearance), or
+    /// `subject:condition` with conditions.
+    public let laneIDs: [String]
     /// Whether the slot is an answered trial (every observed column present); T·S, time-major.
     public let answered: [Bool]
     /// The model's data columns by name, each T·S, time-major: option and category numbers
@@ -34,12 +36,12 @@ public struct TrialBatch: Sendable, Equatable {
     public let choice: [Int32]
     /// True at the first trial of each block of each subject (and at t = 0); T·S, time-major.
     public let blockStart: [Bool]
-    /// Rows per subject, missed trials included.
-    public let trialsPerSubject: [Int]
-    /// Trials with a response, per subject.
-    public let validTrialsPerSubject: [Int]
-    /// Blocks per subject.
-    public let blocksPerSubject: [Int]
+    /// Rows per lane, missed trials included.
+    public let trialsPerLane: [Int]
+    /// Trials with a response, per lane.
+    public let validTrialsPerLane: [Int]
+    /// Blocks per lane.
+    public let blocksPerLane: [Int]
     /// Source line of each slot in the data file (0 for padding or simulated data); T·S.
     public let sourceLine: [Int32]
     /// Each slot's trial number as the data file gives it (its `trial` column), else the
@@ -54,7 +56,7 @@ public struct TrialBatch: Sendable, Equatable {
     public var readerNotes: [String] = []
     /// The study subject of each lane (index into `studySubjectIDs`).
     public let laneSubject: [Int]
-    /// Study subject ids, in order of first appearance (= `subjectIDs` without conditions).
+    /// Study subject ids, in order of first appearance (= `laneIDs` without conditions).
     public let studySubjectIDs: [String]
     /// The condition label of each lane (empty without conditions).
     public let laneConditions: [String]
@@ -65,20 +67,22 @@ public struct TrialBatch: Sendable, Equatable {
     public var hasConditions: Bool { !laneConditions.isEmpty }
 
     public init(
-        subjectIDs: [String], trialCount: Int, optionCount: Int, answered: [Bool],
-        columns: [String: [Double]], choiceColumn: String?, levels: [String: Int] = [:], blockStart: [Bool], trialsPerSubject: [Int],
-        sourceLine: [Int32]? = nil, trialNumber: [Double]? = nil, subjectCovariates: [String: [Double]] = [:], covariateLevels: [String: [String]] = [:],
+        laneIDs: [String], trialCount: Int, optionCount: Int, answered: [Bool],
+        columns: [String: [Double]], choiceColumn: String?, levels: [String: Int] = [:], blockStart: [Bool],
+        trialsPerLane: [Int],
+        sourceLine: [Int32]? = nil, trialNumber: [Double]? = nil, subjectCovariates: [String: [Double]] = [:],
+        covariateLevels: [String: [String]] = [:],
         laneSubject: [Int]? = nil, studySubjectIDs: [String]? = nil, laneConditions: [String] = []
     ) {
-        let s = subjectIDs.count
+        let s = laneIDs.count
         precondition(answered.count == s * trialCount && blockStart.count == s * trialCount)
         precondition(choiceColumn.map { columns[$0] != nil } ?? true)
         precondition(columns.values.allSatisfy { $0.count == s * trialCount })
-        precondition(trialsPerSubject.count == s)
-        self.subjectCount = s
+        precondition(trialsPerLane.count == s)
+        self.laneCount = s
         self.trialCount = trialCount
         self.optionCount = optionCount
-        self.subjectIDs = subjectIDs
+        self.laneIDs = laneIDs
         self.answered = answered
         self.columns = columns
         self.choiceColumn = choiceColumn
@@ -86,14 +90,16 @@ public struct TrialBatch: Sendable, Equatable {
         let chosen = choiceColumn.map { columns[$0]! }
         self.choice = (0..<(s * trialCount)).map { i in answered[i] ? Int32((chosen?[i] ?? 1) - 1) : -1 }
         self.blockStart = blockStart
-        self.trialsPerSubject = trialsPerSubject
+        self.trialsPerLane = trialsPerLane
         self.sourceLine = sourceLine ?? [Int32](repeating: 0, count: s * trialCount)
         precondition(trialNumber.map { $0.count == s * trialCount } ?? true)
-        self.trialNumber = trialNumber ?? (0..<(s * trialCount)).map { i in
-            i / s < trialsPerSubject[i % s] ? Double(i / s + 1) : 0
-        }
+        self.trialNumber =
+            trialNumber
+            ?? (0..<(s * trialCount)).map { i in
+                i / s < trialsPerLane[i % s] ? Double(i / s + 1) : 0
+            }
         let lanes = laneSubject ?? Array(0..<s)
-        let studyIDs = studySubjectIDs ?? subjectIDs
+        let studyIDs = studySubjectIDs ?? laneIDs
         precondition(lanes.count == s && lanes.allSatisfy { $0 < studyIDs.count })
         precondition(subjectCovariates.values.allSatisfy { $0.count == studyIDs.count })
         self.laneSubject = lanes
@@ -106,11 +112,11 @@ public struct TrialBatch: Sendable, Equatable {
         for t in 0..<trialCount {
             for j in 0..<s {
                 if answered[t * s + j] { valid[j] += 1 }
-                if blockStart[t * s + j] && t < trialsPerSubject[j] { blocks[j] += 1 }
+                if blockStart[t * s + j] && t < trialsPerLane[j] { blocks[j] += 1 }
             }
         }
-        self.validTrialsPerSubject = valid
-        self.blocksPerSubject = blocks
+        self.validTrialsPerLane = valid
+        self.blocksPerLane = blocks
     }
 
     /// A data column by its model name (`outcome`, `gain`, ...). Traps when absent: the reader
@@ -122,13 +128,13 @@ public struct TrialBatch: Sendable, Equatable {
 
     /// Total missed trials (rows with no response), padding excluded.
     public var missedTrialCount: Int {
-        zip(trialsPerSubject, validTrialsPerSubject).reduce(0) { $0 + $1.0 - $1.1 }
+        zip(trialsPerLane, validTrialsPerLane).reduce(0) { $0 + $1.0 - $1.1 }
     }
 
     /// Total trials with a response.
-    public var validTrialCount: Int { validTrialsPerSubject.reduce(0, +) }
+    public var validTrialCount: Int { validTrialsPerLane.reduce(0, +) }
 
-    /// Index of (time step t, subject s) in the time-major arrays.
+    /// Index of (time step t, lane s) in the time-major arrays.
     @inlinable
-    public func index(t: Int, subject s: Int) -> Int { t * subjectCount + s }
+    public func index(t: Int, subject s: Int) -> Int { t * laneCount + s }
 }

@@ -23,11 +23,13 @@ public enum TrialTableReader {
     }
 
     public static func isMissing(_ field: String) -> Bool {
-        field.utf8.count <= 4 && missingMarkers.contains(field.lowercased())   // the markers are at most 4 letters
+        field.utf8.count <= 4 && missingMarkers.contains(field.lowercased()) // the markers are at most 4 letters
     }
 
     /// Reads and validates the file at `path` (named in errors as given).
-    public static func read(path: String, requirements: DataRequirements, isCancelled: (() -> Bool)? = nil) throws -> TrialBatch {
+    public static func read(path: String, requirements: DataRequirements, isCancelled: (() -> Bool)? = nil) throws
+        -> TrialBatch
+    {
         let name = path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(
@@ -35,14 +37,19 @@ public enum TrialTableReader {
                 fix: "check the path; the data file is a tab- or comma-separated table with a header row")
         }
         if let encoding = wideEncoding(data) {
-            throw DataError(file: name, problem: "the file is \(encoding) text, which this reader does not take",
-                            fix: "save the table as UTF-8 text (TSV or CSV; in Excel: \"CSV UTF-8\"; or `iconv -f UTF-16 -t UTF-8`)")
+            throw DataError(
+                file: name, problem: "the file is \(encoding) text, which this reader does not take",
+                fix: "save the table as UTF-8 text (TSV or CSV; in Excel: \"CSV UTF-8\"; or `iconv -f UTF-16 -t UTF-8`)"
+            )
         }
         guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
-            throw DataError(file: name, problem: "the file is not text", fix: "save the table as UTF-8 text (TSV or CSV)")
+            throw DataError(
+                file: name, problem: "the file is not text", fix: "save the table as UTF-8 text (TSV or CSV)")
         }
         let trialColumns = try requirements.trialTable.map { try TrialColumns.read(path: $0) }
-        return try parse(text: text, fileName: name, requirements: requirements, trialColumns: trialColumns, isCancelled: isCancelled)
+        return try parse(
+            text: text, fileName: name, requirements: requirements, trialColumns: trialColumns, isCancelled: isCancelled
+        )
     }
 
     /// UTF-16 or UTF-32 text (by its byte-order mark, or by the zero bytes that ASCII text in
@@ -79,7 +86,7 @@ public enum TrialTableReader {
                 if (b < 0x20 && b != 0x09) || b == 0x7F {
                     return (line, column, b == 0 ? "NUL" : String(format: "U+%04X", b))
                 }
-                if b & 0xC0 != 0x80 { column += 1 }   // a character starts here (not a continuation byte)
+                if b & 0xC0 != 0x80 { column += 1 } // a character starts here (not a continuation byte)
                 i += 1
             }
             return nil
@@ -89,20 +96,26 @@ public enum TrialTableReader {
     /// Parses file contents already in memory; `fileName` is used in error messages.
     /// `isCancelled` is asked every 65,536 rows (Ctrl-C during a long read): true stops the
     /// read with `CancellationError`.
-    public static func parse(text: String, fileName: String, requirements req: DataRequirements,
-                             trialColumns: TrialColumns? = nil, isCancelled: (() -> Bool)? = nil) throws -> TrialBatch {
+    public static func parse(
+        text: String, fileName: String, requirements req: DataRequirements,
+        trialColumns: TrialColumns? = nil, isCancelled: (() -> Bool)? = nil
+    ) throws -> TrialBatch {
         if let bad = controlCharacter(in: text) {
-            throw DataError(file: fileName, line: bad.line, column: bad.column,
-                            problem: "a control character (\(bad.name)) inside the text: the file is damaged, binary, or not plain text",
-                            fix: "save the table as plain UTF-8 text (TSV or CSV); remove the character at this place")
+            throw DataError(
+                file: fileName, line: bad.line, column: bad.column,
+                problem:
+                    "a control character (\(bad.name)) inside the text: the file is damaged, binary, or not plain text",
+                fix: "save the table as plain UTF-8 text (TSV or CSV); remove the character at this place")
         }
         var collector: SubjectRowsCollector?
         var header: DelimitedText.Row?
         var rowCount = 0
         func start(_ h: DelimitedText.Row) throws {
             header = h
-            collector = SubjectRowsCollector(fileName: fileName, header: h, columns: try TableColumns(header: h, requirements: req, fileName: fileName),
-                                             requirements: req)
+            collector = SubjectRowsCollector(
+                fileName: fileName, header: h,
+                columns: try TableColumns(header: h, requirements: req, fileName: fileName),
+                requirements: req)
         }
         if let trialColumns {
             // Joined by position within subject: every row is needed at once.
@@ -115,16 +128,20 @@ public enum TrialTableReader {
             }
         } else {
             // Row by row: the rows are never all held at once.
-            try DelimitedText.scan(text: text, header: { h, _ in try start(h) }, row: { row in
-                try collector!.add(row)
-                rowCount += 1
-                if rowCount % 65_536 == 0, let isCancelled, isCancelled() { throw CancellationError() }
-            })
+            try DelimitedText.scan(
+                text: text, header: { h, _ in try start(h) },
+                row: { row in
+                    try collector!.add(row)
+                    rowCount += 1
+                    if rowCount % 65_536 == 0, let isCancelled, isCancelled() { throw CancellationError() }
+                })
         }
         guard let header else {
             throw DataError(
                 file: fileName, line: 1, problem: "the file is empty",
-                fix: "the file needs a header row (subjID, \(req.columns.map(\.name).joined(separator: ", "))) and one row per trial")
+                fix:
+                    "the file needs a header row (subjID, \(req.columns.map(\.name).joined(separator: ", "))) and one row per trial"
+            )
         }
         guard rowCount > 0, let subjects = collector.take() else {
             throw DataError(

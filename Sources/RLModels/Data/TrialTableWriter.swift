@@ -7,19 +7,20 @@ public enum TrialTableWriter {
     ///   - blockNumber: block label of each slot (T·S, time-major); the column is written when
     ///     given. Without it, blocks are numbered from the batch's block starts.
     public static func tsv(_ batch: TrialBatch, blockNumber: [Int]? = nil, writeBlockColumn: Bool? = nil) -> String {
-        let S = batch.subjectCount
-        let names = (batch.choiceColumn.map { [$0] } ?? []) + batch.columns.keys.filter { $0 != batch.choiceColumn }.sorted()
-        let withBlocks = writeBlockColumn ?? (batch.blocksPerSubject.contains { $0 > 1 })
+        let S = batch.laneCount
+        let names =
+            (batch.choiceColumn.map { [$0] } ?? []) + batch.columns.keys.filter { $0 != batch.choiceColumn }.sorted()
+        let withBlocks = writeBlockColumn ?? (batch.blocksPerLane.contains { $0 > 1 })
         var out = "subjID\ttrial" + (withBlocks ? "\tblock" : "")
         for n in names { out += "\t" + n }
         out += "\n"
         for s in 0..<S {
             var block = 0, trialInBlock = 0
-            for t in 0..<batch.trialsPerSubject[s] {
+            for t in 0..<batch.trialsPerLane[s] {
                 let i = t * S + s
                 if batch.blockStart[i] { block += 1; trialInBlock = 0 }
                 trialInBlock += 1
-                var row = batch.subjectIDs[s] + "\t" + String(trialInBlock)
+                var row = batch.laneIDs[s] + "\t" + String(trialInBlock)
                 if withBlocks { row += "\t" + String(blockNumber?[i] ?? block) }
                 for n in names { row += "\t" + (batch.answered[i] ? format(batch.columns[n]![i]) : "NA") }
                 out += row + "\n"

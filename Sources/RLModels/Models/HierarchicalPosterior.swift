@@ -40,11 +40,11 @@ public final class HierarchicalPosterior {
     /// Per parameter, each subject's own upper bound when the data set it (`min(RT)`).
     private let subjectUppers: [[Double]?]
 
-    private var theta: [Double]            // P·S natural-scale parameters (= S×P column-major)
+    private var theta: [Double] // P·S natural-scale parameters (= S×P column-major)
     private var thetaGradient: [Double]
-    private var thetaDerivative: [Double]  // dθ/dx, P·S
-    private var offsets: [Double]          // X·Γ, S×P
-    private var gammaGradient: [Double]    // Q×P
+    private var thetaDerivative: [Double] // dθ/dx, P·S
+    private var offsets: [Double] // X·Γ, S×P
+    private var gammaGradient: [Double] // Q×P
     /// With conditions (several lanes per subject): the study subject of each lane, and the
     /// lane-expanded θ, its gradient and the lanes' log-likelihoods. Empty otherwise.
     private let laneSubject: [Int]
@@ -54,9 +54,12 @@ public final class HierarchicalPosterior {
     /// Each subject's log-likelihood at the last evaluated point.
     public private(set) var subjectLogLikelihood: [Double]
 
-    public init(model: ModelDefinition, batch: TrialBatch, priors: HierarchyPriors = HierarchyPriors(),
-                mode: HierarchyMode = .partial, covariates: SubjectCovariates = .none) {
-        precondition(covariates.isEmpty || mode == .partial, "covariates enter the group level: use the partial hierarchy")
+    public init(
+        model: ModelDefinition, batch: TrialBatch, priors: HierarchyPriors = HierarchyPriors(),
+        mode: HierarchyMode = .partial, covariates: SubjectCovariates = .none
+    ) {
+        precondition(
+            covariates.isEmpty || mode == .partial, "covariates enter the group level: use the partial hierarchy")
         precondition(covariates.isEmpty || covariates.subjectCount == batch.studySubjectCount)
         let uppers = model.subjectUpperBounds(batch)
         self.model = model.boundedBy(uppers)
@@ -66,7 +69,7 @@ public final class HierarchicalPosterior {
         self.covariates = covariates
         self.subjectCount = batch.studySubjectCount
         self.parameterCount = model.parameters.count
-        let lanes = batch.subjectCount
+        let lanes = batch.laneCount
         self.laneSubject = lanes == batch.studySubjectCount ? [] : batch.laneSubject
         laneTheta = [Double](repeating: 0, count: laneSubject.isEmpty ? 0 : lanes * model.parameters.count)
         laneGradient = laneTheta
@@ -209,8 +212,9 @@ public final class HierarchicalPosterior {
         theta.withUnsafeBufferPointer { th in
             subjectLogLikelihood.withUnsafeMutableBufferPointer { ll in
                 thetaGradient.withUnsafeMutableBufferPointer { g in
-                    likelihood.evaluate(theta: th.baseAddress!, subjectLogLikelihood: ll.baseAddress!,
-                                        gradient: wantsGradient ? g.baseAddress! : nil)
+                    likelihood.evaluate(
+                        theta: th.baseAddress!, subjectLogLikelihood: ll.baseAddress!,
+                        gradient: wantsGradient ? g.baseAddress! : nil)
                 }
             }
         }
@@ -224,8 +228,9 @@ public final class HierarchicalPosterior {
         let total = laneTheta.withUnsafeBufferPointer { th in
             laneLogLikelihood.withUnsafeMutableBufferPointer { ll in
                 laneGradient.withUnsafeMutableBufferPointer { g in
-                    likelihood.evaluate(theta: th.baseAddress!, subjectLogLikelihood: ll.baseAddress!,
-                                        gradient: wantsGradient ? g.baseAddress! : nil)
+                    likelihood.evaluate(
+                        theta: th.baseAddress!, subjectLogLikelihood: ll.baseAddress!,
+                        gradient: wantsGradient ? g.baseAddress! : nil)
                 }
             }
         }
@@ -256,8 +261,9 @@ public final class HierarchicalPosterior {
         let S = subjectCount, Q = covariateCount, P = parameterCount
         covariates.values.withUnsafeBufferPointer { xp in
             offsets.withUnsafeMutableBufferPointer { op in
-                BLAS.gemm(transposeA: false, transposeB: false, S, P, Q, 1, xp.baseAddress!, lda: S, gamma, ldb: Q,
-                          0, op.baseAddress!, ldc: S)
+                BLAS.gemm(
+                    transposeA: false, transposeB: false, S, P, Q, 1, xp.baseAddress!, lda: S, gamma, ldb: Q,
+                    0, op.baseAddress!, ldc: S)
             }
         }
     }
@@ -268,8 +274,10 @@ public final class HierarchicalPosterior {
         covariates.values.withUnsafeBufferPointer { xp in
             thetaGradient.withUnsafeBufferPointer { dp in
                 gammaGradient.withUnsafeMutableBufferPointer { gp in
-                    BLAS.gemm(transposeA: true, transposeB: false, Q, P, S, 1, xp.baseAddress!, lda: S, dp.baseAddress!, ldb: S,
-                              0, gp.baseAddress!, ldc: Q)
+                    BLAS.gemm(
+                        transposeA: true, transposeB: false, Q, P, S, 1, xp.baseAddress!, lda: S, dp.baseAddress!,
+                        ldb: S,
+                        0, gp.baseAddress!, ldc: Q)
                 }
             }
         }

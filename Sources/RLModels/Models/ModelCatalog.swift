@@ -10,7 +10,8 @@ public enum ModelCatalog {
     /// in this repository (the tests check them all).
     public static let all: [ModelDefinition] = builtInModelFiles.map { entry in
         do {
-            return try ModelDefinition(file: ModelFile.check(text: entry.text, file: "models/\(entry.name).rlm"), origin: .builtIn)
+            return try ModelDefinition(
+                file: ModelFile.check(text: entry.text, file: "models/\(entry.name).rlm"), origin: .builtIn)
         } catch {
             preconditionFailure("built-in model \(entry.name) does not check: \(error)")
         }
@@ -47,9 +48,12 @@ public enum ModelCatalog {
     ///   `UnknownModel` for a name not in the catalog.
     public static func resolve(_ nameOrPath: String, arguments: [String: Double] = [:]) throws -> ModelDefinition {
         if isPath(nameOrPath) {
-            return try ModelDefinition(file: ModelFile.load(path: nameOrPath), origin: .file(nameOrPath), arguments: arguments)
+            return try ModelDefinition(
+                file: ModelFile.load(path: nameOrPath), origin: .file(nameOrPath), arguments: arguments)
         }
-        guard let builtIn = model(named: nameOrPath) else { throw UnknownModel(message: unknownModelMessage(nameOrPath)) }
+        guard let builtIn = model(named: nameOrPath) else {
+            throw UnknownModel(message: unknownModelMessage(nameOrPath))
+        }
         return try ModelDefinition(file: builtIn.file, origin: .builtIn, arguments: arguments)
     }
 
@@ -67,11 +71,17 @@ public enum ModelCatalog {
         var text = "unknown model '\(name)'"
         if FileManager.default.fileExists(atPath: name + ".rlm") {
             text += "; did you mean the file \(name).rlm? (a model file is given by its path, ending in .rlm)"
-        } else if let guess = names.first(where: { $0.lowercased().hasPrefix(lower) }) ?? Suggestions.closest(to: name, among: names)
-                    ?? names.first(where: { lower.hasPrefix($0.lowercased().split(separator: "_").first.map(String.init) ?? $0) }) {
+        } else if let guess = names.first(where: { $0.lowercased().hasPrefix(lower) }) ?? Suggestions.closest(
+            to: name, among: names)
+            ?? names.first(where: {
+                lower.hasPrefix($0.lowercased().split(separator: "_").first.map(String.init) ?? $0)
+            })
+        {
             text += "; did you mean \(guess)?"
         }
-        if lower.hasPrefix("bandit4arm") { text += " (banditNarm_delta fits hBayesDM's bandit4arm data: gain and loss columns)" }
+        if lower.hasPrefix("bandit4arm") {
+            text += " (banditNarm_delta fits hBayesDM's bandit4arm data: gain and loss columns)"
+        }
         return text + (text.hasSuffix("?") ? " " : ". ") + "Built-in models: " + names.joined(separator: ", ")
             + " (prl models also as *_multipleB); or a model file by its path: --model my_model.rlm (start from `rlfit models NAME > my_model.rlm`)"
     }

@@ -91,7 +91,9 @@ public struct ModelDefinition: Sendable {
     /// The arguments that differ from their defaults, by name (for run files and fit.json).
     public var argumentOverrides: [String: Double] {
         var result: [String: Double] = [:]
-        for (a, argument) in file.arguments.enumerated() where arguments[a] != argument.defaultValue { result[argument.name] = arguments[a] }
+        for (a, argument) in file.arguments.enumerated() where arguments[a] != argument.defaultValue {
+            result[argument.name] = arguments[a]
+        }
         return result
     }
 
@@ -107,8 +109,9 @@ public struct ModelDefinition: Sendable {
                 case .real: kind = .real
                 case .count: kind = .count
                 }
-                return DataRequirements.Column(name: c.name, kind: kind, observed: c.observed,
-                                               declaration: "\(file.file):\(c.location.line):\(c.location.column)")
+                return DataRequirements.Column(
+                    name: c.name, kind: kind, observed: c.observed,
+                    declaration: "\(file.file):\(c.location.line):\(c.location.column)")
             },
             optionCount: optionCount)
     }
@@ -131,13 +134,18 @@ public struct ModelDefinition: Sendable {
 
     /// A lane machine for the batch, compiled for `purpose`, with the masks and data loaded
     /// (and, for gradients, the data pre-pass run).
-    public func machine(for batch: TrialBatch, purpose: MachineCode.Purpose) throws -> (LaneMachine, LaneMachine.IndexViolation?) {
+    public func machine(for batch: TrialBatch, purpose: MachineCode.Purpose) throws -> (
+        LaneMachine, LaneMachine.IndexViolation?
+    ) {
         let code = try program(for: batch).compiled(for: purpose)
-        let machine = LaneMachine(code: code, lanes: batch.subjectCount, trials: batch.trialCount)
+        let machine = LaneMachine(code: code, lanes: batch.laneCount, trials: batch.trialCount)
         machine.setPlane(MachineCode.answeredPlane, values: batch.answered.map { $0 ? 1 : 0 })
         machine.setPlane(MachineCode.blockStartPlane, values: batch.blockStart.map { $0 ? 1 : 0 })
         for (c, plane) in code.dataPlanes {
-            machine.setPlane(plane, values: batch.columns[file.data[c].name] ?? [Double](repeating: 0, count: batch.trialCount * batch.subjectCount))
+            machine.setPlane(
+                plane,
+                values: batch.columns[file.data[c].name]
+                    ?? [Double](repeating: 0, count: batch.trialCount * batch.laneCount))
         }
         let violation = purpose == .gradient ? machine.prepare() : nil
         return (machine, violation)
@@ -149,11 +157,14 @@ public struct ModelDefinition: Sendable {
     public func checkIndices(_ batch: TrialBatch, dataFile: String) throws {
         try checkDataBounds(batch, dataFile: dataFile)
         guard let v = try machine(for: batch, purpose: .gradient).1 else { return }
-        let line = Int(batch.sourceLine[v.trial * batch.subjectCount + v.lane])
+        let line = Int(batch.sourceLine[v.trial * batch.laneCount + v.lane])
         throw DataError(
             file: dataFile, line: line > 0 ? line : nil,
-            problem: "on this trial the model's index at \(file.file):\(v.location.line):\(v.location.column) is \(TrialTableWriter.format(v.value)), outside 1..\(v.range)",
-            fix: "check this row's values that the model uses as indices (options, categories), or the model's index expression")
+            problem:
+                "on this trial the model's index at \(file.file):\(v.location.line):\(v.location.column) is \(TrialTableWriter.format(v.value)), outside 1..\(v.range)",
+            fix:
+                "check this row's values that the model uses as indices (options, categories), or the model's index expression"
+        )
     }
 
     /// Per parameter whose upper bound comes from the data (`in (L, min(RT))`), each study
@@ -167,7 +178,7 @@ public struct ModelDefinition: Sendable {
             let values = batch.column(column)
             var smallest = [Double](repeating: .infinity, count: batch.studySubjectCount)
             for t in 0..<batch.trialCount {
-                for lane in 0..<batch.subjectCount where batch.answered[batch.index(t: t, subject: lane)] {
+                for lane in 0..<batch.laneCount where batch.answered[batch.index(t: t, subject: lane)] {
                     let s = batch.hasConditions ? batch.laneSubject[lane] : lane
                     smallest[s] = min(smallest[s], values[batch.index(t: t, subject: lane)])
                 }
@@ -199,14 +210,19 @@ public struct ModelDefinition: Sendable {
                 let column = spec.upperFromData!
                 let values = batch.column(column)
                 var line: Int?
-                for i in 0..<values.count where batch.answered[i] && values[i] == upper
-                    && (batch.hasConditions ? batch.laneSubject[i % batch.subjectCount] : i % batch.subjectCount) == s {
+                for i in 0..<values.count
+                where batch.answered[i] && values[i] == upper
+                    && (batch.hasConditions ? batch.laneSubject[i % batch.laneCount] : i % batch.laneCount) == s
+                {
                     line = Int(batch.sourceLine[i]); break
                 }
                 throw DataError(
                     file: dataFile, line: line, columnName: column, value: TrialTableWriter.format(upper),
-                    problem: "subject \(batch.studySubjectIDs[s])'s smallest \(column) is \(TrialTableWriter.format(upper)), not above \(spec.name)'s lower bound \(TrialTableWriter.format(lower)), so \(spec.name) (between them) has no values",
-                    fix: "lower the bound (e.g. --arg for the argument that sets it) below every subject's fastest \(column), or correct or drop this row")
+                    problem:
+                        "subject \(batch.studySubjectIDs[s])'s smallest \(column) is \(TrialTableWriter.format(upper)), not above \(spec.name)'s lower bound \(TrialTableWriter.format(lower)), so \(spec.name) (between them) has no values",
+                    fix:
+                        "lower the bound (e.g. --arg for the argument that sets it) below every subject's fastest \(column), or correct or drop this row"
+                )
             }
         }
     }
@@ -230,8 +246,10 @@ final class LaneLikelihood: SubjectLikelihood {
         self.machine = machine
     }
 
-    func evaluate(theta: UnsafePointer<Double>, subjectLogLikelihood: UnsafeMutablePointer<Double>,
-                  gradient: UnsafeMutablePointer<Double>?) -> Double {
+    func evaluate(
+        theta: UnsafePointer<Double>, subjectLogLikelihood: UnsafeMutablePointer<Double>,
+        gradient: UnsafeMutablePointer<Double>?
+    ) -> Double {
         machine.evaluate(theta: theta, logLikelihood: subjectLogLikelihood, gradient: gradient)
     }
 }

@@ -38,7 +38,7 @@ public struct ModelReplay {
 
     /// The lane's trials under each draw of `theta` (draws × P, natural scale, model order).
     public func run(lane l: Int, theta: [[Double]]) -> Result {
-        let D = theta.count, T = batch.trialsPerSubject[l], L = batch.subjectCount, P = model.parameters.count
+        let D = theta.count, T = batch.trialsPerLane[l], L = batch.laneCount, P = model.parameters.count
         precondition(D >= 1 && theta.allSatisfy { $0.count == P })
         let machine = LaneMachine(code: code, lanes: D, trials: T)
         func repeated(_ values: [Double]) -> [Double] {

@@ -16,7 +16,9 @@ extension ModelDefinition {
             for statement in block {
                 switch statement {
                 case let .observe(column, distribution, _, location):
-                    if distribution == .categorical || distribution == .bernoulli, !checked.contains(where: { $0.column == column }) {
+                    if distribution == .categorical || distribution == .bernoulli,
+                        !checked.contains(where: { $0.column == column })
+                    {
                         checked.append((column, location))
                     }
                 case let .ifElse(_, then, otherwise, _): collect(then); collect(otherwise)
@@ -35,26 +37,32 @@ extension ModelDefinition {
             let probabilities = categories.isEmpty ? replay.probe("p_\(name)").map { [$0] } ?? [] : categories
             let logProbabilities = replay.probeNames.indices.filter { replay.probeNames[$0] == "log_lik_\(column)" }
             guard !probabilities.isEmpty else { continue }
-            for l in 0..<batch.subjectCount {
+            for l in 0..<batch.laneCount {
                 let result = replay.run(lane: l, theta: points)
-                for t in 0..<result.trials where batch.answered[t * batch.subjectCount + l] {
-                    for d in 0..<points.count where logProbabilities.contains(where: { result.value($0, trial: t, draw: d) != 0 }) {
+                for t in 0..<result.trials where batch.answered[t * batch.laneCount + l] {
+                    for d in 0..<points.count
+                    where logProbabilities.contains(where: { result.value($0, trial: t, draw: d) != 0 }) {
                         let p = probabilities.map { result.value($0, trial: t, draw: d) }
                         let total = p.reduce(0, +)
                         let outside = p.firstIndex { !($0 >= -1e-12 && $0 <= 1 + 1e-12) }
                         guard outside != nil || (probabilities.count > 1 && abs(total - 1) > 1e-6) else { continue }
-                        let row = Int(batch.sourceLine[t * batch.subjectCount + l])
-                        let at = "subject \(batch.subjectIDs[l])'s trial \(t + 1)" + (row > 0 ? " (data line \(row))" : "")
+                        let row = Int(batch.sourceLine[t * batch.laneCount + l])
+                        let at =
+                            "subject \(batch.laneIDs[l])'s trial \(t + 1)" + (row > 0 ? " (data line \(row))" : "")
                             + (d == 0 ? ", at the parameters' typical values" : "")
-                        let problem = outside.map { k in
-                            "the probability the model gives '\(name)'" + (probabilities.count > 1 ? " = \(k + 1)" : " = 1")
-                                + " is \(TrialTableWriter.format(p[k])) on \(at); it must lie in [0, 1]"
-                        } ?? "the probabilities the model gives '\(name)' sum to \(TrialTableWriter.format(total)), not 1, on \(at)"
+                        let problem =
+                            outside.map { k in
+                                "the probability the model gives '\(name)'"
+                                    + (probabilities.count > 1 ? " = \(k + 1)" : " = 1")
+                                    + " is \(TrialTableWriter.format(p[k])) on \(at); it must lie in [0, 1]"
+                            }
+                            ?? "the probabilities the model gives '\(name)' sum to \(TrialTableWriter.format(total)), not 1, on \(at)"
                         throw ModelFileError(
                             file: file.file, location: location, problem: problem,
                             fix: probabilities.count > 1
                                 ? "categorical takes one probability per option, summing to 1: write softmax(u), or a mixture such as (1 - xi) * softmax(u) + xi / K"
-                                : "bernoulli takes P(y = 1) in [0, 1]: write e.g. logistic(x), or use bernoulli_logit(x)")
+                                : "bernoulli takes P(y = 1) in [0, 1]: write e.g. logistic(x), or use bernoulli_logit(x)"
+                        )
                     }
                 }
             }

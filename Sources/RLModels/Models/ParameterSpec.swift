@@ -65,8 +65,11 @@ public struct ParameterSpec: Sendable, Equatable {
     /// (1, hBayesDM's, unless the file says `z ~ normal(0, s)`: its hgf models use 10).
     public let zScale: Double
 
-    public init(name: String, transform: Transform, meaning: String, typicalValue: Double,
-                scalePrior: ScalePrior = .halfNormal(0.2), muScale: Double? = nil, upperFromData: String? = nil, zScale: Double = 1) {
+    public init(
+        name: String, transform: Transform, meaning: String, typicalValue: Double,
+        scalePrior: ScalePrior = .halfNormal(0.2), muScale: Double? = nil, upperFromData: String? = nil,
+        zScale: Double = 1
+    ) {
         self.upperFromData = upperFromData
         self.zScale = zScale
         self.muScale = muScale
@@ -113,8 +116,9 @@ public struct ParameterSpec: Sendable, Equatable {
         case let .logistic(lower, _): bounded = .logistic(lower: lower, upper: upper)
         default: return self
         }
-        return ParameterSpec(name: name, transform: bounded, meaning: meaning, typicalValue: typicalValue,
-                             scalePrior: scalePrior, muScale: muScale, upperFromData: upperFromData, zScale: zScale)
+        return ParameterSpec(
+            name: name, transform: bounded, meaning: meaning, typicalValue: typicalValue,
+            scalePrior: scalePrior, muScale: muScale, upperFromData: upperFromData, zScale: zScale)
     }
 
     /// θ(x) and dθ/dx.
@@ -161,9 +165,11 @@ extension ParameterSpec {
         case .real: transform = .identity
         case .positive: transform = .exponential
         }
-        self.init(name: p.name, transform: transform, meaning: p.meaning, typicalValue: p.typical,
-                  scalePrior: p.sigmaPrior.family == "cauchy" ? .halfCauchy(p.sigmaPrior.scale) : .halfNormal(p.sigmaPrior.scale),
-                  muScale: p.muScale, upperFromData: upperFromData, zScale: p.zScale)
+        self.init(
+            name: p.name, transform: transform, meaning: p.meaning, typicalValue: p.typical,
+            scalePrior: p.sigmaPrior.family == "cauchy"
+                ? .halfCauchy(p.sigmaPrior.scale) : .halfNormal(p.sigmaPrior.scale),
+            muScale: p.muScale, upperFromData: upperFromData, zScale: p.zScale)
     }
 
     /// "(0, 1)", "(0, 2) logistic", "(0.1, min RT)", "real" or "positive", as `rlfit models` shows it.

@@ -14,13 +14,16 @@ public struct SubjectCovariates: Sendable, Equatable {
     /// For a two-level text covariate, its levels coded 0 and 1 (in order of first appearance).
     public let levels: [String: [String]]
 
-    public static let none = SubjectCovariates(names: [], values: [], subjectCount: 0, means: [], standardDeviations: [], levels: [:])
+    public static let none = SubjectCovariates(
+        names: [], values: [], subjectCount: 0, means: [], standardDeviations: [], levels: [:])
 
     public var count: Int { names.count }
     public var isEmpty: Bool { names.isEmpty }
 
-    public init(names: [String], values: [Double], subjectCount: Int, means: [Double], standardDeviations: [Double],
-                levels: [String: [String]]) {
+    public init(
+        names: [String], values: [Double], subjectCount: Int, means: [Double], standardDeviations: [Double],
+        levels: [String: [String]]
+    ) {
         self.names = names
         self.values = values
         self.subjectCount = subjectCount
@@ -31,7 +34,9 @@ public struct SubjectCovariates: Sendable, Equatable {
 
     /// Standardizes raw per-subject values (`raw[q][s]`). Fails (returns the name) when a
     /// covariate does not vary across subjects.
-    public static func standardized(names: [String], raw: [[Double]], levels: [String: [String]]) -> Result<SubjectCovariates, ConstantCovariate> {
+    public static func standardized(names: [String], raw: [[Double]], levels: [String: [String]]) -> Result<
+        SubjectCovariates, ConstantCovariate
+    > {
         let S = raw.first?.count ?? 0
         var values = [Double](repeating: 0, count: S * names.count)
         var means: [Double] = [], sds: [Double] = []
@@ -44,7 +49,9 @@ public struct SubjectCovariates: Sendable, Equatable {
             sds.append(sd)
             for s in 0..<S { values[q * S + s] = (column[s] - mean) / sd }
         }
-        return .success(SubjectCovariates(names: names, values: values, subjectCount: S, means: means, standardDeviations: sds, levels: levels))
+        return .success(
+            SubjectCovariates(
+                names: names, values: values, subjectCount: S, means: means, standardDeviations: sds, levels: levels))
     }
 
     public struct ConstantCovariate: Error { public let name: String }

@@ -7,6 +7,9 @@ public struct UnknownModelArgument: Error, CustomStringConvertible, Sendable {
     public let model: String
 
     public var description: String {
-        "\(model) has no argument '\(name)'" + (known.isEmpty ? " (it declares none); remove --arg \(name)=…" : "; its arguments are \(known.joined(separator: ", "))")
+        "\(model) has no argument '\(name)'"
+            + (known.isEmpty
+                ? " (it declares none); remove --arg \(name)=…"
+                : "; its arguments are \(known.joined(separator: ", "))")
     }
 }
