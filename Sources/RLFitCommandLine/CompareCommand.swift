@@ -30,23 +30,12 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingInputErrors {
             let report = try ModelComparisonReport.compare(
                 directories: directories, level: ModelComparisonReport.Level(rawValue: level)!,
                 allowIncomplete: allowIncomplete)
             print(report.text)
-            if let pointwise {
-                try reportingInputErrors { try AtomicFile.write(Data(report.pointwiseCSV.utf8), to: pointwise) }
-            }
-        } catch let e as StanCSVReader.ReadError {
-            printError("\(e)")
-            throw ExitCodes.noInput
-        } catch let e as FitReplayError {
-            printError("\(e)")
-            throw ExitCodes.noInput
-        } catch let e as ModelComparisonReport.ComparisonError {
-            printError("\(e)")
-            throw ExitCodes.badData
+            if let pointwise { try AtomicFile.write(Data(report.pointwiseCSV.utf8), to: pointwise) }
         }
     }
 }

@@ -22,7 +22,8 @@ func printError(_ message: String) {
 
 /// Runs `body`, turning a `DataError` or `ModelFileError` into its message on stderr and exit
 /// code 65 (66 when the file could not be read), a model the command cannot simulate or an
-/// `--arg` the model does not have into 64.
+/// `--arg` the model does not have into 64, a fit directory that cannot be read (no fit,
+/// damaged chain files) into 66, fits that cannot be compared into 65.
 func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
@@ -50,6 +51,12 @@ func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as FitReplayError {
         printError("error: " + error.message)
         throw ExitCodes.noInput
+    } catch let error as StanCSVReader.ReadError {
+        printError(error.description)
+        throw ExitCodes.noInput
+    } catch let error as ModelComparisonReport.ComparisonError {
+        printError(error.description)
+        throw ExitCodes.badData
     } catch is CancellationError {
         // Ctrl-C or SIGTERM while the data were read: nothing was written.
         printError("interrupted while reading the data: nothing was written")
@@ -63,5 +70,13 @@ func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as ChainStateCoding.Malformed {
         printError("error: " + error.description)
         throw ExitCodes.badData
+    }
+}
+
+/// A replay of a fit that has not finished (interrupted, or still running) works on the draws
+/// that exist: said on stderr before it starts.
+func warnIfUnfinished(fit directory: String) {
+    if FileManager.default.fileExists(atPath: directory) && !FitDirectory.isFinished(directory) {
+        printError(FitDirectory.unfinishedWarning(directory))
     }
 }

@@ -14,19 +14,9 @@ struct LogLikCommand: ParsableCommand {
     @Option(help: "Output file (default DIR/log_lik_trial.csv).") var out: String?
 
     func run() throws {
-        if FileManager.default.fileExists(atPath: directory) && !FitDirectory.isFinished(directory) {
-            printError(FitDirectory.unfinishedWarning(directory))
-        }
+        warnIfUnfinished(fit: directory)
         let path = out ?? (directory as NSString).appendingPathComponent("log_lik_trial.csv")
-        do {
-            try reportingInputErrors { try TrialLogLikelihood.write(directory: directory, to: path) }
-        } catch let e as FitReplayError {
-            printError("\(e)")
-            throw ExitCodes.noInput
-        } catch let e as StanCSVReader.ReadError {
-            printError("\(e)")
-            throw ExitCodes.noInput
-        }
+        try reportingInputErrors { try TrialLogLikelihood.write(directory: directory, to: path) }
         print("wrote \(path)")
     }
 }

@@ -14,21 +14,12 @@ struct TrajectoriesCommand: ParsableCommand {
     @Option(name: .customLong("max-draws"), help: "Draws used (evenly thinned).") var maxDraws: Int = 1000
 
     func run() throws {
-        if FileManager.default.fileExists(atPath: directory) && !FitDirectory.isFinished(directory) {
-            printError(FitDirectory.unfinishedWarning(directory))
-        }
-        let text: String
-        do {
-            text = try Trajectories.csv(directory: directory, maxDraws: max(1, maxDraws))
-        } catch let e as FitReplayError {
-            printError("\(e)")
-            throw ExitCodes.noInput
-        } catch let e as StanCSVReader.ReadError {
-            printError("\(e)")
-            throw ExitCodes.noInput
-        }
+        warnIfUnfinished(fit: directory)
         let path = (directory as NSString).appendingPathComponent("trajectories.csv")
-        try reportingInputErrors { try AtomicFile.write(Data(text.utf8), to: path) }
+        try reportingInputErrors {
+            let text = try Trajectories.csv(directory: directory, maxDraws: max(1, maxDraws))
+            try AtomicFile.write(Data(text.utf8), to: path)
+        }
         print("wrote \(path)")
     }
 }

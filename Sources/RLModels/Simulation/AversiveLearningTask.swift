@@ -34,9 +34,10 @@ extension AversiveLearningTask: SimulatedTask {
     static let producedColumns: Set<String> = ["outcome", "bluePunish", "orangePunish"]
 
     public func check(_ model: ModelDefinition) throws {
-        try requireOneObservation(model, kind: .option, response: "one choice between 2 options", reading: Self.producedColumns,
-                                  produces: "'bluePunish' and 'orangePunish' before each trial and 'outcome' after it")
-        guard model.optionCount == 2 else { throw SimulationError(message: "\(model.name) must fix options 2 (blue and orange)") }
+        try requireOneObservation(
+            model, kind: .option, response: "one choice between 2 options", reading: Self.producedColumns,
+            produces: "'bluePunish' and 'orangePunish' before each trial and 'outcome' after it",
+            fixedOptions: (2, "blue and orange"))
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
@@ -44,16 +45,14 @@ extension AversiveLearningTask: SimulatedTask {
         let choiceName = run.model.file.data.first(where: \.observed)!.name
         let (machine, plane) = try run.machine(choiceColumn: choiceName, optionCount: 2)
         let bluePlane = plane("bluePunish"), orangePlane = plane("orangePunish"), outcomePlane = plane("outcome")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
         var choice = run.emptyColumn, outcome = run.emptyColumn, blue = run.emptyColumn, orange = run.emptyColumn
         func magnitude(_ rng: inout Philox) -> Double {
             let n = Self.magnitudes.count
             return Double(Self.magnitudes.lowerBound + min(Int(rng.nextUniform() * Double(n)), n - 1))
         }
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+        let missed = run.simulate(
+            machine: machine,
+            trialStart: { t, rngs, _ in
                 for s in 0..<S {
                     let i = t * S + s
                     blue[i] = magnitude(&rngs[s])
@@ -61,19 +60,21 @@ extension AversiveLearningTask: SimulatedTask {
                     if let p = bluePlane { machine.setPlaneValue(p, trial: t, lane: s, blue[i]) }
                     if let p = orangePlane { machine.setPlaneValue(p, trial: t, lane: s, orange[i]) }
                 }
-            }, draw: { d in
+            },
+            respond: { d, stream, isMissed in
                 let s = d.lane, t = d.trial, i = t * S + s
-                let c = rngs[s].nextCategorical(d.probabilities)
+                let c = stream.nextCategorical(d.probabilities)
                 let block = run.block(of: t)
-                let blueIsPunished = rngs[s].nextUniform() < Self.bluePunished(trialInBlock: t - block.start, blockLength: block.length)
-                if !missed[i] {
+                let blueIsPunished =
+                    stream.nextUniform()
+                    < Self.bluePunished(trialInBlock: t - block.start, blockLength: block.length)
+                if !isMissed {
                     choice[i] = Double(c + 1)
                     outcome[i] = (c == 0) == blueIsPunished ? 1 : 0
                 }
                 if let p = outcomePlane { machine.setPlaneValue(p, trial: t, lane: s, outcome[i]) }
                 return Double(c + 1)
             })
-        }
         var columns: [String: [Double]] = [choiceName: choice]
         // A missed trial's row has no values (as a file's NA row reads).
         let shown = { (column: [Double]) in zip(column, missed).map { $1 ? 0 : $0 } }

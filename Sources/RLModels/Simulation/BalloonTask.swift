@@ -22,8 +22,9 @@ public struct BalloonTask: Sendable, Equatable {
 /// decisions (one uniform draw per decision until the subject stops or the balloon bursts).
 extension BalloonTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        try requireOneObservation(model, kind: .count, response: "one count of pumps (observed by sequential_logit)", reading: ["explosion"],
-                                  produces: "'explosion' (1 when the balloon burst) with the pumps")
+        try requireOneObservation(
+            model, kind: .count, response: "one count of pumps (observed by sequential_logit)", reading: ["explosion"],
+            produces: "'explosion' (1 when the balloon burst) with the pumps")
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
@@ -31,25 +32,22 @@ extension BalloonTask: SimulatedTask {
         let pumpsName = run.model.file.data.first(where: \.observed)!.name
         let (machine, plane) = try run.machine(choiceColumn: nil, optionCount: 2)
         let explosionPlane = plane("explosion")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
         var pumps = run.emptyColumn, explosion = run.emptyColumn
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
-            }, draw: { d in
+        let missed = run.simulate(
+            machine: machine,
+            respond: { d, stream, isMissed in
                 let s = d.lane, i = d.trial * S + s
-                let burst = 1 + min(Int(rngs[s].nextUniform() * Double(maximumPumps)), maximumPumps - 1)
+                let burst = 1 + min(Int(stream.nextUniform() * Double(maximumPumps)), maximumPumps - 1)
                 var n = 0
                 // Decision m goes on with log-odds q(m) = Σ x_k m^k (the coefficients).
                 while n < burst {
                     var q = 0.0
                     for x in d.probabilities.reversed() { q = q * Double(n) + x }
-                    guard rngs[s].nextUniform() < 1 / (1 + exp(-q)) else { break }
+                    guard stream.nextUniform() < 1 / (1 + exp(-q)) else { break }
                     n += 1
                 }
                 let burstNow = n == burst
-                if !missed[i] {
+                if !isMissed {
                     pumps[i] = Double(n)
                     explosion[i] = burstNow ? 1 : 0
                 }
@@ -57,7 +55,6 @@ extension BalloonTask: SimulatedTask {
                 if let p = explosionPlane { machine.setPlaneValue(p, trial: d.trial, lane: s, burstNow ? 1 : 0) }
                 return Double(n)
             })
-        }
         var columns: [String: [Double]] = [pumpsName: pumps]
         if run.model.file.dataIndex("explosion") != nil { columns["explosion"] = explosion }
         return run.study(columns: columns, missed: missed, choiceColumn: nil, optionCount: 2, task: self)

@@ -40,7 +40,8 @@ public struct BanditTask: Sendable, Equatable {
 
     /// Probabilistic reversal learning as den Ouden et al. (2013) ran it: 0.8 / 0.2, reversed
     /// after 5–9 consecutive correct choices (about 17 reversals in 200 trials).
-    public static let probabilisticReversal = BanditTask(rewardProbabilities: [0.8, 0.2], reversal: .afterCorrectRun(5...9))
+    public static let probabilisticReversal = BanditTask(
+        rewardProbabilities: [0.8, 0.2], reversal: .afterCorrectRun(5...9))
 
     /// The task a model's reference study used: probabilistic reversal learning for the prl
     /// models, the standard bandit for the others.
@@ -122,10 +123,12 @@ extension BanditTask: SimulatedTask {
     public static let producedColumns: Set<String> = ["outcome", "gain", "loss"]
 
     public func check(_ model: ModelDefinition) throws {
-        try requireOneObservation(model, kind: .option, response: "one choice among options", reading: Self.producedColumns,
-                                  produces: Self.producedColumns.sorted().joined(separator: ", ") + " after each choice")
+        try requireOneObservation(
+            model, kind: .option, response: "one choice among options", reading: Self.producedColumns,
+            produces: Self.producedColumns.sorted().joined(separator: ", ") + " after each choice")
         if let k = model.optionCount, k != rewardProbabilities.count {
-            throw SimulationError(message: "the task lists \(rewardProbabilities.count) options, \(model.name) has \(k)")
+            throw SimulationError(
+                message: "the task lists \(rewardProbabilities.count) options, \(model.name) has \(k)")
         }
     }
 
@@ -134,21 +137,25 @@ extension BanditTask: SimulatedTask {
         let choiceName = run.model.file.data.first(where: \.observed)!.name
         let (machine, plane) = try run.machine(choiceColumn: choiceName, optionCount: K)
         let outcomePlane = plane("outcome"), gainPlane = plane("gain"), lossPlane = plane("loss")
-        var rngs = run.streams()
         var states = [BanditTaskState?](repeating: nil, count: S)
-        var missed = [Bool](repeating: false, count: run.trials * S)
         var choice = run.emptyColumn, outcome = run.emptyColumn, gain = run.emptyColumn, loss = run.emptyColumn
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
+        let missed = run.simulate(
+            machine: machine, drawsMissed: false,
+            trialStart: { t, rngs, missed in
                 let block = run.block(of: t)
-                for s in 0..<S where t == block.start { states[s] = BanditTaskState(task: self, blockLength: block.length, rng: &rngs[s]) }
+                for s in 0..<S where t == block.start {
+                    states[s] = BanditTaskState(task: self, blockLength: block.length, rng: &rngs[s])
+                }
                 run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
-            }, draw: { d in
+            },
+            respond: { d, stream, isMissed in
                 let s = d.lane, t = d.trial, i = t * S + s
-                let c = rngs[s].nextCategorical(d.probabilities)
-                let rewarded = rngs[s].nextUniform() < states[s]!.rewardProbability(arm: c, trialInBlock: t - run.block(of: t).start)
-                if !missed[i] {
-                    states[s]!.record(choice: c, rng: &rngs[s])
+                let c = stream.nextCategorical(d.probabilities)
+                let rewarded =
+                    stream.nextUniform()
+                    < states[s]!.rewardProbability(arm: c, trialInBlock: t - run.block(of: t).start)
+                if !isMissed {
+                    states[s]!.record(choice: c, rng: &stream)
                     choice[i] = Double(c + 1)
                     outcome[i] = rewarded ? 1 : -1
                     gain[i] = rewarded ? 1 : 0
@@ -159,7 +166,6 @@ extension BanditTask: SimulatedTask {
                 if let p = lossPlane { machine.setPlaneValue(p, trial: t, lane: s, loss[i]) }
                 return Double(c + 1)
             })
-        }
         var columns: [String: [Double]] = [choiceName: choice]
         for c in run.model.file.data where !c.observed {
             columns[c.name] = c.name == "outcome" ? outcome : c.name == "gain" ? gain : loss

@@ -28,8 +28,9 @@ public struct BinaryInputTask: Sendable, Equatable {
 /// Per subject and trial: whether the trial is missed, the input, then the response.
 extension BinaryInputTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        try requireOneObservation(model, kind: .binary, response: "one binary response (the predicted input)", reading: ["u"],
-                                  produces: "the input 'u' (1 or 0)")
+        try requireOneObservation(
+            model, kind: .binary, response: "one binary response (the predicted input)", reading: ["u"],
+            produces: "the input 'u' (1 or 0)")
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {

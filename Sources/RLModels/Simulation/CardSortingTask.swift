@@ -23,9 +23,10 @@ public struct CardSortingTask: Sendable, Equatable {
 /// the choice; a missed trial shows a card but leaves the run of correct sorts as it was.
 extension CardSortingTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        try requireOneObservation(model, kind: .option, response: "one choice among 4 decks", reading: Set(Self.dimensions + ["outcome"]),
-                                  produces: "the card's 'color', 'form', 'number' (the matching decks) and 'outcome' (1 correct, 0 wrong)")
-        guard model.optionCount == 4 else { throw SimulationError(message: "\(model.name) must fix options 4 (the decks)") }
+        try requireOneObservation(
+            model, kind: .option, response: "one choice among 4 decks", reading: Set(Self.dimensions + ["outcome"]),
+            produces: "the card's 'color', 'form', 'number' (the matching decks) and 'outcome' (1 correct, 0 wrong)",
+            fixedOptions: (4, "the decks"))
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
@@ -33,14 +34,12 @@ extension CardSortingTask: SimulatedTask {
         let choiceName = run.model.file.data.first(where: \.observed)!.name
         let (machine, plane) = try run.machine(choiceColumn: choiceName, optionCount: 4)
         let cardPlanes = Self.dimensions.map(plane), outcomePlane = plane("outcome")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
         var rule = [Int](repeating: 0, count: S), streak = [Int](repeating: 0, count: S)
         var choice = run.emptyColumn, outcome = run.emptyColumn
         var cards = Self.dimensions.map { _ in run.emptyColumn }
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+        let missed = run.simulate(
+            machine: machine,
+            trialStart: { t, rngs, _ in
                 if run.block(of: t).start == t { for s in 0..<S { rule[s] = 0; streak[s] = 0 } }
                 for s in 0..<S {
                     for (k, p) in cardPlanes.enumerated() {
@@ -49,22 +48,22 @@ extension CardSortingTask: SimulatedTask {
                         if let p { machine.setPlaneValue(p, trial: t, lane: s, deck) }
                     }
                 }
-            }, draw: { d in
+            },
+            respond: { d, stream, isMissed in
                 let s = d.lane, i = d.trial * S + s
-                let c = rngs[s].nextCategorical(d.probabilities)
-                if !missed[i] {
+                let c = stream.nextCategorical(d.probabilities)
+                if !isMissed {
                     choice[i] = Double(c + 1)
                     let correct = cards[rule[s]][i] == Double(c + 1)
                     outcome[i] = correct ? 1 : 0
                     streak[s] = correct ? streak[s] + 1 : 0
                     if streak[s] == runToShift { rule[s] = (rule[s] + 1) % 3; streak[s] = 0 }
                 } else {
-                    for k in cards.indices { cards[k][i] = 0 }  // a missed trial's row keeps nothing (as the reader)
+                    for k in cards.indices { cards[k][i] = 0 } // a missed trial's row keeps nothing (as the reader)
                 }
                 if let p = outcomePlane { machine.setPlaneValue(p, trial: d.trial, lane: s, outcome[i]) }
                 return Double(c + 1)
             })
-        }
         var columns: [String: [Double]] = [choiceName: choice, "outcome": outcome]
         for (k, name) in Self.dimensions.enumerated() { columns[name] = cards[k] }
         return run.study(columns: columns, missed: missed, choiceColumn: choiceName, optionCount: 4, task: self)

@@ -42,7 +42,8 @@ public struct GoNoGoTask: Sendable, Equatable {
 
     public var description: String {
         let right = String(format: "%g", contingency), wrong = String(format: "%g", 1 - contingency)
-        return "go/no-go: cues 1 go-to-win, 2 no-go-to-win, 3 go-to-avoid, 4 no-go-to-avoid, uniform; the right action pays off \(right) of the time, the wrong one \(wrong)"
+        return
+            "go/no-go: cues 1 go-to-win, 2 no-go-to-win, 3 go-to-avoid, 4 no-go-to-avoid, uniform; the right action pays off \(right) of the time, the wrong one \(wrong)"
     }
 }
 
@@ -54,13 +55,19 @@ extension GoNoGoTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
         let observed = model.file.data.filter(\.observed)
         guard observed.count == 1, observed[0].kind == .binary else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated go/no-go task produces one binary response (pressed or not) per trial, so it cannot simulate this model")
+            throw SimulationError(
+                message:
+                    "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated go/no-go task produces one binary response (pressed or not) per trial, so it cannot simulate this model"
+            )
         }
         for c in model.file.data where !c.observed {
             switch (c.name, c.kind) {
             case ("outcome", _): continue
             case ("cue", .index(let levels)) where levels == nil || levels == Self.cueCount: continue
-            default: throw unproduced(c.name, by: model, produces: "'cue' (an index column, 1..4) before each trial and 'outcome' after it")
+            default:
+                throw unproduced(
+                    c.name, by: model,
+                    produces: "'cue' (an index column, 1..4) before each trial and 'outcome' after it")
             }
         }
     }
@@ -73,11 +80,10 @@ extension GoNoGoTask: SimulatedTask {
         // No option column: the batch has no choice (as the reader gives it), only columns.
         let (machine, plane) = try run.machine(choiceColumn: nil, optionCount: 2, levels: levels)
         let cuePlane = plane("cue"), outcomePlane = plane("outcome")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
         var cue = run.emptyColumn, response = run.emptyColumn, outcome = run.emptyColumn
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
+        let missed = run.simulate(
+            machine: machine, drawsMissed: false,
+            trialStart: { t, rngs, missed in
                 for s in 0..<S {
                     let i = t * S + s
                     missed[i] = rngs[s].nextUniform() < run.missingProbability
@@ -85,22 +91,23 @@ extension GoNoGoTask: SimulatedTask {
                     machine.setPlaneValue(MachineCode.answeredPlane, trial: t, lane: s, missed[i] ? 0 : 1)
                     if let p = cuePlane { machine.setPlaneValue(p, trial: t, lane: s, cue[i]) }
                 }
-            }, draw: { d in
+            },
+            respond: { d, stream, isMissed in
                 let s = d.lane, i = d.trial * S + s
-                let pressed = rngs[s].nextUniform() < d.probabilities[0]
-                let result = self.outcome(cue: Int(cue[i]), pressed: pressed, &rngs[s])
-                if !missed[i] {
+                let pressed = stream.nextUniform() < d.probabilities[0]
+                let result = self.outcome(cue: Int(cue[i]), pressed: pressed, &stream)
+                if !isMissed {
                     response[i] = pressed ? 1 : 0
                     outcome[i] = result
                 }
                 if let p = outcomePlane { machine.setPlaneValue(p, trial: d.trial, lane: s, outcome[i]) }
                 return pressed ? 1 : 0
             })
-        }
         var columns: [String: [Double]] = [responseName: response]
         // A missed trial's row has no values (as a file's NA row reads).
         if hasCue { columns["cue"] = zip(cue, missed).map { $1 ? 0 : $0 } }
         if run.model.file.dataIndex("outcome") != nil { columns["outcome"] = outcome }
-        return run.study(columns: columns, missed: missed, choiceColumn: nil, optionCount: 2, levels: levels, task: self)
+        return run.study(
+            columns: columns, missed: missed, choiceColumn: nil, optionCount: 2, levels: levels, task: self)
     }
 }

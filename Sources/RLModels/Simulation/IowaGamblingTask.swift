@@ -33,9 +33,9 @@ public struct IowaGamblingTask: Sendable, Equatable {
 /// a run is used up.
 extension IowaGamblingTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        try requireOneObservation(model, kind: .option, response: "one choice among 4 decks", reading: ["gain", "loss"],
-                                  produces: "'gain' and 'loss' after each choice")
-        guard model.optionCount == 4 else { throw SimulationError(message: "\(model.name) must fix options 4 (the decks)") }
+        try requireOneObservation(
+            model, kind: .option, response: "one choice among 4 decks", reading: ["gain", "loss"],
+            produces: "'gain' and 'loss' after each choice", fixedOptions: (4, "the decks"))
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
@@ -43,18 +43,15 @@ extension IowaGamblingTask: SimulatedTask {
         let choiceName = run.model.file.data.first(where: \.observed)!.name
         let (machine, plane) = try run.machine(choiceColumn: choiceName, optionCount: 4)
         let gainPlane = plane("gain"), lossPlane = plane("loss")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
         var decks = [[[Double]]](repeating: [[], [], [], []], count: S)
         var choice = run.emptyColumn, gain = run.emptyColumn, loss = run.emptyColumn
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
-            }, draw: { d in
+        let missed = run.simulate(
+            machine: machine,
+            respond: { d, stream, isMissed in
                 let s = d.lane, i = d.trial * S + s
-                let c = rngs[s].nextCategorical(d.probabilities)
-                if !missed[i] {
-                    if decks[s][c].isEmpty { decks[s][c] = Self.run(deck: c, &rngs[s]) }
+                let c = stream.nextCategorical(d.probabilities)
+                if !isMissed {
+                    if decks[s][c].isEmpty { decks[s][c] = Self.run(deck: c, &stream) }
                     choice[i] = Double(c + 1)
                     gain[i] = Self.gains[c]
                     loss[i] = -decks[s][c].removeLast()
@@ -63,7 +60,6 @@ extension IowaGamblingTask: SimulatedTask {
                 if let p = lossPlane { machine.setPlaneValue(p, trial: d.trial, lane: s, loss[i]) }
                 return Double(c + 1)
             })
-        }
         var columns: [String: [Double]] = [choiceName: choice]
         for c in run.model.file.data where !c.observed { columns[c.name] = c.name == "gain" ? gain : loss }
         return run.study(columns: columns, missed: missed, choiceColumn: choiceName, optionCount: 4, task: self)

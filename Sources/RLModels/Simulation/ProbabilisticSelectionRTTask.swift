@@ -24,12 +24,15 @@ public struct ProbabilisticSelectionRTTask: Sendable, Equatable {
 
     public var description: String {
         "probabilistic selection with response times: conditions 1, 2, 3 in turn, the correct option rewarded with P "
-            + rewardProbabilities.map { String(format: "%g", $0) }.joined(separator: " / ") + "; diffusion simulated in steps of 0.1 ms"
+            + rewardProbabilities.map { String(format: "%g", $0) }.joined(separator: " / ")
+            + "; diffusion simulated in steps of 0.1 ms"
     }
 
     /// One first passage: the response (1 upper, 2 lower) and its time in seconds.
-    func passage(boundary a: Double, nondecision tau: Double, bias beta: Double, drift delta: Double,
-                 rng: inout Philox) -> (response: Double, time: Double) {
+    func passage(
+        boundary a: Double, nondecision tau: Double, bias beta: Double, drift delta: Double,
+        rng: inout Philox
+    ) -> (response: Double, time: Double) {
         var x = beta * a, steps = 0
         let sd = timeStep.squareRoot(), limit = Int(maximumDecisionTime / timeStep)
         while x > 0 && x < a && steps < limit {
@@ -47,14 +50,21 @@ extension ProbabilisticSelectionRTTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
         let observed = model.file.data.filter(\.observed)
         guard observed.count == 1, observed[0].kind == .option, model.optionCount == 2 else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated task (\(description)) produces one response, 1 or 2, with its time per trial")
+            throw SimulationError(
+                message:
+                    "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated task (\(description)) produces one response, 1 or 2, with its time per trial"
+            )
         }
         for c in model.file.data where !c.observed {
             switch (c.name, c.kind) {
             case ("cond", .index(let levels)) where levels == nil || levels == rewardProbabilities.count: continue
             case ("RT", .real), ("feedback", .real), ("iter", .count), ("iter", .real), ("prob", .real): continue
             default:
-                throw unproduced(c.name, by: model, produces: "'cond' (1..3) and 'iter' before each trial, 'RT' with the response, 'feedback' (1 or 0) after it")
+                throw unproduced(
+                    c.name, by: model,
+                    produces:
+                        "'cond' (1..3) and 'iter' before each trial, 'RT' with the response, 'feedback' (1 or 0) after it"
+                )
             }
         }
     }
@@ -64,14 +74,13 @@ extension ProbabilisticSelectionRTTask: SimulatedTask {
         let responseName = run.model.file.data.first(where: \.observed)!.name
         let levels = run.model.file.dataIndex("cond") != nil ? ["cond": C] : [:]
         let (machine, plane) = try run.machine(choiceColumn: responseName, optionCount: 2, levels: levels)
-        let condPlane = plane("cond"), iterPlane = plane("iter"), rtPlane = plane("RT"), feedbackPlane = plane("feedback")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
+        let condPlane = plane("cond"), iterPlane = plane("iter"), rtPlane = plane("RT"),
+            feedbackPlane = plane("feedback")
         var cond = run.emptyColumn, iter = run.emptyColumn, prob = run.emptyColumn
         var response = run.emptyColumn, rt = run.emptyColumn, feedback = run.emptyColumn
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+        let missed = run.simulate(
+            machine: machine,
+            trialStart: { t, rngs, _ in
                 let start = run.block(of: t).start
                 let c = (t - start) % C
                 for s in 0..<S {
@@ -82,28 +91,34 @@ extension ProbabilisticSelectionRTTask: SimulatedTask {
                     if let p = condPlane { machine.setPlaneValue(p, trial: t, lane: s, cond[i]) }
                     if let p = iterPlane { machine.setPlaneValue(p, trial: t, lane: s, iter[i]) }
                 }
-            }, draw: { d in
+            },
+            respond: { d, stream, isMissed in
                 let s = d.lane, i = d.trial * S + s
-                let (r, time) = passage(boundary: d.probabilities[0], nondecision: d.probabilities[1], bias: d.probabilities[2],
-                                        drift: d.probabilities[3], rng: &rngs[s])
+                let (r, time) = passage(
+                    boundary: d.probabilities[0], nondecision: d.probabilities[1], bias: d.probabilities[2],
+                    drift: d.probabilities[3], rng: &stream)
                 let p = rewardProbabilities[Int(cond[i]) - 1]
-                let rewarded = rngs[s].nextUniform() < (r == 1 ? p : 1 - p)
-                if !missed[i] {
+                let rewarded = stream.nextUniform() < (r == 1 ? p : 1 - p)
+                if !isMissed {
                     response[i] = r
                     rt[i] = time
                     feedback[i] = rewarded ? 1 : 0
                 }
                 if let plane = rtPlane { machine.setPlaneValue(plane, trial: d.trial, lane: s, time) }
-                if let plane = feedbackPlane { machine.setPlaneValue(plane, trial: d.trial, lane: s, rewarded ? 1 : 0) }
+                if let plane = feedbackPlane {
+                    machine.setPlaneValue(plane, trial: d.trial, lane: s, rewarded ? 1 : 0)
+                }
                 return r
             })
-        }
         // The columns the model declares; a missed trial's row has no values (as a file's NA row reads).
         var columns: [String: [Double]] = [:]
-        for (name, values) in [(responseName, response), ("cond", cond), ("iter", iter), ("prob", prob), ("RT", rt), ("feedback", feedback)]
+        for (name, values) in [
+            (responseName, response), ("cond", cond), ("iter", iter), ("prob", prob), ("RT", rt), ("feedback", feedback)
+        ]
         where run.model.file.dataIndex(name) != nil {
             columns[name] = zip(values, missed).map { $1 ? 0 : $0 }
         }
-        return run.study(columns: columns, missed: missed, choiceColumn: responseName, optionCount: 2, levels: levels, task: self)
+        return run.study(
+            columns: columns, missed: missed, choiceColumn: responseName, optionCount: 2, levels: levels, task: self)
     }
 }

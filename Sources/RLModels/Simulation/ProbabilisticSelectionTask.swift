@@ -15,8 +15,8 @@ public struct ProbabilisticSelectionTask: Sendable, Equatable {
     public init() {}
 
     public var description: String {
-        "probabilistic selection: pairs 12, 34, 56 shown uniformly; stimuli rewarded with P " +
-            rewardProbabilities.map { String(format: "%g", $0) }.joined(separator: " / ")
+        "probabilistic selection: pairs 12, 34, 56 shown uniformly; stimuli rewarded with P "
+            + rewardProbabilities.map { String(format: "%g", $0) }.joined(separator: " / ")
     }
 }
 
@@ -24,10 +24,15 @@ public struct ProbabilisticSelectionTask: Sendable, Equatable {
 /// reward draw (both always made).
 extension ProbabilisticSelectionTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        try requireOneObservation(model, kind: .binary, response: "one binary response (the pair's first stimulus chosen or not)",
-                                  reading: ["type", "reward"], produces: "'type' (the pair, 12, 34 or 56) before each trial and 'reward' (1 or 0) after it")
+        try requireOneObservation(
+            model, kind: .binary, response: "one binary response (the pair's first stimulus chosen or not)",
+            reading: ["type", "reward"],
+            produces: "'type' (the pair, 12, 34 or 56) before each trial and 'reward' (1 or 0) after it")
         if let k = model.optionCount, k != Self.stimulusCount {
-            throw SimulationError(message: "\(model.name) has \(k) options; the probabilistic selection task has \(Self.stimulusCount) stimuli")
+            throw SimulationError(
+                message:
+                    "\(model.name) has \(k) options; the probabilistic selection task has \(Self.stimulusCount) stimuli"
+            )
         }
     }
 
@@ -36,35 +41,36 @@ extension ProbabilisticSelectionTask: SimulatedTask {
         let responseName = run.model.file.data.first(where: \.observed)!.name
         let (machine, plane) = try run.machine(choiceColumn: nil, optionCount: Self.stimulusCount)
         let typePlane = plane("type"), rewardPlane = plane("reward")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
         var type = run.emptyColumn, response = run.emptyColumn, reward = run.emptyColumn
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+        let missed = run.simulate(
+            machine: machine,
+            trialStart: { t, rngs, _ in
                 for s in 0..<S {
                     let pair = min(Int(rngs[s].nextUniform() * 3), 2)
                     type[t * S + s] = Double(10 * (2 * pair + 1) + 2 * pair + 2)
                     if let p = typePlane { machine.setPlaneValue(p, trial: t, lane: s, type[t * S + s]) }
                 }
-            }, draw: { d in
+            },
+            respond: { d, stream, isMissed in
                 let s = d.lane, i = d.trial * S + s
-                let first = rngs[s].nextUniform() < d.probabilities[0]
+                let first = stream.nextUniform() < d.probabilities[0]
                 let pair = Int(type[i]) / 10
                 let chosen = first ? pair : pair + 1
-                let rewarded = rngs[s].nextUniform() < rewardProbabilities[chosen - 1]
-                if !missed[i] {
+                let rewarded = stream.nextUniform() < rewardProbabilities[chosen - 1]
+                if !isMissed {
                     response[i] = first ? 1 : 0
                     reward[i] = rewarded ? 1 : 0
                 }
                 if let p = rewardPlane { machine.setPlaneValue(p, trial: d.trial, lane: s, reward[i]) }
                 return first ? 1 : 0
             })
-        }
         var columns: [String: [Double]] = [responseName: response]
         // A missed trial's row has no values (as a file's NA row reads).
-        if typePlane != nil || run.model.file.dataIndex("type") != nil { columns["type"] = zip(type, missed).map { $1 ? 0 : $0 } }
+        if typePlane != nil || run.model.file.dataIndex("type") != nil {
+            columns["type"] = zip(type, missed).map { $1 ? 0 : $0 }
+        }
         if run.model.file.dataIndex("reward") != nil { columns["reward"] = reward }
-        return run.study(columns: columns, missed: missed, choiceColumn: nil, optionCount: Self.stimulusCount, task: self)
+        return run.study(
+            columns: columns, missed: missed, choiceColumn: nil, optionCount: Self.stimulusCount, task: self)
     }
 }

@@ -34,8 +34,9 @@ public struct RestlessBanditTask: Sendable, Equatable {
 /// values on the first trial), then the choice and the payoff draw (both always made).
 extension RestlessBanditTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        try requireOneObservation(model, kind: .option, response: "one choice among options", reading: ["outcome"],
-                                  produces: "'outcome' (the payoff, 1-100) after each choice")
+        try requireOneObservation(
+            model, kind: .option, response: "one choice among options", reading: ["outcome"],
+            produces: "'outcome' (the payoff, 1-100) after each choice")
         if let k = model.optionCount, k != arms {
             throw SimulationError(message: "the restless bandit has \(arms) arms, \(model.name) has \(k) options")
         }
@@ -46,33 +47,34 @@ extension RestlessBanditTask: SimulatedTask {
         let choiceName = run.model.file.data.first(where: \.observed)!.name
         let (machine, plane) = try run.machine(choiceColumn: choiceName, optionCount: arms)
         let outcomePlane = plane("outcome")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
         var means = [[Double]](repeating: [], count: S)
         var choice = run.emptyColumn, outcome = run.emptyColumn
         let stationary = diffusion / (1 - decay * decay).squareRoot()
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+        let missed = run.simulate(
+            machine: machine,
+            trialStart: { t, rngs, _ in
                 for s in 0..<S {
                     if t == 0 {
                         means[s] = (0..<arms).map { _ in center + stationary * rngs[s].nextNormal() }
                     } else {
-                        for k in 0..<arms { means[s][k] = decay * means[s][k] + (1 - decay) * center + diffusion * rngs[s].nextNormal() }
+                        for k in 0..<arms {
+                            means[s][k] =
+                                decay * means[s][k] + (1 - decay) * center + diffusion * rngs[s].nextNormal()
+                        }
                     }
                 }
-            }, draw: { d in
+            },
+            respond: { d, stream, isMissed in
                 let s = d.lane, i = d.trial * S + s
-                let c = rngs[s].nextCategorical(d.probabilities)
-                let paid = payoff(mean: means[s][c], &rngs[s])
-                if !missed[i] {
+                let c = stream.nextCategorical(d.probabilities)
+                let paid = payoff(mean: means[s][c], &stream)
+                if !isMissed {
                     choice[i] = Double(c + 1)
                     outcome[i] = paid
                 }
                 if let p = outcomePlane { machine.setPlaneValue(p, trial: d.trial, lane: s, outcome[i]) }
                 return Double(c + 1)
             })
-        }
         var columns: [String: [Double]] = [choiceName: choice]
         if run.model.file.dataIndex("outcome") != nil { columns["outcome"] = outcome }
         return run.study(columns: columns, missed: missed, choiceColumn: choiceName, optionCount: arms, task: self)

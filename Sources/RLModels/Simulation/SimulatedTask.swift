@@ -16,19 +16,30 @@ public protocol SimulatedTask: Sendable {
 extension SimulatedTask {
     /// The error for a column `model` reads that this task does not produce.
     func unproduced(_ column: String, by model: ModelDefinition, produces: String) -> SimulationError {
-        SimulationError(message: "\(model.name) reads data column '\(column)'; the simulated task (\(description)) produces \(produces)")
+        SimulationError(
+            message:
+                "\(model.name) reads data column '\(column)'; the simulated task (\(description)) produces \(produces)")
     }
 
     /// Checks that `model` observes one column, of `kind` (`response` says what the task
-    /// draws), and reads no other column than `columns` (`produces` says what they are).
-    func requireOneObservation(_ model: ModelDefinition, kind: DataDeclaration.Kind, response: String,
-                               reading columns: Set<String>, produces: String) throws {
+    /// draws), reads no other column than `columns` (`produces` says what they are) and, with
+    /// `fixedOptions`, fixes that many options (`meaning` says what they are).
+    func requireOneObservation(
+        _ model: ModelDefinition, kind: DataDeclaration.Kind, response: String,
+        reading columns: Set<String>, produces: String, fixedOptions: (count: Int, meaning: String)? = nil
+    ) throws {
         let observed = model.file.data.filter(\.observed)
         guard observed.count == 1, observed[0].kind == kind else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated task (\(description)) produces \(response) per trial")
+            throw SimulationError(
+                message:
+                    "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated task (\(description)) produces \(response) per trial"
+            )
         }
         for c in model.file.data where !c.observed && !columns.contains(c.name) {
             throw unproduced(c.name, by: model, produces: produces)
+        }
+        if let fixed = fixedOptions, model.optionCount != fixed.count {
+            throw SimulationError(message: "\(model.name) must fix options \(fixed.count) (\(fixed.meaning))")
         }
     }
 }

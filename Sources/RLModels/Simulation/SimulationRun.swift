@@ -31,17 +31,46 @@ public struct SimulationRun {
 
     /// The model's simulation machine for a study with these columns (every column the model
     /// declares, zero until the task writes it), and where each column's plane is.
-    func machine(choiceColumn: String?, optionCount: Int, levels: [String: Int] = [:]) throws -> (LaneMachine, plane: (String) -> Int?) {
+    func machine(choiceColumn: String?, optionCount: Int, levels: [String: Int] = [:]) throws -> (
+        LaneMachine, plane: (String) -> Int?
+    ) {
         var columns: [String: [Double]] = [:]
         for c in model.file.data { columns[c.name] = emptyColumn }
-        let skeleton = TrialBatch(subjectIDs: subjectIDs, trialCount: trials, optionCount: optionCount,
-                                  answered: [Bool](repeating: true, count: trials * subjects), columns: columns,
-                                  choiceColumn: choiceColumn, levels: levels, blockStart: layout.blockStart,
-                                  trialsPerSubject: [Int](repeating: trials, count: subjects))
+        let skeleton = TrialBatch(
+            laneIDs: subjectIDs, trialCount: trials, optionCount: optionCount,
+            answered: [Bool](repeating: true, count: trials * subjects), columns: columns,
+            choiceColumn: choiceColumn, levels: levels, blockStart: layout.blockStart,
+            trialsPerLane: [Int](repeating: trials, count: subjects))
         let (machine, _) = try model.machine(for: skeleton, purpose: .simulation)
         let planes = machine.code.dataPlanes
         let dataIndex = model.file.dataIndex
         return (machine, { name in dataIndex(name).flatMap { planes[$0] } })
+    }
+
+    /// The simulation loop every task shares: each subject's random stream (`streams()`), the
+    /// study's missed trials, and the machine run over the subjects' θ. Before trial t: the
+    /// missed draws (`drawMissed`, unless `drawsMissed` is false and `trialStart` makes them),
+    /// then `trialStart(t, &streams, &missed)` (the task's stimuli, subject by subject); at
+    /// each response the machine samples, `respond(draw, &stream of the draw's subject, whether
+    /// the trial is missed)` draws it and returns the value the model reads. Returns the missed
+    /// trials (T·S, time-major).
+    func simulate(
+        machine: LaneMachine, drawsMissed: Bool = true,
+        trialStart: (_ trial: Int, _ streams: inout [Philox], _ missed: inout [Bool]) -> Void = { _, _, _ in },
+        respond: (_ draw: LaneMachine.Draw, _ stream: inout Philox, _ missed: Bool) -> Double
+    ) -> [Bool] {
+        var streams = streams()
+        var missed = [Bool](repeating: false, count: trials * subjects)
+        theta.withUnsafeBufferPointer { th in
+            machine.simulate(
+                theta: th.baseAddress!,
+                trialStart: { t in
+                    if drawsMissed { drawMissed(trial: t, machine: machine, rngs: &streams, missed: &missed) }
+                    trialStart(t, &streams, &missed)
+                },
+                draw: { d in respond(d, &streams[d.lane], missed[d.trial * subjects + d.lane]) })
+        }
+        return missed
     }
 
     /// Whether each of trial t's subjects misses it (one uniform draw per subject, always
@@ -59,28 +88,28 @@ public struct SimulationRun {
     /// `stimulus`, is drawn per subject before each trial by `value(trial, subject, stream)`
     /// (the ultimatum game's offers, the HGF's inputs): per trial, the missed draw, the
     /// stimulus, then the response (1 with the model's probability).
-    func binaryResponses(to stimulus: String, task: any SimulatedTask,
-                         value: (_ trial: Int, _ subject: Int, inout Philox) -> Double) throws -> SimulatedStudy {
+    func binaryResponses(
+        to stimulus: String, task: any SimulatedTask,
+        value: (_ trial: Int, _ subject: Int, inout Philox) -> Double
+    ) throws -> SimulatedStudy {
         let S = subjects
         let responseName = model.file.data.first(where: \.observed)!.name
         let (machine, plane) = try machine(choiceColumn: nil, optionCount: 2)
         let stimulusPlane = plane(stimulus)
-        var rngs = streams()
-        var missed = [Bool](repeating: false, count: trials * S)
         var shown = emptyColumn, response = emptyColumn
-        theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+        let missed = simulate(
+            machine: machine,
+            trialStart: { t, streams, _ in
                 for s in 0..<S {
-                    shown[t * S + s] = value(t, s, &rngs[s])
+                    shown[t * S + s] = value(t, s, &streams[s])
                     if let p = stimulusPlane { machine.setPlaneValue(p, trial: t, lane: s, shown[t * S + s]) }
                 }
-            }, draw: { d in
-                let one = rngs[d.lane].nextUniform() < d.probabilities[0]
-                if !missed[d.trial * S + d.lane] { response[d.trial * S + d.lane] = one ? 1 : 0 }
+            },
+            respond: { d, stream, missed in
+                let one = stream.nextUniform() < d.probabilities[0]
+                if !missed { response[d.trial * S + d.lane] = one ? 1 : 0 }
                 return one ? 1 : 0
             })
-        }
         var columns: [String: [Double]] = [responseName: response]
         // A missed trial's row has no values (as a file's NA row reads).
         if model.file.dataIndex(stimulus) != nil { columns[stimulus] = zip(shown, missed).map { $1 ? 0 : $0 } }
@@ -89,12 +118,17 @@ public struct SimulationRun {
 
     /// The simulated study from the task's columns (a missed trial's values are whatever the
     /// task left there; the batch marks the trial unanswered).
-    func study(columns: [String: [Double]], missed: [Bool], choiceColumn: String?, optionCount: Int, levels: [String: Int] = [:],
-               task: any SimulatedTask) -> SimulatedStudy {
-        let batch = TrialBatch(subjectIDs: subjectIDs, trialCount: trials, optionCount: optionCount, answered: missed.map { !$0 },
-                               columns: columns, choiceColumn: choiceColumn, levels: levels, blockStart: layout.blockStart,
-                               trialsPerSubject: [Int](repeating: trials, count: subjects))
-        return SimulatedStudy(batch: batch, blockNumber: layout.blockNumber, group: group, z: z, theta: theta,
-                              taskDescription: task.description)
+    func study(
+        columns: [String: [Double]], missed: [Bool], choiceColumn: String?, optionCount: Int,
+        levels: [String: Int] = [:],
+        task: any SimulatedTask
+    ) -> SimulatedStudy {
+        let batch = TrialBatch(
+            laneIDs: subjectIDs, trialCount: trials, optionCount: optionCount, answered: missed.map { !$0 },
+            columns: columns, choiceColumn: choiceColumn, levels: levels, blockStart: layout.blockStart,
+            trialsPerLane: [Int](repeating: trials, count: subjects))
+        return SimulatedStudy(
+            batch: batch, blockNumber: layout.blockNumber, group: group, z: z, theta: theta,
+            taskDescription: task.description)
     }
 }

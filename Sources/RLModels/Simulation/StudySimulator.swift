@@ -61,7 +61,9 @@ public enum StudySimulator {
     /// The task `model` is simulated on: its file's task; for the bandit tasks, `bandit` when
     /// given, else the reference design with `options` arms where the model takes K from the
     /// data (default 2).
-    public static func task(for model: ModelDefinition, bandit: BanditTask? = nil, options: Int? = nil) -> any SimulatedTask {
+    public static func task(for model: ModelDefinition, bandit: BanditTask? = nil, options: Int? = nil)
+        -> any SimulatedTask
+    {
         switch model.task {
         case .goNoGo: return GoNoGoTask()
         case .probabilisticSelection: return ProbabilisticSelectionTask()
@@ -73,7 +75,8 @@ public enum StudySimulator {
         case .probabilisticSelectionRT: return ProbabilisticSelectionRTTask()
         case .binaryInputs: return BinaryInputTask()
         case .cardSorting: return CardSortingTask()
-        case .twoStep: return TwoStepTask(commonTransition: model.argument("trans_prob") ?? TwoStepTask.standardCommonTransition)
+        case .twoStep:
+            return TwoStepTask(commonTransition: model.argument("trans_prob") ?? TwoStepTask.standardCommonTransition)
         case .bandit, .probabilisticReversal:
             return bandit ?? BanditTask.standard(for: model, options: model.optionCount ?? options ?? 2)
         }
@@ -94,15 +97,18 @@ public enum StudySimulator {
         try task.check(model)
         let group = group ?? GroupValues.defaults(for: model)
         let (z, theta) = drawSubjects(model: model, group: group, subjects: subjects, seed: seed)
-        let run = SimulationRun(model: model, subjects: subjects, trials: trials,
-                                layout: BlockLayout(trials: trials, subjects: subjects, blocks: blocks),
-                                missingProbability: missingProbability, seed: seed, group: group, z: z, theta: theta)
+        let run = SimulationRun(
+            model: model, subjects: subjects, trials: trials,
+            layout: BlockLayout(trials: trials, subjects: subjects, blocks: blocks),
+            missingProbability: missingProbability, seed: seed, group: group, z: z, theta: theta)
         return try task.simulate(run)
     }
 
     /// Subjects' deviations z ~ N(0, zScale²) and natural-scale parameters θ (P·S,
     /// parameter-major) from Philox stream 0.
-    static func drawSubjects(model: ModelDefinition, group: GroupValues, subjects S: Int, seed: UInt64) -> ([Double], [Double]) {
+    static func drawSubjects(model: ModelDefinition, group: GroupValues, subjects S: Int, seed: UInt64) -> (
+        [Double], [Double]
+    ) {
         let P = model.parameters.count
         var parameterStream = Philox(seed: seed, stream: 0)
         var z = [Double](repeating: 0, count: P * S)

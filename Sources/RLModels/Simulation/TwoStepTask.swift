@@ -42,10 +42,14 @@ public struct TwoStepTask: Sendable, Equatable {
 extension TwoStepTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
         let observed = model.file.data.filter(\.observed)
-        let expected = observed.count == 2 && observed[0].name == "level1_choice" && observed[0].kind == .option
+        let expected =
+            observed.count == 2 && observed[0].name == "level1_choice" && observed[0].kind == .option
             && observed[1].name == "level2_choice" && observed[1].kind == .index(levels: 4)
         guard expected, model.optionCount == 2 else {
-            throw SimulationError(message: "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated two-step task produces level1_choice (an option, 1 or 2, of 2 options) and then level2_choice (an index 1..4) per trial")
+            throw SimulationError(
+                message:
+                    "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated two-step task produces level1_choice (an option, 1 or 2, of 2 options) and then level2_choice (an index 1..4) per trial"
+            )
         }
         for c in model.file.data where !c.observed && c.name != "reward" {
             throw unproduced(c.name, by: model, produces: "'reward' (1 or 0) after the stage-2 choice")
@@ -58,33 +62,34 @@ extension TwoStepTask: SimulatedTask {
         let (machine, plane) = try run.machine(choiceColumn: "level1_choice", optionCount: 2, levels: levels)
         let firstColumn = run.model.file.dataIndex("level1_choice")!
         let secondPlane = plane("level2_choice")!, rewardPlane = plane("reward")
-        var rngs = run.streams()
-        var missed = [Bool](repeating: false, count: run.trials * S)
         var probabilities = [[Double]](repeating: [], count: S)
         var first = run.emptyColumn, second = run.emptyColumn, reward = run.emptyColumn
-        run.theta.withUnsafeBufferPointer { th in
-            machine.simulate(theta: th.baseAddress!, trialStart: { t in
-                run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+        let missed = run.simulate(
+            machine: machine,
+            trialStart: { t, rngs, _ in
                 for s in 0..<S {
                     if t == 0 {
-                        probabilities[s] = (0..<4).map { _ in rngs[s].nextUniform(Self.rewardBounds.lowerBound, Self.rewardBounds.upperBound) }
+                        probabilities[s] = (0..<4).map { _ in
+                            rngs[s].nextUniform(Self.rewardBounds.lowerBound, Self.rewardBounds.upperBound)
+                        }
                     } else {
                         for k in 0..<4 { probabilities[s][k] = Self.drift(probabilities[s][k], &rngs[s]) }
                     }
                 }
-            }, draw: { d in
+            },
+            respond: { d, stream, isMissed in
                 let s = d.lane, t = d.trial, i = t * S + s
-                let c = rngs[s].nextCategorical(d.probabilities)
+                let c = stream.nextCategorical(d.probabilities)
                 if d.column == firstColumn {
-                    let common = rngs[s].nextUniform() < commonTransition
+                    let common = stream.nextUniform() < commonTransition
                     let state = common ? c : 1 - c
                     // The stage-2 options offered are read from level2_choice's pair: until the
                     // stage-2 draw, it holds the reached state's first option.
                     machine.setPlaneValue(secondPlane, trial: t, lane: s, Double(2 * state + 1))
-                    if !missed[i] { first[i] = Double(c + 1) }
+                    if !isMissed { first[i] = Double(c + 1) }
                 } else {
-                    let rewarded = rngs[s].nextUniform() < probabilities[s][c]
-                    if !missed[i] {
+                    let rewarded = stream.nextUniform() < probabilities[s][c]
+                    if !isMissed {
                         second[i] = Double(c + 1)
                         reward[i] = rewarded ? 1 : 0
                     }
@@ -92,9 +97,9 @@ extension TwoStepTask: SimulatedTask {
                 }
                 return Double(c + 1)
             })
-        }
         var columns: [String: [Double]] = ["level1_choice": first, "level2_choice": second]
         if run.model.file.dataIndex("reward") != nil { columns["reward"] = reward }
-        return run.study(columns: columns, missed: missed, choiceColumn: "level1_choice", optionCount: 2, levels: levels, task: self)
+        return run.study(
+            columns: columns, missed: missed, choiceColumn: "level1_choice", optionCount: 2, levels: levels, task: self)
     }
 }

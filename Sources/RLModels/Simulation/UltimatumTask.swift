@@ -18,8 +18,9 @@ public struct UltimatumTask: Sendable, Equatable {
 /// Per subject and trial: whether the trial is missed, the offer, then the response.
 extension UltimatumTask: SimulatedTask {
     public func check(_ model: ModelDefinition) throws {
-        try requireOneObservation(model, kind: .binary, response: "one binary response (accept or reject)", reading: ["offer"],
-                                  produces: "'offer' before each trial")
+        try requireOneObservation(
+            model, kind: .binary, response: "one binary response (accept or reject)", reading: ["offer"],
+            produces: "'offer' before each trial")
     }
 
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
