@@ -46,6 +46,7 @@ public enum LBFGS {
         settings: Settings = Settings()
     ) -> Result {
         let d = start.count
+        precondition(settings.history >= 1 && settings.maxIterations >= 1, "L-BFGS needs a history and an iteration")
         precondition(
             d == density.dimension, "a start of \(d) coordinates for a density of dimension \(density.dimension)")
         var evaluations = 0
@@ -71,7 +72,7 @@ public enum LBFGS {
         var alpha = [Double](repeating: 0, count: settings.history)
         let epsilon = Double.ulpOfOne
         var next = [Double](repeating: 0, count: d), nextGradient = [Double](repeating: 0, count: d)
-        for iteration in 1...max(1, settings.maxIterations) {
+        for iteration in 1...settings.maxIterations {
             // r = H·∇φ by the two-loop recursion; the ascent direction is −r.
             var r = g.map { -$0 }
             for k in stride(from: steps.count - 1, through: 0, by: -1) {
