@@ -32,10 +32,7 @@ public enum BLAS {
     public static func lowerTriangularMultiply(
         _ n: Int, _ l: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>, transpose: Bool = false
     ) {
-        BLASThreading.ensureSingleThread()
-        cblas_dtrmv(
-            CblasColMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
-            blasint(n), l, blasint(n), x, 1)
+        lowerTriangular(cblas_dtrmv, n, l, x, transpose: transpose)
     }
 
     /// Solve L·x = b (`transpose == false`) or Lᵀ·x = b in place for a lower-triangular L (`dtrsv`).
@@ -43,10 +40,23 @@ public enum BLAS {
     public static func lowerTriangularSolve(
         _ n: Int, _ l: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>, transpose: Bool = false
     ) {
+        lowerTriangular(cblas_dtrsv, n, l, x, transpose: transpose)
+    }
+
+    /// Calls a triangular level-2 routine (`dtrmv`, `dtrsv`: same arguments) on a lower, non-unit
+    /// n×n L stored column-major with leading dimension n, and a contiguous x.
+    @inlinable
+    static func lowerTriangular(
+        _ routine: (
+            CBLAS_ORDER, CBLAS_UPLO, CBLAS_TRANSPOSE, CBLAS_DIAG, blasint, UnsafePointer<Double>?, blasint,
+            UnsafeMutablePointer<Double>?, blasint
+        ) -> Void,
+        _ n: Int, _ l: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>, transpose: Bool
+    ) {
         BLASThreading.ensureSingleThread()
-        cblas_dtrsv(
-            CblasColMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
-            blasint(n), l, blasint(n), x, 1)
+        routine(
+            CblasColMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit, blasint(n), l, blasint(n),
+            x, 1)
     }
 
     /// y ← α·op(A)·x + β·y for an m×n A (`dgemv`).

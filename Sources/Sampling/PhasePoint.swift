@@ -15,11 +15,6 @@ struct PhasePoint {
     let base: UnsafeMutablePointer<Double>
     let dimension: Int
 
-    init(base: UnsafeMutablePointer<Double>, dimension: Int) {
-        self.base = base
-        self.dimension = dimension
-    }
-
     static func size(dimension d: Int) -> Int { 4 * d + 2 }
 
     var q: UnsafeMutablePointer<Double> { base }
@@ -56,11 +51,6 @@ struct PhasePoint {
 struct Proposal {
     let base: UnsafeMutablePointer<Double>
     let dimension: Int
-
-    init(base: UnsafeMutablePointer<Double>, dimension: Int) {
-        self.base = base
-        self.dimension = dimension
-    }
 
     static func size(dimension d: Int) -> Int { 2 * d + 2 }
 

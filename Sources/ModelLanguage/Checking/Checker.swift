@@ -962,21 +962,21 @@ struct Checker {
         if let l = lookupLocal(name) {
             return typed(locals[l].isLoopVariable ? .loopVariable(l) : .local(l), localTypes[l]!)
         }
-        if let s = stateIndex[name] {
+        /// States and parameters exist only in a trial; the reward is computed from the data.
+        func requireTrial(_ what: String) throws {
             guard context == .trial else {
                 throw fail(
-                    at, "the reward is computed from the data alone; '\(name)' is a state",
+                    at, "the reward is computed from the data alone; '\(name)' is a \(what)",
                     "use data columns and arguments only")
             }
+        }
+        if let s = stateIndex[name] {
+            try requireTrial("state")
             readStates.insert(s)
             return typed(.state(s), stateType(s))
         }
         if let p = parameterIndex[name] {
-            guard context == .trial else {
-                throw fail(
-                    at, "the reward is computed from the data alone; '\(name)' is a parameter",
-                    "use data columns and arguments only")
-            }
+            try requireTrial("parameter")
             usedParameters.insert(p)
             return typed(.parameter(p), ValueType(.real, level: .parameter))
         }

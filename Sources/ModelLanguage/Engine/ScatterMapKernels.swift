@@ -18,9 +18,9 @@
 /// Backward rows: [index, λvalue, λy₁…λyₙ, b₀, b₁, b₂, λb₀, λb₁, λb₂, answered, start₁…startₙ],
 /// modes [value, b₀, b₁, b₂]. A bⱼ that is a start position, or beyond f's arity, is any row.
 ///
-/// The loops are written once, here, over any primitive `F`; each primitive kind's extension
-/// below instantiates them, so every primitive gets its own specialized copy (as its
-/// elementwise loops do).
+/// The loops are written once, here, over any primitive `F`; the `ElementwiseLoops` extension
+/// below instantiates them for each primitive type, so every primitive gets its own specialized
+/// copy (as its elementwise loops do).
 enum ScatterMapKernels {
     @inline(__always)
     static func forward<F: ElementwiseLoops>(
@@ -116,35 +116,7 @@ enum ScatterMapKernels {
     }
 }
 
-extension UnaryPrimitive {
-    public static func scatterMapForward(
-        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int
-    ) {
-        ScatterMapKernels.forward(Self.self, p, n: n, w: w, starts: starts)
-    }
-    public static func scatterMapBackward(
-        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
-        modes: UnsafePointer<AdjointMode>
-    ) {
-        ScatterMapKernels.backward(Self.self, p, n: n, w: w, starts: starts, modes: modes)
-    }
-}
-
-extension BinaryPrimitive {
-    public static func scatterMapForward(
-        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int
-    ) {
-        ScatterMapKernels.forward(Self.self, p, n: n, w: w, starts: starts)
-    }
-    public static func scatterMapBackward(
-        _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int,
-        modes: UnsafePointer<AdjointMode>
-    ) {
-        ScatterMapKernels.backward(Self.self, p, n: n, w: w, starts: starts, modes: modes)
-    }
-}
-
-extension TernaryPrimitive {
+extension ElementwiseLoops {
     public static func scatterMapForward(
         _ p: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>, n: Int, w: Int, starts: Int
     ) {

@@ -569,21 +569,22 @@ struct Parser {
     mutating func expression() throws -> ExpressionSyntax { try orExpression() }
 
     private mutating func orExpression() throws -> ExpressionSyntax {
-        var left = try andExpression()
-        while current.isWord("or") {
-            let op = advance()
-            left = ExpressionSyntax(
-                node: .binary(op: "or", left: left, right: try andExpression()), location: op.location)
-        }
-        return left
+        try leftAssociative("or") { try $0.andExpression() }
     }
 
     private mutating func andExpression() throws -> ExpressionSyntax {
-        var left = try notExpression()
-        while current.isWord("and") {
+        try leftAssociative("and") { try $0.notExpression() }
+    }
+
+    /// `operand (word operand)*`, grouped from the left: a or b or c = (a or b) or c.
+    private mutating func leftAssociative(
+        _ word: String, operand: (inout Parser) throws -> ExpressionSyntax
+    ) throws -> ExpressionSyntax {
+        var left = try operand(&self)
+        while current.isWord(word) {
             let op = advance()
             left = ExpressionSyntax(
-                node: .binary(op: "and", left: left, right: try notExpression()), location: op.location)
+                node: .binary(op: word, left: left, right: try operand(&self)), location: op.location)
         }
         return left
     }

@@ -307,22 +307,24 @@ public enum GridPlanner {
             let seconds = gradient * Double(o.warmup + o.draws) * 64 * 3 * rounds
             minutes = max(minutes, Int((seconds / 60).rounded(.up)) + 10)
         }
-        if let mem = overrides.mem ?? grid.slurm.mem {
-            guard let mb = megabytes(mem) else {
-                throw GridError(
-                    kind: .usage, message: "memory '\(mem)' is not a size",
-                    fix: "give megabytes or a size with a unit: 800M, 2G")
+        /// A resource the user set (command line over grid file), read by `parse`.
+        func given(_ text: String?, _ parse: (String) -> Int?, what: String, expected: String, fix: String) throws
+            -> Int?
+        {
+            guard let text else { return nil }
+            guard let value = parse(text) else {
+                throw GridError(kind: .usage, message: "\(what) '\(text)' is not \(expected)", fix: fix)
             }
-            memoryMB = mb
+            return value
         }
-        if let time = overrides.time ?? grid.slurm.time {
-            guard let m = slurmMinutes(time) else {
-                throw GridError(
-                    kind: .usage, message: "time '\(time)' is not a SLURM time",
-                    fix: "give minutes, HH:MM:SS or D-HH:MM:SS, e.g. 90 or 01:30:00")
-            }
-            minutes = m
-        }
+        memoryMB =
+            try given(
+                overrides.mem ?? grid.slurm.mem, megabytes, what: "memory", expected: "a size",
+                fix: "give megabytes or a size with a unit: 800M, 2G") ?? memoryMB
+        minutes =
+            try given(
+                overrides.time ?? grid.slurm.time, slurmMinutes, what: "time", expected: "a SLURM time",
+                fix: "give minutes, HH:MM:SS or D-HH:MM:SS, e.g. 90 or 01:30:00") ?? minutes
         let maxRunning = overrides.maxRunning ?? grid.slurm.maxRunning ?? 100
         guard maxRunning >= 1, cpus >= 1 else {
             throw GridError(

@@ -69,6 +69,20 @@ enum GridSimulationSummary {
         return (draws, truth)
     }
 
+    /// The grid's simulated studies and fits, described as `rlfit recover` and `rlfit sbc`
+    /// describe their own (the seed: the first fit's).
+    static func simulatedFits(
+        _ fits: [GridPlan.Fit], model: ModelDefinition, simulation s: GridFile.Simulation, options o: FitOptions
+    ) -> SimulatedFits {
+        var design = SimulatedFits(
+            model: model, replicates: fits.count, subjects: s.subjects, trials: s.trials, warmup: o.warmup,
+            draws: o.draws)
+        design.options = s.options
+        design.seed = fits[0].seed
+        design.chains = o.chainIDs.count
+        return design
+    }
+
     static func values(_ truth: [String: Any], _ key: String) -> [Double] {
         (truth[key] as? [Any] ?? []).compactMap { ($0 as? NSNumber)?.doubleValue ?? ($0 as? Double) }
     }
@@ -98,15 +112,8 @@ enum GridSimulationSummary {
             }
         }
         var options = Recovery.Options(model: model)
-        options.subjects = S
-        options.trials = s.trials
+        options.fits = simulatedFits(fits, model: model, simulation: s, options: o)
         options.blocks = s.blocks
-        options.options = s.options
-        options.replicates = fits.count
-        options.seed = fits[0].seed
-        options.warmup = o.warmup
-        options.draws = o.draws
-        options.chains = o.chainIDs.count
         options.fromPrior = s.fromPrior
         return Recovery.summarize(options, estimates: estimates, truths: truths, covered: covered)
     }
@@ -127,16 +134,9 @@ enum GridSimulationSummary {
             for q in names.indices { ranks[q].append(kept.filter { draws[q][$0] < trueValues[q] }.count) }
         }
         var options = SimulationBasedCalibration.Options(model: model)
-        options.replicates = fits.count
-        options.subjects = s.subjects
-        options.trials = s.trials
-        options.seed = fits[0].seed
-        options.warmup = o.warmup
-        options.draws = o.draws
-        options.chains = o.chainIDs.count
+        options.fits = simulatedFits(fits, model: model, simulation: s, options: o)
         options.rankDraws = s.rankDraws
         options.bins = s.bins
-        options.options = s.options
         return SimulationBasedCalibration.summarize(options, names: names, ranks: ranks)
     }
 }

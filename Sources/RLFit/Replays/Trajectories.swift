@@ -12,13 +12,9 @@ import RLModels
 public enum Trajectories {
     /// The CSV text for the fit in `directory` (which must hold `run.json` and its data file).
     public static func csv(directory: String, maxDraws: Int = 1000) throws -> String {
-        let options = try FitOptions.ofFit(in: directory)
-        let batch = try TrialTableReader.read(path: options.dataPath, requirements: options.dataRequirements)
-        let contents = try FitDirectory.read(directory)
-        let model = options.model
-        let replay = try ModelReplay(model: model, batch: batch)
+        let fit = try ReplayedFit(directory: directory)
+        let batch = fit.batch, contents = fit.contents, model = fit.model, replay = fit.replay
         let L = batch.laneCount
-        let index = contents.chains[0].quantityPositions
         // The kept draws, evenly thinned to at most maxDraws.
         var rows: [(chain: Int, row: Int)] = []
         for (c, chain) in contents.chains.enumerated() {
@@ -54,13 +50,9 @@ public enum Trajectories {
 
         for l in 0..<L {
             let s = batch.laneSubject[l]
-            let parameterColumns = model.parameters.map { index["\($0.name).\(s + 1)"] }
-            guard parameterColumns.allSatisfy({ $0 != nil }) else {
-                throw FitReplayError(
-                    message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
-            }
+            let parameterColumns = try fit.parameterColumns(lane: l)
             let theta = selected.map { c, r in
-                parameterColumns.map { contents.chains[c].table[r * contents.chains[c].rowWidth + $0!] }
+                parameterColumns.map { contents.chains[c].table[r * contents.chains[c].rowWidth + $0] }
             }
             let result = replay.run(lane: l, theta: theta)
             for t in 0..<result.trials {

@@ -26,19 +26,15 @@ public enum TrialLogLikelihood {
     public static func forEachLane(directory: String, _ body: (Lane) throws -> Void) throws -> (
         draws: Int, relativeEfficiency: Double
     ) {
-        let options = try FitOptions.ofFit(in: directory)
-        let batch = try TrialTableReader.read(path: options.dataPath, requirements: options.dataRequirements)
-        var contents = try FitDirectory.read(directory)
+        var fit = try ReplayedFit(directory: directory)
         // An incomplete fit's chains without draws (stopped in warmup) have nothing to give.
-        contents.chains = contents.chains.filter { $0.drawCount > 0 }
-        guard !contents.chains.isEmpty else {
+        fit.contents.chains = fit.contents.chains.filter { $0.drawCount > 0 }
+        guard !fit.contents.chains.isEmpty else {
             throw FitReplayError(message: "\(directory): no chain has post-warmup draws yet")
         }
-        let model = options.model
-        let replay = try ModelReplay(model: model, batch: batch)
+        let batch = fit.batch, contents = fit.contents, replay = fit.replay
         let logProbabilities = replay.logLikelihoodProbes
         let L = batch.laneCount
-        let index = contents.chains[0].quantityPositions
         let draws = contents.chains.map(\.drawCount).min() ?? 0
         let total = draws * contents.chains.count
         var essSum = 0.0, essCount = 0
@@ -49,11 +45,7 @@ public enum TrialLogLikelihood {
         let rEff = essCount > 0 ? min(1, max(essSum / Double(essCount) / Double(total), 1e-3)) : 1
         for l in 0..<L {
             let s = batch.laneSubject[l]
-            let columns = model.parameters.map { index["\($0.name).\(s + 1)"] }
-            guard columns.allSatisfy({ $0 != nil }) else {
-                throw FitReplayError(
-                    message: "\(directory): the chain files have no \(model.parameters[0].name).\(s + 1) column")
-            }
+            let columns = try fit.parameterColumns(lane: l)
             let answered = (0..<batch.trialsPerLane[l]).filter { batch.answered[$0 * L + l] }
             var values = [[Double]](repeating: [], count: answered.count)
             // Draws in chunks, so a lane's tape stays a few MB whatever the number of draws.
@@ -70,7 +62,7 @@ public enum TrialLogLikelihood {
             }
             for chain in contents.chains {
                 for r in chain.warmupRowCount..<(chain.warmupRowCount + draws) {
-                    theta.append(columns.map { chain.table[r * chain.rowWidth + $0!] })
+                    theta.append(columns.map { chain.table[r * chain.rowWidth + $0] })
                     if theta.count == 1024 { flush() }
                 }
             }

@@ -8,31 +8,21 @@ import RLModels
 /// the true values, mean bias and RMSE of the posterior mean, and the share of true values
 /// inside the central 90% interval (which should be near 0.9 when the model is calibrated).
 public struct Recovery: Sendable {
-    public struct Options: Sendable {
-        public var model: ModelDefinition
-        public var subjects = 50
-        public var trials = 200
+    public struct Options: SimulatedFitsOptions, Sendable {
+        /// The studies and their fits (defaults: 1 replicate of 50 subjects × 200 trials, 2 chains
+        /// × (500 + 500)).
+        public var fits: SimulatedFits
         public var blocks = 1
-        public var options: Int? = nil
-        public var replicates = 1
-        public var seed: UInt64 = 1
-        public var warmup = 500
-        public var draws = 500
-        public var chains = 2
-        public var threads = ProcessInfo.processInfo.activeProcessorCount
         /// Group values (medians on the natural scale and sds on the Φ≈ scale); nil: the model's
         /// typical values (`GroupValues.defaults`).
         public var group: GroupValues? = nil
         /// Draw each replicate's group values from the priors (μ ~ N(0, 1), σ ~ the scale prior).
         public var fromPrior = false
-        /// The bandit design, for models simulated on a bandit; nil: the model's reference task
-        /// (`StudySimulator.task(for:bandit:options:)`).
-        public var task: BanditTask? = nil
 
-        public init(model: ModelDefinition) { self.model = model }
+        public init(model: ModelDefinition) {
+            fits = SimulatedFits(model: model, replicates: 1, subjects: 50, trials: 200, warmup: 500, draws: 500)
+        }
 
-        /// The task the studies are simulated on.
-        public var resolvedTask: any SimulatedTask { StudySimulator.task(for: model, bandit: task, options: options) }
     }
 
     public struct Row: Sendable {

@@ -9,25 +9,18 @@ import RLModels
 /// correct, every rank is uniform on 0...L. Checked here by Pearson's χ² over B equal bins
 /// (p-value from the regularized incomplete gamma function).
 public struct SimulationBasedCalibration: Sendable {
-    public struct Options: Sendable {
-        public var model: ModelDefinition
-        public var replicates = 100
-        public var subjects = 10
-        public var trials = 100
-        public var seed: UInt64 = 1
-        public var warmup = 300
-        public var draws = 300
-        public var chains = 2
+    public struct Options: SimulatedFitsOptions, Sendable {
+        /// The studies and their fits (defaults: 100 replicates of 10 subjects × 100 trials, 2
+        /// chains × (300 + 300)).
+        public var fits: SimulatedFits
         /// L: posterior draws kept per replicate (thinned evenly); ranks take values 0...L.
         public var rankDraws = 99
         public var bins = 10
-        public var threads = ProcessInfo.processInfo.activeProcessorCount
-        /// The bandit design, for models simulated on a bandit; nil: the model's reference task
-        /// (`StudySimulator.task(for:bandit:options:)`).
-        public var task: BanditTask? = nil
-        /// K for models that take it from the data (ignored by fixed-K models).
-        public var options: Int? = nil
-        public init(model: ModelDefinition) { self.model = model }
+
+        public init(model: ModelDefinition) {
+            fits = SimulatedFits(model: model, replicates: 100, subjects: 10, trials: 100, warmup: 300, draws: 300)
+        }
+
     }
 
     public struct Quantity: Sendable {

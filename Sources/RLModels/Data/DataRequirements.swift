@@ -1,3 +1,5 @@
+import ModelLanguage
+
 /// What a model needs from a trial table: its data columns (each with the kind of values it
 /// holds and whether the model observes it), the number of options, and how the file is read
 /// (covariates, a condition column, the file's names for the model's columns, the number of
@@ -5,18 +7,8 @@
 public struct DataRequirements: Sendable, Equatable {
     /// One column the model reads.
     public struct Column: Sendable, Equatable {
-        public enum Kind: Sendable, Equatable {
-            /// An option number 1..K.
-            case option
-            /// A category 1..levels (nil: the largest value in the file).
-            case index(levels: Int?)
-            /// 0 or 1.
-            case binary
-            /// Any finite number.
-            case real
-            /// A whole number ≥ 0.
-            case count
-        }
+        /// What the column holds, as the model file declares it (option, index, binary, real, count).
+        public typealias Kind = DataDeclaration.Kind
 
         /// hBayesDM's spelling (matched ignoring case and underscores).
         public let name: String

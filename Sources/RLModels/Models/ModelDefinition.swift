@@ -101,16 +101,8 @@ public struct ModelDefinition: Sendable {
     public var data: DataRequirements {
         DataRequirements(
             columns: file.data.map { c in
-                let kind: DataRequirements.Column.Kind
-                switch c.kind {
-                case .option: kind = .option
-                case let .index(levels): kind = .index(levels: levels)
-                case .binary: kind = .binary
-                case .real: kind = .real
-                case .count: kind = .count
-                }
-                return DataRequirements.Column(
-                    name: c.name, kind: kind, observed: c.observed,
+                DataRequirements.Column(
+                    name: c.name, kind: c.kind, observed: c.observed,
                     declaration: "\(file.file):\(c.location.line):\(c.location.column)")
             },
             optionCount: optionCount)
