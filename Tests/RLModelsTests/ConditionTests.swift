@@ -47,6 +47,48 @@ final class ConditionTests: XCTestCase {
             try TrialTableReader.parse(text: text, fileName: "pst.csv", requirements: requirements(condition: nil)))
     }
 
+    /// The reader places rows in a first pass and decodes them in a second: the first bad row in
+    /// file order is still the one named, whatever a later row lacks, and a subject whose only
+    /// rows lack a condition gets "missing condition", not a complaint about its id.
+    func testTwoPassReaderNamesTheFirstBadRowInFileOrder() throws {
+        let badChoiceFirst = text + "\n9,AB,3,7,1\n11,,1,1,1\n9,AB,4,1"
+        XCTAssertThrowsError(
+            try TrialTableReader.parse(text: badChoiceFirst, fileName: "pst.csv", requirements: requirements())
+        ) { error in
+            XCTAssertEqual((error as? DataError)?.line, 9, "\(error)")
+        }
+        let conditionMissing = text + "\n11,,1,1,1"
+        XCTAssertThrowsError(
+            try TrialTableReader.parse(text: conditionMissing, fileName: "pst.csv", requirements: requirements())
+        ) { error in
+            XCTAssertEqual((error as? DataError)?.line, 9, "\(error)")
+            XCTAssert("\(error)".contains("missing condition"), "\(error)")
+        }
+        let shortFirst = text + "\n9,AB,3\n,AB,4,1,1"
+        XCTAssertThrowsError(
+            try TrialTableReader.parse(text: shortFirst, fileName: "pst.csv", requirements: requirements())
+        ) { error in
+            XCTAssertEqual((error as? DataError)?.line, 9, "\(error)")
+            XCTAssert("\(error)".contains("short row"), "\(error)")
+        }
+        // Rows of one lane spread through the file land in order, each at its lane's next trial.
+        let spread = """
+            subj_idx,cond,trial,response,feedback
+            1,B,1,0,1
+            2,A,1,1,0
+            1,A,1,1,1
+            2,A,2,0,0
+            1,B,2,1,0
+            1,B,3,0,0
+            """
+        let b = try TrialTableReader.parse(text: spread, fileName: "spread.csv", requirements: requirements())
+        XCTAssertEqual(b.laneIDs, ["1:B", "1:A", "2:A"])
+        XCTAssertEqual(b.trialsPerLane, [3, 1, 2])
+        XCTAssertEqual(b.trialCount, 3)
+        XCTAssertEqual(b.sourceLine, [2, 4, 3, 6, 0, 5, 7, 0, 0])
+        XCTAssertEqual(b.answered, [true, true, true, true, false, true, true, false, false])
+    }
+
     /// The likelihood of a subject with conditions is the sum over its conditions, each a
     /// separate learner with the same parameters; the gradient is exact.
     func testSubjectLikelihoodSumsItsConditions() throws {

@@ -50,8 +50,14 @@ public struct DelimitedText: Sendable {
     static let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
 
     /// Calls `header` with the first non-blank line and the delimiter sniffed from it, then `row`
-    /// for every later non-blank line, in order. A `row` that throws stops the scan.
-    public static func scan(text: String, header: (Row, Character) throws -> Void, row: (Row) throws -> Void) rethrows {
+    /// for every later non-blank line, in order. A `row` that throws stops the scan. With `only`
+    /// (asked once the header has been read), rows hold the text of those fields alone (every
+    /// other field is "", the count is right): a pass that needs two fields does not pay for all.
+    public static func scan(
+        text: String, only: (() -> Set<Int>)? = nil, header: (Row, Character) throws -> Void,
+        row: (Row) throws -> Void
+    ) rethrows {
+        var wanted: Set<Int>? = nil
         var text = text
         try text.withUTF8 { all in
             var start = all.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -71,11 +77,12 @@ public struct DelimitedText: Sendable {
                     continue
                 }
                 if let d = delimiter {
-                    try row(Row(line: number, fields: fields(of: line, delimiter: d)))
+                    try row(Row(line: number, fields: fields(of: line, delimiter: d, only: wanted)))
                 } else {
                     let d = sniffDelimiter(headerLine: line)
                     delimiter = d
                     try header(Row(line: number, fields: fields(of: line, delimiter: d)), Character(Unicode.Scalar(d)))
+                    wanted = only?()
                 }
                 if end >= all.count { break }
             }
@@ -83,7 +90,9 @@ public struct DelimitedText: Sendable {
     }
 
     /// The fields of one line, unquoted, with surrounding spaces trimmed.
-    static func fields(of line: UnsafeBufferPointer<UInt8>.SubSequence, delimiter: UInt8) -> [String] {
+    static func fields(of line: UnsafeBufferPointer<UInt8>.SubSequence, delimiter: UInt8, only wanted: Set<Int>? = nil)
+        -> [String]
+    {
         var fields: [String] = []
         var i = line.startIndex
         var current: [UInt8] = []
@@ -91,7 +100,9 @@ public struct DelimitedText: Sendable {
         var plainStart = i // start of the unquoted run being read, when `current` is empty and nothing quoted yet
         var usesBuffer = false
         func finish(_ endIndex: Int) {
-            if usesBuffer {
+            if let wanted, !wanted.contains(fields.count) {
+                fields.append("")
+            } else if usesBuffer {
                 fields.append(trimmed(current[...]))
             } else {
                 fields.append(trimmed(line[plainStart..<endIndex]))

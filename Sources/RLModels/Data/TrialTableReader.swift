@@ -30,8 +30,17 @@ public enum TrialTableReader {
     public static func read(path: String, requirements: DataRequirements, isCancelled: (() -> Bool)? = nil) throws
         -> TrialBatch
     {
-        let name = path
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let text = try self.text(path: path)
+        let trialColumns = try requirements.trialTable.map { try TrialColumns.read(path: $0) }
+        return try parse(
+            text: text, fileName: path, requirements: requirements, trialColumns: trialColumns, isCancelled: isCancelled
+        )
+    }
+
+    /// The file's text (UTF-8, else Latin-1). The bytes are released on return, so the reader
+    /// never holds them and the text together.
+    static func text(path name: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: name) else {
             throw DataError(
                 file: name, kind: .unreadable, problem: "cannot read the file (it does not exist or is not readable)",
                 fix: "check the path; the data file is a tab- or comma-separated table with a header row")
@@ -46,10 +55,7 @@ public enum TrialTableReader {
             throw DataError(
                 file: name, problem: "the file is not text", fix: "save the table as UTF-8 text (TSV or CSV)")
         }
-        let trialColumns = try requirements.trialTable.map { try TrialColumns.read(path: $0) }
-        return try parse(
-            text: text, fileName: name, requirements: requirements, trialColumns: trialColumns, isCancelled: isCancelled
-        )
+        return text
     }
 
     /// UTF-16 or UTF-32 text (by its byte-order mark, or by the zero bytes that ASCII text in
@@ -107,15 +113,30 @@ public enum TrialTableReader {
                     "a control character (\(bad.name)) inside the text: the file is damaged, binary, or not plain text",
                 fix: "save the table as plain UTF-8 text (TSV or CSV); remove the character at this place")
         }
-        var collector: SubjectRowsCollector?
+        // Two passes: the first places every row in a lane (`LaneLayout`), the second decodes
+        // and checks the rows in file order and writes them into the batch (`BatchAssembler`).
         var header: DelimitedText.Row?
+        var columns: TableColumns?
+        var layout: LaneLayout?
         var rowCount = 0
         func start(_ h: DelimitedText.Row) throws {
             header = h
-            collector = SubjectRowsCollector(
-                fileName: fileName, header: h,
-                columns: try TableColumns(header: h, requirements: req, fileName: fileName),
-                requirements: req)
+            let c = try TableColumns(header: h, requirements: req, fileName: fileName)
+            columns = c
+            layout = LaneLayout(columns: c, fieldCount: h.fields.count)
+        }
+        func checkCancellation() throws {
+            rowCount += 1
+            if rowCount % 65_536 == 0, let isCancelled, isCancelled() { throw CancellationError() }
+        }
+        var assembler: BatchAssembler?
+        func assemble(_ rows: () throws -> Void) throws {
+            guard let header, let columns, var layout, rowCount > 0 else { return }
+            layout.finish()
+            assembler = BatchAssembler(
+                fileName: fileName, header: header, columns: columns, requirements: req, layout: layout)
+            rowCount = 0
+            try rows()
         }
         if let trialColumns {
             // Joined by position within subject: every row is needed at once.
@@ -124,17 +145,27 @@ public enum TrialTableReader {
                 let subject = try TableColumns.subjectColumn(header: h, requirements: req, fileName: fileName)
                 table = try trialColumns.joined(to: table, subjectColumn: subject, fileName: fileName)
                 try start(table.header!)
-                for row in table.rows { try collector!.add(row); rowCount += 1 }
+                for row in table.rows { layout!.add(row.fields); rowCount += 1 }
+                try assemble { for row in table.rows { try assembler!.add(row) } }
             }
         } else {
-            // Row by row: the rows are never all held at once.
+            // Row by row, twice: the rows are never held. The first pass reads only the fields
+            // that place a row (subject, condition).
             try DelimitedText.scan(
-                text: text, header: { h, _ in try start(h) },
+                text: text, only: { Set([columns?.subject, columns?.condition].compactMap { $0 }) },
+                header: { h, _ in try start(h) },
                 row: { row in
-                    try collector!.add(row)
-                    rowCount += 1
-                    if rowCount % 65_536 == 0, let isCancelled, isCancelled() { throw CancellationError() }
+                    layout!.add(row.fields)
+                    try checkCancellation()
                 })
+            try assemble {
+                try DelimitedText.scan(
+                    text: text, header: { _, _ in },
+                    row: { row in
+                        try assembler!.add(row)
+                        try checkCancellation()
+                    })
+            }
         }
         guard let header else {
             throw DataError(
@@ -143,12 +174,12 @@ public enum TrialTableReader {
                     "the file needs a header row (subjID, \(req.columns.map(\.name).joined(separator: ", "))) and one row per trial"
             )
         }
-        guard rowCount > 0, let subjects = collector.take() else {
+        guard let assembler = assembler.take() else {
             throw DataError(
                 file: fileName, line: header.line, problem: "the file has a header but no trials",
                 fix: "add one row per trial below the header")
         }
-        return try subjects.batch()
+        return try assembler.batch()
     }
 
     static func formatNumber(_ x: Double) -> String {

@@ -1,23 +1,20 @@
-/// Collects a trial table's rows per subject in file order (subjects in order of first
-/// appearance), checking what spans rows: covariates constant within a subject, blocks (a new
-/// block where the label changes), trial numbers increasing within subject and block (or
-/// within condition), a subject with at least one answered trial. Then lays the study out as
-/// one time-major `TrialBatch`, one lane per subject (or per subject × condition).
-struct SubjectRowsCollector {
+/// The second of the reader's two passes over a trial table: decodes and checks each row and
+/// writes its values straight into its place in the padded, time-major `TrialBatch` (lane and
+/// trial from `LaneLayout`, the first pass), checking what spans rows on the way: covariates
+/// constant within a subject, blocks (a new block where the label changes), trial numbers
+/// increasing within subject and block (or within condition), a subject with at least one
+/// answered trial. Rows are read in file order, so the first bad row is the one named.
+struct BatchAssembler {
     let fileName: String
     let header: DelimitedText.Row
     let columns: TableColumns
     let requirements: DataRequirements
+    let layout: LaneLayout
 
+    /// What the checks that span a subject's rows need (a few values per subject).
     private struct Subject {
-        /// The model columns' values, row after row (`requirements.columns.count` per row): one
-        /// array per subject, not one per row, so the rows cost their values and no more.
-        var values: [Double] = []
-        var answered: [Bool] = []
-        var blockStart: [Bool] = []
-        var line: [Int32] = []
-        /// The row's `trial` value, when the file has the column.
-        var trial: [Double] = []
+        var rowCount = 0
+        var anyAnswered = false
         var lastBlock: String? = nil
         var lastTrial: Double? = nil
         var lastTrialLine = 0
@@ -25,29 +22,47 @@ struct SubjectRowsCollector {
         var lastTrialByStream: [String: (trial: Double, line: Int)] = [:]
         var firstLine = 0
         var covariates: [(value: String, line: Int)] = []
-        /// Per row, with a condition column only: the condition and the block label, as numbers
-        /// into `labels` (the lanes and their block starts are formed from them).
-        var condition: [Int32] = []
-        var blockLabel: [Int32] = []
         var blockLabelsSeen: Set<String> = []
         var recurringBlockLabel: (label: String, line: Int)? = nil
     }
 
-    private var order: [String] = []
-    private var index: [String: Int] = [:]
-    private var subjects: [Subject] = []
+    private var subjects: [Subject]
+    /// Subjects met so far in this pass (their numbers are the layout's).
+    private var met: [Bool]
     /// The largest value of each option and index column.
     private var largest: [Double]
-    /// Condition and block labels met so far (with a condition column), numbered in order.
-    private var labels: [String] = []
-    private var labelNumbers: [String: Int32] = [:]
+    /// The batch being filled: lanes × T, time-major (`t·lanes + lane`).
+    private let laneCount: Int
+    private var filled: [Int]
+    /// With a condition column: each lane's last block label (a block starts where it changes).
+    private var laneBlock: [String]
+    private var answered: [Bool]
+    private var blockStart: [Bool]
+    private var line: [Int32]
+    private var trialNumber: [Double]
+    private var planes: [[Double]]
 
-    init(fileName: String, header: DelimitedText.Row, columns: TableColumns, requirements: DataRequirements) {
+    init(
+        fileName: String, header: DelimitedText.Row, columns: TableColumns, requirements: DataRequirements,
+        layout: LaneLayout
+    ) {
         self.fileName = fileName
         self.header = header
         self.columns = columns
         self.requirements = requirements
+        self.layout = layout
         largest = [Double](repeating: 0, count: requirements.columns.count)
+        subjects = [Subject](repeating: Subject(), count: layout.subjectIDs.count)
+        met = [Bool](repeating: false, count: layout.subjectIDs.count)
+        laneCount = layout.lanes.count
+        let cells = layout.trialCount * laneCount
+        filled = [Int](repeating: 0, count: laneCount)
+        laneBlock = [String](repeating: "", count: columns.condition == nil ? 0 : laneCount)
+        answered = [Bool](repeating: false, count: cells)
+        blockStart = [Bool](repeating: false, count: cells)
+        line = [Int32](repeating: 0, count: cells)
+        trialNumber = [Double](repeating: 0, count: cells)
+        planes = [[Double]](repeating: [Double](repeating: 0, count: cells), count: requirements.columns.count)
     }
 
     mutating func add(_ row: DelimitedText.Row) throws {
@@ -73,22 +88,17 @@ struct SubjectRowsCollector {
         if TrialTableReader.isMissing(id) {
             throw fail(columns.subject, "missing subject id", "every row needs the id of the subject it belongs to")
         }
-        let s: Int
-        if let known = index[id] {
-            s = known
-        } else {
+        // The first pass numbered every id of a row this long.
+        let s = layout.subjectNumbers[id]!
+        if !met[s] {
             if !id.unicodeScalars.contains(where: DataError.isVisible) {
                 throw fail(
                     columns.subject, "the subject id has no visible character (\(DataError.shown(id)))",
                     "give every row a subject id you can read: spaces, separators and format characters alone are not an id"
                 )
             }
-            s = subjects.count
-            index[id] = s
-            order.append(id)
-            var fresh = Subject()
-            fresh.firstLine = row.line
-            subjects.append(fresh)
+            met[s] = true
+            subjects[s].firstLine = row.line
         }
 
         // Covariates: one value per subject.
@@ -111,7 +121,7 @@ struct SubjectRowsCollector {
         }
 
         // Block: a change of value starts a new block.
-        var startsBlock = subjects[s].answered.isEmpty
+        var startsBlock = subjects[s].rowCount == 0
         if let bc = columns.block {
             if TrialTableReader.isMissing(f[bc]) {
                 throw fail(bc, "missing block", "give every row the block it belongs to, or remove the block column")
@@ -128,26 +138,27 @@ struct SubjectRowsCollector {
         if startsBlock { subjects[s].lastTrial = nil }
 
         // Trial: must increase within subject and block.
+        var trial: Double? = nil
         if let tc = columns.trial {
-            guard let trial = DataNumber.parse(f[tc]), trial.isFinite else {
+            guard let value = DataNumber.parse(f[tc]), value.isFinite else {
                 throw fail(
                     tc, "not a number",
                     "the trial column numbers each subject's trials (1, 2, 3, ...); remove the column if it is not that"
                 )
             }
-            subjects[s].trial.append(trial)
+            trial = value
             if let cc = columns.condition {
                 // Conditions interleave: trial increases within each condition (and block).
                 let stream = f[cc] + "\u{1}" + (columns.block.map { f[$0] } ?? "")
-                if let last = subjects[s].lastTrialByStream[stream], trial <= last.trial {
+                if let last = subjects[s].lastTrialByStream[stream], value <= last.trial {
                     throw fail(
                         tc,
                         "trial goes backwards for subject '\(id)' in condition '\(f[cc])' (line \(last.line) has trial \(TrialTableReader.formatNumber(last.trial)))",
                         "sort each subject's rows by trial within each condition")
                 }
-                subjects[s].lastTrialByStream[stream] = (trial, row.line)
+                subjects[s].lastTrialByStream[stream] = (value, row.line)
             } else {
-                if let last = subjects[s].lastTrial, trial <= last {
+                if let last = subjects[s].lastTrial, value <= last {
                     throw fail(
                         tc,
                         "trial goes backwards for subject '\(id)' (line \(subjects[s].lastTrialLine) has trial \(TrialTableReader.formatNumber(last)))",
@@ -155,7 +166,7 @@ struct SubjectRowsCollector {
                             ? "sort each subject's rows by trial; if trials restart because the task has blocks or conditions, add a 'block' column or pass --condition"
                             : "sort each subject's rows by trial within each block")
                 }
-                subjects[s].lastTrial = trial
+                subjects[s].lastTrial = value
                 subjects[s].lastTrialLine = row.line
             }
         }
@@ -163,37 +174,45 @@ struct SubjectRowsCollector {
         let decoded = try RowValues(
             fields: f, line: row.line, header: header, columns: columns, requirements: requirements, fileName: fileName)
         for k in decoded.values.indices { largest[k] = max(largest[k], decoded.values[k]) }
+        var condition = ""
         if let cc = columns.condition {
             if TrialTableReader.isMissing(f[cc]) {
                 throw fail(cc, "missing condition", "give every row the condition it belongs to, or drop --condition")
             }
-            subjects[s].condition.append(labelNumber(f[cc]))
-            subjects[s].blockLabel.append(labelNumber(columns.block.map { f[$0] } ?? ""))
+            condition = f[cc]
         }
-        subjects[s].values.append(contentsOf: decoded.values)
-        subjects[s].answered.append(decoded.answered)
-        subjects[s].blockStart.append(startsBlock)
-        subjects[s].line.append(Int32(row.line))
+        // The row's place: its lane's next trial.
+        let l = layout.lane(subject: s, condition: condition)
+        let t = filled[l]
+        filled[l] += 1
+        let i = t * laneCount + l
+        if columns.condition != nil {
+            // Within a lane (one condition) a block starts at its first row and where the
+            // block label changes.
+            let block = columns.block.map { f[$0] } ?? ""
+            blockStart[i] = t == 0 || block != laneBlock[l]
+            laneBlock[l] = block
+        } else {
+            blockStart[i] = startsBlock
+        }
+        for k in decoded.values.indices { planes[k][i] = decoded.values[k] }
+        answered[i] = decoded.answered
+        line[i] = Int32(row.line)
+        trialNumber[i] = trial ?? Double(t + 1)
+        subjects[s].rowCount += 1
+        if decoded.answered { subjects[s].anyAnswered = true }
     }
 
-    private mutating func labelNumber(_ label: String) -> Int32 {
-        if let n = labelNumbers[label] { return n }
-        let n = Int32(labels.count)
-        labels.append(label)
-        labelNumbers[label] = n
-        return n
-    }
-
-    /// The padded batch. Each subject's rows are released once its last lane is filled, so the
-    /// rows and the batch are not both held whole.
+    /// The padded batch, once every row has been added.
     consuming func batch() throws -> TrialBatch {
         let req = requirements
+        let order = layout.subjectIDs
         let firstObserved = req.columns.firstIndex(where: \.observed) ?? 0
-        for (s, rows) in subjects.enumerated() where !rows.answered.contains(true) {
+        for (s, subject) in subjects.enumerated() where !subject.anyAnswered {
             let column = columns.model.isEmpty ? columns.subject : columns.model[firstObserved]
             throw DataError(
-                file: fileName, line: rows.firstLine, column: column + 1, columnName: header.fields[column],
-                problem: "subject '\(order[s])' has no trial with a response (\(rows.answered.count) rows, all missed)",
+                file: fileName, line: subject.firstLine, column: column + 1, columnName: header.fields[column],
+                problem: "subject '\(order[s])' has no trial with a response (\(subject.rowCount) rows, all missed)",
                 fix: "remove that subject's rows; a subject without responses carries no information")
         }
         let (covariateValues, covariateLevels) = try covariates()
@@ -208,60 +227,22 @@ struct SubjectRowsCollector {
             }
         }
         let optionCount = req.optionCount ?? max(Int(largestOption), 2)
-        // Lanes: a subject's rows, or with a condition column one lane per (subject, condition)
-        // in order of first appearance; within a lane a block starts at its first row and where
-        // the block label changes.
-        var lanes: [(subject: Int, condition: String, rows: [Int])] = []
-        for (s, rows) in subjects.enumerated() {
-            if columns.condition == nil {
-                lanes.append((s, "", Array(rows.answered.indices)))
-                continue
-            }
-            var met: [Int32] = []
-            var byLabel: [Int32: [Int]] = [:]
-            for (r, label) in rows.condition.enumerated() {
-                if byLabel[label] == nil { met.append(label) }
-                byLabel[label, default: []].append(r)
-            }
-            for label in met { lanes.append((s, labels[Int(label)], byLabel[label]!)) }
-        }
-        let S = lanes.count
-        let T = lanes.map { $0.rows.count }.max() ?? 0
-        var answered = [Bool](repeating: false, count: T * S)
-        var blockStart = [Bool](repeating: false, count: T * S)
-        var line = [Int32](repeating: 0, count: T * S)
-        var trialNumber = [Double](repeating: 0, count: T * S)
-        var planes = [[Double]](repeating: [Double](repeating: 0, count: T * S), count: req.columns.count)
+        let lanes = layout.lanes
         let recurring =
             columns.condition != nil
-            ? [] : subjects.enumerated().compactMap { s, rows in rows.recurringBlockLabel.map { (order[s], $0) } }
-        let K = req.columns.count
-        var lastLane = [Int](repeating: 0, count: subjects.count)
-        for (l, lane) in lanes.enumerated() { lastLane[lane.subject] = l }
-        for (l, lane) in lanes.enumerated() {
-            let rows = subjects[lane.subject]
-            if lastLane[lane.subject] == l { subjects[lane.subject] = Subject() }
-            for (t, r) in lane.rows.enumerated() {
-                let i = t * S + l
-                answered[i] = rows.answered[r]
-                blockStart[i] =
-                    columns.condition == nil
-                    ? rows.blockStart[r]
-                    : (t == 0 || rows.blockLabel[r] != rows.blockLabel[lane.rows[t - 1]])
-                line[i] = rows.line[r]
-                trialNumber[i] = columns.trial == nil ? Double(t + 1) : rows.trial[r]
-                for k in 0..<K { planes[k][i] = rows.values[r * K + k] }
-            }
-        }
+            ? [] : subjects.enumerated().compactMap { s, subject in subject.recurringBlockLabel.map { (order[s], $0) } }
         var columnValues: [String: [Double]] = [:]
-        for (k, c) in req.columns.enumerated() { columnValues[c.name] = planes[k] }
+        for (k, c) in req.columns.enumerated() {
+            columnValues[c.name] = planes[k]
+            planes[k] = [] // the batch holds the only copy
+        }
         var batch = TrialBatch(
             laneIDs: lanes.map {
                 columns.condition == nil ? order[$0.subject] : "\(order[$0.subject]):\($0.condition)"
             },
-            trialCount: T, optionCount: optionCount, answered: answered, columns: columnValues,
+            trialCount: layout.trialCount, optionCount: optionCount, answered: answered, columns: columnValues,
             choiceColumn: req.choiceColumn,
-            levels: levels, blockStart: blockStart, trialsPerLane: lanes.map { $0.rows.count }, sourceLine: line,
+            levels: levels, blockStart: blockStart, trialsPerLane: lanes.map(\.rows), sourceLine: line,
             trialNumber: trialNumber,
             subjectCovariates: covariateValues, covariateLevels: covariateLevels,
             laneSubject: lanes.map(\.subject), studySubjectIDs: order,
