@@ -23,7 +23,13 @@ public enum TrialTableReader {
     }
 
     public static func isMissing(_ field: String) -> Bool {
-        field.utf8.count <= 4 && missingMarkers.contains(field.lowercased()) // the markers are at most 4 letters
+        // Every marker but "" starts with n, N or "." and has at most 4 letters: a number or an
+        // id is answered without making a lower-cased copy (this runs on most fields of a file).
+        guard let first = field.utf8.first else { return true }
+        guard first == UInt8(ascii: "n") || first == UInt8(ascii: "N") || first == UInt8(ascii: ".") else {
+            return false
+        }
+        return field.utf8.count <= 4 && missingMarkers.contains(field.lowercased())
     }
 
     /// Reads and validates the file at `path` (named in errors as given).
