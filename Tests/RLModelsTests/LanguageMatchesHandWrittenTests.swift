@@ -13,7 +13,7 @@ final class LanguageMatchesHandWrittenTests: XCTestCase {
     /// ../shared's data_S100_var (100 subjects of unequal lengths), copied into the fixtures,
     /// with every subject's trials split into blocks of 45 and every 13th trial missed; gain and
     /// loss columns derived from the outcome.
-    func benchmarkStudy() throws -> String {
+    static func benchmarkStudy() throws -> String {
         let url = Bundle.module.url(forResource: "data_S100_var", withExtension: "tsv", subdirectory: "Fixtures")!
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
         var out = "subjID\tblock\tchoice\toutcome\tgain\tloss\n"
@@ -76,7 +76,7 @@ final class LanguageMatchesHandWrittenTests: XCTestCase {
     }
 
     func testBuiltInModelsEqualTheHandWrittenScanOnTheBenchmarkStudy() throws {
-        let text = try benchmarkStudy()
+        let text = try Self.benchmarkStudy()
         for (m, name) in HandWrittenModels.names.enumerated() {
             let model = ModelCatalog.model(named: name)!
             let batch = try TrialTableReader.parse(text: text, fileName: "bench.tsv", requirements: model.data)

@@ -21,6 +21,8 @@ public final class LaneMachine {
     private let slotSize: UnsafeMutablePointer<Int>
     private let stride: UnsafeMutablePointer<Int>
     private var allocations: [(UnsafeMutablePointer<Lanes>, Int)] = []
+    /// The tape's memory when it is shared with other machines (kept alive by this reference).
+    private let sharedTape: TapeMemory?
     /// Rows kernels use within one instruction (maxima, sums, λ of the carried state).
     private let workspace: UnsafeMutablePointer<Lanes>
     /// Whether some lane starts a block at each trial (state resets run only then).
@@ -78,9 +80,14 @@ public final class LaneMachine {
         }
     }
 
-    public init(code: MachineCode, lanes: Int, trials: Int) {
+    /// `sharedTape`: memory for the tape (at least `tapeVectors(...)` lane vectors) shared with
+    /// machines that never run at the same time as this one; by default the machine has its own.
+    /// A machine writes every tape row in its forward pass before its backward pass reads it,
+    /// so what another machine left there does not matter.
+    public init(code: MachineCode, lanes: Int, trials: Int, sharedTape: TapeMemory? = nil) {
         precondition(lanes >= 1 && trials >= 1)
         self.code = code
+        self.sharedTape = sharedTape
         self.lanes = lanes
         self.trials = trials
         width = (lanes + 3) / 4
@@ -102,11 +109,18 @@ public final class LaneMachine {
             default:
                 slotSize[r] = width; stride[r] = 0; vectors = count * width
             }
+            if region == .tape {
+                tapeBytes = vectors * MemoryLayout<Lanes>.stride
+                if let sharedTape {
+                    precondition(sharedTape.vectors >= vectors, "a shared tape smaller than the machine's")
+                    base[r] = sharedTape.memory
+                    continue
+                }
+            }
             let memory = UnsafeMutablePointer<Lanes>.allocate(capacity: max(vectors, 1))
             memory.initialize(repeating: .zero, count: max(vectors, 1))
             allocations.append((memory, max(vectors, 1)))
             memoryBytes += max(vectors, 1) * MemoryLayout<Lanes>.stride
-            if region == .tape { tapeBytes = vectors * MemoryLayout<Lanes>.stride }
             base[r] = memory
         }
         let constants = base[Address.Region.constant.rawValue]
@@ -121,6 +135,11 @@ public final class LaneMachine {
         prepass = CompiledProgram(code.prepass, trials: trials, base: base, slotSize: slotSize, stride: stride)
         main = CompiledProgram(code.main, trials: trials, base: base, slotSize: slotSize, stride: stride)
         memoryBytes += (prepass.count + main.count) * trials * MemoryLayout<UnsafeMutablePointer<Lanes>>.stride
+    }
+
+    /// Lane vectors of tape a machine running `code` over `lanes` lanes and `trials` trials needs.
+    public static func tapeVectors(code: MachineCode, lanes: Int, trials: Int) -> Int {
+        code.regionSizes[Address.Region.tape.rawValue] * (trials + 1) * ((lanes + 3) / 4)
     }
 
     deinit {

@@ -130,17 +130,33 @@ public struct ModelDefinition: Sendable {
         LaneMachine, LaneMachine.IndexViolation?
     ) {
         let code = try program(for: batch).compiled(for: purpose)
-        let machine = LaneMachine(code: code, lanes: batch.laneCount, trials: batch.trialCount)
-        machine.setPlane(MachineCode.answeredPlane, values: batch.answered.map { $0 ? 1 : 0 })
-        machine.setPlane(MachineCode.blockStartPlane, values: batch.blockStart.map { $0 ? 1 : 0 })
+        let machine = loadedMachine(code, batch, lanes: 0..<batch.laneCount)
+        let violation = purpose == .gradient ? machine.prepare() : nil
+        return (machine, violation)
+    }
+
+    /// A machine running `code` over the batch's lanes `lanes` (every trial), with their masks
+    /// and data columns loaded.
+    func loadedMachine(
+        _ code: MachineCode, _ batch: TrialBatch, lanes: Range<Int>, sharedTape: TapeMemory? = nil
+    ) -> LaneMachine {
+        let machine = LaneMachine(code: code, lanes: lanes.count, trials: batch.trialCount, sharedTape: sharedTape)
+        // The chosen lanes' values of a time-major column (index t·laneCount + lane).
+        func chosen(_ values: [Double]) -> [Double] {
+            guard lanes.count != batch.laneCount else { return values }
+            return (0..<batch.trialCount).flatMap { t in
+                values[(t * batch.laneCount + lanes.lowerBound)..<(t * batch.laneCount + lanes.upperBound)]
+            }
+        }
+        machine.setPlane(MachineCode.answeredPlane, values: chosen(batch.answered.map { $0 ? 1 : 0 }))
+        machine.setPlane(MachineCode.blockStartPlane, values: chosen(batch.blockStart.map { $0 ? 1 : 0 }))
         for (c, plane) in code.dataPlanes {
             machine.setPlane(
                 plane,
-                values: batch.columns[file.data[c].name]
-                    ?? [Double](repeating: 0, count: batch.trialCount * batch.laneCount))
+                values: batch.columns[file.data[c].name].map(chosen)
+                    ?? [Double](repeating: 0, count: batch.trialCount * lanes.count))
         }
-        let violation = purpose == .gradient ? machine.prepare() : nil
-        return (machine, violation)
+        return machine
     }
 
     /// Rejects a batch the model does not fit: sizes the file assumes that the data do not
@@ -219,29 +235,26 @@ public struct ModelDefinition: Sendable {
         }
     }
 
-    /// The likelihood of a batch (one instance per chain: not thread-safe). The batch must have
-    /// passed `checkIndices`.
-    public func makeLikelihood(_ batch: TrialBatch) -> SubjectLikelihood {
-        guard let (machine, violation) = try? self.machine(for: batch, purpose: .gradient), violation == nil else {
+    /// The likelihood of a batch (one instance per chain: not thread-safe): one lane machine per
+    /// block of at most `lanesPerBlock` lanes, sharing one tape (`LaneLikelihood`). The batch
+    /// must have passed `checkIndices`.
+    public func makeLikelihood(
+        _ batch: TrialBatch, lanesPerBlock: Int = LaneLikelihood.defaultLanesPerBlock
+    ) -> SubjectLikelihood {
+        guard let code = try? program(for: batch).compiled(for: .gradient) else {
             preconditionFailure("a batch the model does not fit reached the likelihood; call checkIndices first")
         }
-        return LaneLikelihood(machine: machine)
-    }
-}
-
-/// A model's likelihood on the lane machine: every subject at once, log-likelihood and the
-/// exact gradient by the machine's backward pass.
-final class LaneLikelihood: SubjectLikelihood {
-    let machine: LaneMachine
-
-    init(machine: LaneMachine) {
-        self.machine = machine
-    }
-
-    func evaluate(
-        theta: UnsafePointer<Double>, subjectLogLikelihood: UnsafeMutablePointer<Double>,
-        gradient: UnsafeMutablePointer<Double>?
-    ) -> Double {
-        machine.evaluate(theta: theta, logLikelihood: subjectLogLikelihood, gradient: gradient)
+        let blocks = LaneLikelihood.blocks(lanes: batch.laneCount, atMost: lanesPerBlock)
+        let tape = TapeMemory(
+            vectors: blocks.map { LaneMachine.tapeVectors(code: code, lanes: $0.count, trials: batch.trialCount) }
+                .max()!)
+        let machines = blocks.map { lanes in
+            let machine = loadedMachine(code, batch, lanes: lanes, sharedTape: tape)
+            guard machine.prepare() == nil else {
+                preconditionFailure("a batch the model does not fit reached the likelihood; call checkIndices first")
+            }
+            return machine
+        }
+        return LaneLikelihood(machines: machines, blocks: blocks, parameterCount: code.parameterCount)
     }
 }
