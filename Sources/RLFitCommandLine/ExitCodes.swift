@@ -36,7 +36,7 @@ func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as SimulationError {
         printError("error: " + error.message)
         throw ExitCodes.badUsage
-    } catch let error as UnknownModelArgument {
+    } catch let error as ModelArgumentError {
         printError("error: " + error.description)
         throw ExitCodes.badUsage
     } catch let error as OutputDirectory.Problem {

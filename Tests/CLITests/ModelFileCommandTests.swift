@@ -287,6 +287,88 @@ final class ModelFileCommandTests: XCTestCase {
             missing.stderr)
     }
 
+    /// `--arg` values get the checks the file's defaults got: a range they empty, or one that no
+    /// longer contains the typical value, is a usage mistake (64) before anything runs (once a
+    /// fit with a negative "positive" parameter, and a trap in simulate).
+    func testArgumentsThatBreakARangeAreRefused() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("tmax.rlm").path
+        try """
+        model tmax "a bound from an argument"
+        options 2
+        data choice: option
+        data outcome: real
+        argument tmax = 5 "the largest inverse temperature"
+        parameter A in (0, 1)
+        parameter tau in (0, tmax) typical 2.5
+        state Q[option] = 0
+        trial {
+          choice ~ softmax(tau * Q)
+          Q[choice] += A * (outcome - Q[choice])
+        }
+
+        """.write(toFile: model, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("study.tsv").path
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20", "--seed", "4",
+                "--out", data
+            ]).status, 0)
+        for (value, expected) in [
+            ("-1", "with --arg tmax=-1, the range of 'tau' is (0, -1): empty"),
+            ("2", "with --arg tmax=2, the range of 'tau' is (0, 2) and its typical value 2.5")
+        ] {
+            for args in [
+                ["check", data, "--model", model], ["fit", data, "--model", model, "--out", dir.path + "/fit"],
+                [
+                    "simulate", "--model", model, "--subjects", "2", "--trials", "5", "--seed", "1", "--out",
+                    dir.path + "/sim.tsv"
+                ]
+            ] {
+                let r = try CommandLineRunner.run(args + ["--arg", "tmax=\(value)"])
+                XCTAssertEqual(r.status, 64, "\(args) \(r.stderr)")
+                XCTAssert(r.stderr.contains(expected), r.stderr)
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/fit"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/sim.tsv"))
+        XCTAssertEqual(try CommandLineRunner.run(["check", data, "--model", model, "--arg", "tmax=3"]).status, 0)
+    }
+
+    /// A choice the data record but the model's offered set withholds is a data error naming
+    /// the row, before any fit starts (it has probability 0 at every parameter value).
+    func testAChoiceThatWasNotOfferedNamesItsRow() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("offered.rlm").path
+        try """
+        model first_only "only option 1 is offered"
+        options 2
+        data choice: option
+        data outcome: real
+        parameter A in (0, 1)
+        parameter tau in (0, 5)
+        state Q[option] = 0
+        trial {
+          choice ~ softmax(tau * Q, [1, 0])
+          Q[choice] += A * (outcome - Q[choice])
+        }
+
+        """.write(toFile: model, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("study.tsv").path
+        try "subjID\tchoice\toutcome\n1\t1\t1\n1\t1\t0\n1\t2\t1\n1\t1\t1\n".write(
+            toFile: data, atomically: true, encoding: .utf8)
+        for args in [["check", data, "--model", model], ["fit", data, "--model", model, "--out", dir.path + "/fit"]] {
+            let r = try CommandLineRunner.run(args)
+            XCTAssertEqual(r.status, 65, r.stderr)
+            XCTAssert(
+                r.stderr.contains(
+                    "\(data):4: error: column 'choice' value \"2\": subject 1's choice on this row is not among the options offered on the trial (as \(model):9:3 reads them from the data), so the model gives it probability 0"
+                ), r.stderr)
+            XCTAssert(r.stderr.contains("fix: correct this row's choice"), r.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/fit"))
+    }
+
     /// The model's K from the data must fit the file: a constant index beyond it is located.
     func testSizesTheDataDoNotHaveAreLocated() throws {
         let dir = try CommandLineRunner.temporaryDirectory()

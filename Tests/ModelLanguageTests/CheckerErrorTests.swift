@@ -464,6 +464,24 @@ final class CheckerErrorTests: XCTestCase {
         assertModelError(
             standard(CheckerErrorTests.observe, "  K = 3", CheckerErrorTests.update), at: 10, 3,
             problem: ["'K' is the number of options and cannot be assigned"], fix: ["K_t"])
+        // A loop's variable: assigning it once silently redirected the loop's updates.
+        assertModelError(
+            standard(CheckerErrorTests.observe, "  for k in option {", "    k = 1", "    Q[k] += 1", "  }"), at: 11, 5,
+            problem: ["'k' is the loop's variable and cannot be assigned"], fix: ["k_next = …"])
+    }
+
+    /// A parameter line's parts each at most once (a second `typical` once replaced the first).
+    func testAParameterPartGivenTwice() {
+        for (line, column, part) in [
+            ("parameter tau in (0, 5) typical 0.3 typical 0.4", 37, "'typical'"),
+            ("parameter tau in (0, 5) via logistic via logistic", 38, "'via'"),
+            ("parameter tau in (0, 5) sigma ~ normal(0, 1) sigma ~ normal(0, 2)", 46, "'sigma'"),
+            ("parameter tau in (0, 5) \"one\" \"two\"", 31, "a meaning")
+        ] {
+            assertModelError(
+                header(replacing: "parameter tau in (0, 5)", with: line), at: 6, column,
+                problem: ["\(part) is given twice for 'tau'"], fix: ["keep one"])
+        }
     }
 
     func testDuplicateDeclarations() {

@@ -1049,6 +1049,80 @@ enum GradientHarness {
         GradientHarness.checkModel(model, optionCounts: [2, 3, 4])
     }
 
+    /// More state elements than one carry instruction holds (`elementsPerCarry`, 60): a 31 × 2
+    /// table, some of it kept across blocks, and 61 options with a perseveration state (once a
+    /// trap at load time).
+    @Test func moreStateElementsThanOneCarryInstructionHolds() throws {
+        let table = try ModelFile.check(
+            text: """
+                model big_table "a cue x option table of 62 elements"
+                options 2
+                data choice: option
+                data cue: index
+                data outcome: real
+                parameter A in (0, 1)
+                parameter tau positive
+                parameter W0 real
+                state W[cue, option] = W0
+                state V[cue] = 0 across blocks
+                trial {
+                  choice ~ softmax([tau * (W[cue, 1] + V[cue]), tau * W[cue, 2]])
+                  W[cue, choice] += A * (outcome - W[cue, choice])
+                  V[cue] += 0.5 * (outcome - V[cue])
+                }
+                """, file: "big_table.rlm")
+        GradientHarness.checkModel(table, optionCounts: [2], seeds: 0..<2, levels: [1: 31])
+        GradientHarness.checkText(
+            """
+            model many_options "61 options and the previous choice"
+            options from data
+            data choice: option
+            data outcome: real
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter kappa real
+            state Q[option] = 0
+            state previous: option = none
+            trial {
+              choice ~ softmax([tau * Q[k] + kappa * (k == previous) for k in option])
+              Q[choice] += A * (outcome - Q[choice])
+              previous = choice
+            }
+            """, name: "many_options", optionCounts: [61], seeds: 0..<2)
+    }
+
+    /// An observed option outside the offered set has probability 0: log p = −∞ on that trial
+    /// (the likelihood once added u_y over the offered options, a positive "log p").
+    @Test func aChosenOptionThatWasNotOfferedHasProbabilityZero() throws {
+        let text = """
+            model offered "option 2 never offered"
+            options 3
+            data choice: option
+            data a2: binary
+            parameter tau positive
+            state Q[option] = 0
+            trial {
+              choice ~ softmax([tau, 2 * tau, 0.0], [1, a2, 1])
+            }
+            """
+        let model = try ModelFile.check(text: text, file: "offered.rlm")
+        // One subject, two trials: choice 2 offered on the first (a2 = 1), withheld on the second.
+        let data = LaneDataset(
+            lanes: 1, trials: 2, trialCounts: [2], answered: [1, 1], blockStart: [1, 0], columns: [[2, 2], [1, 0]])
+        let tau = 0.7
+        let machine = try GradientHarness.machine(model, shape: DataShape(optionCount: 3, levels: [:]), data: data)
+        let m = GradientHarness.evaluate(machine, theta: [tau])
+        #expect(m.logLikelihood[0] == -.infinity, "\(m.logLikelihood[0])")
+        // Offered on both trials: the ordinary softmax.
+        let offered = LaneDataset(
+            lanes: 1, trials: 2, trialCounts: [2], answered: [1, 1], blockStart: [1, 0], columns: [[2, 2], [1, 1]])
+        let both = GradientHarness.evaluate(
+            try GradientHarness.machine(model, shape: DataShape(optionCount: 3, levels: [:]), data: offered),
+            theta: [tau])
+        let logP = 2 * tau - log(exp(tau) + exp(2 * tau) + 1)
+        #expect(abs(both.logLikelihood[0] - 2 * logP) < 1e-13, "\(both.logLikelihood[0]) vs \(2 * logP)")
+    }
+
     /// A state that is never assigned keeps its initial value (here a parameter) on every trial.
     @Test func unassignedStateKeepsItsInitialValue() throws {
         let text = """

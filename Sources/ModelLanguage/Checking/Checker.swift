@@ -608,6 +608,11 @@ struct Checker {
         let targetKind: TypedStatement.Target
         let base: TypedExpression?
         if let l = lookupLocal(target) {
+            guard !locals[l].isLoopVariable else {
+                throw fail(
+                    location, "'\(target)' is the loop's variable and cannot be assigned",
+                    "assign the result to a new name, e.g. \(target)_next = …, or loop over another name")
+            }
             targetKind = .local(l)
             base = TypedExpression(node: .local(l), type: localTypes[l]!, location: location)
         } else if let s = stateIndex[target] {

@@ -333,9 +333,9 @@ extension MachineCompilation {
                 var flags: UInt64 = 0
                 for (k, v) in n.operands.dropFirst(2).enumerated() {
                     if n.commits && v == .register(n.commitStarts[k]) {
-                        // The input is the start: its λ row is the output's λcarry row itself.
+                        // The input is the start: its λ row is the output's λcarry row itself
+                        // (the kernel sees the same row twice).
                         operands.append(.handled(Address(.carryAdjoint, committed[n.outputs[k]]!)))
-                        flags |= 1 << UInt64(k)
                     } else {
                         operands.append(lambda(v) ?? .none)
                     }
@@ -406,20 +406,27 @@ extension MachineCompilation {
         }
         // At a block start the state was reset: λ goes to a parameter initial value, not back
         // to the previous trial.
-        var carry = AdjointStep(kind: .carryInAdjoint, operands: [.value(Address(.plane, MachineCode.blockStartPlane))])
-        for (position, (k, e)) in activeElements.enumerated() {
-            let s = program.states[e]
-            var gradient = Address.zero
-            if case let .register(r) = s.initial, case let .parameter(p) = program.registers[r].source {
-                gradient = Address(.gradient, p)
+        // One step per `MachineInstruction.elementsPerCarry` elements (a flag bit each).
+        for chunk in Swift.stride(from: 0, to: activeElements.count, by: MachineInstruction.elementsPerCarry) {
+            let elements = activeElements[
+                chunk..<min(activeElements.count, chunk + MachineInstruction.elementsPerCarry)]
+            var carry = AdjointStep(
+                kind: .carryInAdjoint, operands: [.value(Address(.plane, MachineCode.blockStartPlane))])
+            for (position, (k, e)) in elements.enumerated() {
+                let s = program.states[e]
+                var gradient = Address.zero
+                if case let .register(r) = s.initial, case let .parameter(p) = program.registers[r].source {
+                    gradient = Address(.gradient, p)
+                }
+                carry.operands += [.fixed(Address(.carryAdjoint, k)), .fixed(gradient)]
+                if s.acrossBlocks {
+                    carry.flags |= 1 << UInt64(position)
+                    if gradient != .zero { code.initialGradients.append((k, Int(gradient.slot))) }
+                }
             }
-            carry.operands += [.fixed(Address(.carryAdjoint, k)), .fixed(gradient)]
-            if s.acrossBlocks {
-                carry.flags |= 1 << UInt64(position)
-                if gradient != .zero { code.initialGradients.append((k, Int(gradient.slot))) }
-            }
+            carry.size = elements.count
+            steps.append(carry)
         }
-        if activeElements.count > 0 { carry.size = activeElements.count; steps.append(carry) }
         code.regionSizes[Address.Region.carryAdjoint.rawValue] = max(
             code.regionSizes[Address.Region.carryAdjoint.rawValue], mainElements.count)
         return steps

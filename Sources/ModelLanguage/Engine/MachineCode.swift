@@ -51,9 +51,13 @@ struct MachineInstruction: Sendable {
     /// carryIn: the start rows are the carried state (gradient programs).
     static let inPlaceFlag: UInt64 = 1 << 63
     /// scatterAdjoint of a committing scatter: the outputs' λ rows are the elements' λcarry,
-    /// which are also the λ of their starts; bit k of the low flags set when input k is that
-    /// start.
+    /// which are also the λ of their starts (an input that is its element's start has the
+    /// element's λcarry row as its λ row).
     static let carriedFlag: UInt64 = 1 << 62
+    /// Elements per carryIn and carryInAdjoint instruction: bit k of the flags marks element k
+    /// kept across blocks, below the two flags above; a state with more elements (a 61-option
+    /// vector, a 31 × 2 table) takes several instructions.
+    static let elementsPerCarry = 60
     enum Kind: UInt8, Sendable {
         // Forward. Layouts:
         /// [y, a, b, c]

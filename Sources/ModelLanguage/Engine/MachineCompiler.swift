@@ -459,23 +459,25 @@ struct MachineCompilation {
         _ elements: [Int], carry: [Int: Address], storage: [Int: Address], inPlace: Bool = false,
         into target: inout MachineProgram
     ) {
-        guard !elements.isEmpty else { return }
-        let first = Int32(target.addresses.count)
-        target.addresses.append(Address(.plane, MachineCode.blockStartPlane))
-        var flags: UInt64 = 0
-        for (k, e) in elements.enumerated() {
-            let s = program.states[e]
-            target.addresses.append(storage[s.start]!)
-            target.addresses.append(inPlace ? storage[s.start]! : carry[e]!)
-            target.addresses.append(address(s.initial, storage))
-            if s.acrossBlocks { flags |= 1 << UInt64(k) }
+        // One instruction per `MachineInstruction.elementsPerCarry` elements (a flag bit each).
+        for chunk in stride(from: 0, to: elements.count, by: MachineInstruction.elementsPerCarry).reversed() {
+            let part = elements[chunk..<min(elements.count, chunk + MachineInstruction.elementsPerCarry)]
+            let first = Int32(target.addresses.count)
+            target.addresses.append(Address(.plane, MachineCode.blockStartPlane))
+            var flags: UInt64 = 0
+            for (k, e) in part.enumerated() {
+                let s = program.states[e]
+                target.addresses.append(storage[s.start]!)
+                target.addresses.append(inPlace ? storage[s.start]! : carry[e]!)
+                target.addresses.append(address(s.initial, storage))
+                if s.acrossBlocks { flags |= 1 << UInt64(k) }
+            }
+            if inPlace { flags |= MachineInstruction.inPlaceFlag }
+            var instruction = MachineInstruction(
+                kind: .carryIn, first: first, count: Int32(target.addresses.count) - first, size: Int32(part.count))
+            instruction.flags = flags
+            target.forward.insert(instruction, at: 0)
         }
-        if inPlace { flags |= MachineInstruction.inPlaceFlag }
-        precondition(elements.count <= 60, "at most 60 state elements per program")
-        var instruction = MachineInstruction(
-            kind: .carryIn, first: first, count: Int32(target.addresses.count) - first, size: Int32(elements.count))
-        instruction.flags = flags
-        target.forward.insert(instruction, at: 0)
     }
 
     /// carry = answered ? final : start for each element. With the state carried in the tape

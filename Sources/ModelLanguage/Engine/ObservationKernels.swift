@@ -82,7 +82,8 @@ enum ObservationKernels {
 
     /// [observed, answered, predicate, u₁…uₙ, (offered₁…offeredₙ), factor₁…factorₙ, (log p)]:
     /// log p = u_y − m − log Σ_k e^{u_k − m} over offered k (m their maximum); factor_k =
-    /// [y = k] − p_k.
+    /// [y = k] − p_k. An observed option that is not offered has probability 0: log p = −∞ (the
+    /// fit's checks name such a data row before sampling).
     static func softmax(
         _ p: Rows, n: Int, w: Int, offered: Bool, logLikelihood ll: UnsafeMutablePointer<Lanes>,
         writesLogProbability: Bool
@@ -122,11 +123,15 @@ enum ObservationKernels {
             let observed = y[j]
             for k in 0..<n {
                 let uk = u(k, j)
-                var e = expNonPositive(uk - m)
-                if let available { e = e.replacing(with: 0, where: available[k][j] .== 0) }
+                var e = expNonPositive(uk - m), value = uk
+                if let available {
+                    let withheld = available[k][j] .== 0
+                    e = e.replacing(with: 0, where: withheld)
+                    value = value.replacing(with: -.infinity, where: withheld)
+                }
                 factors[k][j] = e
                 total += e
-                chosen = chosen.replacing(with: uk, where: observed .== Lanes(repeating: Double(k + 1)))
+                chosen = chosen.replacing(with: value, where: observed .== Lanes(repeating: Double(k + 1)))
             }
             let mask = counted(answered[j], predicate[j])
             let logP = Lanes(repeating: 0).replacing(with: chosen - m - logPositive(total), where: mask)

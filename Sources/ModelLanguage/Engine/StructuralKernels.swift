@@ -87,8 +87,9 @@ enum StructuralKernels {
             // Each element on its own, straight-line over the lanes (modes decided per row).
             for k in 0..<n {
                 let ly = p[2 + k], key = Lanes(repeating: Double(k + 1))
-                if flags & (1 << UInt64(k)) != 0 {
-                    // The input is the element's start: its λ stays where the index is not k.
+                if p[2 + n + k] == ly {
+                    // The input is the element's start (its λ row is the element's λcarry row):
+                    // its λ stays where the index is not k.
                     for j in 0..<w {
                         ly[j] = ly[j].replacing(with: 0, where: (answered[j] .!= 0) .& (index[j] .== key))
                     }

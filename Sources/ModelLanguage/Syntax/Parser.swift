@@ -311,7 +311,22 @@ struct Parser {
             z: ParameterDeclaration.Prior?
         var logistic = false
         var meaning = ""
+        // Each part at most once: a second would silently replace the first.
+        var given: Set<String> = []
+        func once(_ part: Token) throws {
+            let key: String
+            if case .string = part.kind { key = "a meaning" } else { key = "'\(part.text)'" }
+            guard given.insert(key).inserted else {
+                throw fail(part, "\(key) is given twice for '\(name)'", "keep one of them: only one can apply")
+            }
+        }
         while current.kind != .newline && current.kind != .end {
+            if case .string = current.kind { try once(current) }
+            if current.isWord("typical") || current.isWord("via") || current.isWord("mu") || current.isWord("sigma")
+                || current.isWord("z")
+            {
+                try once(current)
+            }
             if let s = optionalString() { meaning = s; continue }
             if current.isWord("typical") {
                 _ = advance()

@@ -23,6 +23,7 @@ public struct DataCheckReport: Sendable {
         let batch = try TrialTableReader.read(path: path, requirements: requirements ?? model.data)
         try model.checkIndices(batch, dataFile: path)
         try model.checkOutcomeProbabilities(batch)
+        try model.checkObservedOptionsOffered(batch, dataFile: path)
         return DataCheckReport(file: path, model: model, batch: batch)
     }
 

@@ -18,7 +18,7 @@ extension FitOptions {
             model = try ModelCatalog.resolve(modelName, arguments: r.arguments ?? [:])
         } catch let error as ModelCatalog.UnknownModel {
             throw fail(error.message)
-        } catch let error as UnknownModelArgument {
+        } catch let error as ModelArgumentError {
             throw fail(error.description)
         }
         guard let out = r.out else { throw fail("no output directory: give --out or \"out\"") }

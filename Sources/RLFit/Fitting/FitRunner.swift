@@ -240,6 +240,7 @@ public struct FitRunner: Sendable {
             path: o.dataPath, requirements: o.dataRequirements, isCancelled: isCancelled)
         try o.model.checkIndices(batch, dataFile: o.dataPath)
         try o.model.checkOutcomeProbabilities(batch)
+        try o.model.checkObservedOptionsOffered(batch, dataFile: o.dataPath)
         return (batch, try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath))
     }
 

@@ -229,7 +229,7 @@ public struct GridFile: Sendable, Equatable {
                 _ = try ModelCatalog.resolve(name, arguments: options.arguments ?? [:])
             } catch let e as ModelCatalog.UnknownModel {
                 throw fail(["models"], e.message)
-            } catch let e as UnknownModelArgument {
+            } catch let e as ModelArgumentError {
                 throw fail(["options", "arguments"], e.description)
             }
             if let simulation, let definition = try? ModelCatalog.resolve(name, arguments: options.arguments ?? [:]) {

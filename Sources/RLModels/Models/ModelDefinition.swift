@@ -55,11 +55,20 @@ public struct ModelDefinition: Sendable {
         self.file = file
         self.origin = origin
         for name in arguments.keys.sorted() where file.argumentIndex(name) == nil {
-            throw UnknownModelArgument(name: name, known: file.arguments.map(\.name), model: file.name)
+            throw ModelArgumentError(name: name, known: file.arguments.map(\.name), model: file.name)
         }
         self.arguments = file.arguments.map { arguments[$0.name] ?? $0.defaultValue }
         let values = self.arguments
         parameters = file.parameters.map { ParameterSpec($0, argument: { values[file.argumentIndex($0)!] }) }
+        // The checker saw the default arguments; overridden ones must leave every range
+        // non-empty around its typical value (a bound from the data is checked per subject).
+        for spec in parameters where spec.upperFromData == nil {
+            let (lower, upper) = spec.bounds
+            guard !(lower < upper && spec.typicalValue > lower && spec.typicalValue < upper) else { continue }
+            throw ModelArgumentError(
+                parameter: spec.name, lower: lower, upper: upper, typical: spec.typicalValue,
+                overrides: argumentOverrides)
+        }
     }
 
     public var name: String { file.name }
