@@ -408,7 +408,14 @@ final class FitCommandTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(missed, 0)
-        XCTAssertEqual(try CommandLineRunner.run(["trajectories", "/nonexistent"]).status, 66)
+        // A directory that does not exist is named as such (66), by every command reading a fit.
+        for command in ["trajectories", "loglik", "summary"] {
+            let missing = try CommandLineRunner.run([command, "/nonexistent"])
+            XCTAssertEqual(missing.status, 66, command)
+            XCTAssert(
+                missing.stderr.contains("/nonexistent: no such directory (give the --out directory of a fit)"),
+                "\(command): \(missing.stderr)")
+        }
     }
 
     /// `rlfit loglik DIR`: trial-level log-likelihoods whose per-subject sums are the chain

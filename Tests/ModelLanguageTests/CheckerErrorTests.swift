@@ -470,6 +470,38 @@ final class CheckerErrorTests: XCTestCase {
             problem: ["'k' is the loop's variable and cannot be assigned"], fix: ["k_next = …"])
     }
 
+    /// Expressions and blocks nested beyond `Parser.maximumDepth` are a located error, not a
+    /// crash of the recursive passes (a sum of 2,500 terms, 50,000 parentheses, a long power
+    /// tower or prefix chain, deeply nested ifs all exhausted the stack).
+    func testNestingBeyondTheLimitIsLocated() {
+        let n = 5_000
+        for (text, column) in [
+            // The whole expression where its tree grew too deep; else the token 200 levels in.
+            ("  x = " + Array(repeating: "A", count: n).joined(separator: " + "), 7),
+            ("  x = " + String(repeating: "(", count: n) + "A" + String(repeating: ")", count: n), 206),
+            ("  x = " + Array(repeating: "A", count: n).joined(separator: " ^ "), 801),
+            ("  x = " + String(repeating: "- ", count: n) + "A", 403),
+            ("  x = " + String(repeating: "not ", count: n) + "(A > 0)", 799)
+        ] {
+            assertModelError(
+                standard(CheckerErrorTests.observe, text, "  Q[choice] += x * (outcome - Q[choice])"), at: 10,
+                column, problem: ["nested more than 200 levels deep"], fix: ["local variables"])
+        }
+        let ifs =
+            (0..<n).map { _ in "  if A > 0 {" }.joined(separator: "\n") + "\n"
+            + (0..<n).map { _ in "  }" }.joined(separator: "\n")
+        assertModelError(
+            standard(CheckerErrorTests.observe, CheckerErrorTests.update, ifs), at: 210, 6,
+            problem: ["nested more than 200 levels deep"], fix: ["local variables"])
+        // 200 levels are fine: a flat sum of 150 terms checks.
+        XCTAssertNotNil(
+            check(
+                standard(
+                    CheckerErrorTests.observe,
+                    "  x = " + Array(repeating: "A", count: 150).joined(separator: " + "),
+                    "  Q[choice] += x * (outcome - Q[choice])")))
+    }
+
     /// A parameter line's parts each at most once (a second `typical` once replaced the first).
     func testAParameterPartGivenTwice() {
         for (line, column, part) in [

@@ -9,6 +9,14 @@ struct Parser {
     private let lineIndent: [Int: Int]
     /// Blocks closed so far: the '{' and the '}' that closed it.
     private var closedBlocks: [(open: Token, close: Token)] = []
+    /// Expressions being parsed inside one another (parentheses, brackets, arguments, prefix
+    /// operators), bounded by `maximumDepth` before the parser's own recursion could exhaust
+    /// the stack.
+    private var nesting = 0
+    /// The deepest expression tree a file may write: 200 levels (a flat sum of 200 terms, or
+    /// brackets 200 deep). Deeper trees would exhaust the stack of the recursive passes that
+    /// read them (a sum of 2,500 terms crashed the checker); real models stay far below.
+    static let maximumDepth = 200
 
     init(file: String, tokens: [Token]) {
         self.file = file
@@ -454,6 +462,8 @@ struct Parser {
                 "write { after \(context == "trial" ? "trial" : "the \(context)") and close the block with }")
         }
         let open = advance()
+        try enterNested(open)
+        defer { nesting -= 1 }
         var statements: [StatementSyntax] = []
         while true {
             skipNewlines()
@@ -581,7 +591,28 @@ struct Parser {
 
     // MARK: Expressions (lowest precedence first)
 
-    mutating func expression() throws -> ExpressionSyntax { try orExpression() }
+    mutating func expression() throws -> ExpressionSyntax {
+        let start = current
+        try enterNested(start)
+        defer { nesting -= 1 }
+        let e = try orExpression()
+        guard e.depth <= Parser.maximumDepth else { throw tooDeep(start) }
+        return e
+    }
+
+    /// Counts one more level of nesting, failing beyond `maximumDepth`.
+    private mutating func enterNested(_ token: Token) throws {
+        nesting += 1
+        guard nesting <= Parser.maximumDepth else { throw tooDeep(token) }
+    }
+
+    private func tooDeep(_ token: Token) -> ModelFileError {
+        fail(
+            token,
+            "expressions and blocks are nested more than \(Parser.maximumDepth) levels deep here (a flat sum of n terms counts n levels)",
+            "split long expressions into local variables (s1 = a + b + …, then s = s1 + …) or use a comprehension ([… for k in option]); combine nested ifs with 'and'"
+        )
+    }
 
     private mutating func orExpression() throws -> ExpressionSyntax {
         try leftAssociative("or") { try $0.andExpression() }
@@ -607,6 +638,8 @@ struct Parser {
     private mutating func notExpression() throws -> ExpressionSyntax {
         if current.isWord("not") {
             let op = advance()
+            try enterNested(op)
+            defer { nesting -= 1 }
             return ExpressionSyntax(node: .unary(op: "not", operand: try notExpression()), location: op.location)
         }
         return try comparison()
@@ -645,11 +678,14 @@ struct Parser {
     }
 
     private mutating func unary() throws -> ExpressionSyntax {
-        if current.isSymbol("-") {
+        if current.isSymbol("-") || current.isSymbol("+") {
             let op = advance()
-            return ExpressionSyntax(node: .unary(op: "-", operand: try unary()), location: op.location)
+            try enterNested(op)
+            defer { nesting -= 1 }
+            let operand = try unary()
+            return op.isSymbol("+")
+                ? operand : ExpressionSyntax(node: .unary(op: "-", operand: operand), location: op.location)
         }
-        if current.isSymbol("+") { _ = advance(); return try unary() }
         return try power()
     }
 
@@ -657,6 +693,8 @@ struct Parser {
         let base = try postfix()
         guard current.isSymbol("^") else { return base }
         let op = advance()
+        try enterNested(op)
+        defer { nesting -= 1 }
         let exponent = try unary() // right-associative, and 2^-1 works
         return ExpressionSyntax(node: .binary(op: "^", left: base, right: exponent), location: op.location)
     }

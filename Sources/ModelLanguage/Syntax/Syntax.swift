@@ -178,4 +178,23 @@ public struct ExpressionSyntax: Sendable {
 
     public let node: Node
     public let location: SourceLocation
+    /// Levels of the tree (1 for a leaf), counted as it is built: the checker and the lowering
+    /// walk it recursively, so the parser bounds it (`Parser.maximumDepth`).
+    public let depth: Int
+
+    public init(node: Node, location: SourceLocation) {
+        self.node = node
+        self.location = location
+        let children: [ExpressionSyntax]
+        switch node {
+        case .number, .integer, .name, .none: children = []
+        case let .element(_, indices): children = indices
+        case let .call(_, arguments): children = arguments
+        case let .unary(_, operand): children = [operand]
+        case let .binary(_, left, right): children = [left, right]
+        case let .vector(elements): children = elements
+        case let .comprehension(body, _, _, _): children = [body]
+        }
+        depth = 1 + (children.map(\.depth).max() ?? 0)
+    }
 }

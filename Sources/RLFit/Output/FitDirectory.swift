@@ -24,9 +24,9 @@ public enum FitDirectory {
         }
     }
 
-    /// The chain files `chain-<c>.csv` in `directory`, sorted by chain id; an interrupted fit's
-    /// `chain-<c>.csv.incomplete` files when there are no finished ones.
-    public static func chainFiles(in directory: String) throws -> [String] {
+    /// Throws (`unreadable`: exit 66) unless `directory` exists and is a directory, naming the
+    /// mistake — every command that reads a fit asks this first.
+    public static func requireDirectory(_ directory: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw StanCSVReader.ReadError.unreadable(
@@ -36,6 +36,12 @@ public enum FitDirectory {
             throw StanCSVReader.ReadError.unreadable(
                 "\(directory): not a directory (give the --out directory of a fit, not a file)")
         }
+    }
+
+    /// The chain files `chain-<c>.csv` in `directory`, sorted by chain id; an interrupted fit's
+    /// `chain-<c>.csv.incomplete` files when there are no finished ones.
+    public static func chainFiles(in directory: String) throws -> [String] {
+        try requireDirectory(directory)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         func chains(suffix: String) -> [String] {
             names.compactMap { name -> (Int, String)? in

@@ -8,6 +8,7 @@ extension FitOptions {
     /// The options of the fit in `directory` (its `run.json`), with the model file the fit
     /// used (`model.rlm` in the directory) rather than whatever the path names today.
     public static func ofFit(in directory: String) throws -> FitOptions {
+        try FitDirectory.requireDirectory(directory)
         let runPath = (directory as NSString).appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runPath) else {
             throw FitReplayError(

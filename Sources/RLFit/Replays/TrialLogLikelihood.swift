@@ -97,6 +97,7 @@ public enum TrialLogLikelihood {
     /// Writes `log_lik_trial.csv`-style long rows `subjID,[condition,]trial,draw,log_lik` to
     /// `path` (under a temporary name, renamed when complete), one lane at a time.
     public static func write(directory: String, to path: String) throws {
+        try FitDirectory.requireDirectory(directory)
         let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporary)
