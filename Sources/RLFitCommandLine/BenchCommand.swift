@@ -41,8 +41,11 @@ struct GradientBench: ParsableCommand {
         print(String(format: "%.2f ns per subject-trial", r.nanosecondsPerSubjectTrial))
         print(
             String(
-                format: "tape %.2f MB per gradient (%d bytes per subject-trial); all the machine's memory %.2f MB",
-                Double(r.tapeBytes) / 1e6, r.tapeBytes / (subjects * trials), Double(r.machineBytes) / 1e6))
+                format:
+                    "tape %.2f MB per gradient (%d bytes per subject-trial of a lane block: up to %d subjects run at once); all the likelihood's memory %.2f MB",
+                Double(r.tapeBytes) / 1e6,
+                r.tapeBytes / (min(subjects, LaneLikelihood.defaultLanesPerBlock) * trials),
+                LaneLikelihood.defaultLanesPerBlock, Double(r.machineBytes) / 1e6))
         print(
             String(
                 format:

@@ -335,6 +335,78 @@ final class ModelFileCommandTests: XCTestCase {
         XCTAssertEqual(try CommandLineRunner.run(["check", data, "--model", model, "--arg", "tmax=3"]).status, 0)
     }
 
+    /// A model whose response distribution is not a number (here a division by zero) cannot be
+    /// simulated: located, 65, and no study file (it once wrote 30 choices of garbage, exit 0).
+    func testASimulationFromNaNProbabilitiesIsRefused() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("zero.rlm").path
+        try """
+        model zero "divides by zero"
+        options 2
+        data choice: option
+        data outcome: real
+        parameter A in (0, 1)
+        parameter tau in (0, 5)
+        state Q[option] = 0
+        trial {
+          choice ~ softmax(tau * Q)
+          Q[choice] += A * (outcome - Q[choice]) / 0
+        }
+
+        """.write(toFile: model, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("sim.tsv").path
+        let r = try CommandLineRunner.run([
+            "simulate", "--model", model, "--subjects", "3", "--trials", "30", "--seed", "1", "--out", out
+        ])
+        XCTAssertEqual(r.status, 65, r.stderr)
+        XCTAssert(
+            r.stderr.contains("\(model):9:3: error: the distribution of 'choice' is not a number (NaN, NaN)"), r.stderr)
+        XCTAssert(r.stderr.contains("fix: look in what this observation reads for a division by zero"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
+    /// An index read from an option state that is still `none` (a block's first trial) is named
+    /// as such, with the comparison that replaces it; the file written that way checks.
+    func testAnIndexThatIsStillNoneSaysSo() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let text = """
+            model sticky "perseveration by indexing the previous choice"
+            options 2
+            data choice: option
+            data outcome: real
+            parameter A in (0, 1)
+            parameter tau in (0, 5)
+            state Q[option] = 0
+            state previous: option = none
+            trial {
+              choice ~ softmax(tau * Q)
+              Q[previous] += 0.1
+              Q[choice] += A * (outcome - Q[choice])
+              previous = choice
+            }
+
+            """
+        let model = dir.appendingPathComponent("sticky.rlm").path
+        try text.write(toFile: model, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("study.tsv").path
+        XCTAssertEqual(
+            try CommandLineRunner.run([
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "2", "--trials", "10", "--seed", "4",
+                "--out", data
+            ]).status, 0)
+        let r = try CommandLineRunner.run(["check", data, "--model", model])
+        XCTAssertEqual(r.status, 65, r.stderr)
+        XCTAssert(r.stderr.contains("is 0, outside 1..2 (0 is also `none`"), r.stderr)
+        XCTAssert(r.stderr.contains("cannot index (not even inside an if): compare with it instead"), r.stderr)
+        let guarded = dir.appendingPathComponent("guarded.rlm").path
+        try text.replacingOccurrences(
+            of: "  Q[previous] += 0.1", with: "  Q = [Q[k] + 0.1 * (k == previous) for k in option]"
+        )
+        .write(toFile: guarded, atomically: true, encoding: .utf8)
+        let ok = try CommandLineRunner.run(["check", data, "--model", guarded])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+    }
+
     /// A choice the data record but the model's offered set withholds is a data error naming
     /// the row, before any fit starts (it has probability 0 at every parameter value).
     func testAChoiceThatWasNotOfferedNamesItsRow() throws {

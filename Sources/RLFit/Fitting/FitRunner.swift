@@ -71,9 +71,9 @@ public struct FitRunner: Sendable {
         // A large model gets a diagonal metric unless one was asked for (recorded in run.json,
         // so a resume or a rerun from it keeps it).
         let metricNote = o.chooseMetric(dimension: probe.dimension) ?? ""
-        let machineBytes = (try? o.model.machine(for: batch, purpose: .gradient).0.memoryBytes) ?? 0
         try FitResources.estimate(
-            options: o, dimension: probe.dimension, outputColumns: probe.outputCount, machineBytes: machineBytes
+            options: o, dimension: probe.dimension, outputColumns: probe.outputCount,
+            machineBytes: probe.likelihoodMemoryBytes
         )
         .check(directory: o.outputDirectory)
         let lock =

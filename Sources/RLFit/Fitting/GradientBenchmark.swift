@@ -24,8 +24,9 @@ public struct GradientBenchmark: Sendable {
         public let medianSeconds: Double
         public let minimumSeconds: Double
         public let nanosecondsPerSubjectTrial: Double
-        /// The lane machine's tape (values kept per trial for the backward pass) and all its
-        /// memory, in bytes: allocated once per chain, reused by every gradient.
+        /// The likelihood's tape (values kept per trial for the backward pass: one lane block's)
+        /// and all its machines' memory, in bytes: allocated once per chain, reused by every
+        /// gradient.
         public let tapeBytes: Int
         public let machineBytes: Int
     }
@@ -33,7 +34,8 @@ public struct GradientBenchmark: Sendable {
     public func run() throws -> Result {
         let study = try StudySimulator.simulate(model: model, subjects: subjects, trials: trials, seed: seed)
         let posterior = HierarchicalPosterior(model: model, batch: study.batch)
-        let machine = try model.machine(for: study.batch, purpose: .gradient).0
+        // The likelihood a fit runs (lane blocks on one tape), for its memory.
+        let likelihood = model.makeLikelihood(study.batch) as! LaneLikelihood
         var rng = Philox(seed: seed, stream: 99)
         let x = (0..<posterior.dimension).map { _ in rng.nextUniform(-1, 1) }
         var gradient = [Double](repeating: 0, count: posterior.dimension)
@@ -55,6 +57,6 @@ public struct GradientBenchmark: Sendable {
         return Result(
             medianSeconds: median, minimumSeconds: times[0],
             nanosecondsPerSubjectTrial: median * 1e9 / Double(subjects * trials),
-            tapeBytes: machine.tapeBytes, machineBytes: machine.memoryBytes)
+            tapeBytes: likelihood.tape.bytes, machineBytes: likelihood.memoryBytes)
     }
 }

@@ -297,10 +297,9 @@ public enum GridPlanner {
                 model: o.model, batch: batch, priors: o.priors, mode: o.hierarchy, covariates: covariates)
             // as the fit will: no dense metric's memory for a large model
             _ = o.chooseMetric(dimension: posterior.dimension)
-            let machineBytes = (try? o.model.machine(for: batch, purpose: .gradient).0.memoryBytes) ?? 0
             let estimate = FitResources.estimate(
                 options: o, dimension: posterior.dimension, outputColumns: posterior.outputCount,
-                machineBytes: machineBytes)
+                machineBytes: posterior.likelihoodMemoryBytes)
             memoryMB = max(memoryMB, 512, Int((estimate.memoryBytes * 1.5) / 1_048_576) + 200)
             let gradient = timeGradient(posterior)
             let rounds = Double((perTask + o.threads - 1) / o.threads)

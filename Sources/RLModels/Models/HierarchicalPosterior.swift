@@ -32,6 +32,8 @@ public final class HierarchicalPosterior {
     /// Standardized covariates, S×Q column-major, and their names.
     public let covariates: SubjectCovariates
     private let likelihood: SubjectLikelihood
+    /// Bytes the likelihood's lane machines hold (tape, data, rows), allocated once per chain.
+    public var likelihoodMemoryBytes: Int { (likelihood as? LaneLikelihood)?.memoryBytes ?? 0 }
     private let scalePriors: [ParameterSpec.ScalePrior]
     /// Each parameter's μ prior variance (`HierarchyPriors.locationScale`²).
     private let locationVariances: [Double]

@@ -21,15 +21,18 @@ public final class LaneLikelihood: SubjectLikelihood {
 
     let machines: [LaneMachine]
     let blocks: [Range<Int>]
+    /// The tape every block's machine runs on.
+    public let tape: TapeMemory
     let parameterCount: Int
     let lanes: Int
     /// One block's parameters and gradient (P planes of its lanes, parameter-major).
     private var blockTheta: [Double]
     private var blockGradient: [Double]
 
-    init(machines: [LaneMachine], blocks: [Range<Int>], parameterCount: Int) {
+    init(machines: [LaneMachine], blocks: [Range<Int>], tape: TapeMemory, parameterCount: Int) {
         precondition(machines.count == blocks.count && !blocks.isEmpty)
         self.machines = machines
+        self.tape = tape
         self.blocks = blocks
         self.parameterCount = parameterCount
         lanes = blocks.last!.upperBound
@@ -37,6 +40,9 @@ public final class LaneLikelihood: SubjectLikelihood {
         blockTheta = [Double](repeating: 0, count: machines.count > 1 ? parameterCount * largest : 0)
         blockGradient = blockTheta
     }
+
+    /// Bytes held: every block's machine (data planes, rows, operand tables) and the one tape.
+    public var memoryBytes: Int { machines.map(\.memoryBytes).reduce(0, +) + tape.bytes }
 
     /// `lanes` split into the fewest blocks of at most `atMost` lanes (rounded down to whole
     /// lane vectors of 4, at least one), whose sizes in lane vectors differ by at most one; only

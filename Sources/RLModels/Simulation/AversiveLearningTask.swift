@@ -50,7 +50,7 @@ extension AversiveLearningTask: SimulatedTask {
             let n = Self.magnitudes.count
             return Double(Self.magnitudes.lowerBound + min(Int(rng.nextUniform() * Double(n)), n - 1))
         }
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine,
             trialStart: { t, rngs, _ in
                 for s in 0..<S {

@@ -33,7 +33,7 @@ extension BalloonTask: SimulatedTask {
         let (machine, plane) = try run.machine(choiceColumn: nil, optionCount: 2)
         let explosionPlane = plane("explosion")
         var pumps = run.emptyColumn, explosion = run.emptyColumn
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine,
             respond: { d, stream, isMissed in
                 let s = d.lane, i = d.trial * S + s

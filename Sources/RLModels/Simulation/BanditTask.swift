@@ -139,7 +139,7 @@ extension BanditTask: SimulatedTask {
         let outcomePlane = plane("outcome"), gainPlane = plane("gain"), lossPlane = plane("loss")
         var states = [BanditTaskState?](repeating: nil, count: S)
         var choice = run.emptyColumn, outcome = run.emptyColumn, gain = run.emptyColumn, loss = run.emptyColumn
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine, drawsMissed: false,
             trialStart: { t, rngs, missed in
                 let block = run.block(of: t)

@@ -37,7 +37,7 @@ extension CardSortingTask: SimulatedTask {
         var rule = [Int](repeating: 0, count: S), streak = [Int](repeating: 0, count: S)
         var choice = run.emptyColumn, outcome = run.emptyColumn
         var cards = Self.dimensions.map { _ in run.emptyColumn }
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine,
             trialStart: { t, rngs, _ in
                 if run.block(of: t).start == t { for s in 0..<S { rule[s] = 0; streak[s] = 0 } }

@@ -81,7 +81,7 @@ extension GoNoGoTask: SimulatedTask {
         let (machine, plane) = try run.machine(choiceColumn: nil, optionCount: 2, levels: levels)
         let cuePlane = plane("cue"), outcomePlane = plane("outcome")
         var cue = run.emptyColumn, response = run.emptyColumn, outcome = run.emptyColumn
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine, drawsMissed: false,
             trialStart: { t, rngs, missed in
                 for s in 0..<S {

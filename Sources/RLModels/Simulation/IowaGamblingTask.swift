@@ -45,7 +45,7 @@ extension IowaGamblingTask: SimulatedTask {
         let gainPlane = plane("gain"), lossPlane = plane("loss")
         var decks = [[[Double]]](repeating: [[], [], [], []], count: S)
         var choice = run.emptyColumn, gain = run.emptyColumn, loss = run.emptyColumn
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine,
             respond: { d, stream, isMissed in
                 let s = d.lane, i = d.trial * S + s

@@ -78,7 +78,7 @@ extension ProbabilisticSelectionRTTask: SimulatedTask {
             feedbackPlane = plane("feedback")
         var cond = run.emptyColumn, iter = run.emptyColumn, prob = run.emptyColumn
         var response = run.emptyColumn, rt = run.emptyColumn, feedback = run.emptyColumn
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine,
             trialStart: { t, rngs, _ in
                 let start = run.block(of: t).start

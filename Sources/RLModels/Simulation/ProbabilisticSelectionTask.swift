@@ -42,7 +42,7 @@ extension ProbabilisticSelectionTask: SimulatedTask {
         let (machine, plane) = try run.machine(choiceColumn: nil, optionCount: Self.stimulusCount)
         let typePlane = plane("type"), rewardPlane = plane("reward")
         var type = run.emptyColumn, response = run.emptyColumn, reward = run.emptyColumn
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine,
             trialStart: { t, rngs, _ in
                 for s in 0..<S {

@@ -50,7 +50,7 @@ extension RestlessBanditTask: SimulatedTask {
         var means = [[Double]](repeating: [], count: S)
         var choice = run.emptyColumn, outcome = run.emptyColumn
         let stationary = diffusion / (1 - decay * decay).squareRoot()
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine,
             trialStart: { t, rngs, _ in
                 for s in 0..<S {

@@ -58,9 +58,12 @@ public struct SimulationRun {
         machine: LaneMachine, drawsMissed: Bool = true,
         trialStart: (_ trial: Int, _ streams: inout [Philox], _ missed: inout [Bool]) -> Void = { _, _, _ in },
         respond: (_ draw: LaneMachine.Draw, _ stream: inout Philox, _ missed: Bool) -> Double
-    ) -> [Bool] {
+    ) throws -> [Bool] {
         var streams = streams()
         var missed = [Bool](repeating: false, count: trials * subjects)
+        // The first response whose distribution is not a number (a division by zero or the log
+        // of a negative number in the file): the study would be drawn from garbage.
+        var nonFinite: LaneMachine.Draw?
         theta.withUnsafeBufferPointer { th in
             machine.simulate(
                 theta: th.baseAddress!,
@@ -68,7 +71,32 @@ public struct SimulationRun {
                     if drawsMissed { drawMissed(trial: t, machine: machine, rngs: &streams, missed: &missed) }
                     trialStart(t, &streams, &missed)
                 },
-                draw: { d in respond(d, &streams[d.lane], missed[d.trial * subjects + d.lane]) })
+                draw: { d in
+                    if nonFinite == nil && !d.probabilities.allSatisfy(\.isFinite) { nonFinite = d }
+                    return respond(d, &streams[d.lane], missed[d.trial * subjects + d.lane])
+                })
+        }
+        if let d = nonFinite {
+            let name = model.file.data[d.column].name
+            func observation(_ block: [TypedStatement]) -> SourceLocation? {
+                for statement in block {
+                    switch statement {
+                    case let .observe(column, _, _, location) where column == d.column: return location
+                    case let .ifElse(_, then, otherwise, _):
+                        if let l = observation(then) ?? observation(otherwise) { return l }
+                    case let .forEach(_, _, body, _): if let l = observation(body) { return l }
+                    default: break
+                    }
+                }
+                return nil
+            }
+            throw ModelFileError(
+                file: model.file.file, location: observation(model.file.trial),
+                problem:
+                    "the distribution of '\(name)' is not a number (\(d.probabilities.map { $0.isNaN ? "NaN" : TrialTableWriter.format($0) }.joined(separator: ", "))) on simulated subject \(d.lane + 1)'s trial \(d.trial + 1), so no study can be drawn from it",
+                fix:
+                    "look in what this observation reads for a division by zero or the log of a value that can be zero or negative; `rlfit trajectories` on a fit shows every value per trial"
+            )
         }
         return missed
     }
@@ -97,7 +125,7 @@ public struct SimulationRun {
         let (machine, plane) = try machine(choiceColumn: nil, optionCount: 2)
         let stimulusPlane = plane(stimulus)
         var shown = emptyColumn, response = emptyColumn
-        let missed = simulate(
+        let missed = try simulate(
             machine: machine,
             trialStart: { t, streams, _ in
                 for s in 0..<S {

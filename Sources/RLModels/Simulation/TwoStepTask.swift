@@ -64,7 +64,7 @@ extension TwoStepTask: SimulatedTask {
         let secondPlane = plane("level2_choice")!, rewardPlane = plane("reward")
         var probabilities = [[Double]](repeating: [], count: S)
         var first = run.emptyColumn, second = run.emptyColumn, reward = run.emptyColumn
-        let missed = run.simulate(
+        let missed = try run.simulate(
             machine: machine,
             trialStart: { t, rngs, _ in
                 for s in 0..<S {
