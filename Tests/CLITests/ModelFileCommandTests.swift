@@ -407,6 +407,32 @@ final class ModelFileCommandTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
     }
 
+    /// A model file named without ".rlm" or a directory is still a file when it exists (it was
+    /// taken for an unknown built-in name); its warnings are printed once as warnings.
+    func testAModelFileWithAnotherExtensionAndItsWarnings() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        try Self.example.replacingOccurrences(of: "reward outcome", with: "reward outcome\ndata unused: real")
+            .write(to: dir.appendingPathComponent("mine.txt"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(
+            try CommandLineRunner.run(
+                [
+                    "simulate", "--model", "bandit2arm_delta", "--subjects", "2", "--trials", "10", "--seed", "4",
+                    "--out", "study.tsv"
+                ], in: dir
+            ).status, 0)
+        try String(contentsOf: dir.appendingPathComponent("study.tsv"), encoding: .utf8)
+            .replacingOccurrences(of: "outcome\n", with: "outcome\tunused\n")
+            .split(separator: "\n").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element + "\t0" }
+            .joined(separator: "\n").write(
+                to: dir.appendingPathComponent("study.tsv"), atomically: true, encoding: .utf8)
+        let r = try CommandLineRunner.run(["check", "study.tsv", "--model", "mine.txt"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssert(r.stdout.contains("mine.txt:6:6: warning: data column 'unused'"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("warning: mine.txt"), r.stdout)
+        let unknown = try CommandLineRunner.run(["check", "--model", "nothing.txt"], in: dir)
+        XCTAssertEqual(unknown.status, 64, unknown.stderr)
+    }
+
     /// A choice the data record but the model's offered set withholds is a data error naming
     /// the row, before any fit starts (it has probability 0 at every parameter value).
     func testAChoiceThatWasNotOfferedNamesItsRow() throws {

@@ -502,6 +502,13 @@ final class CheckerErrorTests: XCTestCase {
                     "  Q[choice] += x * (outcome - Q[choice])")))
     }
 
+    /// `in (0, inf)`: ranges are finite; the fix names `positive` and `real`.
+    func testAnInfiniteBoundSuggestsPositive() {
+        assertModelError(
+            header(replacing: "parameter tau in (0, 5)", with: "parameter tau in (0, inf)"), at: 6, 11,
+            problem: ["a range's bounds are finite; 'inf' is not a bound"], fix: ["parameter tau positive"])
+    }
+
     /// A parameter line's parts each at most once (a second `typical` once replaced the first).
     func testAParameterPartGivenTwice() {
         for (line, column, part) in [

@@ -266,6 +266,12 @@ struct Checker {
                     case let .number(x): return x
                     case let .argument(name):
                         guard let a = syntax.arguments.firstIndex(where: { $0.name == name }) else {
+                            if ["inf", "infinity", "Inf", "Infinity"].contains(name) {
+                                throw fail(
+                                    p.location, "a range's bounds are finite; '\(name)' is not a bound",
+                                    "write parameter \(p.name) positive for (0, ∞), or parameter \(p.name) real for (−∞, ∞)"
+                                )
+                            }
                             throw unknownName(name, at: p.location, candidates: syntax.arguments.map(\.name))
                         }
                         usedArguments.insert(a)

@@ -62,7 +62,8 @@ public struct DataCheckReport: Sendable {
         for v in values {
             lines.append("  \(v.column.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v.description)")
         }
-        for w in warnings { lines.append("warning: " + w) }
+        // The model file's warnings say "file:line:column: warning:" themselves.
+        for w in warnings { lines.append(w.hasPrefix(model.file.file + ":") ? w : "warning: " + w) }
         return lines.joined(separator: "\n")
     }
 }

@@ -41,6 +41,7 @@ public enum ModelCatalog {
     /// Whether `--model` names a file rather than a built-in model.
     public static func isPath(_ nameOrPath: String) -> Bool {
         nameOrPath.hasSuffix(".rlm") || nameOrPath.contains("/")
+            || (model(named: nameOrPath) == nil && FileManager.default.fileExists(atPath: nameOrPath))
     }
 
     /// A built-in model by name, or a model file by path, with argument overrides.
