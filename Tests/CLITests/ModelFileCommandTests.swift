@@ -36,6 +36,19 @@ final class ModelFileCommandTests: XCTestCase {
 
         """
 
+    /// `rlfit simulate` of bandit2arm_delta into DIR/study.tsv (seed 4, `extra` options added);
+    /// returns its path.
+    static func simulatedStudy(in dir: URL, subjects: Int, trials: Int, extra: [String] = []) throws -> String {
+        let data = dir.appendingPathComponent("study.tsv").path
+        let r = try CommandLineRunner.run(
+            [
+                "simulate", "--model", "bandit2arm_delta", "--subjects", "\(subjects)", "--trials", "\(trials)",
+                "--seed", "4", "--out", data
+            ] + extra)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return data
+    }
+
     func testModelsPrintsEachBuiltInFileExactly() throws {
         for name in [
             "bandit2arm_delta", "banditNarm_delta", "delta_forget", "delta_dual", "delta_stick", "prl_rp",
@@ -71,12 +84,8 @@ final class ModelFileCommandTests: XCTestCase {
         let dir = try CommandLineRunner.temporaryDirectory()
         let model = dir.appendingPathComponent("mine.rlm").path
         try Self.example.write(toFile: model, atomically: true, encoding: .utf8)
-        let data = dir.appendingPathComponent("study.tsv").path
-        XCTAssertEqual(
-            try CommandLineRunner.run([
-                "simulate", "--model", "bandit2arm_delta", "--subjects", "6", "--trials", "60",
-                "--seed", "4", "--blocks", "2", "--missing", "0.05", "--out", data
-            ]).status, 0)
+        let data = try Self.simulatedStudy(
+            in: dir, subjects: 6, trials: 60, extra: ["--blocks", "2", "--missing", "0.05"])
         // The data's own trial numbers (here 11, 12, …) are the ones output files list.
         let table = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map {
             $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
@@ -222,12 +231,7 @@ final class ModelFileCommandTests: XCTestCase {
         let model = dir.appendingPathComponent("bad.rlm").path
         try Self.example.replacingOccurrences(of: "tau * Q[k]", with: "tua * Q[k]").write(
             toFile: model, atomically: true, encoding: .utf8)
-        let data = dir.appendingPathComponent("study.tsv").path
-        XCTAssertEqual(
-            try CommandLineRunner.run([
-                "simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20",
-                "--seed", "4", "--out", data
-            ]).status, 0)
+        let data = try Self.simulatedStudy(in: dir, subjects: 3, trials: 20)
         for args in [
             ["check", "--model", model], ["check", data, "--model", model],
             ["fit", data, "--model", model, "--out", dir.appendingPathComponent("fit").path]
@@ -308,12 +312,7 @@ final class ModelFileCommandTests: XCTestCase {
         }
 
         """.write(toFile: model, atomically: true, encoding: .utf8)
-        let data = dir.appendingPathComponent("study.tsv").path
-        XCTAssertEqual(
-            try CommandLineRunner.run([
-                "simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20", "--seed", "4",
-                "--out", data
-            ]).status, 0)
+        let data = try Self.simulatedStudy(in: dir, subjects: 3, trials: 20)
         for (value, expected) in [
             ("-1", "with --arg tmax=-1, the range of 'tau' is (0, -1): empty"),
             ("2", "with --arg tmax=2, the range of 'tau' is (0, 2) and its typical value 2.5")
@@ -388,12 +387,7 @@ final class ModelFileCommandTests: XCTestCase {
             """
         let model = dir.appendingPathComponent("sticky.rlm").path
         try text.write(toFile: model, atomically: true, encoding: .utf8)
-        let data = dir.appendingPathComponent("study.tsv").path
-        XCTAssertEqual(
-            try CommandLineRunner.run([
-                "simulate", "--model", "bandit2arm_delta", "--subjects", "2", "--trials", "10", "--seed", "4",
-                "--out", data
-            ]).status, 0)
+        let data = try Self.simulatedStudy(in: dir, subjects: 2, trials: 10)
         let r = try CommandLineRunner.run(["check", data, "--model", model])
         XCTAssertEqual(r.status, 65, r.stderr)
         XCTAssert(r.stderr.contains("is 0, outside 1..2 (0 is also `none`"), r.stderr)
@@ -413,13 +407,7 @@ final class ModelFileCommandTests: XCTestCase {
         let dir = try CommandLineRunner.temporaryDirectory()
         try Self.example.replacingOccurrences(of: "reward outcome", with: "reward outcome\ndata unused: real")
             .write(to: dir.appendingPathComponent("mine.txt"), atomically: true, encoding: .utf8)
-        XCTAssertEqual(
-            try CommandLineRunner.run(
-                [
-                    "simulate", "--model", "bandit2arm_delta", "--subjects", "2", "--trials", "10", "--seed", "4",
-                    "--out", "study.tsv"
-                ], in: dir
-            ).status, 0)
+        _ = try Self.simulatedStudy(in: dir, subjects: 2, trials: 10)
         try String(contentsOf: dir.appendingPathComponent("study.tsv"), encoding: .utf8)
             .replacingOccurrences(of: "outcome\n", with: "outcome\tunused\n")
             .split(separator: "\n").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element + "\t0" }
@@ -483,12 +471,7 @@ final class ModelFileCommandTests: XCTestCase {
         }
 
         """.write(toFile: model, atomically: true, encoding: .utf8)
-        let data = dir.appendingPathComponent("study.tsv").path
-        XCTAssertEqual(
-            try CommandLineRunner.run([
-                "simulate", "--model", "bandit2arm_delta", "--subjects", "3", "--trials", "20",
-                "--seed", "4", "--out", data
-            ]).status, 0)
+        let data = try Self.simulatedStudy(in: dir, subjects: 3, trials: 20)
         let r = try CommandLineRunner.run(["check", data, "--model", model])
         XCTAssertEqual(r.status, 65, r.stderr)
         XCTAssert(r.stderr.contains("\(model):8:3: error: index 3 is outside 1..2 (the data have 2 options)"), r.stderr)
