@@ -97,6 +97,12 @@ final class TrialTableReaderTests: XCTestCase {
         let head = "subjID\tchoice\toutcome\n"
         assertRejects(head + "1\t3\t1\n", line: 2, column: 2, mentions: ["choice", "\"3\"", "1..2"])
         assertRejects(head + "1\t0\t1\n", line: 2, column: 2, mentions: ["--first-option 0"])
+        // With --first-option 0 already given, the advice is the range, not the option again.
+        let zeroBased = banditRequirements(optionCount: 2, firstOption: 0)
+        assertRejects(head + "1\t-1\t1\n", line: 2, column: 2, mentions: ["code options as numbers 0..1"], zeroBased)
+        XCTAssertThrowsError(try parse(head + "1\t-1\t1\n", zeroBased)) { error in
+            XCTAssertFalse("\(error)".contains("pass --first-option 0"), "\(error)")
+        }
         assertRejects(head + "1\t1\t1\n1\t1.5\t1\n", line: 3, column: 2, mentions: ["not an integer", "\"1.5\""])
         assertRejects(head + "1\t1\tabc\n", line: 2, column: 3, mentions: ["outcome", "\"abc\"", "not a finite number"])
         assertRejects(head + "1\t1\tinf\n", line: 2, column: 3, mentions: ["not a finite number"])

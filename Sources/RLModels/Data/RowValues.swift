@@ -54,10 +54,11 @@ struct RowValues {
                 }
                 let option = value + 1 - first
                 if option < 1 || (req.optionCount.map { option > $0 } ?? false) {
+                    // Advice to pass --first-option 0 only where it is not given already.
                     let fix =
-                        option == 0
+                        option == 0 && first == 1
                         ? "options are numbered from 1 as in hBayesDM; if the file codes options from 0, pass --first-option 0"
-                        : "code options as numbers 1..\(req.optionCount ?? max(option, 2))\(column.observed ? " (empty, NA or NaN for a missed trial)" : "")"
+                        : "code options as numbers \(first)..\((req.optionCount ?? max(option, 2)) + first - 1)\(column.observed ? " (empty, NA or NaN for a missed trial)" : "")"
                     throw fail(field, "\(column.name) \(value) is out of range; expected \(expected)", fix)
                 }
                 values[k] = Double(option)
