@@ -125,18 +125,30 @@ final class FitDiagnosticsTests: XCTestCase {
             var table: [Double] = []
             for r in 0..<100 {
                 let z = sin(Double(r * 37 + id * 11))
-                table += [-100 + z, 0.9, 0.1, 3, 7, 0, 110 + z, 4.985 + 0.01 * z, 0.3 + 0.02 * z]
+                table += [-100 + z, 0.9, 0.1, 3, 7, 0, 110 + z, 4.985 + 0.01 * z, 0.3 + 0.02 * z, 0.001 + 0.0005 * z]
             }
             return ChainRecord(
-                id: id, seed: 1, columnNames: ["mu_tau", "mu_A"], table: table, warmupRowCount: 0, stepSize: 0.1,
-                inverseMetric: [1, 1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1, complete: true)
+                id: id, seed: 1, columnNames: ["mu_tau", "mu_A", "mu_F"], table: table, warmupRowCount: 0,
+                stepSize: 0.1, inverseMetric: [1, 1, 1], denseMetric: false, warmupSeconds: 1, samplingSeconds: 1,
+                complete: true)
         }
         let d = FitDiagnostics(
-            chains: chains, maxDepth: 10, bounds: [(name: "tau", lower: 0, upper: 5), (name: "A", lower: 0, upper: 1)])
-        XCTAssertEqual(d.boundHits.map(\.parameter), ["tau"])
+            chains: chains, maxDepth: 10,
+            bounds: [
+                (name: "tau", lower: 0, upper: 5), (name: "A", lower: 0, upper: 1), (name: "F", lower: 0, upper: 1)
+            ])
+        XCTAssertEqual(d.boundHits.map(\.parameter), ["tau", "F"])
         XCTAssertTrue(
             d.warnings.contains {
                 $0.contains("the group value mu_tau (4.98") && $0.contains("upper bound of tau (5)")
+                    && $0.contains("perseveration or a lapse")
+            }, "\(d.warnings)")
+        // At a lower bound (a forgetting rate of 0) the advice is to compare without the term,
+        // not to add perseveration or a lapse (the model may have both).
+        XCTAssertTrue(
+            d.warnings.contains {
+                $0.contains("lower bound of F (0)") && $0.contains("compare with a model without it")
+                    && !$0.contains("perseveration")
             }, "\(d.warnings)")
     }
 }

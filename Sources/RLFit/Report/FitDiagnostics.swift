@@ -196,8 +196,10 @@ public struct FitDiagnostics: Sendable {
                     + "past the range the model allows, so the estimate is the bound, not a value the data chose. "
                     + (hit.upper
                         ? "An inverse temperature at its upper bound usually means near-deterministic choices (subjects repeating one option, or a learning rate near 0 that leaves values flat); "
-                        : "A learning rate or sensitivity at its lower bound usually means the data show no learning; ")
-                    + "check the subjects' choices (`rlfit check`), or use a model with perseveration or a lapse.")
+                            + "check the subjects' choices (`rlfit check`), or use a model with perseveration or a lapse."
+                        : "At its lower bound the data do not need what the parameter adds (a learning rate of 0: no learning; a forgetting or lapse rate of 0: none); "
+                            + "check the subjects' choices (`rlfit check`), or compare with a model without it (`rlfit compare`).")
+            )
         }
         if chainIDs.count < 2 {
             w.append("one chain only: R-hat cannot be computed across chains; run 4 chains to check convergence")
