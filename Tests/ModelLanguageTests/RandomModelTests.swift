@@ -255,13 +255,21 @@ struct RandomModelWriter {
         }
     }
 
+    /// Real comparisons are offset by `tieBreak`, so that two sides equal in exact arithmetic
+    /// do not leave the branch to rounding, which the machine and the reference do differently
+    /// (fused multiply-adds, summation order): seed 13455577926183227565 wrote
+    /// `(sum(Q) - (Q[1] - V)) >= p2` with state V = p2, a tie while Q[2] = Q[3] = 0, and the two
+    /// took different branches. A tie now needs the sides to differ by exactly the offset.
+    static let tieBreak = "0.00000012345679"
+
     mutating func condition(_ scope: Scope, depth: Int) -> String {
         let d = max(depth - 1, 0)
+        let t = Self.tieBreak
         while true {
             switch rng.int(0...9) {
-            case 0, 1: return "(\(expression(scope, depth: 1)) > \(expression(scope, depth: 1)))"
-            case 2: return "(\(expression(scope, depth: 1)) <= \(literal(-1, 1)))"
-            case 3: return "(\(expression(scope, depth: 2)) >= \(parameter() ?? "0.0"))"
+            case 0, 1: return "(\(expression(scope, depth: 1)) > \(expression(scope, depth: 1)) + \(t))"
+            case 2: return "(\(expression(scope, depth: 1)) <= \(literal(-1, 1)) + \(t))"
+            case 3: return "(\(expression(scope, depth: 2)) >= \(parameter() ?? "0.0") + \(t))"
             case 4: return "(\(optionValue(scope)) == \(optionValue(scope)))"
             case 5: return "(\(optionValue(scope)) != \(optionValue(scope)))"
             case 6: if depth > 0 { return "(not \(condition(scope, depth: d)))" }
