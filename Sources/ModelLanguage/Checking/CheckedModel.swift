@@ -95,6 +95,31 @@ public struct CheckedModel: Sendable {
     /// The observed columns, in the order they are observed.
     public let observedColumns: [Int]
 
+    /// Every observation statement of the trial, in file order, however deep in ifs and loops.
+    public var observations:
+        [(column: Int, distribution: ObservationDistribution, arguments: [TypedExpression], location: SourceLocation)]
+    {
+        var found:
+            [(
+                column: Int, distribution: ObservationDistribution, arguments: [TypedExpression],
+                location: SourceLocation
+            )] =
+                []
+        func collect(_ block: [TypedStatement]) {
+            for statement in block {
+                switch statement {
+                case let .observe(column, distribution, arguments, location):
+                    found.append((column, distribution, arguments, location))
+                case let .ifElse(_, then, otherwise, _): collect(then); collect(otherwise)
+                case let .forEach(_, _, body, _): collect(body)
+                case .assign: break
+                }
+            }
+        }
+        collect(trial)
+        return found
+    }
+
     public func dataIndex(_ name: String) -> Int? { data.firstIndex { $0.name == name } }
     public func parameterIndex(_ name: String) -> Int? { parameters.firstIndex { $0.name == name } }
     public func argumentIndex(_ name: String) -> Int? { arguments.firstIndex { $0.name == name } }

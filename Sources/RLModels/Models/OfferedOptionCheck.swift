@@ -8,19 +8,7 @@ extension ModelDefinition {
     /// enforces it), so one forward replay of every lane at the typical values finds every such
     /// trial; the first, in trial order, is named by its data row.
     public func checkObservedOptionsOffered(_ batch: TrialBatch, dataFile: String) throws {
-        var observations: [(column: Int, location: SourceLocation)] = []
-        func collect(_ block: [TypedStatement]) {
-            for statement in block {
-                switch statement {
-                case let .observe(column, distribution, arguments, location):
-                    if distribution == .softmax && arguments.count == 2 { observations.append((column, location)) }
-                case let .ifElse(_, then, otherwise, _): collect(then); collect(otherwise)
-                case let .forEach(_, _, body, _): collect(body)
-                case .assign: break
-                }
-            }
-        }
-        collect(file.trial)
+        let observations = file.observations.filter { $0.distribution == .softmax && $0.arguments.count == 2 }
         guard !observations.isEmpty else { return }
         let (machine, _) = try machine(for: batch, purpose: .replay)
         let L = batch.laneCount
@@ -28,7 +16,7 @@ extension ModelDefinition {
         theta.withUnsafeBufferPointer { machine.replay(theta: $0.baseAddress!) }
         for t in 0..<batch.trialCount {
             for l in 0..<L where batch.answered[t * L + l] {
-                for (column, location) in observations {
+                for (column, _, _, location) in observations {
                     guard let probe = machine.code.probeNames.firstIndex(of: "log_lik_\(column)"),
                         machine.probe(probe, trial: t, lane: l) == -.infinity
                     else { continue }

@@ -12,22 +12,12 @@ extension ModelDefinition {
     /// file: a `ModelFileError` at the observation naming the subject, the data row and the sum.
     public func checkOutcomeProbabilities(_ batch: TrialBatch) throws {
         var checked: [(column: Int, location: SourceLocation)] = []
-        func collect(_ block: [TypedStatement]) {
-            for statement in block {
-                switch statement {
-                case let .observe(column, distribution, _, location):
-                    if distribution == .categorical || distribution == .bernoulli,
-                        !checked.contains(where: { $0.column == column })
-                    {
-                        checked.append((column, location))
-                    }
-                case let .ifElse(_, then, otherwise, _): collect(then); collect(otherwise)
-                case let .forEach(_, _, body, _): collect(body)
-                case .assign: break
-                }
-            }
+        for o in file.observations
+        where (o.distribution == .categorical || o.distribution == .bernoulli)
+            && !checked.contains(where: { $0.column == o.column })
+        {
+            checked.append((o.column, o.location))
         }
-        collect(file.trial)
         guard !checked.isEmpty else { return }
         let replay = try ModelReplay(model: self, batch: batch)
         let points = [parameters.map(\.typicalValue), parameters.map { $0.constrain(0.8).value }]

@@ -78,20 +78,8 @@ public struct SimulationRun {
         }
         if let d = nonFinite {
             let name = model.file.data[d.column].name
-            func observation(_ block: [TypedStatement]) -> SourceLocation? {
-                for statement in block {
-                    switch statement {
-                    case let .observe(column, _, _, location) where column == d.column: return location
-                    case let .ifElse(_, then, otherwise, _):
-                        if let l = observation(then) ?? observation(otherwise) { return l }
-                    case let .forEach(_, _, body, _): if let l = observation(body) { return l }
-                    default: break
-                    }
-                }
-                return nil
-            }
             throw ModelFileError(
-                file: model.file.file, location: observation(model.file.trial),
+                file: model.file.file, location: model.file.observations.first { $0.column == d.column }?.location,
                 problem:
                     "the distribution of '\(name)' is not a number (\(d.probabilities.map { $0.isNaN ? "NaN" : TrialTableWriter.format($0) }.joined(separator: ", "))) on simulated subject \(d.lane + 1)'s trial \(d.trial + 1), so no study can be drawn from it",
                 fix:
