@@ -455,6 +455,91 @@ final class ModelFileCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/fit"))
     }
 
+    /// A data value that makes the model's log-likelihood NaN at the typical values (a divisor
+    /// of 0): `check` names the row whose update made the state NaN, and a fit that cannot
+    /// start names it too (both 65); a NaN computed on the observed trial itself names that
+    /// trial; the same model on clean data passes.
+    func testANonFiniteLikelihoodNamesTheRowThatCausesIt() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        func model(_ name: String, _ body: String) throws -> String {
+            let path = dir.appendingPathComponent(name).path
+            try """
+            model scaled "a delta rule on outcome / scale"
+            options 2
+            data choice: option
+            data outcome: real
+            data scale: real
+            parameter A in (0, 1) typical 0.3
+            parameter tau in (0, 5) typical 1
+            state Q[option] = 0
+            trial {
+            \(body)
+            }
+
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let update = try model(
+            "update.rlm", "  choice ~ softmax(tau * Q)\n  Q[choice] += A * (outcome / scale - Q[choice])")
+        let observed = try model(
+            "observed.rlm", "  choice ~ softmax(tau * Q / scale)\n  Q[choice] += A * (outcome - Q[choice])")
+        var rows = ["subjID\tchoice\toutcome\tscale"]
+        for s in 1...3 {
+            for t in 1...12 { rows.append("\(s)\t\(1 + (s + t) % 2)\t\(t % 3 == 0 ? 1 : 0)\t1") }
+        }
+        let clean = dir.appendingPathComponent("clean.tsv").path
+        try (rows.joined(separator: "\n") + "\n").write(toFile: clean, atomically: true, encoding: .utf8)
+        rows[12 + 5] = "2\t1\t0\t0" // subject 2's trial 5, data line 18
+        let data = dir.appendingPathComponent("study.tsv").path
+        try (rows.joined(separator: "\n") + "\n").write(toFile: data, atomically: true, encoding: .utf8)
+
+        for m in [update, observed] {
+            let ok = try CommandLineRunner.run(["check", clean, "--model", m])
+            XCTAssertEqual(ok.status, 0, ok.stderr)
+        }
+        let stateCause =
+            "\(data):18: error: subject 2's log p of 'choice' is NaN on trial 6 (data line 19) at the model's typical parameter values (A = 0.3, tau = 1): Q[1] became NaN in the update of trial 5 (data line 18). That row reads choice = 1, outcome = 0, scale = 0"
+        let check = try CommandLineRunner.run(["check", data, "--model", update])
+        XCTAssertEqual(check.status, 65, check.stderr)
+        XCTAssert(check.stderr.contains(stateCause), check.stderr)
+        XCTAssert(check.stderr.contains("fix: check this row's values (a 0 the model divides by"), check.stderr)
+        let fit = try CommandLineRunner.run(
+            ["fit", data, "--model", update, "--out", dir.path + "/fit", "--chains", "1", "--quiet"])
+        XCTAssertEqual(fit.status, 65, fit.stderr)
+        XCTAssert(
+            fit.stderr.contains(
+                "\(data):18: error: chain 1 could not start (no finite log density in 100 attempts): subject 2's log p"),
+            fit.stderr)
+        XCTAssert(fit.stderr.contains("Q[1] became NaN in the update of trial 5 (data line 18)"), fit.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/fit/summary.csv"))
+
+        let direct = try CommandLineRunner.run(["check", data, "--model", observed])
+        XCTAssertEqual(direct.status, 65, direct.stderr)
+        XCTAssert(
+            direct.stderr.contains(
+                "\(data):18: error: subject 2's log p of 'choice' is NaN on trial 5 (data line 18) at the model's typical parameter values (A = 0.3, tau = 1); not finite on that trial: p_choice[1] = NaN, p_choice[2] = NaN. That row reads choice = 1, outcome = 0, scale = 0"
+            ), direct.stderr)
+    }
+
+    /// A parameter bounded by the data (pstRT's tau in (RTbound, min(RT))) is checked in the
+    /// middle of each subject's own range: at the nominal typical value (0.3) a subject whose
+    /// fastest response is 0.278 s would have density 0, which the data do not deserve.
+    func testTheFiniteLikelihoodCheckKeepsADataBoundedParameterInsideEachSubjectsRange() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let data = dir.appendingPathComponent("rt.tsv").path
+        let simulated = try CommandLineRunner.run(
+            [
+                "simulate", "--model", "pstRT_rlddm1", "--subjects", "40", "--trials", "100", "--seed", "3", "--out",
+                data
+            ])
+        XCTAssertEqual(simulated.status, 0, simulated.stderr)
+        let rows = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n")
+        let rt = rows[0].split(separator: "\t").firstIndex(of: "RT")!
+        XCTAssertLessThan(rows.dropFirst().map { Double($0.split(separator: "\t")[rt])! }.min()!, 0.3)
+        let check = try CommandLineRunner.run(["check", data, "--model", "pstRT_rlddm1"])
+        XCTAssertEqual(check.status, 0, check.stderr)
+    }
+
     /// The model's K from the data must fit the file: a constant index beyond it is located.
     func testSizesTheDataDoNotHaveAreLocated() throws {
         let dir = try CommandLineRunner.temporaryDirectory()

@@ -24,6 +24,7 @@ public struct DataCheckReport: Sendable {
         try model.checkIndices(batch, dataFile: path)
         try model.checkOutcomeProbabilities(batch)
         try model.checkObservedOptionsOffered(batch, dataFile: path)
+        try model.checkFiniteLikelihood(batch, dataFile: path)
         return DataCheckReport(file: path, model: model, batch: batch)
     }
 

@@ -125,28 +125,49 @@ public struct FitRunner: Sendable {
         // `--init optimize`: computed again by every run (a resume, a chain run alone) from the
         // seed, so each chain starts where it does in the whole fit.
         var initialization: InitialOptimizations? = nil
+        // A chain that cannot start, where the typical values already give a log-likelihood
+        // that is not finite: the data row that makes it so is named (65), not only the
+        // sampler's general advice.
+        func explainingFailedStarts<T>(_ body: () throws -> T) throws -> T {
+            do {
+                return try body()
+            } catch let error as SamplingError {
+                guard case let .initializationFailed(chain, attempts, _, _) = error,
+                    let finding = try? model.firstNonFiniteLikelihood(batch)
+                else { throw error }
+                throw model.nonFiniteLikelihoodError(
+                    finding, batch: batch, dataFile: o.dataPath,
+                    context:
+                        "chain \(chain) could not start (no finite log density in \(attempts) attempt\(attempts == 1 ? "" : "s")): "
+                )
+            }
+        }
         if o.initialization == .optimize {
             notice?("optimizing from \(o.initOptimizations) random points to start the chains in the highest mode…")
-            let found = try InitialOptimizations.run(count: o.initOptimizations, seed: o.seed, threads: o.threads) {
-                PosteriorDensity(posterior: makePosterior())
+            let found = try explainingFailedStarts {
+                try InitialOptimizations.run(count: o.initOptimizations, seed: o.seed, threads: o.threads) {
+                    PosteriorDensity(posterior: makePosterior())
+                }
             }
             samplerConfiguration.initialPositions = found.startingPoints(chainIDs: o.chainIDs)
             notice?(found.summary)
             initialization = found
         }
         let sampler = Sampler(configuration: samplerConfiguration)
-        let ran = try sampler.runChains(
-            chainIDs: running, threads: o.threads,
-            makeDensity: { _ in PosteriorDensity(posterior: makePosterior()) },
-            progress: progress, cancellation: cancellation,
-            makeObserver: { id in
-                try ChainFileStream(
-                    directory: outputDirectory, chainID: id, seed: seed, configuration: configuration,
-                    denseMetric: dense,
-                    posterior: makePosterior(), significantDigits: digits, dataSHA256: dataSHA256,
-                    checkpointSeconds: checkpointSeconds, resumeAt: offsets[id])
-            },
-            keepsDraws: false, resume: continuing.mapValues(\.state))
+        let ran = try explainingFailedStarts {
+            try sampler.runChains(
+                chainIDs: running, threads: o.threads,
+                makeDensity: { _ in PosteriorDensity(posterior: makePosterior()) },
+                progress: progress, cancellation: cancellation,
+                makeObserver: { id in
+                    try ChainFileStream(
+                        directory: outputDirectory, chainID: id, seed: seed, configuration: configuration,
+                        denseMetric: dense,
+                        posterior: makePosterior(), significantDigits: digits, dataSHA256: dataSHA256,
+                        checkpointSeconds: checkpointSeconds, resumeAt: offsets[id])
+                },
+                keepsDraws: false, resume: continuing.mapValues(\.state))
+        }
         let results = o.chainIDs.map { id in finished[id]?.summaryResult ?? ran[running.firstIndex(of: id)!] }
         let complete = results.allSatisfy(\.isComplete)
 
@@ -231,8 +252,6 @@ public struct FitRunner: Sendable {
             finishedBeforeChains: finished.keys.sorted())
     }
 
-    /// The standardized covariates named on the command line, or a data error naming the
-    /// covariate that does not vary across subjects.
     /// The study as a fit reads it: the trial table, checked against the model (indices in
     /// range, outcome probabilities), and the standardized covariates.
     static func loadStudy(_ o: FitOptions, isCancelled: (() -> Bool)? = nil) throws -> (TrialBatch, SubjectCovariates) {
@@ -244,6 +263,8 @@ public struct FitRunner: Sendable {
         return (batch, try FitRunner.covariates(batch: batch, names: o.covariates, file: o.dataPath))
     }
 
+    /// The standardized covariates named on the command line, or a data error naming the
+    /// covariate that does not vary across subjects.
     static func covariates(batch: TrialBatch, names: [String], file: String) throws -> SubjectCovariates {
         guard !names.isEmpty else { return .none }
         switch SubjectCovariates.standardized(
