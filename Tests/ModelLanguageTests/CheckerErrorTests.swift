@@ -237,6 +237,39 @@ final class CheckerErrorTests: XCTestCase {
             problem: ["none is no option and cannot index 'Q'"], fix: ["if previous != none"])
     }
 
+    /// An index state that starts as none may only be compared: arithmetic would read none as
+    /// 0 (hBayesDM's `2 * previous - 3` would be −3 on every block's first trial).
+    func testArithmeticOnAStateThatMayBeNoneIsAnError() {
+        func withPrevious(_ lines: String...) -> String {
+            CheckerErrorTests.header + "\nstate previous: option = none\ntrial {\n" + lines.joined(separator: "\n")
+                + "\n  previous = choice\n}\n"
+        }
+        // Line 10 is the first statement.
+        assertModelError(
+            withPrevious("  stay = 2 * previous - 3", CheckerErrorTests.observe, CheckerErrorTests.update), at: 10, 14,
+            problem: [
+                "'previous', which is none until its first assignment in a block, cannot be used in arithmetic ('*')"
+            ],
+            fix: ["(previous == 2) - (previous == 1)"])
+        assertModelError(
+            withPrevious("  bonus = 0.5 * abs(previous)", CheckerErrorTests.observe, CheckerErrorTests.update),
+            at: 10, 21, problem: ["'previous'", "cannot be used in arithmetic ('abs')"], fix: ["compare it instead"])
+        assertModelError(
+            standard("  x = none + 1", CheckerErrorTests.observe, CheckerErrorTests.update), at: 9, 7,
+            problem: ["none cannot be used in arithmetic ('+')"], fix: ["compare it instead"])
+        // Comparisons are how such a state is read; a state with a first value is a number.
+        XCTAssertNotNil(
+            check(
+                withPrevious(
+                    "  stay = (previous == 2) - (previous == 1)",
+                    "  choice ~ softmax(tau * Q + 0.5 * stay * [(k == previous) for k in option] + (previous != none))",
+                    CheckerErrorTests.update)))
+        XCTAssertNotNil(
+            check(
+                withPrevious("  x = 2 * previous", CheckerErrorTests.observe, CheckerErrorTests.update)
+                    .replacingOccurrences(of: "option = none", with: "option = 1")))
+    }
+
     func testIndexingASingleNumberOrTooManyIndices() {
         assertModelError(
             standard(CheckerErrorTests.observe, "  Q[choice] += A[1] * (outcome - Q[choice])"), at: 10, 16,

@@ -20,6 +20,9 @@ struct Checker {
     private var stateLevels: [Level] = []
     private var stateDimensions: [[Dimension]] = []
     private var stateIsIndex: [Bool] = []
+    /// Index states whose initial value is `none` (0 in the machine): arithmetic on them would
+    /// silently read none as 0, so only comparisons may use them.
+    private var stateMayBeNone: [Bool] = []
 
     // The trial block's variables.
     private var locals: [CheckedModel.Local] = []
@@ -379,6 +382,7 @@ struct Checker {
             let initial = try initialValue(s.initial, state: s, dims: dims, isIndex: isIndex)
             stateDimensions.append(dims)
             stateIsIndex.append(isIndex)
+            if case .none = initial { stateMayBeNone.append(true) } else { stateMayBeNone.append(false) }
             stateLevels.append(initialLevel(initial))
             result.append(
                 CheckedModel.State(
@@ -1191,6 +1195,25 @@ struct Checker {
             shape = try unifiedShape(shape, a.type.shape)
         }
         let level = args.map(\.type.level).max() ?? .constant
+        // none is no number: arithmetic would read it as 0 (`2 * previous - 3` is −3 on a block's
+        // first trial). Comparisons (previous == k, previous != none) are how it is read.
+        switch f.typing {
+        case .arithmetic, .real, .rounding:
+            for a in args {
+                let name: String
+                switch a.node {
+                case .none: name = "none"
+                case let .state(s) where stateMayBeNone[s]:
+                    name = "'\(syntax.states[s].name)', which is none until its first assignment in a block,"
+                default: continue
+                }
+                throw fail(
+                    a.location, "\(name) cannot be used in arithmetic ('\(shown)'): none is no number",
+                    "compare it instead, e.g. (previous == 2) - (previous == 1), or kappa * (k == previous); a test such as previous != none is a comparison too"
+                )
+            }
+        default: break
+        }
         let kind: ValueType.Kind
         switch f.typing {
         case .arithmetic:
