@@ -521,6 +521,48 @@ final class ModelFileCommandTests: XCTestCase {
             ), direct.stderr)
     }
 
+    /// The replays behind both checks run in lane blocks of 128: a bad row of the 130th subject
+    /// (the second block) is found and named by its own line.
+    func testTheReplayChecksFindARowInTheSecondLaneBlock() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("blocks.rlm").path
+        try """
+        model blocks "option 2 is offered only where open is 1; outcome / scale"
+        options 2
+        data choice: option
+        data outcome: real
+        data scale: real
+        data open: binary
+        parameter A in (0, 1)
+        parameter tau in (0, 5)
+        state Q[option] = 0
+        trial {
+          choice ~ softmax(tau * Q, [1, open])
+          Q[choice] += A * (outcome / scale - Q[choice])
+        }
+
+        """.write(toFile: model, atomically: true, encoding: .utf8)
+        func study(_ bad: String) throws -> String {
+            var rows = ["subjID\tchoice\toutcome\tscale\topen"]
+            for s in 1...130 { for t in 1...4 { rows.append("\(s)\t\(1 + t % 2)\t\(t % 2)\t1\t1") } }
+            rows[129 * 4 + 2] = bad // subject 130's trial 2: data line 519
+            let path = dir.appendingPathComponent("study.tsv").path
+            try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let offered = try CommandLineRunner.run(["check", try study("130\t2\t1\t1\t0"), "--model", model])
+        XCTAssertEqual(offered.status, 65, offered.stderr)
+        XCTAssert(
+            offered.stderr.contains(":519: error: column 'choice' value \"2\": subject 130's choice"), offered.stderr)
+        let nonFinite = try CommandLineRunner.run(["check", try study("130\t2\t1\t0\t1"), "--model", model])
+        XCTAssertEqual(nonFinite.status, 65, nonFinite.stderr)
+        XCTAssert(
+            nonFinite.stderr.contains(
+                ":519: error: subject 130's log p of 'choice' is NaN on trial 3 (data line 520) at the model's typical parameter values"
+            ), nonFinite.stderr)
+        XCTAssert(nonFinite.stderr.contains("Q[2] became"), nonFinite.stderr)
+    }
+
     /// A parameter bounded by the data (pstRT's tau in (RTbound, min(RT))) is checked in the
     /// middle of each subject's own range: at the nominal typical value (0.3) a subject whose
     /// fastest response is 0.278 s would have density 0, which the data do not deserve.

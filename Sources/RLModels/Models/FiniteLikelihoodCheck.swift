@@ -58,14 +58,9 @@ extension ModelDefinition {
         }
         guard !logProbabilities.isEmpty else { return nil }
         let L = batch.laneCount, T = batch.trialCount
-        let blockSize = LaneLikelihood.defaultLanesPerBlock
-        for first in Swift.stride(from: 0, to: L, by: blockSize) {
-            let lanes = first..<min(first + blockSize, L)
-            let machine = loadedMachine(code, batch, lanes: lanes)
-            let flat = point.flatMap { values in lanes.map { values[$0] } }
-            flat.withUnsafeBufferPointer { machine.replay(theta: $0.baseAddress!) }
+        return replayInBlocks(code, batch, point: point) { machine, lanes in
             for l in lanes {
-                let m = l - first
+                let m = l - lanes.lowerBound
                 func value(_ probe: Int, _ t: Int) -> Double { machine.probe(probe, trial: t, lane: m) }
                 let answered = (0..<T).filter { batch.answered[$0 * L + l] }
                 guard
@@ -90,6 +85,25 @@ extension ModelDefinition {
                         .init(name: names[$0], value: value($0, cause))
                     })
             }
+            return nil
+        }
+    }
+
+    /// Replays the batch's lanes in blocks of at most `LaneLikelihood.defaultLanesPerBlock`
+    /// (one machine's memory, whatever the study's size) at `point` ([parameter][lane], natural
+    /// scale), handing each replayed block to `inspect` with its lanes; returns the first
+    /// non-nil answer (the blocks in lane order), or nil.
+    func replayInBlocks<Answer>(
+        _ code: MachineCode, _ batch: TrialBatch, point: [[Double]],
+        inspect: (LaneMachine, Range<Int>) throws -> Answer?
+    ) rethrows -> Answer? {
+        let L = batch.laneCount, size = LaneLikelihood.defaultLanesPerBlock
+        for first in Swift.stride(from: 0, to: L, by: size) {
+            let lanes = first..<min(first + size, L)
+            let machine = loadedMachine(code, batch, lanes: lanes)
+            let flat = point.flatMap { values in lanes.map { values[$0] } }
+            flat.withUnsafeBufferPointer { machine.replay(theta: $0.baseAddress!) }
+            if let answer = try inspect(machine, lanes) { return answer }
         }
         return nil
     }
