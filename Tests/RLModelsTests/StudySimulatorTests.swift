@@ -400,6 +400,73 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(back.columns, b.columns)
     }
 
+    /// A model reading `cue` (cue × action learning) is simulated on the bandit: cues uniform
+    /// over the declared levels (2 when undeclared); under cue c the arms pay as the list rotated
+    /// by c − 1, so each cue has its own best arm; learners pick each cue's best arm; missed
+    /// rows have no cue; the file reads back to the same batch.
+    func testTheBanditShowsCuesToAModelThatReadsThem() throws {
+        func model(cue declaration: String) throws -> ModelDefinition {
+            try ModelDefinition(
+                file: ModelFile.check(
+                    text: """
+                        model cues "a delta rule per cue"
+                        options 3
+                        data choice: option
+                        data cue: \(declaration)
+                        data outcome: real
+                        parameter A in (0, 1) typical 0.3
+                        parameter tau in (0, 10) typical 5
+                        state W[cue, option] = 0
+                        trial {
+                          choice ~ softmax(tau * W[cue])
+                          W[cue, choice] += A * (outcome - W[cue, choice])
+                        }
+                        """, file: "cues.rlm"), origin: .file("cues.rlm"))
+        }
+        let task = BanditTask(rewardProbabilities: [0.9, 0.5, 0.1], reversal: .never)
+        XCTAssertEqual(task.rewardProbability(arm: 0, reversed: false, cue: 2), 0.5)
+        XCTAssertEqual(task.rewardProbability(arm: 2, reversed: false, cue: 2), 0.9)
+        XCTAssertEqual(task.rewardProbability(arm: 1, reversed: false, cue: 3), 0.9)
+        XCTAssertEqual(task.rewardProbability(arm: 2, reversed: true, cue: 2), 0.5)
+        XCTAssertEqual(task.bestArm(cue: 3, reversed: false), 1)
+        for (declaration, cues) in [("index 1..3", 3), ("index", 2)] {
+            let m = try model(cue: declaration)
+            let study = try StudySimulator.simulate(
+                model: m, subjects: 40, trials: 300, missingProbability: 0.05, seed: 5, task: task)
+            let b = study.batch, S = b.laneCount
+            let cue = try XCTUnwrap(b.columns["cue"]), outcome = try XCTUnwrap(b.columns["outcome"])
+            XCTAssert(study.taskDescription.contains("cues 1-\(cues) shown uniformly"), study.taskDescription)
+            var shown = [Int](repeating: 0, count: cues + 1), best = 0, late = 0
+            var paid = [[Double]](repeating: [0, 0, 0], count: cues + 1)
+            var chosen = [[Double]](repeating: [0, 0, 0], count: cues + 1)
+            for t in 0..<b.trialCount {
+                for s in 0..<S {
+                    let i = t * S + s
+                    guard b.answered[i] else { XCTAssertEqual(cue[i], 0); continue }
+                    let c = Int(cue[i]), k = Int(b.choice[i])
+                    shown[c] += 1
+                    chosen[c][k] += 1
+                    if outcome[i] == 1 { paid[c][k] += 1 }
+                    if t >= 200 { late += 1; if k == task.bestArm(cue: c, reversed: false) { best += 1 } }
+                }
+            }
+            XCTAssertEqual(shown[0], 0)
+            for c in 1...cues {
+                XCTAssertEqual(Double(shown[c]) / Double(shown.reduce(0, +)), 1 / Double(cues), accuracy: 0.03)
+                for k in 0..<3 where chosen[c][k] > 300 {
+                    XCTAssertEqual(
+                        paid[c][k] / chosen[c][k], task.rewardProbability(arm: k, reversed: false, cue: c),
+                        accuracy: 0.06, "cue \(c), arm \(k)")
+                }
+            }
+            XCTAssertGreaterThan(Double(best) / Double(late), 0.6)
+            let text = TrialTableWriter.tsv(b, blockNumber: study.blockNumber, writeBlockColumn: false)
+            let back = try TrialTableReader.parse(text: text, fileName: "cues.tsv", requirements: m.data)
+            XCTAssertEqual(back.columns, b.columns)
+            XCTAssertEqual(back.choice, b.choice)
+        }
+    }
+
     /// A model whose task cannot produce what it reads, or draw what it observes, is refused
     /// before anything is simulated, naming the column and what the task produces.
     func testATaskRefusesAModelItCannotSimulate() throws {
@@ -422,7 +489,9 @@ final class StudySimulatorTests: XCTestCase {
             """)
         XCTAssertThrowsError(try StudySimulator.check(readsMood)) { error in
             XCTAssert(
-                "\(error)".contains("reads data column 'mood'") && "\(error)".contains("produces gain, loss, outcome"),
+                "\(error)".contains("reads data column 'mood'")
+                    && "\(error)".contains(
+                        "produces 'cue' (an index column) before each choice, and gain, loss, outcome"),
                 "\(error)")
         }
         let pressesOnABalloon = try model(

@@ -7,6 +7,11 @@ import Randomness
 /// document); when the task reverses, the list is read backwards (the best arm becomes the
 /// worst). For models that read `gain` and `loss`, a win is gain 1 / loss 0 and a loss
 /// gain 0 / loss −1 (hBayesDM's bandit4arm coding). Every block starts unreversed.
+///
+/// For a model that reads a `cue` column (an `index`: a stimulus shown before the choice, as
+/// in cue × action learning), each trial shows one of the cues uniformly at random, and under
+/// cue c the arms pay as the list rotated by c − 1 (cue 2 of 0.8 / 0.5 / 0.2 pays 0.5 / 0.2 /
+/// 0.8), so every cue has its own best arm; reversals act on each cue's list alike.
 public struct BanditTask: Sendable, Equatable {
     /// When the reward probabilities reverse.
     public enum Reversal: Sendable, Equatable {
@@ -61,12 +66,31 @@ public struct BanditTask: Sendable, Equatable {
         }
     }
 
-    /// The arm paying most before any reversal.
-    var bestArm: Int { rewardProbabilities.indices.max { rewardProbabilities[$0] < rewardProbabilities[$1] }! }
+    /// P(reward) for `arm` (0-based) under `cue` (1-based; 1 without cues), with the
+    /// probabilities reversed or not: the list rotated by cue − 1, then read backwards if reversed.
+    public func rewardProbability(arm: Int, reversed: Bool, cue: Int = 1) -> Double {
+        let K = rewardProbabilities.count
+        let position = reversed ? K - 1 - arm : arm
+        return rewardProbabilities[(position + cue - 1) % K]
+    }
 
-    /// P(reward) for `arm`, with the probabilities reversed or not.
-    public func rewardProbability(arm: Int, reversed: Bool) -> Double {
-        rewardProbabilities[reversed ? rewardProbabilities.count - 1 - arm : arm]
+    /// The arm (0-based) paying most under `cue`, reversed or not.
+    func bestArm(cue: Int, reversed: Bool) -> Int {
+        (0..<rewardProbabilities.count).max {
+            rewardProbability(arm: $0, reversed: reversed, cue: cue)
+                < rewardProbability(arm: $1, reversed: reversed, cue: cue)
+        }!
+    }
+
+    /// Cues when a model reads `cue` without fixing how many (`data cue: index`): 2.
+    public static let defaultCueCount = 2
+
+    /// How many cues a simulation of `model` shows: the levels its `cue` column declares
+    /// (`index 1..N`), else `defaultCueCount`; nil when it reads no cue.
+    static func cueCount(for model: ModelDefinition) -> Int? {
+        guard let c = model.file.data.first(where: { $0.name == "cue" }) else { return nil }
+        if case let .index(levels) = c.kind { return levels ?? defaultCueCount }
+        return nil
     }
 }
 
@@ -88,21 +112,20 @@ struct BanditTaskState {
         if case let .afterCorrectRun(range) = task.reversal { criterion = Self.draw(range, &rng) }
     }
 
-    /// P(reward) for `arm` at trial `trialInBlock`.
-    func rewardProbability(arm: Int, trialInBlock: Int) -> Double {
+    /// P(reward) for `arm` at trial `trialInBlock` under `cue`.
+    func rewardProbability(arm: Int, trialInBlock: Int, cue: Int = 1) -> Double {
         switch task.reversal {
-        case .never: return task.rewardProbability(arm: arm, reversed: false)
-        case .halfway: return task.rewardProbability(arm: arm, reversed: trialInBlock >= blockLength / 2)
-        case .afterCorrectRun: return task.rewardProbability(arm: arm, reversed: reversed)
+        case .never: return task.rewardProbability(arm: arm, reversed: false, cue: cue)
+        case .halfway: return task.rewardProbability(arm: arm, reversed: trialInBlock >= blockLength / 2, cue: cue)
+        case .afterCorrectRun: return task.rewardProbability(arm: arm, reversed: reversed, cue: cue)
         }
     }
 
-    /// Records an answered trial's choice; reverses once the run of best-arm choices reaches
-    /// the criterion, then draws the next criterion.
-    mutating func record(choice: Int, rng: inout Philox) {
+    /// Records an answered trial's choice under `cue`; reverses once the run of best-arm
+    /// choices (each under its own cue) reaches the criterion, then draws the next criterion.
+    mutating func record(choice: Int, cue: Int = 1, rng: inout Philox) {
         guard case let .afterCorrectRun(range) = task.reversal else { return }
-        let best = reversed ? task.rewardProbabilities.count - 1 - task.bestArm : task.bestArm
-        correctRun = choice == best ? correctRun + 1 : 0
+        correctRun = choice == task.bestArm(cue: cue, reversed: reversed) ? correctRun + 1 : 0
         if correctRun >= criterion {
             reversed.toggle()
             correctRun = 0
@@ -115,17 +138,30 @@ struct BanditTaskState {
     }
 }
 
-/// The bandit simulation. It answers an observed `option` column (the choice) with `outcome`
-/// = ±1, `gain` = 1 or 0 and `loss` = 0 or −1, and produces nothing else. Per subject and
-/// trial: whether the trial is missed, then the choice and the reward draw (both always made).
+/// The bandit simulation. It shows `cue` before each trial when the model reads one, and
+/// answers an observed `option` column (the choice) with `outcome` = ±1, `gain` = 1 or 0 and
+/// `loss` = 0 or −1, and produces nothing else. Per subject and trial: whether the trial is
+/// missed, the cue (only for a model that reads one, so other designs' draws are unchanged),
+/// then the choice and the reward draw (both always made).
 extension BanditTask: SimulatedTask {
-    /// The columns the bandit task produces.
+    /// The columns the bandit task produces after each choice.
     public static let producedColumns: Set<String> = ["outcome", "gain", "loss"]
 
     public func check(_ model: ModelDefinition) throws {
+        let cue = model.file.data.first { $0.name == "cue" }
+        if let cue, !cue.observed {
+            guard case let .index(levels) = cue.kind, (levels ?? 1) >= 1 else {
+                throw SimulationError(
+                    message:
+                        "\(model.name) reads 'cue' as \(cue.kind); the simulated bandit shows cues as an index column: declare data cue: index (or index 1..N)"
+                )
+            }
+        }
         try requireOneObservation(
-            model, kind: .option, response: "one choice among options", reading: Self.producedColumns,
-            produces: Self.producedColumns.sorted().joined(separator: ", ") + " after each choice")
+            model, kind: .option, response: "one choice among options",
+            reading: Self.producedColumns.union(cue == nil ? [] : ["cue"]),
+            produces: "'cue' (an index column) before each choice, and "
+                + Self.producedColumns.sorted().joined(separator: ", ") + " after it")
         if let k = model.optionCount, k != rewardProbabilities.count {
             throw SimulationError(
                 message: "the task lists \(rewardProbabilities.count) options, \(model.name) has \(k)")
@@ -135,10 +171,14 @@ extension BanditTask: SimulatedTask {
     public func simulate(_ run: SimulationRun) throws -> SimulatedStudy {
         let S = run.subjects, K = rewardProbabilities.count
         let choiceName = run.model.file.data.first(where: \.observed)!.name
-        let (machine, plane) = try run.machine(choiceColumn: choiceName, optionCount: K)
-        let outcomePlane = plane("outcome"), gainPlane = plane("gain"), lossPlane = plane("loss")
+        let cues = Self.cueCount(for: run.model)
+        let levels = cues.map { ["cue": $0] } ?? [:]
+        let (machine, plane) = try run.machine(choiceColumn: choiceName, optionCount: K, levels: levels)
+        let cuePlane = plane("cue"), outcomePlane = plane("outcome"), gainPlane = plane("gain"),
+            lossPlane = plane("loss")
         var states = [BanditTaskState?](repeating: nil, count: S)
         var choice = run.emptyColumn, outcome = run.emptyColumn, gain = run.emptyColumn, loss = run.emptyColumn
+        var cue = [Double](repeating: 1, count: run.emptyColumn.count)
         let missed = try run.simulate(
             machine: machine, drawsMissed: false,
             trialStart: { t, rngs, missed in
@@ -147,15 +187,21 @@ extension BanditTask: SimulatedTask {
                     states[s] = BanditTaskState(task: self, blockLength: block.length, rng: &rngs[s])
                 }
                 run.drawMissed(trial: t, machine: machine, rngs: &rngs, missed: &missed)
+                guard let cues else { return }
+                for s in 0..<S {
+                    let i = t * S + s
+                    cue[i] = Double(1 + min(Int(rngs[s].nextUniform() * Double(cues)), cues - 1))
+                    if let p = cuePlane { machine.setPlaneValue(p, trial: t, lane: s, cue[i]) }
+                }
             },
             respond: { d, stream, isMissed in
-                let s = d.lane, t = d.trial, i = t * S + s
+                let s = d.lane, t = d.trial, i = t * S + s, shown = Int(cue[i])
                 let c = stream.nextCategorical(d.probabilities)
                 let rewarded =
                     stream.nextUniform()
-                    < states[s]!.rewardProbability(arm: c, trialInBlock: t - run.block(of: t).start)
+                    < states[s]!.rewardProbability(arm: c, trialInBlock: t - run.block(of: t).start, cue: shown)
                 if !isMissed {
-                    states[s]!.record(choice: c, rng: &stream)
+                    states[s]!.record(choice: c, cue: shown, rng: &stream)
                     choice[i] = Double(c + 1)
                     outcome[i] = rewarded ? 1 : -1
                     gain[i] = rewarded ? 1 : 0
@@ -168,8 +214,16 @@ extension BanditTask: SimulatedTask {
             })
         var columns: [String: [Double]] = [choiceName: choice]
         for c in run.model.file.data where !c.observed {
-            columns[c.name] = c.name == "outcome" ? outcome : c.name == "gain" ? gain : loss
+            switch c.name {
+            // A missed trial's row has no values (as a file's NA row reads).
+            case "cue": columns["cue"] = zip(cue, missed).map { $1 ? 0 : $0 }
+            case "outcome": columns["outcome"] = outcome
+            case "gain": columns["gain"] = gain
+            default: columns[c.name] = loss
+            }
         }
-        return run.study(columns: columns, missed: missed, choiceColumn: choiceName, optionCount: K, task: self)
+        return run.study(
+            columns: columns, missed: missed, choiceColumn: choiceName, optionCount: K, levels: levels, task: self,
+            detail: cues.map { "; cues 1-\($0) shown uniformly, cue c paying as the list rotated by c - 1" } ?? "")
     }
 }

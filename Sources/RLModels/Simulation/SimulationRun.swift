@@ -133,11 +133,12 @@ public struct SimulationRun {
     }
 
     /// The simulated study from the task's columns (a missed trial's values are whatever the
-    /// task left there; the batch marks the trial unanswered).
+    /// task left there; the batch marks the trial unanswered); `detail` is added to the task's
+    /// description (what this model's run of it showed, e.g. cues).
     func study(
         columns: [String: [Double]], missed: [Bool], choiceColumn: String?, optionCount: Int,
         levels: [String: Int] = [:],
-        task: any SimulatedTask
+        task: any SimulatedTask, detail: String = ""
     ) -> SimulatedStudy {
         let batch = TrialBatch(
             laneIDs: subjectIDs, trialCount: trials, optionCount: optionCount, answered: missed.map { !$0 },
@@ -145,6 +146,6 @@ public struct SimulationRun {
             trialsPerLane: [Int](repeating: trials, count: subjects))
         return SimulatedStudy(
             batch: batch, blockNumber: layout.blockNumber, group: group, z: z, theta: theta,
-            taskDescription: task.description)
+            taskDescription: task.description + detail)
     }
 }
