@@ -134,7 +134,7 @@ public struct Recovery: Sendable {
             "parameter recovery: \(o.model.name), \(o.replicates) replicate(s) of \(o.subjects) subjects × \(o.trials) trials"
                 + (o.blocks > 1 ? " in \(o.blocks) blocks" : "")
                 + ", \(o.chains) chains × (\(o.warmup) + \(o.draws)), seed \(o.seed)",
-            "task: \(o.resolvedTask.description)",
+            "task: \(o.resolvedTask.description(for: o.model))",
             "",
             "parameter  r(mean, truth)  " + (o.replicates > 1 ? "r range      " : "")
                 + "bias      RMSE      90% coverage"

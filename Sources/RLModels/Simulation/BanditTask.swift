@@ -223,7 +223,15 @@ extension BanditTask: SimulatedTask {
             }
         }
         return run.study(
-            columns: columns, missed: missed, choiceColumn: choiceName, optionCount: K, levels: levels, task: self,
-            detail: cues.map { "; cues 1-\($0) shown uniformly, cue c paying as the list rotated by c - 1" } ?? "")
+            columns: columns, missed: missed, choiceColumn: choiceName, optionCount: K, levels: levels, task: self)
+    }
+
+    /// With the cues a model that reads them is shown.
+    public func description(for model: ModelDefinition) -> String {
+        description
+            + (Self.cueCount(for: model).map {
+                "; cues 1-\($0) shown uniformly, cue c paying as the list rotated by c - 1"
+            }
+                ?? "")
     }
 }

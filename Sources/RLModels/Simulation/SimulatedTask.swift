@@ -5,8 +5,10 @@ import ModelLanguage
 /// (`SimulationRun`) and answers each drawn response. Each model file names its task (`task`
 /// in the file, `ModelDefinition.task`); `StudySimulator.task(for:bandit:options:)` picks it.
 public protocol SimulatedTask: Sendable {
-    /// The task in words, for reports and truth files.
+    /// The task in words.
     var description: String { get }
+    /// The task as `model` meets it, for reports and truth files (by default `description`).
+    func description(for model: ModelDefinition) -> String
     /// Whether `model` can be simulated on this task; a `SimulationError` saying why when not.
     func check(_ model: ModelDefinition) throws
     /// The study: every subject's trials, drawn from the run's subjects and random streams.
@@ -14,6 +16,8 @@ public protocol SimulatedTask: Sendable {
 }
 
 extension SimulatedTask {
+    public func description(for model: ModelDefinition) -> String { description }
+
     /// The error for a column `model` reads that this task does not produce.
     func unproduced(_ column: String, by model: ModelDefinition, produces: String) -> SimulationError {
         SimulationError(

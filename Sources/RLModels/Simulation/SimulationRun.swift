@@ -133,12 +133,11 @@ public struct SimulationRun {
     }
 
     /// The simulated study from the task's columns (a missed trial's values are whatever the
-    /// task left there; the batch marks the trial unanswered); `detail` is added to the task's
-    /// description (what this model's run of it showed, e.g. cues).
+    /// task left there; the batch marks the trial unanswered).
     func study(
         columns: [String: [Double]], missed: [Bool], choiceColumn: String?, optionCount: Int,
         levels: [String: Int] = [:],
-        task: any SimulatedTask, detail: String = ""
+        task: any SimulatedTask
     ) -> SimulatedStudy {
         let batch = TrialBatch(
             laneIDs: subjectIDs, trialCount: trials, optionCount: optionCount, answered: missed.map { !$0 },
@@ -146,6 +145,6 @@ public struct SimulationRun {
             trialsPerLane: [Int](repeating: trials, count: subjects))
         return SimulatedStudy(
             batch: batch, blockNumber: layout.blockNumber, group: group, z: z, theta: theta,
-            taskDescription: task.description + detail)
+            taskDescription: task.description(for: model))
     }
 }
