@@ -364,8 +364,9 @@ final class ModelFileCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
 
-    /// An index read from an option state that is still `none` (a block's first trial) is named
-    /// as such, with the comparison that replaces it; the file written that way checks.
+    /// An index read from an option state that starts as `none` is refused in the model file
+    /// (it is none on a block's first trial), with the comparison that replaces it; the file
+    /// written that way checks.
     func testAnIndexThatIsStillNoneSaysSo() throws {
         let dir = try CommandLineRunner.temporaryDirectory()
         let text = """
@@ -390,8 +391,11 @@ final class ModelFileCommandTests: XCTestCase {
         let data = try Self.simulatedStudy(in: dir, subjects: 2, trials: 10)
         let r = try CommandLineRunner.run(["check", data, "--model", model])
         XCTAssertEqual(r.status, 65, r.stderr)
-        XCTAssert(r.stderr.contains("is 0, outside 1..2 (0 is also `none`"), r.stderr)
-        XCTAssert(r.stderr.contains("cannot index (not even inside an if): compare with it instead"), r.stderr)
+        XCTAssert(
+            r.stderr.contains(
+                "sticky.rlm:11:5: error: 'previous', which is none until its first assignment in a block, cannot index 'Q'"
+            ), r.stderr)
+        XCTAssert(r.stderr.contains("change with Q = [Q[k] + x * (k == previous) for k in option]"), r.stderr)
         let guarded = dir.appendingPathComponent("guarded.rlm").path
         try text.replacingOccurrences(
             of: "  Q[previous] += 0.1", with: "  Q = [Q[k] + 0.1 * (k == previous) for k in option]"

@@ -253,10 +253,31 @@ final class CheckerErrorTests: XCTestCase {
             fix: ["(previous == 2) - (previous == 1)"])
         assertModelError(
             withPrevious("  bonus = 0.5 * abs(previous)", CheckerErrorTests.observe, CheckerErrorTests.update),
-            at: 10, 21, problem: ["'previous'", "cannot be used in arithmetic ('abs')"], fix: ["compare it instead"])
+            at: 10, 21, problem: ["'previous'", "cannot be used in arithmetic ('abs')"], fix: ["with == or !="])
         assertModelError(
             standard("  x = none + 1", CheckerErrorTests.observe, CheckerErrorTests.update), at: 9, 7,
-            problem: ["none cannot be used in arithmetic ('+')"], fix: ["compare it instead"])
+            problem: ["none cannot be used in arithmetic ('+')"], fix: ["with == or !="])
+        // None has no order; a copy is read as the state is; none cannot be a vector's element,
+        // an index, or the value of a state that starts as a number.
+        assertModelError(
+            withPrevious("  x = select(previous < 2, 1.0, 0.0)", CheckerErrorTests.observe, CheckerErrorTests.update),
+            at: 10, 14, problem: ["'previous'", "cannot be used in an order comparison ('<')"], fix: ["== or !="])
+        assertModelError(
+            withPrevious("  x = previous", "  y = 0.5 * x", CheckerErrorTests.observe, CheckerErrorTests.update),
+            at: 11, 13, problem: ["'x', a copy of a value that may be none, cannot be used in arithmetic ('*')"],
+            fix: ["== or !="])
+        assertModelError(
+            withPrevious("  x = sum([previous, 1])", CheckerErrorTests.observe, CheckerErrorTests.update),
+            at: 10, 12, problem: ["'previous'", "cannot be an element of a vector"], fix: ["== or !="])
+        assertModelError(
+            withPrevious("  x = Q[previous]", CheckerErrorTests.observe, CheckerErrorTests.update),
+            at: 10, 9, problem: ["'previous', which is none until its first assignment in a block, cannot index 'Q'"],
+            fix: ["read with sum([Q[k] * (k == previous) for k in option])", "both branches are computed"])
+        assertModelError(
+            (CheckerErrorTests.header + "\nstate previous: option = none\nstate last: option = 1\ntrial {\n"
+                + "  last = previous\n\(CheckerErrorTests.observe)\n\(CheckerErrorTests.update)\n  previous = choice\n}\n"),
+            at: 11, 10, problem: ["cannot be assigned to 'last', which starts as a number"],
+            fix: ["state last: option = none"])
         // Comparisons are how such a state is read; a state with a first value is a number.
         XCTAssertNotNil(
             check(

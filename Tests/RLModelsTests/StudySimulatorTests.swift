@@ -427,8 +427,17 @@ final class StudySimulatorTests: XCTestCase {
         XCTAssertEqual(task.rewardProbability(arm: 0, reversed: false, cue: 2), 0.5)
         XCTAssertEqual(task.rewardProbability(arm: 2, reversed: false, cue: 2), 0.9)
         XCTAssertEqual(task.rewardProbability(arm: 1, reversed: false, cue: 3), 0.9)
-        XCTAssertEqual(task.rewardProbability(arm: 2, reversed: true, cue: 2), 0.5)
+        XCTAssertEqual(task.rewardProbability(arm: 2, reversed: true, cue: 2), 0.1)
         XCTAssertEqual(task.bestArm(cue: 3, reversed: false), 1)
+        // A reversal swaps every cue's best and worst arms (with K = 3 too, where reading cue 3's
+        // rotated list backwards would keep its best arm in the middle).
+        for c in 1...3 {
+            let worst = (0..<3).min {
+                task.rewardProbability(arm: $0, reversed: false, cue: c)
+                    < task.rewardProbability(arm: $1, reversed: false, cue: c)
+            }!
+            XCTAssertEqual(task.bestArm(cue: c, reversed: true), worst, "cue \(c)")
+        }
         for (declaration, cues) in [("index 1..3", 3), ("index", 2)] {
             let m = try model(cue: declaration)
             let study = try StudySimulator.simulate(

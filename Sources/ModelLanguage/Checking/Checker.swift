@@ -23,6 +23,8 @@ struct Checker {
     /// Index states whose initial value is `none` (0 in the machine): arithmetic on them would
     /// silently read none as 0, so only comparisons may use them.
     private var stateMayBeNone: [Bool] = []
+    /// Locals assigned a value that may be none (`x = previous`): read as such a state is.
+    private var localMayBeNone: Set<Int> = []
 
     // The trial block's variables.
     private var locals: [CheckedModel.Local] = []
@@ -652,6 +654,7 @@ struct Checker {
                     "assign it first (\(target) = …) or declare it as state")
             }
             let slot = newLocal(target, typedValue.type, location, loop: false)
+            if mayBeNone(typedValue) != nil { localMayBeNone.insert(slot) }
             return .assign(target: .local(slot), indices: [], value: typedValue, location: location)
         }
         // The element assigned, typed as a read.
@@ -678,6 +681,17 @@ struct Checker {
                 "make the condition depend on the data only, or keep the parameter-dependent choice in real values (select(condition, a, b))"
             )
         }
+        if let name = mayBeNone(typedValue) {
+            switch targetKind {
+            case let .state(s) where !stateMayBeNone[s]:
+                throw fail(
+                    typedValue.location,
+                    "\(name) cannot be assigned to '\(target)', which starts as a number and would then hold none",
+                    "declare '\(target)' = none too (state \(target): option = none), and read it with == or !=")
+            case let .local(l) where indices.isEmpty: localMayBeNone.insert(l)
+            default: break
+            }
+        }
         switch targetKind {
         case let .state(s):
             if assignedLevel > stateLevels[s] { stateLevels[s] = assignedLevel }
@@ -687,6 +701,22 @@ struct Checker {
         }
         return .assign(target: targetKind, indices: typedIndices, value: typedValue, location: location)
     }
+
+    /// How to name `e` in an error when its value may be none (none itself, an index state that
+    /// starts as none, or a local copied from one); nil when it is a number.
+    private func mayBeNone(_ e: TypedExpression) -> String? {
+        switch e.node {
+        case .none: return "none"
+        case let .state(s) where stateMayBeNone[s]:
+            return "'\(syntax.states[s].name)', which is none until its first assignment in a block,"
+        case let .local(l) where localMayBeNone.contains(l):
+            return "'\(locals[l].name)', a copy of a value that may be none,"
+        default: return nil
+        }
+    }
+
+    private static let noneFix =
+        "compare it with == or != instead, e.g. (previous == 2) - (previous == 1), or kappa * (k == previous) (a guard such as if previous != none does not help: both branches are computed)"
 
     private func stateType(_ s: Int) -> ValueType {
         stateIsIndex[s]
@@ -938,6 +968,11 @@ struct Checker {
             return try elementwise(ElementwiseFunction.named(names[op]!), [a, b], location: e.location)
         case let .vector(elements):
             let items = try elements.map { try expression($0, context: context) }
+            if let item = items.first(where: { mayBeNone($0) != nil }) {
+                throw fail(
+                    item.location, "\(mayBeNone(item)!) cannot be an element of a vector: none is no number",
+                    Self.noneFix)
+            }
             for item in items where !item.type.isScalar {
                 throw fail(
                     item.location, "a vector's elements must be single numbers",
@@ -1085,10 +1120,11 @@ struct Checker {
                     "choose the element with data (e.g. the choice) and use select(...) for parameter-dependent choices"
                 )
             }
-            if case .none = t.node {
+            if let what = mayBeNone(t) {
                 throw fail(
-                    t.location, "none is no \(dimensionWord(d)) and cannot index '\(name)'",
-                    "index with \(dimensionWord(d)) numbers from 1 (test a state that may be none first: if previous != none { … })"
+                    t.location,
+                    "\(what == "none" ? "none is no \(dimensionWord(d)) and" : what) cannot index '\(name)'",
+                    "index with \(dimensionWord(d)) numbers from 1; for a value that may be none, use comparisons: read with sum([\(name)[k] * (k == previous) for k in option]), change with \(name) = [\(name)[k] + x * (k == previous) for k in option] (a guard such as if previous != none does not help: both branches are computed)"
                 )
             }
             // A constant index (3, -1, K + 1) must be inside the dimension; for a dimension whose
@@ -1196,21 +1232,16 @@ struct Checker {
         }
         let level = args.map(\.type.level).max() ?? .constant
         // none is no number: arithmetic would read it as 0 (`2 * previous - 3` is −3 on a block's
-        // first trial). Comparisons (previous == k, previous != none) are how it is read.
+        // first trial), and it has no order. `==` and `!=` (previous == k, previous != none) are
+        // how it is read.
         switch f.typing {
-        case .arithmetic, .real, .rounding:
+        case .arithmetic, .real, .rounding, .order:
             for a in args {
-                let name: String
-                switch a.node {
-                case .none: name = "none"
-                case let .state(s) where stateMayBeNone[s]:
-                    name = "'\(syntax.states[s].name)', which is none until its first assignment in a block,"
-                default: continue
-                }
+                guard let name = mayBeNone(a) else { continue }
                 throw fail(
-                    a.location, "\(name) cannot be used in arithmetic ('\(shown)'): none is no number",
-                    "compare it instead, e.g. (previous == 2) - (previous == 1), or kappa * (k == previous); a test such as previous != none is a comparison too"
-                )
+                    a.location,
+                    "\(name) cannot be used in \(f.typing == .order ? "an order comparison" : "arithmetic") ('\(shown)'): none is no number",
+                    Self.noneFix)
             }
         default: break
         }

@@ -178,14 +178,9 @@ public struct ModelDefinition: Sendable {
         throw DataError(
             file: dataFile, line: line > 0 ? line : nil,
             problem:
-                "on this trial the model's index at \(file.file):\(v.location.line):\(v.location.column) is \(TrialTableWriter.format(v.value)), outside 1..\(v.range)"
-                + (v.value == 0
-                    ? " (0 is also `none`, the value of an option state before its first assignment in a block)" : ""),
+                "on this trial the model's index at \(file.file):\(v.location.line):\(v.location.column) is \(TrialTableWriter.format(v.value)), outside 1..\(v.range)",
             fix:
                 "check this row's values that the model uses as indices (options, categories), or the model's index expression"
-                + (v.value == 0
-                    ? "; a state that can be none cannot index (not even inside an if): compare with it instead, e.g. `Q = [Q[k] + 0.1 * (k == previous) for k in option]`"
-                    : "")
         )
     }
 

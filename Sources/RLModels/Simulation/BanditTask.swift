@@ -11,7 +11,8 @@ import Randomness
 /// For a model that reads a `cue` column (an `index`: a stimulus shown before the choice, as
 /// in cue × action learning), each trial shows one of the cues uniformly at random, and under
 /// cue c the arms pay as the list rotated by c − 1 (cue 2 of 0.8 / 0.5 / 0.2 pays 0.5 / 0.2 /
-/// 0.8), so every cue has its own best arm; reversals act on each cue's list alike.
+/// 0.8), so cues 1…K have different best arms (cue K + 1 pays as cue 1); a reversal swaps each
+/// cue's best and worst arms.
 public struct BanditTask: Sendable, Equatable {
     /// When the reward probabilities reverse.
     public enum Reversal: Sendable, Equatable {
@@ -67,11 +68,13 @@ public struct BanditTask: Sendable, Equatable {
     }
 
     /// P(reward) for `arm` (0-based) under `cue` (1-based; 1 without cues), with the
-    /// probabilities reversed or not: the list rotated by cue − 1, then read backwards if reversed.
+    /// probabilities reversed or not: the list read backwards if reversed, then rotated by
+    /// cue − 1 — so a reversal swaps every cue's best and worst arms (reversing the rotated list
+    /// instead would leave a best arm in the middle of an odd K where it was).
     public func rewardProbability(arm: Int, reversed: Bool, cue: Int = 1) -> Double {
         let K = rewardProbabilities.count
-        let position = reversed ? K - 1 - arm : arm
-        return rewardProbabilities[(position + cue - 1) % K]
+        let position = (arm + cue - 1) % K
+        return rewardProbabilities[reversed ? K - 1 - position : position]
     }
 
     /// The arm (0-based) paying most under `cue`, reversed or not.
