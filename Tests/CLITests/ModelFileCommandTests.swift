@@ -515,7 +515,17 @@ final class ModelFileCommandTests: XCTestCase {
                 "\(data):18: error: chain 1 could not start (no finite log density in 100 attempts): subject 2's log p"),
             fit.stderr)
         XCTAssert(fit.stderr.contains("Q[1] became NaN in the update of trial 5 (data line 18)"), fit.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/fit/summary.csv"))
+        // Nothing of the failed fit is left to read as an interrupted one (`summary` offered
+        // `--resume`), and the corrected data fit into the same directory without --overwrite.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/fit")
+        XCTAssertEqual(left.filter { !$0.hasPrefix(".") }, [], "\(left)")
+        let again = try CommandLineRunner.run(
+            [
+                "fit", clean, "--model", update, "--out", dir.path + "/fit", "--chains", "1", "--warmup", "100",
+                "--draws", "100", "--quiet"
+            ])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssert(FileManager.default.fileExists(atPath: dir.path + "/fit/summary.csv"))
 
         let direct = try CommandLineRunner.run(["check", data, "--model", observed])
         XCTAssertEqual(direct.status, 65, direct.stderr)

@@ -125,16 +125,22 @@ public struct FitRunner: Sendable {
         // `--init optimize`: computed again by every run (a resume, a chain run alone) from the
         // seed, so each chain starts where it does in the whole fit.
         var initialization: InitialOptimizations? = nil
-        // A chain that cannot start, where the typical values already give a log-likelihood
-        // that is not finite: the data row that makes it so is named (65), not only the
-        // sampler's general advice.
+        // A chain that cannot start: a new fit's files are removed (they would read as an
+        // interrupted fit that `--resume` could finish, and block a rerun without --overwrite),
+        // and where the typical values already give a log-likelihood that is not finite, the
+        // data row that makes it so is named (65), not only the sampler's general advice.
+        let fitDirectory = o.outputDirectory
         func explainingFailedStarts<T>(_ body: () throws -> T) throws -> T {
             do {
                 return try body()
             } catch let error as SamplingError {
-                guard case let .initializationFailed(chain, attempts, _, _) = error,
-                    let finding = try? model.firstNonFiniteLikelihood(batch)
-                else { throw error }
+                guard case let .initializationFailed(chain, attempts, _, _) = error else { throw error }
+                if !resume {
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: fitDirectory)) ?? []
+                    try? OutputDirectory.remove(
+                        names.filter(OutputDirectory.isFitFile), in: fitDirectory, whose: "the failed fit's")
+                }
+                guard let finding = try? model.firstNonFiniteLikelihood(batch) else { throw error }
                 throw model.nonFiniteLikelihoodError(
                     finding, batch: batch, dataFile: o.dataPath,
                     context:
