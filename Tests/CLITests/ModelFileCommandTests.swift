@@ -494,6 +494,7 @@ final class ModelFileCommandTests: XCTestCase {
         let clean = dir.appendingPathComponent("clean.tsv").path
         try (rows.joined(separator: "\n") + "\n").write(toFile: clean, atomically: true, encoding: .utf8)
         rows[12 + 5] = "2\t1\t0\t0" // subject 2's trial 5, data line 18
+        rows[24 + 3] = "3\t2\t0\t0" // and subject 3's trial 3
         let data = dir.appendingPathComponent("study.tsv").path
         try (rows.joined(separator: "\n") + "\n").write(toFile: data, atomically: true, encoding: .utf8)
 
@@ -502,10 +503,11 @@ final class ModelFileCommandTests: XCTestCase {
             XCTAssertEqual(ok.status, 0, ok.stderr)
         }
         let stateCause =
-            "\(data):18: error: subject 2's log p of 'choice' is NaN on trial 6 (data line 19) at the model's typical parameter values (A = 0.3, tau = 1): Q[1] became NaN in the update of trial 5 (data line 18). That row reads choice = 1, outcome = 0, scale = 0"
+            "\(data):18: error: subject 2's log p of 'choice' (\(update):10:3) is NaN on trial 6 (data line 19) at the model's typical parameter values (A = 0.3, tau = 1): Q[1] became NaN in the update of trial 5 (data line 18). That row reads choice = 1, outcome = 0, scale = 0"
         let check = try CommandLineRunner.run(["check", data, "--model", update])
         XCTAssertEqual(check.status, 65, check.stderr)
-        XCTAssert(check.stderr.contains(stateCause), check.stderr)
+        XCTAssert(
+            check.stderr.contains(stateCause + " (1 other subject has a log p that is not finite too)"), check.stderr)
         XCTAssert(check.stderr.contains("fix: check this row's values (a 0 the model divides by"), check.stderr)
         let fit = try CommandLineRunner.run(
             ["fit", data, "--model", update, "--out", dir.path + "/fit", "--chains", "1", "--quiet"])
@@ -531,7 +533,7 @@ final class ModelFileCommandTests: XCTestCase {
         XCTAssertEqual(direct.status, 65, direct.stderr)
         XCTAssert(
             direct.stderr.contains(
-                "\(data):18: error: subject 2's log p of 'choice' is NaN on trial 5 (data line 18) at the model's typical parameter values (A = 0.3, tau = 1); not finite on that trial: p_choice[1] = NaN, p_choice[2] = NaN. That row reads choice = 1, outcome = 0, scale = 0"
+                "\(data):18: error: subject 2's log p of 'choice' (\(observed):10:3) is NaN on trial 5 (data line 18) at the model's typical parameter values (A = 0.3, tau = 1); not finite on that trial: p_choice[1] = NaN, p_choice[2] = NaN. That row reads choice = 1, outcome = 0, scale = 0"
             ), direct.stderr)
     }
 
@@ -572,7 +574,7 @@ final class ModelFileCommandTests: XCTestCase {
         XCTAssertEqual(nonFinite.status, 65, nonFinite.stderr)
         XCTAssert(
             nonFinite.stderr.contains(
-                ":519: error: subject 130's log p of 'choice' is NaN on trial 3 (data line 520) at the model's typical parameter values"
+                ":519: error: subject 130's log p of 'choice' (\(model):11:3) is NaN on trial 3 (data line 520) at the model's typical parameter values"
             ), nonFinite.stderr)
         XCTAssert(nonFinite.stderr.contains("Q[2] became"), nonFinite.stderr)
     }

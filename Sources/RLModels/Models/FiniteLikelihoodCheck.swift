@@ -25,12 +25,15 @@ public struct NonFiniteLikelihood: Sendable, Equatable {
     /// Every other value the replay reports on the cause trial that is not finite (the
     /// trial's locals and probabilities), in the file's order.
     public let otherValues: [Value]
+    /// How many other subjects' log-likelihoods are not finite either.
+    public var otherSubjects = 0
 }
 
 extension ModelDefinition {
     /// Replays every lane of the batch at the parameters' typical values (`typicalPoint`) and
     /// returns the first lane — then the first trial — whose log p of an observation that
-    /// counts is NaN or ±∞, with its cause; nil when the log-likelihood is finite everywhere.
+    /// counts is NaN or ±∞, with its cause and how many other subjects have one; nil when the
+    /// log-likelihood is finite everywhere.
     /// Lanes run in blocks of at most `LaneLikelihood.defaultLanesPerBlock`, so memory does not
     /// grow with the study.
     ///
@@ -58,7 +61,9 @@ extension ModelDefinition {
         }
         guard !logProbabilities.isEmpty else { return nil }
         let L = batch.laneCount, T = batch.trialCount
-        return replayInBlocks(code, batch, point: point) { machine, lanes in
+        var first: NonFiniteLikelihood?
+        var failingSubjects = Set<Int>()
+        replayInBlocks(code, batch, point: point) { machine, lanes -> Void? in
             for l in lanes {
                 let m = l - lanes.lowerBound
                 func value(_ probe: Int, _ t: Int) -> Double { machine.probe(probe, trial: t, lane: m) }
@@ -68,6 +73,8 @@ extension ModelDefinition {
                         logProbabilities.first { !value($0.probe, t).isFinite }.map { (t, $0) }
                     }).first
                 else { continue }
+                failingSubjects.insert(batch.hasConditions ? batch.laneSubject[l] : l)
+                guard first == nil else { continue }
                 var state: NonFiniteLikelihood.Value?
                 var cause = t, initial = false
                 for (position, s) in answered.enumerated() where s <= t {
@@ -77,7 +84,7 @@ extension ModelDefinition {
                     cause = initial ? s : answered[position - 1]
                     break
                 }
-                return NonFiniteLikelihood(
+                first = NonFiniteLikelihood(
                     lane: l,
                     observation: .init(name: observation.column, value: value(observation.probe, t)),
                     trial: t, state: state, causeTrial: cause, initialValue: initial,
@@ -87,6 +94,8 @@ extension ModelDefinition {
             }
             return nil
         }
+        first?.otherSubjects = failingSubjects.count - 1
+        return first
     }
 
     /// Replays the batch's lanes in blocks of at most `LaneLikelihood.defaultLanesPerBlock`
@@ -145,8 +154,10 @@ extension ModelDefinition {
         let point = parameters.indices.map { "\(parameters[$0].name) = \(TrialTableWriter.format(values[$0][l]))" }
             .joined(separator: ", ")
         let subject = "subject \(batch.laneIDs[l])"
+        let observed = file.observations.first { file.data[$0.column].name == finding.observation.name }
+        let at = observed.map { " (\(file.file):\($0.location.line):\($0.location.column))" } ?? ""
         var problem =
-            "\(context)\(subject)'s log p of '\(finding.observation.name)' is \(format(finding.observation.value)) on \(rowText(finding.trial)) at the model's typical parameter values (\(point))"
+            "\(context)\(subject)'s log p of '\(finding.observation.name)'\(at) is \(format(finding.observation.value)) on \(rowText(finding.trial)) at the model's typical parameter values (\(point))"
         if let state = finding.state {
             problem +=
                 finding.initialValue
@@ -161,11 +172,18 @@ extension ModelDefinition {
         let columns = file.data.map(\.name).filter { batch.columns[$0] != nil }
         let row = columns.map { "\($0) = \(TrialTableWriter.format(batch.column($0)[finding.causeTrial * L + l]))" }
         if !row.isEmpty { problem += ". That row reads " + row.joined(separator: ", ") }
+        if finding.otherSubjects > 0 {
+            problem +=
+                " (\(finding.otherSubjects) other subject\(finding.otherSubjects == 1 ? " has" : "s have") a log p that is not finite too)"
+        }
         let line = Int(batch.sourceLine[finding.causeTrial * L + l])
         return DataError(
             file: dataFile, line: line > 0 ? line : nil, problem: problem,
             fix:
-                "check this row's values (a 0 the model divides by, or a value on another scale than the model expects); if they are right, the model file (\(file.file)) computes a value that is not finite from them: guard that expression (e.g. with if ... else)"
+                "check this row's values (a 0 the model divides by, or a value on another scale than the model expects); "
+                + (finding.observation.value == -.infinity && finding.state == nil && finding.otherValues.isEmpty
+                    ? "if they are right, the model gives what was observed probability 0 there, which no parameter value may be able to change"
+                    : "if they are right, the model file (\(file.file)) computes a value that is not finite from them: guard that expression (e.g. with if ... else)")
         )
     }
 }
