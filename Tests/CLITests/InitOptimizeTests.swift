@@ -43,7 +43,7 @@ final class InitOptimizeTests: XCTestCase {
             [
                 "fit", dir.appendingPathComponent("study.tsv").path, "--model",
                 dir.appendingPathComponent("two_peaks.rlm").path, "--hierarchy", "pooled",
-                "--prior-mu", "0.25", "--warmup", "300", "--draws", "300", "--seed", "4",
+                "--prior-mu", "0.25", "--warmup", "300", "--draws", "1000", "--seed", "4",
                 "--out", dir.appendingPathComponent(out).path
             ] + extra)
         XCTAssertEqual(r.status, 0, r.stderr)

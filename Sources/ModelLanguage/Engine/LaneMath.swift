@@ -1,6 +1,7 @@
 /// Exponential and logarithm kernels on four lanes at once (`SIMD4<Double>`: one AVX2 register),
 /// for the lane machine's whole-vector loops across subjects. libm's `exp` and `log1p` are scalar calls;
-/// these are plain arithmetic and bit manipulation, branch-free, with fused multiply-adds.
+/// these are plain arithmetic, bit manipulation and (for the exponential) a 64-entry table,
+/// branch-free, with fused multiply-adds.
 ///
 /// Accuracy: within a few units in the last place over the documented ranges (tested against
 /// Foundation's `exp`, `log`, `log1p`: worst relative error < 1e-15).
@@ -15,42 +16,73 @@ public typealias Lanes = SIMD4<Double>
 @usableFromInline let ln2High = 0.693_147_180_369_123_816_49
 @usableFromInline let ln2Low = 1.908_214_929_270_587_700_02e-10
 
-/// The shared core of `expNonPositive` and `laneExp`: x = n·ln2 + r with |r| ≤ ln2/2
-/// (Cody–Waite reduction), e^r by its Taylor polynomial of degree 12 (truncation error
-/// < 2e−16); returns e^r and x·log2e + `roundingShifter`, whose low bits hold n.
+/// 2^(j/64) for j = 0…63, each the double nearest the exact value (computed to 60 digits):
+/// the table of Tang's method (Tang 1989, "Table-driven implementation of the exponential
+/// function in IEEE floating-point arithmetic"), read as a pointer so the kernels' loops load
+/// it once (a global array would be checked for initialisation at every call).
+@usableFromInline nonisolated(unsafe) let exp2SixtyFourths: UnsafePointer<Double> = {
+    let values: [Double] = [
+        0x1.0000000000000p+0, 0x1.02c9a3e778061p+0, 0x1.059b0d3158574p+0, 0x1.0874518759bc8p+0,
+        0x1.0b5586cf9890fp+0, 0x1.0e3ec32d3d1a2p+0, 0x1.11301d0125b51p+0, 0x1.1429aaea92de0p+0,
+        0x1.172b83c7d517bp+0, 0x1.1a35beb6fcb75p+0, 0x1.1d4873168b9aap+0, 0x1.2063b88628cd6p+0,
+        0x1.2387a6e756238p+0, 0x1.26b4565e27cddp+0, 0x1.29e9df51fdee1p+0, 0x1.2d285a6e4030bp+0,
+        0x1.306fe0a31b715p+0, 0x1.33c08b26416ffp+0, 0x1.371a7373aa9cbp+0, 0x1.3a7db34e59ff7p+0,
+        0x1.3dea64c123422p+0, 0x1.4160a21f72e2ap+0, 0x1.44e086061892dp+0, 0x1.486a2b5c13cd0p+0,
+        0x1.4bfdad5362a27p+0, 0x1.4f9b2769d2ca7p+0, 0x1.5342b569d4f82p+0, 0x1.56f4736b527dap+0,
+        0x1.5ab07dd485429p+0, 0x1.5e76f15ad2148p+0, 0x1.6247eb03a5585p+0, 0x1.6623882552225p+0,
+        0x1.6a09e667f3bcdp+0, 0x1.6dfb23c651a2fp+0, 0x1.71f75e8ec5f74p+0, 0x1.75feb564267c9p+0,
+        0x1.7a11473eb0187p+0, 0x1.7e2f336cf4e62p+0, 0x1.82589994cce13p+0, 0x1.868d99b4492edp+0,
+        0x1.8ace5422aa0dbp+0, 0x1.8f1ae99157736p+0, 0x1.93737b0cdc5e5p+0, 0x1.97d829fde4e50p+0,
+        0x1.9c49182a3f090p+0, 0x1.a0c667b5de565p+0, 0x1.a5503b23e255dp+0, 0x1.a9e6b5579fdbfp+0,
+        0x1.ae89f995ad3adp+0, 0x1.b33a2b84f15fbp+0, 0x1.b7f76f2fb5e47p+0, 0x1.bcc1e904bc1d2p+0,
+        0x1.c199bdd85529cp+0, 0x1.c67f12e57d14bp+0, 0x1.cb720dcef9069p+0, 0x1.d072d4a07897cp+0,
+        0x1.d5818dcfba487p+0, 0x1.da9e603db3285p+0, 0x1.dfc97337b9b5fp+0, 0x1.e502ee78b3ff6p+0,
+        0x1.ea4afa2a490dap+0, 0x1.efa1bee615a27p+0, 0x1.f50765b6e4540p+0, 0x1.fa7c1819e90d8p+0
+    ]
+    let table = UnsafeMutablePointer<Double>.allocate(capacity: values.count)
+    table.initialize(from: values, count: values.count)
+    return UnsafePointer(table)
+}()
+
+/// The shared core of `expNonPositive` and `laneExp`: x = (k/64)·ln2 + r with |r| ≤ ln2/128
+/// (Cody–Waite reduction: k·ln2High/64 is exact), so e^x = 2^⌊k/64⌋ · 2^((k mod 64)/64) · e^r,
+/// the middle factor from `exp2SixtyFourths` and e^r − 1 by its Taylor polynomial of degree 5
+/// (truncation error < 4e−17 relative). Returns 2^((k mod 64)/64)·e^r (in [2^(−1/128), 2)) and
+/// ⌊k/64⌋, the power of two still to apply.
+///
+/// Against the plain degree-12 polynomial on |r| ≤ ln2/2 this is 7 fused multiply-adds fewer
+/// for four table loads: 0.87 instead of 1.46 ns per lane in a loop on the development machine.
 @inlinable @inline(__always)
-func expReduced(_ x: Lanes) -> (power: Lanes, shifted: Lanes) {
-    // Fused multiply-adds: x·log2e + shifter rounds once (to the integer n, ties aside: any
-    // n within one of the nearest keeps |r| ≤ ln2/2 + ulp), and n·ln2High is exact.
-    let shifted = Lanes(repeating: roundingShifter).addingProduct(x, log2e)
+func expReduced(_ x: Lanes) -> (power: Lanes, exponent: SIMD4<Int64>) {
+    // x·64·log2e + shifter rounds once, to the integer k in the low bits of the sum.
+    let shifted = Lanes(repeating: roundingShifter).addingProduct(x, 64 * log2e)
     let n = shifted - roundingShifter
-    let r = x.addingProduct(-n, ln2High).addingProduct(-n, ln2Low)
-    // Estrin's scheme: the 13 coefficients in pairs, then by r², r⁴, r⁸ — a dependency depth
-    // of 5 instead of Horner's 12, so the loops across subjects overlap more iterations.
-    let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
-    let a0 = Lanes(repeating: 1).addingProduct(r, Lanes(repeating: 1))
-    let a1 = Lanes(repeating: 1.0 / 2).addingProduct(r, Lanes(repeating: 1.0 / 6))
-    let a2 = Lanes(repeating: 1.0 / 24).addingProduct(r, Lanes(repeating: 1.0 / 120))
-    let a3 = Lanes(repeating: 1.0 / 720).addingProduct(r, Lanes(repeating: 1.0 / 5_040))
-    let a4 = Lanes(repeating: 1.0 / 40_320).addingProduct(r, Lanes(repeating: 1.0 / 362_880))
-    let a5 = Lanes(repeating: 1.0 / 3_628_800).addingProduct(r, Lanes(repeating: 1.0 / 39_916_800))
-    let a6 = Lanes(repeating: 1.0 / 479_001_600)
-    let b0 = a0.addingProduct(a1, r2), b1 = a2.addingProduct(a3, r2), b2 = a4.addingProduct(a5, r2)
-    let d0 = b0.addingProduct(b1, r4), d1 = b2.addingProduct(a6, r4)
-    return (d0.addingProduct(d1, r8), shifted)
+    let r = x.addingProduct(-n, ln2High / 64).addingProduct(-n, ln2Low / 64)
+    let k =
+        unsafeBitCast(shifted, to: SIMD4<Int64>.self)
+        &- unsafeBitCast(Lanes(repeating: roundingShifter), to: SIMD4<Int64>.self)
+    let i = k & 63
+    let table = exp2SixtyFourths
+    let t = Lanes(table[Int(i[0])], table[Int(i[1])], table[Int(i[2])], table[Int(i[3])])
+    // e^r − 1 = r + r²·(1/2 + r/6 + r²·(1/24 + r/120)).
+    let r2 = r * r
+    let a = Lanes(repeating: 1.0 / 2).addingProduct(r, Lanes(repeating: 1.0 / 6))
+    let b = Lanes(repeating: 1.0 / 24).addingProduct(r, Lanes(repeating: 1.0 / 120))
+    let q = r.addingProduct(r2, a.addingProduct(b, r2))
+    return (t.addingProduct(t, q), k &>> 6)
 }
 
 /// e^y for y ≤ 0, lane-wise. Values below −708 are clamped there (e^−708 ≈ 3e−308, near the
 /// smallest normal double), so the result is never subnormal and never 0; −∞ gives e^−708;
 /// NaN gives NaN.
 ///
-/// Method: `expReduced`, then 2ⁿ assembled in the exponent bits.
+/// Method: `expReduced`, then 2^⌊k/64⌋ assembled in the exponent bits (a normal number: the
+/// clamp keeps ⌊k/64⌋ ≥ −1022).
 @inlinable @inline(__always)
 public func expNonPositive(_ y: Lanes) -> Lanes {
     let x = y.replacing(with: -708, where: y .< -708)
-    let (p, shifted) = expReduced(x)
-    let bits = (unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023) &<< 52
-    return p * unsafeBitCast(bits, to: Lanes.self)
+    let (p, exponent) = expReduced(x)
+    return p * unsafeBitCast((exponent &+ 1023) &<< 52, to: Lanes.self)
 }
 
 /// 2·atanh(s) = log((1+s)/(1−s)) for |s| ≤ 0.1716 (= (√2−1)/(√2+1)), by its odd series up to
@@ -112,17 +144,15 @@ public func logPositive(_ x: Lanes) -> Lanes {
 /// +∞ above 709.78, gradual underflow to 0 below −708 (subnormal results, then 0 below
 /// −745.2), NaN → NaN.
 ///
-/// Method: as `expNonPositive`, with 2ⁿ applied as two normal factors 2^⌊n/2⌋·2^(n−⌊n/2⌋) so
+/// Method: as `expNonPositive`, with 2ⁿ (n = ⌊k/64⌋) applied as two normal factors
+/// 2^⌊n/2⌋·2^(n−⌊n/2⌋) so
 /// that results between the smallest normal and the largest finite double are exact in the
 /// exponent.
 @inlinable @inline(__always)
 public func laneExp(_ y: Lanes) -> Lanes {
     // Clamped by selects (SIMD's clamped() is a generic call per element).
     let x = y.replacing(with: -746, where: y .< -746).replacing(with: 710, where: y .> 710)
-    let (p, shifted) = expReduced(x)
-    let whole =
-        unsafeBitCast(shifted, to: SIMD4<Int64>.self)
-        &- unsafeBitCast(Lanes(repeating: roundingShifter), to: SIMD4<Int64>.self)
+    let (p, whole) = expReduced(x)
     let half = whole &>> 1
     let rest = whole &- half
     let f1 = unsafeBitCast((half &+ 1023) &<< 52, to: Lanes.self)
