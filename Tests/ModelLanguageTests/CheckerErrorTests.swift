@@ -291,6 +291,36 @@ final class CheckerErrorTests: XCTestCase {
                     .replacingOccurrences(of: "option = none", with: "option = 1")))
     }
 
+    /// Passed straight to an observation, or used as a condition, a value that may be none gets
+    /// the same answer: bernoulli(previous) would be bernoulli(0) on a block's first trial, and
+    /// the fix for `not previous` names the comparison that works.
+    func testAValueThatMayBeNoneIsNoObservationArgumentAndNoCondition() {
+        func withPrevious(_ lines: String...) -> String {
+            CheckerErrorTests.header.replacingOccurrences(
+                of: "data outcome: real", with: "data outcome: real\ndata y: binary")
+                + "\nstate previous: option = none\ntrial {\n"
+                + (lines + [CheckerErrorTests.observe, CheckerErrorTests.update]).joined(separator: "\n")
+                + "\n  previous = choice\n}\n"
+        }
+        // Line 11 is the first statement.
+        assertModelError(
+            withPrevious("  y ~ bernoulli(previous)"), at: 11, 17,
+            problem: [
+                "'previous', which is none until its first assignment in a block, cannot be an argument of bernoulli: none is no number"
+            ], fix: ["== or !="])
+        assertModelError(
+            withPrevious("  p = previous", "  y ~ bernoulli_logit(p)"), at: 12, 23,
+            problem: ["'p', a copy of a value that may be none, cannot be an argument of bernoulli_logit"],
+            fix: ["== or !="])
+        assertModelError(
+            withPrevious("  z = not previous", "  y ~ bernoulli_logit(select(z, 1.0, 0.0))"), at: 11, 11,
+            problem: ["'not' needs conditions"], fix: ["previous != none or previous == 1"])
+        assertModelError(
+            withPrevious("  y ~ bernoulli_logit(select(previous, 1.0, 0.0))"), at: 11, 30,
+            problem: ["select's first argument must be a condition"], fix: ["select(previous != none, "])
+        XCTAssertNotNil(check(withPrevious("  y ~ bernoulli_logit(select(previous != none, A, 0.0))")))
+    }
+
     func testIndexingASingleNumberOrTooManyIndices() {
         assertModelError(
             standard(CheckerErrorTests.observe, "  Q[choice] += A[1] * (outcome - Q[choice])"), at: 10, 16,

@@ -715,6 +715,15 @@ struct Checker {
         }
     }
 
+    /// The name a state or local is written with in the file (for fixes that quote it).
+    private func sourceName(_ e: TypedExpression) -> String? {
+        switch e.node {
+        case let .state(s): return syntax.states[s].name
+        case let .local(l): return locals[l].name
+        default: return nil
+        }
+    }
+
     private static let noneFix =
         "compare it with == or != instead, e.g. (previous == 2) - (previous == 1), or kappa * (k == previous) (a guard such as if previous != none does not help: both branches are computed)"
 
@@ -932,6 +941,13 @@ struct Checker {
                 throw fail(
                     typed[0].location, "\(distributionName) takes one number per trial", "write \(distribution.usage)")
             }
+        }
+        // A number passed straight in that may be none would be read as 0 (bernoulli(previous)
+        // is bernoulli(0) on a block's first trial).
+        for a in typed {
+            guard let name = mayBeNone(a) else { continue }
+            throw fail(
+                a.location, "\(name) cannot be an argument of \(distributionName): none is no number", Self.noneFix)
         }
         observed.append(c)
         observedAt[c] = location
@@ -1269,14 +1285,18 @@ struct Checker {
             for a in args where a.type.kind != .boolean {
                 throw fail(
                     a.location, "'\(shown)' needs conditions (true or false), but this is a number",
-                    "compare it, e.g. x > 0")
+                    mayBeNone(a) != nil
+                        ? "compare it, e.g. \(sourceName(a) ?? "previous") != none or \(sourceName(a) ?? "previous") == 1"
+                        : "compare it, e.g. x > 0")
             }
             kind = .boolean
         case .selection:
             guard args[0].type.kind == .boolean else {
                 throw fail(
                     args[0].location, "select's first argument must be a condition",
-                    "write select(condition, value if true, value if false), e.g. select(pe >= 0, A_pos, A_neg)")
+                    mayBeNone(args[0]) != nil
+                        ? "compare it, e.g. select(\(sourceName(args[0]) ?? "previous") != none, value if true, value if false)"
+                        : "write select(condition, value if true, value if false), e.g. select(pe >= 0, A_pos, A_neg)")
             }
             switch (args[1].type.kind, args[2].type.kind) {
             case let (.index(a), .index(b)) where a == b: kind = .index(a)
