@@ -46,6 +46,9 @@ struct CheckCommand: ParsableCommand {
                 for w in m.file.warnings { print(w) }
                 return
             }
+            if let message = FitOptions.unknownColumnMapping(run.textMap("columns") ?? [:], model: m) {
+                throw ValidationError(message)
+            }
             let requirements = m.data.reading(
                 condition: run.text("condition"), columnNames: run.textMap("columns") ?? [:],
                 firstOption: run.integer("first_option") ?? 1, trialTable: run.trialTable)

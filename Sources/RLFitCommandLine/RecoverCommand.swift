@@ -44,7 +44,9 @@ struct RecoverCommand: ParsableCommand {
     func run() throws {
         let definition = try reportingInputErrors { () throws -> ModelDefinition in
             let m = try model.definition()
-            try StudySimulator.check(m)
+            // The task this run simulates (--options, --reward-probabilities), so a refusal
+            // describes it.
+            try StudySimulator.task(for: m, bandit: try task.task(for: m)).check(m)
             return m
         }
         var o = Recovery.Options(model: definition)

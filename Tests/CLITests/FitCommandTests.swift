@@ -142,6 +142,31 @@ final class FitCommandTests: XCTestCase {
                 try chainBody(first.appendingPathComponent("chain-\(c).csv")),
                 try chainBody(second.appendingPathComponent("chain-\(c).csv")))
         }
+        // run.json holds absolute paths: a fit given its data by a relative path is reproduced,
+        // and replayed, from another working directory.
+        let local = base.appendingPathComponent("local")
+        try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.study, toPath: local.appendingPathComponent("study.tsv").path)
+        let relative = try CommandLineRunner.run(
+            [
+                "fit", "study.tsv", "--model", "bandit2arm_delta", "--chains", "1", "--warmup", "50", "--draws", "50",
+                "--seed", "3", "--out", "rel", "--quiet"
+            ], in: local)
+        XCTAssertEqual(relative.status, 0, relative.stderr)
+        let stored =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: local.appendingPathComponent("rel/run.json")))
+            as! [String: Any]
+        let storedData = try XCTUnwrap(stored["data"] as? String)
+        XCTAssert(storedData.hasPrefix("/") && storedData.hasSuffix("/local/study.tsv"), storedData)
+        let elsewhere = try CommandLineRunner.run(
+            ["fit", "--config", "local/rel/run.json", "--out", "rel2", "--quiet"], in: base)
+        XCTAssertEqual(elsewhere.status, 0, elsewhere.stderr)
+        XCTAssertEqual(
+            try chainBody(local.appendingPathComponent("rel/chain-1.csv")),
+            try chainBody(base.appendingPathComponent("rel2/chain-1.csv")))
+        let replay = try CommandLineRunner.run(["loglik", "local/rel", "--out", "rel.csv"], in: base)
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+
         let bad = base.appendingPathComponent("bad.json").path
         try #"{"model": "bandit2arm_delta", "warmpu": 10}"#.write(toFile: bad, atomically: true, encoding: .utf8)
         let rejected = try CommandLineRunner.run([
@@ -294,6 +319,19 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(
             try CommandLineRunner.run(["fit", path, "--model", "delta_dual", "--columns", "subjID", "--out", out.path])
                 .status, 64)
+        // A misspelt model column in --columns is refused by check as by fit, with the name meant
+        // (ignored, the data error would blame 'outcome').
+        for command in ["check", "fit"] {
+            let typo = try CommandLineRunner.run(
+                [
+                    command, path, "--model", "delta_dual", "--columns",
+                    "subjID=subj_idx,choice=response,outcom=feedback", "--first-option", "0", "--condition", "cond"
+                ] + (command == "fit" ? ["--out", base.appendingPathComponent("typo").path] : []))
+            XCTAssertEqual(typo.status, 64, typo.stderr)
+            XCTAssert(
+                typo.stderr.contains("--columns maps 'outcom', which delta_dual does not read")
+                    && typo.stderr.contains("did you mean 'outcome'?"), typo.stderr)
+        }
     }
 
     /// `rlfit compare` ranks fits of the same data by subject-level PSIS-LOO; fits of different
@@ -374,6 +412,31 @@ final class FitCommandTests: XCTestCase {
             r.stdout.contains("r range") && r.stdout.contains("task: P(+1) 0.8 / 0.5 / 0.2, reversed halfway"), r.stdout
         )
         XCTAssertEqual(try CommandLineRunner.run(["recover", "--model", "delta_stick", "--group", "A=2"]).status, 64)
+        // A model the task cannot simulate is refused with the task this run would simulate
+        // (--options 4 here), not the two-option default.
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let mood = dir.appendingPathComponent("mood.rlm").path
+        try """
+        model mood "a delta rule that also reads mood"
+        options from data
+        data choice: option
+        data outcome: real
+        data mood: real
+        parameter A in (0, 1)
+        parameter tau in (0, 5)
+        state Q[option] = 0
+        trial {
+          choice ~ softmax(tau * Q * mood)
+          Q[choice] += A * (outcome - Q[choice])
+        }
+
+        """.write(toFile: mood, atomically: true, encoding: .utf8)
+        let refused = try CommandLineRunner.run(["recover", "--model", mood, "--options", "4"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        XCTAssert(
+            refused.stderr.contains(
+                "mood reads data column 'mood'; the simulated task (P(+1) 0.8 / 0.6 / 0.4 / 0.2, reversed halfway"),
+            refused.stderr)
     }
 
     /// `rlfit trajectories DIR` writes one row per trial with the data, the values, the choice

@@ -535,6 +535,16 @@ final class ModelFileCommandTests: XCTestCase {
             direct.stderr.contains(
                 "\(data):18: error: subject 2's log p of 'choice' (\(observed):10:3) is NaN on trial 5 (data line 18) at the model's typical parameter values (A = 0.3, tau = 1); not finite on that trial: p_choice[1] = NaN, p_choice[2] = NaN. That row reads choice = 1, outcome = 0, scale = 0"
             ), direct.stderr)
+
+        // Under categorical the NaN probabilities are the same finding, not probabilities
+        // outside [0, 1] (the probability check runs first and leaves non-finite values alone).
+        let categorical = try model(
+            "categorical.rlm",
+            "  choice ~ categorical(softmax(tau * Q))\n  Q[choice] += A * (outcome / scale - Q[choice])")
+        let mixture = try CommandLineRunner.run(["check", data, "--model", categorical])
+        XCTAssertEqual(mixture.status, 65, mixture.stderr)
+        XCTAssert(mixture.stderr.contains("Q[1] became NaN in the update of trial 5 (data line 18)"), mixture.stderr)
+        XCTAssertFalse(mixture.stderr.contains("must lie in [0, 1]"), mixture.stderr)
     }
 
     /// The replays behind both checks run in lane blocks of 128: a bad row of the 130th subject

@@ -321,6 +321,19 @@ final class CheckerErrorTests: XCTestCase {
         XCTAssertNotNil(check(withPrevious("  y ~ bernoulli_logit(select(previous != none, A, 0.0))")))
     }
 
+    /// Stan's `target +=` and a state declared `= none` without its dimension get fixes that
+    /// work when followed.
+    func testStanHabitsAndNoneWithoutADimension() {
+        assertModelError(
+            standard(CheckerErrorTests.observe, "  target += log(0.5)", CheckerErrorTests.update), at: 10, 3,
+            problem: ["there is no 'target' to add to"], fix: ["choice ~ softmax(tau * Q)"])
+        assertModelError(
+            CheckerErrorTests.header + "\nstate previous = none\ntrial {\n\(CheckerErrorTests.observe)\n"
+                + "\(CheckerErrorTests.update)\n  previous = choice\n}\n", at: 8, 18,
+            problem: ["none is the initial value of option (and index) states only"],
+            fix: ["state previous: option = none"])
+    }
+
     func testIndexingASingleNumberOrTooManyIndices() {
         assertModelError(
             standard(CheckerErrorTests.observe, "  Q[choice] += A[1] * (outcome - Q[choice])"), at: 10, 16,

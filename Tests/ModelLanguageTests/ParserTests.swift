@@ -368,6 +368,17 @@ final class ParserTests: XCTestCase {
         assertSyntaxError("model m\nreward a\u{7}\n", at: 2, 9, problem: ["U+7"], fix: ["remove it"])
     }
 
+    /// What papers, word processors and other languages put in: the typographic minus and
+    /// C-style comments.
+    func testHabitsFromPapersAndOtherLanguages() {
+        assertSyntaxError(
+            "model m\nreward a \u{2212} b\n", at: 2, 10, problem: ["'\u{2212}' (U+2212) is not the minus sign"],
+            fix: ["ASCII minus '-'"])
+        assertSyntaxError("model m\nreward 1 \u{2013} b\n", at: 2, 10, problem: ["U+2013"], fix: ["'-'"])
+        assertSyntaxError(
+            "model m\nreward a  // the outcome\n", at: 2, 11, problem: ["'//' starts no comment"], fix: ["with #"])
+    }
+
     func testNumberRunIntoAName() {
         assertSyntaxError(
             "model m\nreward 2x\n", at: 2, 8, problem: ["'2x'", "neither a number nor a name"], fix: ["2 * x"])
@@ -554,8 +565,9 @@ final class ParserTests: XCTestCase {
             "model m\ntrial {\n  choice ~ softmax\n}\n", at: 3, 19,
             problem: ["expected '('", "after the distribution's name"], fix: ["'('"])
         assertSyntaxError(
-            "model m\ntrial {\n  else { x = 1 }\n}\n", at: 3, 3, problem: ["'else' is a keyword"], fix: ["another name"]
-        )
+            "model m\ntrial {\n  else { x = 1 }\n}\n", at: 3, 3,
+            problem: ["'else' without an 'if' block just before it"],
+            fix: ["if x > 0 { … } else { … }"])
         assertSyntaxError(
             "model m\ntrial {\n  for in option { }\n}\n", at: 3, 7, problem: ["'in' is a keyword", "loop variable"],
             fix: ["another name"])

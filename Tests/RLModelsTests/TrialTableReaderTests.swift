@@ -124,6 +124,10 @@ final class TrialTableReaderTests: XCTestCase {
         assertRejects(
             "subjID\tchoice\tChoice\toutcome\n1\t1\t1\t1\n", line: 1, column: 3, mentions: ["appears 2 times"])
         assertRejects(head + "\t1\t1\n", line: 2, column: 1, mentions: ["missing subject id"])
+        // A header of one column with ';' in it: the file's separator, not a missing column.
+        assertRejects(
+            "subjID;choice;outcome\n1;1;1\n", line: 1, column: nil,
+            mentions: ["the header is one column", "separated by ';'", "tab- or comma-separated"])
     }
 
     func testErrorMessageNamesFileLineColumnValueAndFix() {

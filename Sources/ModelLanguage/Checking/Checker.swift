@@ -417,8 +417,9 @@ struct Checker {
             case .none:
                 guard isIndex else {
                     throw fail(
-                        e.location, "none is the initial value of an option state",
-                        "give \(state.name) a number, e.g. 0")
+                        e.location, "none is the initial value of option (and index) states only",
+                        "declare \(state.name) as one, state \(state.name): option = none, or give it a number, e.g. state \(state.name) = 0"
+                    )
                 }
                 return .none
             case let .name(n):
@@ -647,6 +648,11 @@ struct Checker {
                     location, "'\(target)' is not defined, so its elements cannot be assigned",
                     "declare it as state (state \(target)[option] = 0), or assign the whole vector first (\(target) = [ … for k in option])"
                 )
+            }
+            if target == "target" && op == "+=" {
+                throw fail(
+                    location, "there is no 'target' to add to: the likelihood is the model's observations",
+                    "observe the data column instead, e.g. choice ~ softmax(tau * Q) or y ~ bernoulli_logit(x)")
             }
             guard op == "=" else {
                 throw fail(

@@ -109,12 +109,21 @@ struct Lexer {
                 }
             }
             let one = String(c)
+            if one == "/" && i + 1 < scalars.count && scalars[i + 1] == "/" {
+                throw fail(start, "'//' starts no comment in a model file", "start the comment with # instead")
+            }
             if Lexer.oneCharacterSymbols.contains(one) {
                 if one == "(" || one == "[" { nesting += 1 }
                 if (one == ")" || one == "]") && nesting > 0 { nesting -= 1 }
                 tokens.append(Token(kind: .symbol(one), location: start))
                 advance()
                 continue
+            }
+            if "\u{2212}\u{2013}\u{2014}".unicodeScalars.contains(c) {
+                throw fail(
+                    start,
+                    "'\(c)' (U+\(String(c.value, radix: 16, uppercase: true))) is not the minus sign of a model file",
+                    "write the ASCII minus '-' in its place (papers and word processors print '−')")
             }
             let shown =
                 c.properties.isWhitespace || c.value < 32

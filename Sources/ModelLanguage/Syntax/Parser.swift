@@ -506,6 +506,11 @@ struct Parser {
                 variable: variable, dimension: dimension, body: body, location: start.location,
                 dimensionLocation: dimLocation)
         }
+        if start.isWord("else") {
+            throw fail(
+                start, "'else' without an 'if' block just before it",
+                "write else after the closing } of an if block: if x > 0 { … } else { … }")
+        }
         let (name, _) = try identifier(
             "a statement (an assignment, an observation ~, if or for)",
             example: "Q[choice] += A * (outcome - Q[choice])")

@@ -95,23 +95,34 @@ extension FitOptions {
         guard firstOption == 0 || firstOption == 1 else {
             throw fail("first option must be 0 or 1, got \(firstOption)")
         }
+        if let message = Self.unknownColumnMapping(columnNames, model: model) { throw fail(message) }
+    }
+
+    /// Every key of `--columns` must be a column the model reads (or subjID, block, trial): a
+    /// misspelt key would otherwise be ignored, and the data error would then blame the column
+    /// it was meant to map. The message, or nil when every key is known (`fit` and `check`).
+    public static func unknownColumnMapping(_ columnNames: [String: String], model: ModelDefinition) -> String? {
         let modelColumns = model.file.data.map(\.name)
         let knownColumns = Set((["subjid", "block", "trial"] + modelColumns).map(TrialTableReader.normalize))
-        for key in columnNames.keys where !knownColumns.contains(TrialTableReader.normalize(key)) {
-            throw fail(
-                "--columns maps '\(key)', which \(model.name) does not read (it reads subjID, \(modelColumns.joined(separator: ", ")), block, trial)"
-            )
-        }
+        guard
+            let key = columnNames.keys.sorted().first(where: { !knownColumns.contains(TrialTableReader.normalize($0)) })
+        else { return nil }
+        let guess = Suggestions.closest(to: key, among: ["subjID", "block", "trial"] + modelColumns)
+        return
+            "--columns maps '\(key)', which \(model.name) does not read (it reads subjID, \(modelColumns.joined(separator: ", ")), block, trial)"
+            + (guess.map { "; did you mean '\($0)'?" } ?? "")
     }
 
     /// The resolved options as a run file (what `run.json` in the fit directory holds): every
     /// option, defaults filled in.
     public var runFile: RunFile {
         var r = RunFile()
-        r.data = dataPath
+        // Absolute paths: `--config DIR/run.json` and the replays (summary, loglik, …) then find
+        // the data and the model from any working directory.
+        r.data = Self.absolute(dataPath)
         switch model.origin {
         case .builtIn: r.model = model.name
-        case let .file(path): r.model = path
+        case let .file(path): r.model = Self.absolute(path)
         }
         r.arguments = model.argumentOverrides.isEmpty ? nil : model.argumentOverrides
         r.out = outputDirectory
@@ -140,5 +151,12 @@ extension FitOptions {
         r.set("first_option", firstOption)
         r.trialTable = trialTable
         return r
+    }
+}
+
+extension FitOptions {
+    /// `path` made absolute against the working directory (already absolute paths unchanged).
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }

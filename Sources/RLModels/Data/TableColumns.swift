@@ -33,6 +33,17 @@ struct TableColumns {
                         "column '\(wanted)' appears \(hits.count) times (names match ignoring case and underscores)",
                     fix: "rename or remove the duplicate columns so exactly one is called '\(wanted)'")
             }
+            if hits.isEmpty && required, header.fields.count == 1,
+                let separator = [";", "|"].first(where: { header.fields[0].contains($0) })
+            {
+                throw DataError(
+                    file: fileName, line: header.line,
+                    problem:
+                        "the header is one column, \(DataError.shownHeader(header.fields)): the file looks separated by '\(separator)', and RLFit reads tab- or comma-separated files",
+                    fix:
+                        "save it with tabs or commas between the columns (in a spreadsheet: tab-delimited text, or CSV with commas)"
+                )
+            }
             if hits.isEmpty && required {
                 let declared = declaration.map { " (the model reads it: \($0))" } ?? ""
                 throw DataError(

@@ -10,6 +10,7 @@ extension ModelDefinition {
     /// say, `categorical(softmax(u) + xi)` would otherwise fit a likelihood that is not one
     /// (Stan rejects such a draw; here every draw would be wrong), so this is a mistake in the
     /// file: a `ModelFileError` at the observation naming the subject, the data row and the sum.
+    /// Non-finite probabilities are left to `checkFiniteLikelihood`, which finds their cause.
     public func checkOutcomeProbabilities(_ batch: TrialBatch) throws {
         var checked: [(column: Int, location: SourceLocation)] = []
         for o in file.observations
@@ -33,6 +34,9 @@ extension ModelDefinition {
                     for d in 0..<points.count
                     where logProbabilities.contains(where: { result.value($0, trial: t, draw: d) != 0 }) {
                         let p = probabilities.map { result.value($0, trial: t, draw: d) }
+                        // NaN or ±∞ is not a probability out of range but a value gone bad earlier
+                        // (a division by 0 in an update): `checkFiniteLikelihood` names its cause.
+                        guard p.allSatisfy(\.isFinite) else { continue }
                         let total = p.reduce(0, +)
                         let outside = p.firstIndex { !($0 >= -1e-12 && $0 <= 1 + 1e-12) }
                         guard outside != nil || (probabilities.count > 1 && abs(total - 1) > 1e-6) else { continue }

@@ -52,7 +52,7 @@ extension ProbabilisticSelectionRTTask: SimulatedTask {
         guard observed.count == 1, observed[0].kind == .option, model.optionCount == 2 else {
             throw SimulationError(
                 message:
-                    "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated task (\(description)) produces one response, 1 or 2, with its time per trial"
+                    "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated task (\(description(for: model))) produces one response, 1 or 2, with its time per trial"
             )
         }
         for c in model.file.data where !c.observed {

@@ -22,7 +22,8 @@ extension SimulatedTask {
     func unproduced(_ column: String, by model: ModelDefinition, produces: String) -> SimulationError {
         SimulationError(
             message:
-                "\(model.name) reads data column '\(column)'; the simulated task (\(description)) produces \(produces)")
+                "\(model.name) reads data column '\(column)'; the simulated task (\(description(for: model))) produces \(produces)"
+        )
     }
 
     /// Checks that `model` observes one column, of `kind` (`response` says what the task
@@ -36,7 +37,7 @@ extension SimulatedTask {
         guard observed.count == 1, observed[0].kind == kind else {
             throw SimulationError(
                 message:
-                    "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated task (\(description)) produces \(response) per trial"
+                    "\(model.name) observes \(observed.map(\.name).joined(separator: " and ")); the simulated task (\(description(for: model))) produces \(response) per trial"
             )
         }
         for c in model.file.data where !c.observed && !columns.contains(c.name) {
