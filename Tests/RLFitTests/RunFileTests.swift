@@ -66,7 +66,11 @@ final class RunFileTests: XCTestCase {
         // "arguments" when the model's defaults are used.
         XCTAssertEqual(
             Set(resolved.values.keys).union(["chains", "arguments"]), Set(FitOptionDeclaration.all.map(\.key)))
-        for (k, v) in resolved.values { XCTAssertEqual(run.values[k], v, k) }
+        // Every value as given, but the data path made absolute (so the file works from any
+        // working directory).
+        for (k, v) in resolved.values where k != "data" { XCTAssertEqual(run.values[k], v, k) }
+        XCTAssertEqual(
+            resolved.data, FileManager.default.currentDirectoryPath + "/" + (run.data ?? ""), "the data path")
         let reread = try JSONDecoder().decode(RunFile.self, from: resolved.json)
         XCTAssertEqual(reread, resolved)
     }
