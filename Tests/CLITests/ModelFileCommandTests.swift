@@ -280,6 +280,16 @@ final class ModelFileCommandTests: XCTestCase {
             XCTAssert(r.stderr.contains("fix: categorical takes one probability per option, summing to 1"), r.stderr)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/f4"))
+        // The sum is shown to ten digits (0.9, not 0.8999999999999999).
+        let short = dir.appendingPathComponent("short.rlm").path
+        try Self.example.replacingOccurrences(
+            of: "categorical((1 - xi) * softmax(u) + xi / K)",
+            with: "categorical(0.3 * softmax(u) + 0.6 * softmax(u) + 0 * xi)"
+        )
+        .write(toFile: short, atomically: true, encoding: .utf8)
+        let shortSum = try CommandLineRunner.run(["check", data, "--model", short])
+        XCTAssertEqual(shortSum.status, 65, shortSum.stderr)
+        XCTAssert(shortSum.stderr.contains("sum to 0.9, not 1"), shortSum.stderr)
         // A data file lacking a column the model declares names the declaration.
         let other = dir.appendingPathComponent("cue.rlm").path
         try Self.example.replacingOccurrences(of: "reward outcome", with: "reward outcome\ndata cue: index").write(

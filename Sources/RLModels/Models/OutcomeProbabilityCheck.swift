@@ -20,6 +20,8 @@ extension ModelDefinition {
             checked.append((o.column, o.location))
         }
         guard !checked.isEmpty else { return }
+        // Ten significant digits: a sum of 0.9 reads 0.9, not 0.8999999999999999.
+        func shown(_ x: Double) -> String { String(format: "%.10g", x) }
         let replay = try ModelReplay(model: self, batch: batch)
         let points = [parameters.map(\.typicalValue), parameters.map { $0.constrain(0.8).value }]
         for (column, location) in checked {
@@ -48,9 +50,9 @@ extension ModelDefinition {
                             outside.map { k in
                                 "the probability the model gives '\(name)'"
                                     + (probabilities.count > 1 ? " = \(k + 1)" : " = 1")
-                                    + " is \(TrialTableWriter.format(p[k])) on \(at); it must lie in [0, 1]"
+                                    + " is \(shown(p[k])) on \(at); it must lie in [0, 1]"
                             }
-                            ?? "the probabilities the model gives '\(name)' sum to \(TrialTableWriter.format(total)), not 1, on \(at)"
+                            ?? "the probabilities the model gives '\(name)' sum to \(shown(total)), not 1, on \(at)"
                         throw ModelFileError(
                             file: file.file, location: location, problem: problem,
                             fix: probabilities.count > 1
