@@ -369,8 +369,23 @@ final class FitCommandTests: XCTestCase {
             .filter { !$0.split(separator: "\t")[2].hasPrefix("NA") }.count
         XCTAssert(trial.stdout.contains("/\(answered)"), "expected \(answered) trials: " + trial.stdout)
         let rows = try String(contentsOf: pointwise, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(rows[0], "model,observation,elpd_loo,p_loo,pareto_k")
+        XCTAssertEqual(rows[0], "model,observation,subjID,trial,elpd_loo,p_loo,pareto_k")
         XCTAssertEqual(rows.count, 1 + 2 * answered)
+        // Rows carry the data's subject id and trial number (the study's first answered trial).
+        let firstTrial = try String(contentsOfFile: Self.study, encoding: .utf8).split(separator: "\n").dropFirst()
+            .first { !$0.split(separator: "\t")[2].hasPrefix("NA") }!.split(separator: "\t")
+        XCTAssert(
+            rows[1].hasPrefix("delta (bandit2arm_delta),1,\(firstTrial[0]),\(firstTrial[1]),"),
+            "\(rows[1]) \(firstTrial)")
+        // Subject level: one row per subject, with its id.
+        let subjectPointwise = base.appendingPathComponent("subjects-pointwise.csv")
+        let subjectLevel = try CommandLineRunner.run([
+            "compare", delta.path, stick.path, "--pointwise", subjectPointwise.path
+        ])
+        XCTAssertEqual(subjectLevel.status, 0, subjectLevel.stderr)
+        let subjectRows = try String(contentsOf: subjectPointwise, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(subjectRows[0], "model,observation,subjID,elpd_loo,p_loo,pareto_k")
+        XCTAssert(subjectRows[1].hasPrefix("delta (bandit2arm_delta),1,\(firstTrial[0]),"), "\(subjectRows[1])")
 
         // A fit of other subjects cannot be compared.
         let other = base.appendingPathComponent("other.tsv").path

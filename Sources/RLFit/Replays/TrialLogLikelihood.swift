@@ -79,9 +79,15 @@ public enum TrialLogLikelihood {
     /// A trial whose probability does not depend on θ (the first trial of a block, where every
     /// option is worth Q₀) has equal importance weights: its LOO is exact, so it is added
     /// directly (PSIS cannot fit a tail to constant ratios and would flag it).
-    public static func loo(directory: String) throws -> LOOEstimate {
+    /// `observations`: each point's subjID, condition (when the fit has conditions) and trial.
+    public static func loo(directory: String) throws -> (estimate: LOOEstimate, observations: [[String]]) {
         var points: [PointwiseLOO] = []
+        var observations: [[String]] = []
         let (total, _) = try forEachLane(directory: directory) { lane in
+            for trial in lane.trials {
+                observations.append(
+                    [lane.subjectID] + (lane.condition.map { [$0] } ?? []) + [TrialTableWriter.format(trial)])
+            }
             for values in lane.values {
                 if let first = values.first, values.allSatisfy({ $0 == first }) {
                     points.append(PointwiseLOO(elpd: first, lpd: first, paretoK: 0))
@@ -91,7 +97,7 @@ public enum TrialLogLikelihood {
                 }
             }
         }
-        return LOOEstimate(points: points, drawCount: total)
+        return (LOOEstimate(points: points, drawCount: total), observations)
     }
 
     /// Writes `log_lik_trial.csv`-style long rows `subjID,[condition,]trial,draw,log_lik` to

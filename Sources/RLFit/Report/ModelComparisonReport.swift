@@ -14,6 +14,9 @@ public struct ModelComparisonReport: Sendable {
         public let label: String
         public let loo: LOOEstimate
         public let subjectCount: Int
+        /// Each LOO point's labels (`observationColumns`): its subjID, and at trial level its
+        /// condition (when the fit has conditions) and trial.
+        public let observations: [[String]]
     }
 
     public let fits: [Fit]
@@ -84,7 +87,18 @@ public struct ModelComparisonReport: Sendable {
                 _ = accumulator.add(logLikelihood: values)
             }
             let model = contents.configuration["model"] ?? "model"
-            let loo = level == .subject ? accumulator.estimate : try TrialLogLikelihood.loo(directory: dir)
+            let loo: LOOEstimate, observations: [[String]]
+            if level == .subject {
+                loo = accumulator.estimate
+                // The subjects' ids, in the order of their log_lik columns (the data's); the
+                // column's number where the data cannot be read (a fit moved without its data).
+                let ids = (try? ReplayedFit(directory: dir))?.batch.studySubjectIDs ?? []
+                observations =
+                    ids.count == subjects.count
+                    ? ids.map { [$0] } : subjects.map { [String($0.dropFirst("log_lik.".count))] }
+            } else {
+                (loo, observations) = try TrialLogLikelihood.loo(directory: dir)
+            }
             if let first = fits.first, first.loo.count != loo.count {
                 throw ComparisonError(
                     message:
@@ -92,7 +106,9 @@ public struct ModelComparisonReport: Sendable {
                 )
             }
             fits.append(
-                Fit(label: "\((dir as NSString).lastPathComponent) (\(model))", loo: loo, subjectCount: subjects.count))
+                Fit(
+                    label: "\((dir as NSString).lastPathComponent) (\(model))", loo: loo, subjectCount: subjects.count,
+                    observations: observations))
         }
         let rows = ModelComparison.compare(fits.map { ($0.label, $0.loo) }, weighting: .stacking)
         var selection: BayesianModelSelection? = nil
@@ -105,13 +121,19 @@ public struct ModelComparisonReport: Sendable {
         return report
     }
 
-    /// Every observation's LOO terms, long format: `model,observation,elpd_loo,p_loo,pareto_k`
-    /// (observations numbered in data order: subjects, or answered trials subject by subject).
+    /// Every observation's LOO terms, long format:
+    /// `model,observation,subjID,[condition,trial,]elpd_loo,p_loo,pareto_k` (observations
+    /// numbered in data order: subjects, or answered trials subject by subject; the trial
+    /// columns at trial level, the condition when the fits have conditions).
     public var pointwiseCSV: String {
-        var lines = ["model,observation,elpd_loo,p_loo,pareto_k"]
+        let labelColumns = fits.first?.observations.first?.count ?? 1
+        let labels =
+            level == .subject ? ["subjID"] : labelColumns == 3 ? ["subjID", "condition", "trial"] : ["subjID", "trial"]
+        var lines = [(["model", "observation"] + labels + ["elpd_loo", "p_loo", "pareto_k"]).joined(separator: ",")]
         for fit in fits {
             for (i, p) in fit.loo.points.enumerated() {
-                lines.append("\(FitFiles.csvField(fit.label)),\(i + 1),\(p.elpd),\(p.pLoo),\(p.paretoK)")
+                let observation = fit.observations[i].map(FitFiles.csvField).joined(separator: ",")
+                lines.append("\(FitFiles.csvField(fit.label)),\(i + 1),\(observation),\(p.elpd),\(p.pLoo),\(p.paretoK)")
             }
         }
         return lines.joined(separator: "\n") + "\n"
