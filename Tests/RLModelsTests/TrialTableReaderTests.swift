@@ -178,4 +178,27 @@ final class ChoiceVariationTests: XCTestCase {
             text: "subjID\tchoice\toutcome\na\t1\t1\na\t2\t-1\n", fileName: "s.tsv", requirements: bandit)
         XCTAssertEqual(ChoiceVariation.warnings(batch: varied), [])
     }
+
+    /// With the options counted from the data, a highest option chosen once in a thousand
+    /// choices (a typo that adds an option) is named with its row; a common one is not.
+    func testARareHighestOptionFromTheDataIsNamed() throws {
+        var rows = ["subjID\tchoice\toutcome"]
+        for s in 1...10 { for t in 1...100 { rows.append("\(s)\t\(1 + (s + t) % 2)\t1") } }
+        rows[100 + 7] = "2\t3\t1" // subject 2's trial 7, data line 108
+        let inferred = banditRequirements(optionCount: nil)
+        let typo = try TrialTableReader.parse(
+            text: rows.joined(separator: "\n") + "\n", fileName: "s.tsv", requirements: inferred)
+        XCTAssertEqual(typo.optionCount, 3)
+        XCTAssertEqual(ChoiceVariation.choiceCounts(typo), [500, 499, 1])
+        XCTAssertEqual(
+            ChoiceVariation.warnings(batch: typo, optionsFromData: true),
+            [
+                "option 3 is chosen once in 1000 choices (first: subject 2, data line 108), and with options from data it makes the model's K 3; if the task offered 2 options, correct that row"
+            ])
+        XCTAssertEqual(ChoiceVariation.warnings(batch: typo, optionsFromData: false), [])
+        rows[2 * 100 + 7] = "3\t3\t1"
+        let twice = try TrialTableReader.parse(
+            text: rows.joined(separator: "\n") + "\n", fileName: "s.tsv", requirements: inferred)
+        XCTAssertEqual(ChoiceVariation.warnings(batch: twice, optionsFromData: true), [])
+    }
 }

@@ -30,7 +30,7 @@ public struct DataCheckReport: Sendable {
 
     public var warnings: [String] {
         model.file.warnings.map(\.description) + values.compactMap { $0.codingWarning(for: model) }
-            + ChoiceVariation.warnings(batch: batch)
+            + ChoiceVariation.warnings(batch: batch, optionsFromData: model.optionCount == nil)
             + batch.readerNotes
     }
 
@@ -56,6 +56,9 @@ public struct DataCheckReport: Sendable {
             "  missed trials   \(b.missedTrialCount)",
             "  blocks          \(blocks.min() == blocks.max() ? "\(blocks.first ?? 0)" : "\(blocks.min()!) to \(blocks.max()!)") per subject",
             "  options         \(b.optionCount)"
+                + (b.choiceColumn != nil
+                    ? " (chosen \(ChoiceVariation.choiceCounts(b).map(String.init).joined(separator: " / ")) times)"
+                    : "")
         ]
         for (name, n) in b.levels.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(n) categories")

@@ -60,7 +60,7 @@ public struct FitRunner: Sendable {
             o, isCancelled: cancellation.map { token in { token.isCancelled } })
         let dataWarnings =
             o.model.file.warnings.map(\.description) + ColumnValues.warnings(batch: batch, model: o.model)
-            + ChoiceVariation.warnings(batch: batch)
+            + ChoiceVariation.warnings(batch: batch, optionsFromData: o.model.optionCount == nil)
             + batch.readerNotes
         let dataBytes = FileManager.default.contents(atPath: o.dataPath) ?? Data()
         let dataSHA256 = SHA256.hexDigest(dataBytes)
