@@ -46,11 +46,10 @@ struct CheckCommand: ParsableCommand {
                 for w in m.file.warnings { print(w) }
                 return
             }
-            if let message = FitOptions.unknownColumnMapping(run.textMap("columns") ?? [:], model: m) {
-                throw ValidationError(message)
-            }
+            let columnNames = run.textMap("columns") ?? [:]
+            if let message = FitOptions.unknownColumnMapping(columnNames, model: m) { throw ValidationError(message) }
             let requirements = m.data.reading(
-                condition: run.text("condition"), columnNames: run.textMap("columns") ?? [:],
+                condition: run.text("condition"), columnNames: columnNames,
                 firstOption: run.integer("first_option") ?? 1, trialTable: run.trialTable)
             print(try DataCheckReport.check(path: data, model: m, requirements: requirements).text)
         }

@@ -145,9 +145,8 @@ public func logPositive(_ x: Lanes) -> Lanes {
 /// −745.2), NaN → NaN.
 ///
 /// Method: as `expNonPositive`, with 2ⁿ (n = ⌊k/64⌋) applied as two normal factors
-/// 2^⌊n/2⌋·2^(n−⌊n/2⌋) so
-/// that results between the smallest normal and the largest finite double are exact in the
-/// exponent.
+/// 2^⌊n/2⌋·2^(n−⌊n/2⌋), so that results between the smallest normal and the largest finite
+/// double are exact in the exponent.
 @inlinable @inline(__always)
 public func laneExp(_ y: Lanes) -> Lanes {
     // Clamped by selects (SIMD's clamped() is a generic call per element).

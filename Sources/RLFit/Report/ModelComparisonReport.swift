@@ -14,8 +14,8 @@ public struct ModelComparisonReport: Sendable {
         public let label: String
         public let loo: LOOEstimate
         public let subjectCount: Int
-        /// Each LOO point's labels (`observationColumns`): its subjID, and at trial level its
-        /// condition (when the fit has conditions) and trial.
+        /// Each LOO point's labels, as `pointwiseCSV` writes them: its subjID, and at trial
+        /// level its condition (when the fit has conditions) and trial.
         public let observations: [[String]]
     }
 
