@@ -32,6 +32,14 @@ struct CheckCommand: ParsableCommand {
         if !ModelCatalog.isPath(model), ModelCatalog.model(named: model) == nil {
             throw ValidationError(ModelCatalog.unknownModelMessage(model))
         }
+        // A --columns entry naming no column of the model (a model file with mistakes is
+        // reported by run(), with its own exit code).
+        if let columnNames = run.textMap("columns"),
+            let m = try? ModelCatalog.resolve(model, arguments: run.arguments ?? [:]),
+            let message = FitOptions.unknownColumnMapping(columnNames, model: m)
+        {
+            throw ValidationError(message)
+        }
     }
 
     func run() throws {
@@ -47,7 +55,6 @@ struct CheckCommand: ParsableCommand {
                 return
             }
             let columnNames = run.textMap("columns") ?? [:]
-            if let message = FitOptions.unknownColumnMapping(columnNames, model: m) { throw ValidationError(message) }
             let requirements = m.data.reading(
                 condition: run.text("condition"), columnNames: columnNames,
                 firstOption: run.integer("first_option") ?? 1, trialTable: run.trialTable)

@@ -74,9 +74,11 @@ func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// A replay of a fit that has not finished (interrupted, or still running) works on the draws
-/// that exist: said on stderr before it starts.
+/// that exist: said on stderr before it starts. A directory without `run.json` (which a fit
+/// writes before its first draw) holds no fit at all; the replay's own error says so.
 func warnIfUnfinished(fit directory: String) {
-    if FileManager.default.fileExists(atPath: directory) && !FitDirectory.isFinished(directory) {
+    let run = (directory as NSString).appendingPathComponent("run.json")
+    if FileManager.default.fileExists(atPath: run) && !FitDirectory.isFinished(directory) {
         printError(FitDirectory.unfinishedWarning(directory))
     }
 }

@@ -17,6 +17,13 @@ struct ModelsCommand: ParsableCommand {
     @Argument(help: "A built-in model's name (prints its file) or a model file (prints its summary).")
     var name: String?
 
+    /// An unknown name is a usage error (64) shown with this command's usage line.
+    func validate() throws {
+        if let name, !ModelCatalog.isPath(name), ModelCatalog.source(named: name) == nil {
+            throw ValidationError(ModelCatalog.unknownModelMessage(name))
+        }
+    }
+
     func run() throws {
         guard let name else {
             for m in ModelCatalog.all { print(describe(m)); print("") }
@@ -31,9 +38,7 @@ struct ModelsCommand: ParsableCommand {
             for w in m.file.warnings { print(w) }
             return
         }
-        guard let source = ModelCatalog.source(named: name) else {
-            throw ValidationError(ModelCatalog.unknownModelMessage(name))
-        }
+        guard let source = ModelCatalog.source(named: name) else { preconditionFailure("validate() checks the name") }
         print(source, terminator: source.hasSuffix("\n") ? "" : "\n")
     }
 

@@ -331,6 +331,7 @@ final class FitCommandTests: XCTestCase {
             XCTAssert(
                 typo.stderr.contains("--columns maps 'outcom', which delta_dual does not read")
                     && typo.stderr.contains("did you mean 'outcome'?"), typo.stderr)
+            XCTAssert(typo.stderr.contains("Usage: rlfit \(command) "), typo.stderr)
         }
     }
 
@@ -477,7 +478,9 @@ final class FitCommandTests: XCTestCase {
             XCTAssert(Double(f[6])! <= Double(f[5])! + 1e-9 && Double(f[5])! <= Double(f[7])! + 1e-9)
             if f[3] == "NA" {
                 missed += 1
+                // pe and the reward come from the trial's data, which a missed trial lacks.
                 XCTAssertEqual(f[17], "NA")
+                XCTAssertEqual(Array(f[20...22]), ["NA", "NA", "NA"])
             } else {
                 // pe = outcome − Q[choice], the reward is the outcome.
                 let q = Double(f[f[3] == "1" ? 5 : 8])!
@@ -493,6 +496,16 @@ final class FitCommandTests: XCTestCase {
             XCTAssert(
                 missing.stderr.contains("/nonexistent: no such directory (give the --out directory of a fit)"),
                 "\(command): \(missing.stderr)")
+        }
+        // A directory that holds no fit is not called an interrupted one (which `--resume`
+        // could not finish): the replays say what is missing.
+        let empty = try CommandLineRunner.temporaryDirectory().path
+        for command in ["trajectories", "loglik"] {
+            let r = try CommandLineRunner.run([command, empty])
+            XCTAssertEqual(r.status, 66, command)
+            XCTAssertFalse(r.stderr.contains("INCOMPLETE"), "\(command): \(r.stderr)")
+            XCTAssert(r.stderr.contains("no run.json"), "\(command): \(r.stderr)")
+            XCTAssert(r.stderr.contains("give the --out directory of a fit"), "\(command): \(r.stderr)")
         }
     }
 

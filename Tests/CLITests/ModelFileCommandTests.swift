@@ -66,6 +66,7 @@ final class ModelFileCommandTests: XCTestCase {
         let unknown = try CommandLineRunner.run(["models", "bandit2arm"])
         XCTAssertEqual(unknown.status, 64)
         XCTAssert(unknown.stderr.contains("did you mean bandit2arm_delta"), unknown.stderr)
+        XCTAssert(unknown.stderr.contains("Usage: rlfit models"), unknown.stderr)
         let misspelt = try CommandLineRunner.run(["models", "bandit2arm_dleta"])
         XCTAssertEqual(misspelt.status, 64)
         XCTAssert(
@@ -224,6 +225,29 @@ final class ModelFileCommandTests: XCTestCase {
         // the state after the last) of at least one value.
         XCTAssertGreaterThanOrEqual(fields["tape_bytes"] as? Int ?? 0, 21 * 2 * 32)
         XCTAssertGreaterThan(fields["gradient_ns_per_subject_trial"] as? Double ?? 0, 0)
+    }
+
+    /// `--baseline` times a second model in turn and reports both and their ratio.
+    func testBenchGradientAgainstABaselineReportsBothAndTheRatio() throws {
+        let dir = try CommandLineRunner.temporaryDirectory()
+        let model = dir.appendingPathComponent("mine.rlm").path
+        try Self.example.write(toFile: model, atomically: true, encoding: .utf8)
+        let r = try CommandLineRunner.run([
+            "bench", "gradient", "--model", model, "--baseline", "bandit2arm_delta", "--subjects", "6", "--trials",
+            "20", "--repeats", "3"
+        ])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssert(r.stdout.contains("costs "), r.stdout)
+        let json = try XCTUnwrap(r.stdout.split(separator: "\n").last)
+        let fields = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let mine = try XCTUnwrap(fields["model"] as? [String: Any]),
+            base = try XCTUnwrap(fields["baseline"] as? [String: Any])
+        XCTAssertEqual(mine["model"] as? String, model)
+        XCTAssertEqual(base["model"] as? String, "bandit2arm_delta")
+        XCTAssertGreaterThan(fields["ratio_per_subject_trial"] as? Double ?? 0, 0)
+        let unknown = try CommandLineRunner.run(["bench", "gradient", "--baseline", "bandit2arm_dleta"])
+        XCTAssertEqual(unknown.status, 64, unknown.stderr)
+        XCTAssert(unknown.stderr.contains("bandit2arm_delta"), unknown.stderr)
     }
 
     func testMistakesAreLocatedAndExit65() throws {
@@ -462,7 +486,7 @@ final class ModelFileCommandTests: XCTestCase {
             XCTAssertEqual(r.status, 65, r.stderr)
             XCTAssert(
                 r.stderr.contains(
-                    "\(data):4: error: column 'choice' value \"2\": subject 1's choice on this row is not among the options offered on the trial (as \(model):9:3 reads them from the data), so the model gives it probability 0"
+                    "\(data):4:2: error: column 'choice' value \"2\": subject 1's choice on this row is not among the options offered on the trial (as \(model):9:3 reads them from the data), so the model gives it probability 0"
                 ), r.stderr)
             XCTAssert(r.stderr.contains("fix: correct this row's choice"), r.stderr)
         }
@@ -589,7 +613,7 @@ final class ModelFileCommandTests: XCTestCase {
         let offered = try CommandLineRunner.run(["check", try study("130\t2\t1\t1\t0"), "--model", model])
         XCTAssertEqual(offered.status, 65, offered.stderr)
         XCTAssert(
-            offered.stderr.contains(":519: error: column 'choice' value \"2\": subject 130's choice"), offered.stderr)
+            offered.stderr.contains(":519:2: error: column 'choice' value \"2\": subject 130's choice"), offered.stderr)
         let nonFinite = try CommandLineRunner.run(["check", try study("130\t2\t1\t0\t1"), "--model", model])
         XCTAssertEqual(nonFinite.status, 65, nonFinite.stderr)
         XCTAssert(

@@ -878,7 +878,8 @@ final class CheckerErrorTests: XCTestCase {
             fix: ["softmax(u)"])
         assertModelError(
             CheckerErrorTests.tableModel + "\n  for k in option { if k == cue { Q[k] -= A } }\n}\n", at: 13, 26,
-            problem: ["'==' compares an option number with a cue number"], fix: ["same kind"])
+            problem: ["'==' compares an option number with a cue number"],
+            fix: ["if cue holds option numbers, declare it as one: data cue: option", "same kind"])
     }
 
     func testVectorLiteralLengthDoesNotMatchTheOptions() {

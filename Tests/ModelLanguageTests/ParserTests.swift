@@ -571,6 +571,10 @@ final class ParserTests: XCTestCase {
         assertSyntaxError(
             "model m\ntrial {\n  for in option { }\n}\n", at: 3, 7, problem: ["'in' is a keyword", "loop variable"],
             fix: ["another name"])
+        // An expression broken after an operator: the fix says where lines may break.
+        assertSyntaxError(
+            "model m\ntrial {\n  pe = outcome -\n    Q[choice]\n}\n", at: 3, 17,
+            problem: ["expected a value, found end of line"], fix: ["inside ( ) or [ ]", "parentheses"])
     }
 
     func testMalformedExpressions() {

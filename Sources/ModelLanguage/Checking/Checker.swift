@@ -1282,9 +1282,19 @@ struct Checker {
             kind = .boolean
         case .equality:
             if case let .index(d1) = args[0].type.kind, case let .index(d2) = args[1].type.kind, d1 != d2 {
+                // A data column of option numbers declared as an index (`data optA: index 1..3`).
+                let column = [d1, d2].compactMap { d -> String? in
+                    if case let .category(c) = d { return syntax.data[c].name } else { return nil }
+                }.first
+                let optionColumnFix = column.map {
+                    [d1, d2].contains(.option)
+                        ? "if \($0) holds option numbers, declare it as one: data \($0): option; "
+                        : ""
+                }
                 throw fail(
                     location, "'\(shown)' compares \(numberWord(d1)) with \(numberWord(d2))",
-                    "compare numbers of the same kind")
+                    (optionColumnFix ?? "")
+                        + "numbers of different kinds are never equal: compare numbers of the same kind")
             }
             kind = .boolean
         case .logical:

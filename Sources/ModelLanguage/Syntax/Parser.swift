@@ -766,6 +766,12 @@ struct Parser {
                 fix: "separate the elements with ',' and close the '[' with ']'")
             return ExpressionSyntax(node: .vector(elements), location: token.location)
         default:
+            if token.kind == .newline {
+                throw fail(
+                    token, "expected a value, found end of line",
+                    "finish the expression on this line: a line ends a statement, except inside ( ) or [ ] (so wrap a long expression in parentheses to break it over lines)"
+                )
+            }
             throw fail(
                 token, "expected a value, found \(token.text)",
                 "write a number, a name, a function call or a parenthesized expression")

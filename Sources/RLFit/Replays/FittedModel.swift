@@ -12,7 +12,9 @@ extension FitOptions {
         let runPath = (directory as NSString).appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runPath) else {
             throw FitReplayError(
-                message: "\(directory): no run.json (replays need the fit's data and options; refit with this version)")
+                message:
+                    "\(directory): no run.json, the fit's data and options, which replays need: give the --out directory of a fit (one written by a version before run.json existed: fit it again)"
+            )
         }
         var run = try RunFile.read(path: runPath)
         let copy = (directory as NSString).appendingPathComponent(fittedModelFile)

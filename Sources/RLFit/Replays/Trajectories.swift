@@ -25,15 +25,16 @@ public enum Trajectories {
         guard !selected.isEmpty else { throw FitReplayError(message: "\(directory): the chains hold no draws") }
 
         // Reported quantities: every probe but the per-observation log-probabilities. The
-        // model's locals (a prediction error, say) are NA on missed trials: they were computed
-        // from masked data; states and outcome probabilities are the model's on every trial.
+        // model's locals (a prediction error, say) and its reward are NA on missed trials: they
+        // were computed from masked data; states and outcome probabilities are the model's on
+        // every trial.
         // The trial column is the data's (its `trial` values, else 1, 2, … per subject).
         let probes = replay.probeNames.indices.filter { !replay.probeNames[$0].hasPrefix("log_lik_") }
         let stateNames = Set(model.file.states.map(\.name))
         let observed = Set(model.file.observedColumns.map { "p_" + model.file.data[$0].name })
-        let isLocal = probes.map { k -> Bool in
+        let fromTrialData = probes.map { k -> Bool in
             let base = String(replay.probeNames[k].split(separator: "[").first ?? "")
-            return !stateNames.contains(base) && !observed.contains(base) && base != "reward"
+            return !stateNames.contains(base) && !observed.contains(base)
         }
         // An option or category state holding `none` (0) prints NA, not the number 0.
         let indexStates = Set(model.file.states.filter(\.isIndex).map(\.name))
@@ -62,7 +63,7 @@ public enum Trajectories {
                 fields += [TrialTableWriter.format(batch.trialNumber[i]), batch.blockStart[i] ? "1" : "0"]
                 fields += dataColumns.map { batch.answered[i] ? f(batch.column($0)[i]) : "NA" }
                 for (position, k) in probes.enumerated() {
-                    if isLocal[position] && !batch.answered[i] { fields += ["NA", "NA", "NA"]; continue }
+                    if fromTrialData[position] && !batch.answered[i] { fields += ["NA", "NA", "NA"]; continue }
                     let v = result.values(k, trial: t)
                     if isIndexState[position] && v.allSatisfy({ $0 == 0 }) { fields += ["NA", "NA", "NA"]; continue }
                     let qs = quantiles(v, probabilities: [0.05, 0.95])

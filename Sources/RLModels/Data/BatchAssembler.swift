@@ -247,6 +247,9 @@ struct BatchAssembler {
             subjectCovariates: covariateValues, covariateLevels: covariateLevels,
             laneSubject: lanes.map(\.subject), studySubjectIDs: order,
             laneConditions: columns.condition == nil ? [] : lanes.map(\.condition))
+        for (k, c) in req.columns.enumerated() {
+            batch.sourceColumns[c.name] = .init(header: header.fields[columns.model[k]], position: columns.model[k] + 1)
+        }
         if let (id, first) = recurring.first {
             batch.readerNotes.append(
                 "block label '\(first.label)' comes back after another block for \(recurring.count) subject(s) (first: subject '\(id)', line \(first.line)): "

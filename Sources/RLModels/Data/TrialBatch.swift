@@ -54,6 +54,13 @@ public struct TrialBatch: Sendable, Equatable {
     public let covariateLevels: [String: [String]]
     /// Things the reader noticed that may be mistakes but are valid (shown as warnings).
     public var readerNotes: [String] = []
+    /// Where each model column came from in the data file: its header's name and 1-based
+    /// position (empty for simulated batches), so an error found after reading names the cell.
+    public var sourceColumns: [String: SourceColumn] = [:]
+    public struct SourceColumn: Sendable, Equatable {
+        public let header: String
+        public let position: Int
+    }
     /// The study subject of each lane (index into `studySubjectIDs`).
     public let laneSubject: [Int]
     /// Study subject ids, in order of first appearance (= `laneIDs` without conditions).

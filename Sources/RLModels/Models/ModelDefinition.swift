@@ -233,8 +233,10 @@ public struct ModelDefinition: Sendable {
                 {
                     line = Int(batch.sourceLine[i]); break
                 }
+                let source = batch.sourceColumns[column]
                 throw DataError(
-                    file: dataFile, line: line, columnName: column, value: TrialTableWriter.format(upper),
+                    file: dataFile, line: line, column: source?.position, columnName: source?.header ?? column,
+                    value: TrialTableWriter.format(upper),
                     problem:
                         "subject \(batch.studySubjectIDs[s])'s smallest \(column) is \(TrialTableWriter.format(upper)), not above \(spec.name)'s lower bound \(TrialTableWriter.format(lower)), so \(spec.name) (between them) has no values",
                     fix:

@@ -20,8 +20,10 @@ extension ModelDefinition {
                             machine.probe(probe, trial: t, lane: l - lanes.lowerBound) == -.infinity
                         else { continue }
                         let name = file.data[column].name, row = Int(batch.sourceLine[t * L + l])
+                        let source = batch.sourceColumns[name]
                         throw DataError(
-                            file: dataFile, line: row > 0 ? row : nil, columnName: name,
+                            file: dataFile, line: row > 0 ? row : nil, column: source?.position,
+                            columnName: source?.header ?? name,
                             value: TrialTableWriter.format(batch.column(name)[t * L + l]),
                             problem:
                                 "subject \(batch.laneIDs[l])'s \(name) on this row is not among the options offered on the trial (as \(file.file):\(location.line):\(location.column) reads them from the data), so the model gives it probability 0",
