@@ -34,7 +34,9 @@ struct FitCommand: ParsableCommand {
             valueName: "DATA and fit options"))
     var fitArguments: [String] = []
     @Option(help: "Run file (JSON) with any of the fit options; command-line options override it.") var config: String?
-    @Option(help: "Threads for chains (default: one per core).") var threads: Int?
+    // Unconditional parsing: `--threads -3` is a value (then refused by validate()), not a
+    // missing one.
+    @Option(parsing: .unconditional, help: "Threads for chains (default: one per core).") var threads: Int?
     @Flag(help: "Replace a fit already in --out (otherwise refused).") var overwrite = false
     @Flag(help: "Print no progress.") var quiet = false
     @Option(
@@ -43,7 +45,7 @@ struct FitCommand: ParsableCommand {
             valueName: "DIR"))
     var resume: String?
     @Option(
-        name: .customLong("checkpoint-every"),
+        name: .customLong("checkpoint-every"), parsing: .unconditional,
         help:
             "Seconds between checkpoints: each chain's file is flushed and its state saved, so a kill loses at most this much; default 5."
     )

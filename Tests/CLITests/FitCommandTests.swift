@@ -681,6 +681,27 @@ final class FitCommandTests: XCTestCase {
         let draws = try fit(["--draws", "4294967297"], out: out)
         XCTAssertEqual(draws.status, 64, draws.stderr)
         XCTAssert(draws.stderr.contains("chain files read back"), draws.stderr)
+        // Chains beyond what one fit runs, however small the study.
+        let chains = try fit(["--chains", "100000", "--warmup", "10", "--draws", "10"], out: out)
+        XCTAssertEqual(chains.status, 64, chains.stderr)
+        XCTAssert(chains.stderr.contains("at most 1000"), chains.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a refused fit wrote \(out.path)")
+    }
+
+    /// A finished fit whose chain file has gone is missing draws, not a fit of fewer chains:
+    /// every command reading it says which file (66).
+    func testAFinishedFitMissingAChainFileIsRefused() throws {
+        let out = try CommandLineRunner.temporaryDirectory().appendingPathComponent("fit")
+        XCTAssertEqual(try fit([], out: out).status, 0)
+        try FileManager.default.removeItem(at: out.appendingPathComponent("chain-2.csv"))
+        for args in [["summary", out.path], ["loglik", out.path], ["compare", out.path, out.path]] {
+            let r = try CommandLineRunner.run(args)
+            XCTAssertEqual(r.status, 66, "\(args): \(r.stderr)")
+            XCTAssert(r.stderr.contains("chain-2.csv is missing: fit.json lists it"), "\(args): \(r.stderr)")
+        }
+        // The refused loglik left no temporary file.
+        let left = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.contains("partial") }
+        XCTAssertEqual(left, [])
     }
 
     /// An incomplete fit (here: chain 4 killed before its first draw, the others done, no

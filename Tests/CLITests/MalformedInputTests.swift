@@ -28,7 +28,7 @@ final class MalformedInputTests: XCTestCase {
         // Data files.
         Case(
             name: "NUL inside a value", file: data("1\t1\0\t1\n"), arguments: check, exit: 65,
-            fragment: ":2:4: error: a control character (NUL)"),
+            fragment: ":2:2: error: a control character (NUL, character 4 of the line)"),
         Case(
             name: "hexadecimal outcome", file: data("1\t1\t0x1\n"), arguments: check, exit: 65,
             fragment: "value \"0x1\": outcome is not a finite number"),
@@ -140,6 +140,12 @@ final class MalformedInputTests: XCTestCase {
         // Options.
         Case(
             name: "--draws -1", file: nil, arguments: fit + ["--draws", "-1"], exit: 64, fragment: "draws must be ≥ 1"),
+        Case(
+            name: "--threads -3", file: nil, arguments: fit + ["--threads", "-3"], exit: 64,
+            fragment: "--threads must be at least 1"),
+        Case(
+            name: "--checkpoint-every -5", file: nil, arguments: fit + ["--checkpoint-every", "-5"], exit: 64,
+            fragment: "--checkpoint-every takes seconds ≥ 0"),
         Case(
             name: "--warmup abc", file: nil, arguments: fit + ["--warmup", "abc"], exit: 64,
             fragment: "--warmup takes a whole number, got 'abc'"),

@@ -153,6 +153,14 @@ final class ModelFileCommandTests: XCTestCase {
         let compare = try CommandLineRunner.run(["compare", out, other])
         XCTAssertEqual(compare.status, 0, compare.stderr)
         XCTAssert(compare.stdout.contains("delta_forget_stick_lapse"), compare.stdout)
+        // Without its kept copy the fit is not replayed through the edited original (nor resumed:
+        // `--resume` reads the options the same way, `FitOptions.ofFit`).
+        try FileManager.default.removeItem(atPath: out + "/model.rlm")
+        for args in [["loglik", out], ["trajectories", out]] {
+            let r = try CommandLineRunner.run(args)
+            XCTAssertEqual(r.status, 66, args.joined(separator: " "))
+            XCTAssert(r.stderr.contains("model.rlm, the model file this fit ran, is missing"), r.stderr)
+        }
     }
 
     /// A user's file simulates (with its arguments and group values), recovers and calibrates

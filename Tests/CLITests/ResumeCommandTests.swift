@@ -137,6 +137,29 @@ final class ResumeCommandTests: XCTestCase {
         XCTAssert(extra.stderr.contains("--resume DIR takes the fit's options from DIR/run.json"), extra.stderr)
         let nothing = try CommandLineRunner.run(["fit", "--resume", base.appendingPathComponent("none").path])
         XCTAssertEqual(nothing.status, 66, nothing.stderr)
+        // The same command again, into the interrupted fit: refused, pointing to --resume.
+        let rerun = try CommandLineRunner.run(["fit", Self.study] + Self.fitArguments + ["--out", out.path])
+        XCTAssertEqual(rerun.status, 73, rerun.stderr)
+        XCTAssert(
+            rerun.stderr.contains("interrupted before it finished")
+                && rerun.stderr.contains("rlfit fit --resume \(out.path)"), rerun.stderr)
+
+        // A fit of a model file resumes through its kept copy, model.rlm: without it, refused
+        // (the file the run names may have changed since). Here run.json is pointed at a file.
+        let runPath = out.appendingPathComponent("run.json"), keptModel = out.appendingPathComponent("model.rlm")
+        let (savedRun, savedModel) = (try Data(contentsOf: runPath), try Data(contentsOf: keptModel))
+        var edited = try JSONSerialization.jsonObject(with: savedRun) as! [String: Any]
+        let modelFile = base.appendingPathComponent("mine.rlm")
+        try savedModel.write(to: modelFile)
+        edited["model"] = modelFile.path
+        try JSONSerialization.data(withJSONObject: edited).write(to: runPath)
+        try FileManager.default.removeItem(at: keptModel)
+        let withoutModel = try CommandLineRunner.run(["fit", "--resume", out.path, "--quiet"])
+        XCTAssertEqual(withoutModel.status, 66, withoutModel.stderr)
+        XCTAssert(
+            withoutModel.stderr.contains("model.rlm, the model file this fit ran, is missing"), withoutModel.stderr)
+        try savedRun.write(to: runPath)
+        try savedModel.write(to: keptModel)
 
         // The data changed since the fit started: refused, naming the file.
         let original = try Data(contentsOf: URL(fileURLWithPath: Self.study))

@@ -24,9 +24,17 @@ extension FitOptions {
         guard let out = r.out else { throw fail("no output directory: give --out or \"out\"") }
         let chains = r.chains ?? 4
         guard chains >= 1 else { throw fail("chains must be at least 1") }
+        guard chains <= FitOptions.maximumChains else {
+            throw fail(
+                "chains \(chains) is more than one fit runs (at most \(FitOptions.maximumChains)): 4 chains check convergence; for more draws give --draws, for more fits run them separately or as a grid"
+            )
+        }
         let ids = r.chainIDs ?? Array(1...chains)
         guard !ids.isEmpty, ids.allSatisfy({ $0 >= 1 }), Set(ids).count == ids.count else {
             throw fail("chain ids must be distinct positive integers, got \(ids)")
+        }
+        guard ids.count <= FitOptions.maximumChains else {
+            throw fail("\(ids.count) chain ids is more than one fit runs (at most \(FitOptions.maximumChains))")
         }
         let warmup = r.integer("warmup") ?? 1000, draws = r.integer("draws") ?? 1000
         guard warmup >= 0 else { throw fail("warmup must be ≥ 0") }

@@ -7,6 +7,9 @@ public struct FitOptions: Sendable {
     public var model: ModelDefinition
     public var dataPath: String
     public var outputDirectory: String
+    /// The most chains one fit runs (each is a file, a checkpoint and a share of the threads;
+    /// a fit of 100,000 chains would write 200,000 files and take minutes to stop).
+    public static let maximumChains = 1000
     /// Chain ids to run (1-based); `--chains N` means 1...N, `--chain-ids` picks some.
     public var chainIDs: [Int]
     public var warmup: Int

@@ -105,8 +105,9 @@ public struct FitRunner: Sendable {
         // a resume use it even if the user's copy changes later.
         let modelPath = directory.appendingPathComponent(FitOptions.fittedModelFile)
         if !resume {
-            try AtomicFile.write(o.runFile.json, to: runPath)
+            // The model first: a fit whose run.json exists always has its model.rlm.
             try AtomicFile.write(Data(o.model.file.source.utf8), to: modelPath)
+            try AtomicFile.write(o.runFile.json, to: runPath)
         }
 
         let model = o.model, priors = o.priors, mode = o.hierarchy

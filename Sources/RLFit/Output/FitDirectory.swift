@@ -91,6 +91,17 @@ public enum FitDirectory {
             throw StanCSVReader.ReadError.unreadable(
                 "\(directory): no chain-<c>.csv files (is this the --out directory of a fit?)")
         }
+        // A finished fit lists its files in fit.json: a chain file gone since is missing draws,
+        // not a smaller fit.
+        if let fit = manifest(directory), fit["complete"] as? Bool == true, let listed = fit["files"] as? [String] {
+            let present = Set(files.map { ($0 as NSString).lastPathComponent })
+            let missing = listed.filter { $0.hasPrefix("chain-") && $0.hasSuffix(".csv") && !present.contains($0) }
+            if let first = missing.first {
+                throw StanCSVReader.ReadError.unreadable(
+                    "\((directory as NSString).appendingPathComponent(first)) is missing\(missing.count > 1 ? " (and \(missing.count - 1) more chain file\(missing.count > 2 ? "s" : ""))" : ""): fit.json lists it among the finished fit's files; put it back (e.g. from a copy of the fit) or fit again"
+                )
+            }
+        }
         var chains: [ChainRecord] = []
         var configuration: [String: String] = [:]
         for f in files {

@@ -132,7 +132,12 @@ public enum OutputDirectory {
             {
                 what += " (\(model))"
             }
-            throw Problem(path: path, problem: what, fix: "pass --overwrite to replace it, or choose another --out")
+            // An interrupted fit (run.json, not finished) is usually meant to be finished.
+            let interrupted = names.contains("run.json") && !FitDirectory.isFinished(path)
+            throw Problem(
+                path: path, problem: what + (interrupted ? ", interrupted before it finished" : ""),
+                fix: (interrupted ? "finish it with `rlfit fit --resume \(path)`, or " : "")
+                    + "pass --overwrite to replace it, or choose another --out")
         }
         try remove(fitFiles, in: path, whose: "the earlier fit's")
         return lock

@@ -18,7 +18,13 @@ extension FitOptions {
         }
         var run = try RunFile.read(path: runPath)
         let copy = (directory as NSString).appendingPathComponent(fittedModelFile)
-        if let model = run.model, ModelCatalog.isPath(model), FileManager.default.fileExists(atPath: copy) {
+        if let model = run.model, ModelCatalog.isPath(model) {
+            guard FileManager.default.fileExists(atPath: copy) else {
+                throw FitReplayError(
+                    message:
+                        "\(copy), the model file this fit ran, is missing: replays and --resume read it, not \(model), which may have changed since; put it back (e.g. from a copy of the fit) or fit again"
+                )
+            }
             run.model = copy
         }
         return try FitOptions(runFile: run)

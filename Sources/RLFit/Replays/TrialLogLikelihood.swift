@@ -110,6 +110,14 @@ public enum TrialLogLikelihood {
         else {
             throw AtomicFile.WriteError(path: path, reason: "cannot create the file")
         }
+        // An error (a fit without draws, say) leaves nothing behind.
+        var renamed = false
+        defer {
+            if !renamed {
+                try? handle.close()
+                try? FileManager.default.removeItem(atPath: temporary)
+            }
+        }
         let formatter = DecimalFormatter(significantDigits: 9)
         var wroteHeader = false
         try forEachLane(directory: directory) { lane in
@@ -132,5 +140,6 @@ public enum TrialLogLikelihood {
         if rename(temporary, path) != 0 {
             throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
         }
+        renamed = true
     }
 }

@@ -82,27 +82,32 @@ public enum TrialTableReader {
     }
 
     /// The first control character in the text (other than tab, line feed and carriage
-    /// return): a NUL inside "1\0" must not read as 1. Its line and column (in characters,
-    /// lines counted as `DelimitedText` counts them), and its name.
-    static func controlCharacter(in text: String) -> (line: Int, column: Int, name: String)? {
+    /// return): a NUL inside "1\0" must not read as 1. Its line (counted as `DelimitedText`
+    /// counts lines), its field (1-based, as every data error numbers columns: fields split at
+    /// tabs when the first line has one, else at commas; quotes are not followed), the
+    /// character within the line, and its name.
+    static func controlCharacter(in text: String) -> (line: Int, field: Int, character: Int, name: String)? {
         var text = text
-        return text.withUTF8 { bytes -> (Int, Int, String)? in
-            var line = 1, column = 1, i = 0
+        return text.withUTF8 { bytes -> (Int, Int, Int, String)? in
+            let firstLineEnd = bytes.firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.count
+            let separator: UInt8 = bytes[..<firstLineEnd].contains(0x09) ? 0x09 : 0x2C
+            var line = 1, field = 1, character = 1, i = 0
             while i < bytes.count {
                 let b = bytes[i]
                 if b == 0x0A || b == 0x0D {
                     if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
-                    line += 1; column = 1; i += 1
+                    line += 1; field = 1; character = 1; i += 1
                     continue
                 }
                 if (b < 0x20 && b != 0x09) || b == 0x7F {
-                    return (line, column, b == 0 ? "NUL" : String(format: "U+%04X", b))
+                    return (line, field, character, b == 0 ? "NUL" : String(format: "U+%04X", b))
                 }
-                if b & 0xC0 != 0x80 { column += 1 } // a character starts here (not a continuation byte)
+                if b == separator { field += 1 }
+                if b & 0xC0 != 0x80 { character += 1 } // a character starts here (not a continuation byte)
                 i += 1
             }
             return nil
-        }.map { (line: $0.0, column: $0.1, name: $0.2) }
+        }.map { (line: $0.0, field: $0.1, character: $0.2, name: $0.3) }
     }
 
     /// Parses file contents already in memory; `fileName` is used in error messages.
@@ -114,9 +119,9 @@ public enum TrialTableReader {
     ) throws -> TrialBatch {
         if let bad = controlCharacter(in: text) {
             throw DataError(
-                file: fileName, line: bad.line, column: bad.column,
+                file: fileName, line: bad.line, column: bad.field,
                 problem:
-                    "a control character (\(bad.name)) inside the text: the file is damaged, binary, or not plain text",
+                    "a control character (\(bad.name), character \(bad.character) of the line) inside the text: the file is damaged, binary, or not plain text",
                 fix: "save the table as plain UTF-8 text (TSV or CSV); remove the character at this place")
         }
         // Two passes: the first places every row in a lane (`LaneLayout`), the second decodes
