@@ -119,7 +119,10 @@ final class MalformedInputTests: XCTestCase {
             fragment: "expected true or false"),
         Case(
             name: "negative seed", file: text(#"{"seed": -1}"#), arguments: config, exit: 64,
-            fragment: "expected a whole number ≥ 0"),
+            fragment: "key 'seed': expected a whole number ≥ 0, found -1"),
+        Case(
+            name: "threads in a run file", file: text(#"{"threads": 2}"#), arguments: config, exit: 64,
+            fragment: "unknown key threads: --threads says how to run, not what to fit"),
         Case(
             name: "covariates as text", file: text(#"{"covariates": "age"}"#), arguments: config, exit: 64,
             fragment: "expected a list of strings"),

@@ -213,6 +213,11 @@ public struct RunFile: Sendable, Equatable {
         var message = "unknown key \(shown)"
         if shown != key { message += " (it holds characters that print as nothing)" }
         let cleaned = String(key.unicodeScalars.filter { JSONTextLocation.visible(String($0)) == String($0) })
+        let commandLineOnly = ["threads", "quiet", "overwrite", "checkpoint_every", "resume", "config"]
+        if commandLineOnly.contains(cleaned) {
+            return message
+                + ": --\(cleaned.replacingOccurrences(of: "_", with: "-")) says how to run, not what to fit (it changes no draw), so it goes on the command line"
+        }
         if let near = FitOptionDeclaration.all.map(\.key).first(where: { $0 == cleaned })
             ?? Suggestions.closest(to: cleaned, among: FitOptionDeclaration.all.map(\.key))
         {
@@ -228,7 +233,10 @@ public struct RunFile: Sendable, Equatable {
         }
         switch (d.kind, value) {
         case (.integer, .integer): return value
-        case (.unsignedInteger, .integer(let i)): if i >= 0 { return value }; throw bad("a whole number ≥ 0")
+        case (.unsignedInteger, .integer(let i)):
+            if i >= 0 { return value }
+            throw ValueProblem(
+                keyPath: d.path, atKey: false, problem: "key '\(d.key)': expected a whole number ≥ 0, found \(i)")
         case (.real, .number): return value
         case (.real, .integer(let i)): return .number(Double(i)) // JSON writes 2.0 as 2
         case (.text, .string), (.flag, .bool): return value
