@@ -753,6 +753,20 @@ final class FitCommandTests: XCTestCase {
         let trajectories = try CommandLineRunner.run(["trajectories", out.path])
         XCTAssertEqual(trajectories.status, 0, trajectories.stderr)
         XCTAssert(trajectories.stderr.hasPrefix("INCOMPLETE FIT in \(out.path)"), trajectories.stderr)
+
+        // A chain killed before it wrote its file is named from run.json, and the chains left
+        // are not called a one-chain fit.
+        for c in [2, 3] {
+            try FileManager.default.removeItem(at: out.appendingPathComponent("chain-\(c).csv.incomplete"))
+        }
+        let early = try CommandLineRunner.run(["summary", out.path])
+        XCTAssertEqual(early.status, 0, early.stderr)
+        XCTAssert(
+            early.stdout.contains("chains 2, 3, 4 did not finish")
+                && early.stdout.contains(
+                    "chain 1: 100, chain 2: none (no file yet), chain 3: none (no file yet), chain 4: 0"),
+            early.stdout)
+        XCTAssertFalse(early.stdout.contains("one chain only"), early.stdout)
     }
 
     /// A model with more than 1000 parameters gets a diagonal metric unless --metric says

@@ -9,12 +9,20 @@ public enum FitDirectory {
         /// The fit finished: `fit.json` says so and every chain file is complete. Otherwise it
         /// was interrupted (or is still running), and `incompleteNote` says what there is.
         public var isComplete: Bool
+        /// The chains the fit runs (`run.json`'s chain_ids; empty when it has none): an
+        /// interrupted fit's chains that have not written a file yet are among them.
+        public var plannedChainIDs: [Int] = []
 
         /// What an incomplete fit holds, to say before anything else; nil for a finished fit.
         public func incompleteNote(directory: String) -> String? {
             guard !isComplete else { return nil }
-            let unfinished = chains.filter { !$0.complete }.map(\.id)
-            let counts = chains.map { "chain \($0.id): \($0.drawCount)" }.joined(separator: ", ")
+            let present = Set(chains.map(\.id))
+            let notStarted = plannedChainIDs.filter { !present.contains($0) }
+            let unfinished = (chains.filter { !$0.complete }.map(\.id) + notStarted).sorted()
+            let counts =
+                (chains.map { ($0.id, "chain \($0.id): \($0.drawCount)") }
+                + notStarted.map { ($0, "chain \($0): none (no file yet)") }).sorted { $0.0 < $1.0 }.map(\.1)
+                .joined(separator: ", ")
             let what =
                 unfinished.isEmpty
                 ? "its chains finished but the fit did not (no complete fit.json)"
@@ -112,6 +120,13 @@ public enum FitDirectory {
         let finished =
             manifest(directory)?["complete"] as? Bool == true && files.allSatisfy { $0.hasSuffix(".csv") }
             && chains.allSatisfy(\.complete)
-        return Contents(chains: chains, configuration: configuration, isComplete: finished)
+        var contents = Contents(chains: chains, configuration: configuration, isComplete: finished)
+        if let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("run.json")),
+            let run = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let ids = run["chain_ids"] as? [Int]
+        {
+            contents.plannedChainIDs = ids
+        }
+        return contents
     }
 }

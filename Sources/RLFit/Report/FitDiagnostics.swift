@@ -201,7 +201,9 @@ public struct FitDiagnostics: Sendable {
                             + "check the subjects' choices (`rlfit check`), or compare with a model without it (`rlfit compare`).")
             )
         }
-        if chainIDs.count < 2 {
+        // (An interrupted fit's other chains may not have written a file yet: the warning above
+        // covers it.)
+        if chainIDs.count < 2 && incompleteChains.isEmpty {
             w.append("one chain only: R-hat cannot be computed across chains; run 4 chains to check convergence")
         }
         return w
