@@ -121,6 +121,9 @@ final class MalformedInputTests: XCTestCase {
             name: "negative seed", file: text(#"{"seed": -1}"#), arguments: config, exit: 64,
             fragment: "key 'seed': expected a whole number ≥ 0, found -1"),
         Case(
+            name: "priors as a number", file: text(#"{"priors": 3}"#), arguments: config, exit: 64,
+            fragment: "key 'priors': expected an object with \"mu\", \"sigma\", \"gamma\", found a whole number"),
+        Case(
             name: "threads in a run file", file: text(#"{"threads": 2}"#), arguments: config, exit: 64,
             fragment: "unknown key threads: --threads says how to run, not what to fit"),
         Case(

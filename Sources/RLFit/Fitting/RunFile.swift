@@ -199,6 +199,14 @@ public struct RunFile: Sendable, Equatable {
                 }
                 continue
             }
+            // A group key ("priors") given something other than an object.
+            let members = FitOptionDeclaration.all.map(\.key).filter { $0.hasPrefix(key + ".") }
+            if !members.isEmpty {
+                let names = members.map { "\"\($0.dropFirst(key.count + 1))\"" }.joined(separator: ", ")
+                throw ValueProblem(
+                    keyPath: [key], atKey: false,
+                    problem: "key '\(key)': expected an object with \(names), found \(value.kindName)")
+            }
             guard let d = FitOptionDeclaration.named(key) else {
                 throw ValueProblem(keyPath: [key], atKey: true, problem: RunFile.unknown(key))
             }
