@@ -121,6 +121,9 @@ final class MalformedInputTests: XCTestCase {
             name: "negative seed", file: text(#"{"seed": -1}"#), arguments: config, exit: 64,
             fragment: "key 'seed': expected a whole number ≥ 0, found -1"),
         Case(
+            name: "trailing comma", file: text("{\"seed\": 3,\n}"), arguments: config, exit: 64,
+            fragment: ":1:11: error: not valid JSON: a comma before the closing bracket"),
+        Case(
             name: "priors as a number", file: text(#"{"priors": 3}"#), arguments: config, exit: 64,
             fragment: "key 'priors': expected an object with \"mu\", \"sigma\", \"gamma\", found a whole number"),
         Case(

@@ -167,6 +167,11 @@ public struct RunFile: Sendable, Equatable {
             throw RunFileError(
                 path: path, position: (1, 1), problem: "a run file is one JSON object, {\"model\": ..., \"data\": ...}")
         }
+        if let comma = JSONTextLocation.trailingComma(in: data) {
+            throw RunFileError(
+                path: path, position: comma,
+                problem: "not valid JSON: a comma before the closing bracket (JSON allows none there)")
+        }
         if let duplicate = JSONTextLocation.duplicateKey(in: data) {
             throw RunFileError(
                 path: path, position: (duplicate.line, duplicate.column),

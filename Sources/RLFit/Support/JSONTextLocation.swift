@@ -109,6 +109,30 @@ enum JSONTextLocation {
         return nil
     }
 
+    /// The first comma followed (after white space) by `}` or `]`, outside strings: JSON has no
+    /// trailing commas, though Foundation's reader lets them pass.
+    static func trailingComma(in data: Data) -> (line: Int, column: Int)? {
+        let bytes = [UInt8](data)
+        var i = 0, lastComma: Int? = nil
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case UInt8(ascii: "\""):
+                var j = i + 1
+                while j < bytes.count && bytes[j] != UInt8(ascii: "\"") { j += bytes[j] == UInt8(ascii: "\\") ? 2 : 1 }
+                i = j
+                lastComma = nil
+            case UInt8(ascii: ","): lastComma = i
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if let comma = lastComma { return lineColumn(ofOffset: comma, in: data) }
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): break
+            default: lastComma = nil
+            }
+            i += 1
+        }
+        return nil
+    }
+
     /// A key as a message shows it: characters that print as nothing (format and control
     /// characters, separators other than the space, a byte-order mark) written as \u{XXXX}.
     static func visible(_ key: String) -> String {
