@@ -193,9 +193,15 @@ public struct RunFile: Sendable, Equatable {
     init(json fields: [String: JSONValue]) throws {
         for key in fields.keys.sorted() {
             let value = fields[key]!
-            if case let .object(inner) = value,
-                FitOptionDeclaration.all.contains(where: { $0.key.hasPrefix(key + ".") })
-            {
+            // A group key ("priors"): an object of its members' values.
+            let members = FitOptionDeclaration.all.map(\.key).filter { $0.hasPrefix(key + ".") }
+            if !members.isEmpty {
+                guard case let .object(inner) = value else {
+                    let names = members.map { "\"\($0.dropFirst(key.count + 1))\"" }.joined(separator: ", ")
+                    throw ValueProblem(
+                        keyPath: [key], atKey: false,
+                        problem: "key '\(key)': expected an object with \(names), found \(value.kindName)")
+                }
                 for sub in inner.keys.sorted() {
                     guard let d = FitOptionDeclaration.named(key + "." + sub) else {
                         throw ValueProblem(keyPath: [key, sub], atKey: true, problem: RunFile.unknown(key + "." + sub))
@@ -203,14 +209,6 @@ public struct RunFile: Sendable, Equatable {
                     values[d.key] = try RunFile.checked(inner[sub]!, for: d)
                 }
                 continue
-            }
-            // A group key ("priors") given something other than an object.
-            let members = FitOptionDeclaration.all.map(\.key).filter { $0.hasPrefix(key + ".") }
-            if !members.isEmpty {
-                let names = members.map { "\"\($0.dropFirst(key.count + 1))\"" }.joined(separator: ", ")
-                throw ValueProblem(
-                    keyPath: [key], atKey: false,
-                    problem: "key '\(key)': expected an object with \(names), found \(value.kindName)")
             }
             guard let d = FitOptionDeclaration.named(key) else {
                 throw ValueProblem(keyPath: [key], atKey: true, problem: RunFile.unknown(key))

@@ -101,7 +101,9 @@ public enum FitDirectory {
         }
         // A finished fit lists its files in fit.json: a chain file gone since is missing draws,
         // not a smaller fit.
-        if let fit = manifest(directory), fit["complete"] as? Bool == true, let listed = fit["files"] as? [String] {
+        let fit = manifest(directory)
+        let fitFinished = fit?["complete"] as? Bool == true
+        if fitFinished, let listed = fit?["files"] as? [String] {
             let present = Set(files.map { ($0 as NSString).lastPathComponent })
             let missing = listed.filter { $0.hasPrefix("chain-") && $0.hasSuffix(".csv") && !present.contains($0) }
             if let first = missing.first {
@@ -117,9 +119,7 @@ public enum FitDirectory {
             chains.append(parsed.record)
             if configuration.isEmpty { configuration = parsed.configuration }
         }
-        let finished =
-            manifest(directory)?["complete"] as? Bool == true && files.allSatisfy { $0.hasSuffix(".csv") }
-            && chains.allSatisfy(\.complete)
+        let finished = fitFinished && files.allSatisfy { $0.hasSuffix(".csv") } && chains.allSatisfy(\.complete)
         var contents = Contents(chains: chains, configuration: configuration, isComplete: finished)
         if let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("run.json")),
             let run = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

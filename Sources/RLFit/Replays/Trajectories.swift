@@ -32,7 +32,7 @@ public enum Trajectories {
         let probes = replay.probeNames.indices.filter { !replay.probeNames[$0].hasPrefix("log_lik_") }
         let stateNames = Set(model.file.states.map(\.name))
         let observed = Set(model.file.observedColumns.map { "p_" + model.file.data[$0].name })
-        let fromTrialData = probes.map { k -> Bool in
+        let missedIsNA = probes.map { k -> Bool in
             let base = String(replay.probeNames[k].split(separator: "[").first ?? "")
             return !stateNames.contains(base) && !observed.contains(base)
         }
@@ -63,7 +63,7 @@ public enum Trajectories {
                 fields += [TrialTableWriter.format(batch.trialNumber[i]), batch.blockStart[i] ? "1" : "0"]
                 fields += dataColumns.map { batch.answered[i] ? f(batch.column($0)[i]) : "NA" }
                 for (position, k) in probes.enumerated() {
-                    if fromTrialData[position] && !batch.answered[i] { fields += ["NA", "NA", "NA"]; continue }
+                    if missedIsNA[position] && !batch.answered[i] { fields += ["NA", "NA", "NA"]; continue }
                     let v = result.values(k, trial: t)
                     if isIndexState[position] && v.allSatisfy({ $0 == 0 }) { fields += ["NA", "NA", "NA"]; continue }
                     let qs = quantiles(v, probabilities: [0.05, 0.95])
