@@ -749,6 +749,30 @@ enum GradientHarness {
             """, name: "lapse2")
     }
 
+    /// The four-option lapse observation computes its exponentials relative to option 1 and
+    /// redoes a step relative to the maximum when utilities lie more than 300 apart: a scale
+    /// column that is 5000 on some trials sends those steps (and lanes there) down the second
+    /// path, the others down the first; both match the reference.
+    @Test func categoricalWithLapseOverFourOptionsSometimesFarApart() {
+        GradientHarness.checkText(
+            """
+            model lapse4 "lapse mixture over four options"
+            options 4
+            data choice: option
+            data outcome: real
+            data scale: real
+            parameter A in (0, 1)
+            parameter tau positive
+            parameter xi in (0, 1)
+            state Q[option] = 0
+            trial {
+              choice ~ categorical((1 - xi) * softmax(scale * tau * Q) + xi / K)
+              Q[choice] += A * (outcome - Q[choice])
+            }
+            """, name: "lapse4", finiteDifferenceTolerance: nil,
+            adjust: { row, rng in row[2] = rng.chance(0.1) ? 5000 : 1 })
+    }
+
     /// if / else if / else on parameter-dependent conditions, a local vector changed in the
     /// branches, an observation inside a branch, and(or/not) conditions.
     @Test func branchesOnParameterDependentConditions() {

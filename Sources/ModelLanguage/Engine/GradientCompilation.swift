@@ -442,11 +442,34 @@ extension MachineCompilation {
         var rows: [Int: Address] = [:]
         var free: [Address] = []
         var written = Set<Int>()
+        // λ rows that are an observation's factor rows themselves (never returned to `free`).
+        var aliased = Set<Int>()
+        func isParameter(_ r: Int) -> Bool {
+            if case .parameter = program.registers[r].source { return true }
+            return false
+        }
         for (s, step) in steps.enumerated() {
             var addresses: [Address] = []
             var modes: [AdjointMode] = []
             var dying: [Int] = []
-            for operand in step.operands {
+            // These observation adjoints only copy: the second half of their operands are λ rows
+            // and each gets ⊕= the factor row at the same position in the first half. A λ that
+            // nothing wrote yet then needs no row of its own and no copy: its row is the factor
+            // row (which nothing reads after this step; a later contribution accumulates there).
+            let copies = step.kind == .observeSoftmaxAdjoint || step.kind == .observeLapseSoftmaxAdjoint
+            let half = step.operands.count / 2
+            for (q, operand) in step.operands.enumerated() {
+                if copies, q >= half, case let .write(r) = operand, carriedLambda[r] == nil,
+                    !isParameter(r), lastRead[r] != nil, !written.contains(r),
+                    case let .value(factor) = step.operands[q - half]
+                {
+                    rows[r] = factor
+                    written.insert(r)
+                    aliased.insert(r)
+                    addresses.append(.zero)
+                    modes.append(.skip)
+                    continue
+                }
                 switch operand {
                 case let .value(a), let .fixed(a):
                     addresses.append(a)
@@ -484,7 +507,13 @@ extension MachineCompilation {
                     modes.append(written.insert(r).inserted ? .assign : .accumulate)
                 }
             }
-            for r in dying { if let a = rows[r] { free.append(a); rows[r] = nil; written.remove(r) } }
+            for r in dying {
+                if let a = rows[r] {
+                    if !aliased.contains(r) { free.append(a) }
+                    rows[r] = nil
+                    written.remove(r)
+                }
+            }
             var instruction = MachineInstruction(
                 kind: step.kind, first: Int32(target.addresses.count), count: Int32(addresses.count),
                 size: Int32(step.size), modes: Int32(target.modes.count))

@@ -80,7 +80,14 @@ func expReduced(_ x: Lanes) -> (power: Lanes, exponent: SIMD4<Int64>) {
 /// clamp keeps ⌊k/64⌋ ≥ −1022).
 @inlinable @inline(__always)
 public func expNonPositive(_ y: Lanes) -> Lanes {
-    let x = y.replacing(with: -708, where: y .< -708)
+    expModerate(y.replacing(with: -708, where: y .< -708))
+}
+
+/// e^x for −708 ≤ x ≤ 709, lane-wise, by `expReduced` and 2^⌊k/64⌋ assembled in the exponent
+/// bits. No clamp: outside that range (or for NaN) the result is meaningless, and computing it
+/// never traps, so callers check the range themselves.
+@inlinable @inline(__always)
+public func expModerate(_ x: Lanes) -> Lanes {
     let (p, exponent) = expReduced(x)
     return p * unsafeBitCast((exponent &+ 1023) &<< 52, to: Lanes.self)
 }

@@ -198,21 +198,29 @@ enum ObservationKernels {
         logLikelihood ll: UnsafeMutablePointer<Lanes>,
         writesLogProbability: Bool
     ) {
-        let y = p[0], answered = p[1], predicate = p[2], xi = p[3], factorXi = p[4 + 2 * n]
+        let y = p[0], answered = p[1], predicate = p[2], xi = p[3], factor = p + 4 + n
+        let factorXi = factor[n], logProbability = writesLogProbability ? factor[n + 1] : nil
+        let u = p + 4
+        if n == 4 {
+            lapseSoftmax4(
+                y: y, answered: answered, predicate: predicate, xi: xi, utilities: (u[0], u[1], u[2], u[3]),
+                factors: factor, w: w, workspace: workspace, logLikelihood: ll, logProbability: logProbability)
+            return
+        }
         let share = Lanes(repeating: 1 / Double(n))
         // Option-outer loops over whole rows (each inner loop straight-line over the lanes, so
         // the exponentials of neighbouring lane vectors overlap): the maximum, the exponentials
         // and their sum, then the factors.
         let m = workspace, total = workspace + w, chosen = workspace + 2 * w, weight = workspace + 3 * w
-        let u0 = p[4]
+        let u0 = u[0]
         for j in 0..<w { m[j] = u0[j] }
         for k in 1..<n {
-            let uk = p[4 + k]
+            let uk = u[k]
             for j in 0..<w { m[j] = m[j].replacing(with: uk[j], where: uk[j] .> m[j]) }
         }
         for j in 0..<w { total[j] = .zero; chosen[j] = .zero }
         for k in 0..<n {
-            let uk = p[4 + k], fk = p[4 + n + k], key = Lanes(repeating: Double(k + 1))
+            let uk = u[k], fk = factor[k], key = Lanes(repeating: Double(k + 1))
             for j in 0..<w {
                 let e = expNonPositive(uk[j] - m[j])
                 fk[j] = e
@@ -228,17 +236,95 @@ enum ObservationKernels {
             let mask = counted(answered[j], predicate[j])
             let logP = Lanes(repeating: 0).replacing(with: laneLog(scaled * inverseTotal), where: mask)
             ll[j] += logP
-            if writesLogProbability { p[5 + 2 * n][j] = logP }
+            logProbability?[j] = logP
             factorXi[j] = Lanes(repeating: 0).replacing(with: (t * share - c) * inverseScaled, where: mask)
             weight[j] = Lanes(repeating: 0).replacing(with: keep * c * inverseScaled, where: mask)
             total[j] = inverseTotal
         }
         for k in 0..<n {
-            let fk = p[4 + n + k], key = Lanes(repeating: Double(k + 1))
+            let fk = factor[k], key = Lanes(repeating: Double(k + 1))
             for j in 0..<w {
                 let indicator = Lanes(repeating: 0).replacing(with: 1, where: y[j] .== key)
                 fk[j] = weight[j] * (indicator - fk[j] * total[j])
             }
+        }
+    }
+
+    /// `lapseSoftmax` for four options, the common case beyond two: the exponentials option by
+    /// option (each loop straight-line over the lanes, so the exponentials of neighbouring lane
+    /// vectors overlap), then everything else in one pass with the lane vector's values in
+    /// registers. The exponentials are taken relative to option 1, e_k = exp(u_k − u₁) (e₁ = 1:
+    /// one exponential and the pass for the maximum fewer, 5% of bandit4arm_lapse's gradient),
+    /// unless some |u_k − u₁| > 300 (or is NaN) on the trial: then relative to the maximum, as
+    /// the general loop. The factors and log p are the same functions of e/T either way
+    /// (equal to rounding).
+    static func lapseSoftmax4(
+        y: UnsafeMutablePointer<Lanes>, answered: UnsafeMutablePointer<Lanes>, predicate: UnsafeMutablePointer<Lanes>,
+        xi: UnsafeMutablePointer<Lanes>,
+        utilities u: (
+            UnsafeMutablePointer<Lanes>, UnsafeMutablePointer<Lanes>, UnsafeMutablePointer<Lanes>,
+            UnsafeMutablePointer<Lanes>
+        ),
+        factors factor: Rows, w: Int,
+        workspace: UnsafeMutablePointer<Lanes>, logLikelihood ll: UnsafeMutablePointer<Lanes>,
+        logProbability: UnsafeMutablePointer<Lanes>?
+    ) {
+        let (u0, u1, u2, u3) = u
+        let f0 = factor[0], f1 = factor[1], f2 = factor[2], f3 = factor[3]
+        let factorXi = factor[4]
+        let share = Lanes(repeating: 1.0 / 4)
+        // Relative to option 1 while every |uₖ − u₁| ≤ 300: then T ≤ 1 + 3e³⁰⁰ and N ≥ (1 − ξ)·e⁻³⁰⁰ +
+        // ξ·T/4, so N·T stays far inside the doubles; otherwise the step is redone relative to the
+        // maximum.
+        var outside = SIMDMask<SIMD4<Int64>>(repeating: false)
+        @inline(__always) func relative(_ u: UnsafeMutablePointer<Lanes>, _ f: UnsafeMutablePointer<Lanes>) {
+            for j in 0..<w {
+                let d = u[j] - u0[j]
+                outside .|= .!(laneAbs(d) .<= 300)
+                f[j] = expModerate(d)
+            }
+        }
+        relative(u1, f1)
+        relative(u2, f2)
+        relative(u3, f3)
+        let fromMaximum = any(outside)
+        if fromMaximum {
+            let m = workspace
+            for j in 0..<w {
+                var v = u0[j]
+                v = v.replacing(with: u1[j], where: u1[j] .> v)
+                v = v.replacing(with: u2[j], where: u2[j] .> v)
+                m[j] = v.replacing(with: u3[j], where: u3[j] .> v)
+            }
+            @inline(__always) func exponentials(_ u: UnsafeMutablePointer<Lanes>, _ f: UnsafeMutablePointer<Lanes>) {
+                for j in 0..<w { f[j] = expNonPositive(u[j] - m[j]) }
+            }
+            exponentials(u0, f0)
+            exponentials(u1, f1)
+            exponentials(u2, f2)
+            exponentials(u3, f3)
+        }
+        for j in 0..<w {
+            let e0 = fromMaximum ? f0[j] : Lanes(repeating: 1), e1 = f1[j], e2 = f2[j], e3 = f3[j], choice = y[j]
+            let is0 = choice .== 1, is1 = choice .== 2, is2 = choice .== 3, is3 = choice .== 4
+            let t = ((e0 + e1) + e2) + e3
+            let c = Lanes(repeating: 0).replacing(with: e0, where: is0).replacing(with: e1, where: is1)
+                .replacing(with: e2, where: is2).replacing(with: e3, where: is3)
+            let lapse = xi[j], keep = 1 - lapse
+            let scaled = (lapse * share * t).addingProduct(keep, c) // N = T·p_y
+            let r = 1 / (scaled * t)
+            let inverseTotal = scaled * r, inverseScaled = t * r
+            let mask = counted(answered[j], predicate[j])
+            let logP = Lanes(repeating: 0).replacing(with: laneLog(scaled * inverseTotal), where: mask)
+            ll[j] += logP
+            logProbability?[j] = logP
+            factorXi[j] = Lanes(repeating: 0).replacing(with: (t * share - c) * inverseScaled, where: mask)
+            let weight = Lanes(repeating: 0).replacing(with: keep * c * inverseScaled, where: mask)
+            let zero = Lanes(repeating: 0), one = Lanes(repeating: 1)
+            f0[j] = weight * (zero.replacing(with: one, where: is0) - e0 * inverseTotal)
+            f1[j] = weight * (zero.replacing(with: one, where: is1) - e1 * inverseTotal)
+            f2[j] = weight * (zero.replacing(with: one, where: is2) - e2 * inverseTotal)
+            f3[j] = weight * (zero.replacing(with: one, where: is3) - e3 * inverseTotal)
         }
     }
 

@@ -30,15 +30,35 @@ enum ScatterMapKernels {
         // Lane vectors outer (the index, the mask and the common arguments read once, before
         // any output row of that lane vector is written), one branch-free loop per combination
         // of start positions (as in `backward`).
+        @inline(__always) func element(
+            _ startA: Bool, _ startB: Bool, _ startC: Bool, _ j: Int, _ key: Lanes, _ y: UnsafeMutablePointer<Lanes>,
+            _ startRow: UnsafeMutablePointer<Lanes>, _ counted: SIMDMask<SIMD4<Int64>>, _ i: Lanes, _ v: Lanes,
+            _ a: Lanes, _ b: Lanes, _ c: Lanes
+        ) {
+            let start = startRow[j]
+            let e = F.value3(startA ? start : a, startB ? start : b, startC ? start : c)
+            y[j] = start.replacing(with: e.replacing(with: v, where: i .== key), where: counted)
+        }
         @inline(__always) func run(_ startA: Bool, _ startB: Bool, _ startC: Bool) {
+            if n == 4 {
+                // Four options (the common case beyond two): the rows held in registers.
+                let y0 = p[5], y1 = p[6], y2 = p[7], y3 = p[8], s0 = p[10], s1 = p[11], s2 = p[12], s3 = p[13]
+                for j in 0..<w {
+                    let counted = answered[j] .!= 0, i = index[j], v = value[j]
+                    let a = commonA[j], b = commonB[j], c = commonC[j]
+                    element(startA, startB, startC, j, Lanes(repeating: 1), y0, s0, counted, i, v, a, b, c)
+                    element(startA, startB, startC, j, Lanes(repeating: 2), y1, s1, counted, i, v, a, b, c)
+                    element(startA, startB, startC, j, Lanes(repeating: 3), y2, s2, counted, i, v, a, b, c)
+                    element(startA, startB, startC, j, Lanes(repeating: 4), y3, s3, counted, i, v, a, b, c)
+                }
+                return
+            }
             for j in 0..<w {
                 let counted = answered[j] .!= 0, i = index[j], v = value[j]
                 let a = commonA[j], b = commonB[j], c = commonC[j]
                 var key = Lanes(repeating: 1)
                 for k in 0..<n {
-                    let start = p[6 + n + k][j]
-                    let e = F.value3(startA ? start : a, startB ? start : b, startC ? start : c)
-                    p[5 + k][j] = start.replacing(with: e.replacing(with: v, where: i .== key), where: counted)
+                    element(startA, startB, startC, j, key, p[5 + k], p[6 + n + k], counted, i, v, a, b, c)
                     key += 1
                 }
             }
@@ -75,7 +95,64 @@ enum ScatterMapKernels {
         // start/common choices are the same for every lane vector, so each combination gets its
         // own branch-free loop.
         let commonRowA = p[2 + n], commonRowB = p[3 + n], commonRowC = p[4 + n]
+        // One element's step at lane vector j: its λ row turned into the λ of its start, the
+        // λ sums carried in registers.
+        @inline(__always) func element(
+            _ startA: Bool, _ startB: Bool, _ startC: Bool, _ j: Int, _ key: Lanes, _ ly: UnsafeMutablePointer<Lanes>,
+            _ startRow: UnsafeMutablePointer<Lanes>, _ counted: SIMDMask<SIMD4<Int64>>, _ i: Lanes,
+            _ commonA: Lanes, _ commonB: Lanes, _ commonC: Lanes,
+            _ sumA: inout Lanes, _ sumB: inout Lanes, _ sumC: inout Lanes, _ sumValue: inout Lanes
+        ) {
+            let start = startRow[j]
+            let a = startA ? start : commonA, b = startB ? start : commonB, c = startC ? start : commonC
+            let l = ly[j]
+            let chosen = i .== key
+            // λvalue: λy at the index (answered lanes); λ of this element's map output:
+            // the answered lanes where the index is another element.
+            sumValue = sumValue.replacing(with: l, where: chosen)
+            let le = Lanes(repeating: 0).replacing(with: l, where: counted .& .!chosen)
+            let (da, db, dc) = F.partials3(a, b, c, y: F.value3(a, b, c))
+            let ga = scaled(le, da, guarded: guarded), gb = scaled(le, db, guarded: guarded),
+                gc = scaled(le, dc, guarded: guarded)
+            var toStart = Lanes(repeating: 0)
+            if startA { toStart += ga } else { sumA += ga }
+            if startB { toStart += gb } else { sumB += gb }
+            if startC { toStart += gc } else { sumC += gc }
+            ly[j] = l.replacing(with: toStart, where: counted)
+        }
+        @inline(__always) func finish(_ j: Int, _ counted: SIMDMask<SIMD4<Int64>>, _ sums: (Lanes, Lanes, Lanes, Lanes))
+        {
+            if writeValue { lambdaValue[j] += Lanes(repeating: 0).replacing(with: sums.3, where: counted) }
+            if writeA { la[j] += sums.0 }
+            if writeB { lb[j] += sums.1 }
+            if writeC { lc[j] += sums.2 }
+        }
         @inline(__always) func run(_ startA: Bool, _ startB: Bool, _ startC: Bool) {
+            if n == 4 {
+                // Four options (the common case beyond two): the rows held in registers.
+                let l0 = p[2], l1 = p[3], l2 = p[4], l3 = p[5]
+                let s0 = p[13], s1 = p[14], s2 = p[15], s3 = p[16]
+                for j in 0..<w {
+                    let counted = answered[j] .!= 0, i = index[j]
+                    let commonA = commonRowA[j], commonB = commonRowB[j], commonC = commonRowC[j]
+                    var sumA = Lanes(repeating: 0), sumB = Lanes(repeating: 0), sumC = Lanes(repeating: 0),
+                        sumValue = Lanes(repeating: 0)
+                    element(
+                        startA, startB, startC, j, Lanes(repeating: 1), l0, s0, counted, i, commonA, commonB, commonC,
+                        &sumA, &sumB, &sumC, &sumValue)
+                    element(
+                        startA, startB, startC, j, Lanes(repeating: 2), l1, s1, counted, i, commonA, commonB, commonC,
+                        &sumA, &sumB, &sumC, &sumValue)
+                    element(
+                        startA, startB, startC, j, Lanes(repeating: 3), l2, s2, counted, i, commonA, commonB, commonC,
+                        &sumA, &sumB, &sumC, &sumValue)
+                    element(
+                        startA, startB, startC, j, Lanes(repeating: 4), l3, s3, counted, i, commonA, commonB, commonC,
+                        &sumA, &sumB, &sumC, &sumValue)
+                    finish(j, counted, (sumA, sumB, sumC, sumValue))
+                }
+                return
+            }
             for j in 0..<w {
                 let counted = answered[j] .!= 0, i = index[j]
                 let commonA = commonRowA[j], commonB = commonRowB[j], commonC = commonRowC[j]
@@ -83,28 +160,12 @@ enum ScatterMapKernels {
                     sumValue = Lanes(repeating: 0)
                 var key = Lanes(repeating: 1)
                 for k in 0..<n {
-                    let ly = p[2 + k], start = p[9 + n + k][j]
-                    let a = startA ? start : commonA, b = startB ? start : commonB, c = startC ? start : commonC
-                    let l = ly[j]
-                    let chosen = i .== key
-                    // λvalue: λy at the index (answered lanes); λ of this element's map output:
-                    // the answered lanes where the index is another element.
-                    sumValue = sumValue.replacing(with: l, where: chosen)
-                    let le = Lanes(repeating: 0).replacing(with: l, where: counted .& .!chosen)
-                    let (da, db, dc) = F.partials3(a, b, c, y: F.value3(a, b, c))
-                    let ga = scaled(le, da, guarded: guarded), gb = scaled(le, db, guarded: guarded),
-                        gc = scaled(le, dc, guarded: guarded)
-                    var toStart = Lanes(repeating: 0)
-                    if startA { toStart += ga } else { sumA += ga }
-                    if startB { toStart += gb } else { sumB += gb }
-                    if startC { toStart += gc } else { sumC += gc }
-                    ly[j] = l.replacing(with: toStart, where: counted)
+                    element(
+                        startA, startB, startC, j, key, p[2 + k], p[9 + n + k], counted, i, commonA, commonB, commonC,
+                        &sumA, &sumB, &sumC, &sumValue)
                     key += 1
                 }
-                if writeValue { lambdaValue[j] += Lanes(repeating: 0).replacing(with: sumValue, where: counted) }
-                if writeA { la[j] += sumA }
-                if writeB { lb[j] += sumB }
-                if writeC { lc[j] += sumC }
+                finish(j, counted, (sumA, sumB, sumC, sumValue))
             }
         }
         switch starts {

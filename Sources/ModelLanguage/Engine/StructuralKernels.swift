@@ -23,6 +23,15 @@ enum StructuralKernels {
             for j in 0..<w { y[j] = e1[j].replacing(with: e2[j], where: index[j] .== 2) }
             return
         }
+        if n == 4 {
+            let e1 = p[2], e2 = p[3], e3 = p[4], e4 = p[5]
+            for j in 0..<w {
+                let i = index[j]
+                y[j] = e1[j].replacing(with: e2[j], where: i .== 2).replacing(with: e3[j], where: i .== 3)
+                    .replacing(with: e4[j], where: i .== 4)
+            }
+            return
+        }
         for j in 0..<w {
             var v = p[2][j]
             let i = index[j]
