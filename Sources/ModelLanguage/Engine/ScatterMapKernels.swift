@@ -120,36 +120,51 @@ enum ScatterMapKernels {
             if startC { toStart += gc } else { sumC += gc }
             ly[j] = l.replacing(with: toStart, where: counted)
         }
-        @inline(__always) func finish(_ j: Int, _ counted: SIMDMask<SIMD4<Int64>>, _ sums: (Lanes, Lanes, Lanes, Lanes))
-        {
-            if writeValue { lambdaValue[j] += Lanes(repeating: 0).replacing(with: sums.3, where: counted) }
-            if writeA { la[j] += sums.0 }
-            if writeB { lb[j] += sums.1 }
-            if writeC { lc[j] += sums.2 }
+        @inline(__always) func finish(
+            _ j: Int, _ counted: SIMDMask<SIMD4<Int64>>, _ sums: (Lanes, Lanes, Lanes, Lanes),
+            _ writes: (value: Bool, a: Bool, b: Bool, c: Bool)
+        ) {
+            if writes.value { lambdaValue[j] += Lanes(repeating: 0).replacing(with: sums.3, where: counted) }
+            if writes.a { la[j] += sums.0 }
+            if writes.b { lb[j] += sums.1 }
+            if writes.c { lc[j] += sums.2 }
         }
+        // Four options (the common case beyond two): the rows held in registers, and which λ
+        // sums are written known inside the loop (so their products are not deferred to a
+        // branch at its end, which kept every element's values alive across it).
+        @inline(__always) func four(
+            _ startA: Bool, _ startB: Bool, _ startC: Bool, _ writes: (value: Bool, a: Bool, b: Bool, c: Bool)
+        ) {
+            let l0 = p[2], l1 = p[3], l2 = p[4], l3 = p[5]
+            let s0 = p[13], s1 = p[14], s2 = p[15], s3 = p[16]
+            for j in 0..<w {
+                let counted = answered[j] .!= 0, i = index[j]
+                let commonA = commonRowA[j], commonB = commonRowB[j], commonC = commonRowC[j]
+                var sumA = Lanes(repeating: 0), sumB = Lanes(repeating: 0), sumC = Lanes(repeating: 0),
+                    sumValue = Lanes(repeating: 0)
+                element(
+                    startA, startB, startC, j, Lanes(repeating: 1), l0, s0, counted, i, commonA, commonB, commonC,
+                    &sumA, &sumB, &sumC, &sumValue)
+                element(
+                    startA, startB, startC, j, Lanes(repeating: 2), l1, s1, counted, i, commonA, commonB, commonC,
+                    &sumA, &sumB, &sumC, &sumValue)
+                element(
+                    startA, startB, startC, j, Lanes(repeating: 3), l2, s2, counted, i, commonA, commonB, commonC,
+                    &sumA, &sumB, &sumC, &sumValue)
+                element(
+                    startA, startB, startC, j, Lanes(repeating: 4), l3, s3, counted, i, commonA, commonB, commonC,
+                    &sumA, &sumB, &sumC, &sumValue)
+                finish(j, counted, (sumA, sumB, sumC, sumValue), writes)
+            }
+        }
+        let writes = (value: writeValue, a: writeA, b: writeB, c: writeC)
         @inline(__always) func run(_ startA: Bool, _ startB: Bool, _ startC: Bool) {
             if n == 4 {
-                // Four options (the common case beyond two): the rows held in registers.
-                let l0 = p[2], l1 = p[3], l2 = p[4], l3 = p[5]
-                let s0 = p[13], s1 = p[14], s2 = p[15], s3 = p[16]
-                for j in 0..<w {
-                    let counted = answered[j] .!= 0, i = index[j]
-                    let commonA = commonRowA[j], commonB = commonRowB[j], commonC = commonRowC[j]
-                    var sumA = Lanes(repeating: 0), sumB = Lanes(repeating: 0), sumC = Lanes(repeating: 0),
-                        sumValue = Lanes(repeating: 0)
-                    element(
-                        startA, startB, startC, j, Lanes(repeating: 1), l0, s0, counted, i, commonA, commonB, commonC,
-                        &sumA, &sumB, &sumC, &sumValue)
-                    element(
-                        startA, startB, startC, j, Lanes(repeating: 2), l1, s1, counted, i, commonA, commonB, commonC,
-                        &sumA, &sumB, &sumC, &sumValue)
-                    element(
-                        startA, startB, startC, j, Lanes(repeating: 3), l2, s2, counted, i, commonA, commonB, commonC,
-                        &sumA, &sumB, &sumC, &sumValue)
-                    element(
-                        startA, startB, startC, j, Lanes(repeating: 4), l3, s3, counted, i, commonA, commonB, commonC,
-                        &sumA, &sumB, &sumC, &sumValue)
-                    finish(j, counted, (sumA, sumB, sumC, sumValue))
+                if writes == (true, !startA, !startB, !startC) {
+                    // Every λ sum of a common argument written (a parameter's gradient, say).
+                    four(startA, startB, startC, (true, !startA, !startB, !startC))
+                } else {
+                    four(startA, startB, startC, writes)
                 }
                 return
             }
@@ -165,7 +180,7 @@ enum ScatterMapKernels {
                         &sumA, &sumB, &sumC, &sumValue)
                     key += 1
                 }
-                finish(j, counted, (sumA, sumB, sumC, sumValue))
+                finish(j, counted, (sumA, sumB, sumC, sumValue), writes)
             }
         }
         switch starts {

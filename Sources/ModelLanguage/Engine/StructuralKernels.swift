@@ -43,6 +43,19 @@ enum StructuralKernels {
     /// [λy, index, λe₁…λeₙ]: λe_k ⊕= λy where index = k.
     static func gatherAdjoint(_ p: Rows, n: Int, w: Int, modes: UnsafePointer<AdjointMode>) {
         let l = p[0], index = p[1]
+        if n == 4 && (0..<4).allSatisfy({ modes[$0] == .accumulate }) {
+            // Four options, every λ accumulated (the chosen value of a carried state): lane
+            // vectors outer, the index and λ read once, the rows held in registers.
+            let t1 = p[2], t2 = p[3], t3 = p[4], t4 = p[5], zero = Lanes(repeating: 0)
+            for j in 0..<w {
+                let i = index[j], lj = l[j]
+                t1[j] += zero.replacing(with: lj, where: i .== 1)
+                t2[j] += zero.replacing(with: lj, where: i .== 2)
+                t3[j] += zero.replacing(with: lj, where: i .== 3)
+                t4[j] += zero.replacing(with: lj, where: i .== 4)
+            }
+            return
+        }
         for k in 0..<n where modes[k] != .skip {
             let target = p[2 + k], key = Lanes(repeating: Double(k + 1))
             if modes[k] == .assign {
