@@ -250,10 +250,8 @@ enum ObservationKernels {
         }
     }
 
-    /// `lapseSoftmax` for four options, the common case beyond two: the exponentials option by
-    /// option (each loop straight-line over the lanes, so the exponentials of neighbouring lane
-    /// vectors overlap), then everything else in one pass with the lane vector's values in
-    /// registers. The exponentials are taken relative to option 1, e_k = exp(u_k − u₁) (e₁ = 1:
+    /// `lapseSoftmax` for four options, the common case beyond two: one pass for the
+    /// exponentials, then one for everything else with the lane vector's values in registers. The exponentials are taken relative to option 1, e_k = exp(u_k − u₁) (e₁ = 1:
     /// one exponential and the pass for the maximum fewer, 5% of bandit4arm_lapse's gradient),
     /// unless some |u_k − u₁| > 300 (or is NaN) on the trial: then relative to the maximum, as
     /// the general loop. The factors and log p are the same functions of e/T either way
@@ -277,16 +275,13 @@ enum ObservationKernels {
         // ξ·T/4, so N·T stays far inside the doubles; otherwise the step is redone relative to the
         // maximum.
         var outside = SIMDMask<SIMD4<Int64>>(repeating: false)
-        @inline(__always) func relative(_ u: UnsafeMutablePointer<Lanes>, _ f: UnsafeMutablePointer<Lanes>) {
-            for j in 0..<w {
-                let d = u[j] - u0[j]
-                outside .|= .!(laneAbs(d) .<= 300)
-                f[j] = expModerate(d)
-            }
+        for j in 0..<w {
+            let v0 = u0[j], d1 = u1[j] - v0, d2 = u2[j] - v0, d3 = u3[j] - v0
+            outside .|= .!(laneAbs(d1) .<= 300) .| .!(laneAbs(d2) .<= 300) .| .!(laneAbs(d3) .<= 300)
+            f1[j] = expModerate(d1)
+            f2[j] = expModerate(d2)
+            f3[j] = expModerate(d3)
         }
-        relative(u1, f1)
-        relative(u2, f2)
-        relative(u3, f3)
         let fromMaximum = any(outside)
         if fromMaximum {
             let m = workspace
