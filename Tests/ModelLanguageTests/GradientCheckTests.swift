@@ -492,6 +492,26 @@ enum GradientHarness {
         row[1] = row[0] == row[2] ? 1 : 0
     }
 
+    /// A machine's operand rows follow its trials from pass to pass (a step forward or back,
+    /// or a jump back to trial 0 when a forward pass follows a forward pass): forward-only and
+    /// gradient evaluations in any order, at changing parameters, give bit for bit what a fresh
+    /// machine gives.
+    @Test func passesInAnyOrderEqualAFreshMachine() throws {
+        let model = try GradientHarness.builtInModel("bandit4arm_lapse")
+        let shape = GradientHarness.shape(model, optionCount: 4)
+        var rng = RefRNG(seed: 7)
+        let data = GradientHarness.makeData(model, shape: shape, lanes: 9, trialRange: 20...40, rng: &rng)
+        let machine = try GradientHarness.machine(model, shape: shape, data: data)
+        let points = (0..<3).map { _ in GradientHarness.randomParameters(model, lanes: 9, rng: &rng) }
+        for (theta, gradient) in [(0, false), (1, false), (0, true), (2, true), (1, false), (2, false), (1, true)] {
+            let fresh = try GradientHarness.machine(model, shape: shape, data: data)
+            let expected = GradientHarness.evaluate(fresh, theta: points[theta], gradient: gradient)
+            let got = GradientHarness.evaluate(machine, theta: points[theta], gradient: gradient)
+            #expect(got.logLikelihood == expected.logLikelihood && got.total.isFinite)
+            if gradient { #expect(got.gradient == expected.gradient) }
+        }
+    }
+
     /// banditNarm_delta also with real-valued gains and losses and a long block-free run.
     @Test func banditNarmWithContinuousOutcomes() throws {
         let model = try GradientHarness.builtInModel("banditNarm_delta")

@@ -35,23 +35,42 @@ public final class LaneMachine {
         let forward: UnsafeMutableBufferPointer<MachineInstruction>
         let backward: UnsafeMutableBufferPointer<MachineInstruction>
         let modes: UnsafeMutablePointer<AdjointMode>
-        /// Every operand's row at every trial (trial-major: `count` pointers per trial), so a
-        /// trial's operands are one pointer away instead of being moved per trial.
-        let table: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>
+        /// Every operand's row at the trial `trial` holds, as addresses, and the distance each
+        /// moves from one trial to the next: a data plane's row by one lane-vector row, a tape
+        /// row by the tape's rows per trial, every other region's not at all (0). A step to the
+        /// next or previous trial is one vector add over the operands (`rows(at:)`), where a
+        /// table of every trial's rows took 2 KB per trial for bandit4arm_lapse (0.4 MB per
+        /// machine at 200 trials, competing with the tape for the core's cache). Padded to
+        /// whole vectors of four; `current` is the row pointers the kernels read, stepped through
+        /// untyped vector loads and stores.
+        let current: UnsafeMutableRawPointer
+        let step: UnsafeMutablePointer<SIMD4<Int>>
+        let origin: UnsafeMutablePointer<SIMD4<Int>>
+        let trial: UnsafeMutablePointer<Int>
         let count: Int
 
         init(
-            _ p: MachineProgram, trials: Int, base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>,
+            _ p: MachineProgram, base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>,
             slotSize: UnsafeMutablePointer<Int>,
             stride: UnsafeMutablePointer<Int>
         ) {
             count = p.addresses.count
-            table = .allocate(capacity: max(count * trials, 1))
+            let vectors = max(1, (count + 3) / 4)
+            current = .allocate(byteCount: vectors * MemoryLayout<SIMD4<Int>>.stride, alignment: 32)
+            current.bindMemory(to: UnsafeMutablePointer<Lanes>.self, capacity: vectors * 4)
+            step = .allocate(capacity: vectors)
+            step.initialize(repeating: .zero, count: vectors)
+            origin = .allocate(capacity: vectors)
+            origin.initialize(repeating: .zero, count: vectors)
+            trial = .allocate(capacity: 1)
+            trial.initialize(to: 0)
             for (k, a) in p.addresses.enumerated() {
                 let r = a.region.rawValue
-                let origin = base[r] + Int(a.slot) * slotSize[r] + Int(a.shift) * stride[r]
-                for t in 0..<trials { table[t * count + k] = origin + t * stride[r] }
+                let row = base[r] + Int(a.slot) * slotSize[r] + Int(a.shift) * stride[r]
+                origin[k / 4][k % 4] = Int(bitPattern: row)
+                step[k / 4][k % 4] = stride[r] * MemoryLayout<Lanes>.stride
             }
+            for v in 0..<vectors { current.storeBytes(of: origin[v], toByteOffset: 32 * v, as: SIMD4<Int>.self) }
             forward = .allocate(capacity: max(p.forward.count, 1))
             _ = forward.initialize(from: p.forward)
             backward = .allocate(capacity: max(p.backward.count, 1))
@@ -71,12 +90,38 @@ public final class LaneMachine {
             backward.baseAddress!.deinitialize(count: backwardCount)
             backward.deallocate()
             modes.deallocate()
-            table.deallocate()
+            current.deallocate()
+            step.deallocate()
+            origin.deallocate()
+            trial.deallocate()
         }
 
-        /// The operand rows at trial t.
+        /// The operand rows at trial t: `count` row pointers, moved there from the trial they
+        /// held: one step forward or back as the passes go, any other trial (a forward pass after a
+        /// forward pass, say) from `origin`, the rows at trial 0.
         @inline(__always) func rows(at t: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<Lanes>> {
-            table + t * count
+            let held = trial.pointee
+            if t != held {
+                let vectors = (count + 3) / 4
+                @inline(__always) func move(_ update: (Int) -> SIMD4<Int>) {
+                    for v in 0..<vectors {
+                        current.storeBytes(of: update(v), toByteOffset: 32 * v, as: SIMD4<Int>.self)
+                    }
+                }
+                @inline(__always) func now(_ v: Int) -> SIMD4<Int> {
+                    current.load(fromByteOffset: 32 * v, as: SIMD4<Int>.self)
+                }
+                if t == held + 1 {
+                    move { now($0) &+ step[$0] }
+                } else if t == held - 1 {
+                    move { now($0) &- step[$0] }
+                } else {
+                    let moved = SIMD4<Int>(repeating: t)
+                    move { origin[$0] &+ moved &* step[$0] }
+                }
+                trial.pointee = t
+            }
+            return current.assumingMemoryBound(to: UnsafeMutablePointer<Lanes>.self)
         }
     }
 
@@ -132,9 +177,9 @@ public final class LaneMachine {
         workspace.initialize(repeating: .zero, count: workspaceRows * width)
         memoryBytes += workspaceRows * width * MemoryLayout<Lanes>.stride
         blockStartTrials = [Bool](repeating: true, count: trials)
-        prepass = CompiledProgram(code.prepass, trials: trials, base: base, slotSize: slotSize, stride: stride)
-        main = CompiledProgram(code.main, trials: trials, base: base, slotSize: slotSize, stride: stride)
-        memoryBytes += (prepass.count + main.count) * trials * MemoryLayout<UnsafeMutablePointer<Lanes>>.stride
+        prepass = CompiledProgram(code.prepass, base: base, slotSize: slotSize, stride: stride)
+        main = CompiledProgram(code.main, base: base, slotSize: slotSize, stride: stride)
+        memoryBytes += (prepass.count + main.count + 8) * 3 * MemoryLayout<Int>.stride
     }
 
     /// Lane vectors of tape a machine running `code` over `lanes` lanes and `trials` trials needs.
