@@ -96,6 +96,26 @@ public final class LaneMachine {
             trial.deallocate()
         }
 
+        /// Adds (or subtracts) `step` to every row pointer: a function of its own, so that its loop
+        /// keeps its pointers in registers (inside the passes' loops they were reloaded from the
+        /// stack at every vector).
+        @inline(never)
+        static func move(
+            _ rows: UnsafeMutableRawPointer, by step: UnsafeMutablePointer<SIMD4<Int>>, vectors: Int, forward: Bool
+        ) {
+            if forward {
+                for v in 0..<vectors {
+                    let moved = rows.load(fromByteOffset: 32 * v, as: SIMD4<Int>.self) &+ step[v]
+                    rows.storeBytes(of: moved, toByteOffset: 32 * v, as: SIMD4<Int>.self)
+                }
+            } else {
+                for v in 0..<vectors {
+                    let moved = rows.load(fromByteOffset: 32 * v, as: SIMD4<Int>.self) &- step[v]
+                    rows.storeBytes(of: moved, toByteOffset: 32 * v, as: SIMD4<Int>.self)
+                }
+            }
+        }
+
         /// The operand rows at trial t: `count` row pointers, moved there from the trial they
         /// held: one step forward or back as the passes go, any other trial (a forward pass after a
         /// forward pass, say) from `origin`, the rows at trial 0.
@@ -103,21 +123,14 @@ public final class LaneMachine {
             let held = trial.pointee
             if t != held {
                 let vectors = (count + 3) / 4
-                @inline(__always) func move(_ update: (Int) -> SIMD4<Int>) {
-                    for v in 0..<vectors {
-                        current.storeBytes(of: update(v), toByteOffset: 32 * v, as: SIMD4<Int>.self)
-                    }
-                }
-                @inline(__always) func now(_ v: Int) -> SIMD4<Int> {
-                    current.load(fromByteOffset: 32 * v, as: SIMD4<Int>.self)
-                }
-                if t == held + 1 {
-                    move { now($0) &+ step[$0] }
-                } else if t == held - 1 {
-                    move { now($0) &- step[$0] }
+                if t == held + 1 || t == held - 1 {
+                    Self.move(current, by: step, vectors: vectors, forward: t == held + 1)
                 } else {
-                    let moved = SIMD4<Int>(repeating: t)
-                    move { origin[$0] &+ moved &* step[$0] }
+                    let trials = SIMD4<Int>(repeating: t)
+                    for v in 0..<vectors {
+                        current.storeBytes(
+                            of: origin[v] &+ trials &* step[v], toByteOffset: 32 * v, as: SIMD4<Int>.self)
+                    }
                 }
                 trial.pointee = t
             }
