@@ -48,6 +48,10 @@ public final class LaneMachine {
         let origin: UnsafeMutablePointer<SIMD4<Int>>
         let trial: UnsafeMutablePointer<Int>
         let count: Int
+        /// Vectors of four in `current`, `step` and `origin`.
+        let vectors: Int
+        /// Bytes the three hold.
+        var bytes: Int { 3 * vectors * MemoryLayout<SIMD4<Int>>.stride }
 
         init(
             _ p: MachineProgram, base: UnsafeMutablePointer<UnsafeMutablePointer<Lanes>>,
@@ -55,7 +59,7 @@ public final class LaneMachine {
             stride: UnsafeMutablePointer<Int>
         ) {
             count = p.addresses.count
-            let vectors = max(1, (count + 3) / 4)
+            vectors = max(1, (count + 3) / 4)
             current = .allocate(byteCount: vectors * MemoryLayout<SIMD4<Int>>.stride, alignment: 32)
             current.bindMemory(to: UnsafeMutablePointer<Lanes>.self, capacity: vectors * 4)
             step = .allocate(capacity: vectors)
@@ -122,7 +126,6 @@ public final class LaneMachine {
         @inline(__always) func rows(at t: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<Lanes>> {
             let held = trial.pointee
             if t != held {
-                let vectors = (count + 3) / 4
                 if t == held + 1 || t == held - 1 {
                     Self.move(current, by: step, vectors: vectors, forward: t == held + 1)
                 } else {
@@ -192,7 +195,7 @@ public final class LaneMachine {
         blockStartTrials = [Bool](repeating: true, count: trials)
         prepass = CompiledProgram(code.prepass, base: base, slotSize: slotSize, stride: stride)
         main = CompiledProgram(code.main, base: base, slotSize: slotSize, stride: stride)
-        memoryBytes += (prepass.count + main.count + 8) * 3 * MemoryLayout<Int>.stride
+        memoryBytes += prepass.bytes + main.bytes
     }
 
     /// Lane vectors of tape a machine running `code` over `lanes` lanes and `trials` trials needs.
